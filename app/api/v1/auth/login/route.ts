@@ -1,0 +1,11 @@
+import { route, assertSameOrigin } from "#lib/api/route.ts";
+import { loginBody } from "#lib/admin/schemas.ts";
+import { login } from "#lib/auth/login.ts";
+import { sessionCookie } from "#lib/auth/cookies.ts";
+
+export const POST = route({ permission: "public", body: loginBody }, async ({ request, body }) => {
+  // A browser form on another site must not sign a visitor into an attacker's account.
+  if (request.headers.has("origin")) assertSameOrigin(request);
+  const { token, expiresAt, user } = await login(body, request.headers.get("user-agent"));
+  return Response.json({ user, expiresAt }, { headers: { "set-cookie": sessionCookie(request, token, expiresAt) } });
+});

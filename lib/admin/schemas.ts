@@ -1,0 +1,31 @@
+// Request bodies for sign-in, users and API tokens. Browser-safe: the settings forms use them too.
+import { z } from "zod";
+import { roles } from "../auth/permissions.ts";
+
+export const PASSWORD_MIN = 12;
+
+const email = z.email("must be an email address").max(254).transform((s) => s.toLowerCase());
+const password = z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(256);
+const name = z.string().trim().min(1, "is required").max(100);
+const role = z.enum(roles, `must be one of ${roles.join(", ")}`);
+
+export const loginBody = z.strictObject({
+  email: z.string().trim().min(1, "is required").max(254).transform((s) => s.toLowerCase()),
+  password: z.string().min(1, "is required").max(256),
+});
+
+export const createUserBody = z.strictObject({ email, name, role, password });
+export type CreateUserBody = z.infer<typeof createUserBody>;
+
+export const updateUserBody = z
+  .strictObject({ name: name.optional(), role: role.optional(), disabled: z.boolean().optional(), password: password.optional() })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "name at least one field to change");
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+export const createTokenBody = z.strictObject({ name, role });
+export type CreateTokenBody = z.infer<typeof createTokenBody>;
+
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1, "is required").max(256),
+  newPassword: password,
+});

@@ -1,0 +1,168 @@
+// The wrapper every /api/v1 route handler goes through, in this order: request id and log,
+// authentication, same-origin check for cookie-authenticated writes, authorization, query and
+// body parsing with zod, the handler, and error mapping to application/problem+json.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { log, type Logger } from "../log.ts";
+import { env } from "../env.ts";
+import type { Actor } from "../auth/actor.ts";
+import { can, rolesWith, type Permission } from "../auth/permissions.ts";
+import { authenticate } from "../auth/authenticate.ts";
+import { ApiError, badRequest, forbidden, problemResponse, unauthorized, unprocessable, zodFieldErrors } from "./errors.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+interface Spec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+  /** The permission required; "public" routes skip authentication (health, login). */
+  permission: Permission | "public";
+  body?: B;
+  query?: Q;
+}
+
+interface Context<B, Q, A> {
+  request: Request;
+  actor: A;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  log: Logger;
+  requestId: string;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+type Handler<B, Q, A> = (ctx: Context<B, Q, A>) => Promise<Response | object | null>;
+type NextHandler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  spec: Spec<B, Q> & { permission: "public" },
+  handler: Handler<Infer<B>, Infer<Q>, Actor | null>,
+): NextHandler;
+export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  spec: Spec<B, Q> & { permission: Permission },
+  handler: Handler<Infer<B>, Infer<Q>, Actor>,
+): NextHandler;
+export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, handler: Handler<unknown, unknown, Actor | null>): NextHandler {
+  return async (request, context) => {
+    const started = performance.now();
+    const headerId = request.headers.get("x-request-id");
+    const requestId = headerId && /^[\w.-]{1,100}$/.test(headerId) ? headerId : randomUUID();
+    const url = new URL(request.url);
+    const reqLog = log.child({ reqId: requestId, method: request.method, path: url.pathname });
+    let response: Response;
+    try {
+      const actor = await authenticate(request);
+      if (spec.permission !== "public") authorize(request, actor, spec.permission);
+      const rawParams = await context.params;
+      const params = Object.fromEntries(
+        Object.entries(rawParams ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]),
+      );
+      const query = spec.query ? parseQuery(spec.query, url) : undefined;
+      const body = spec.body ? await parseBody(spec.body, request) : undefined;
+      const result = await handler({ request, actor, body, query, params, log: reqLog, requestId });
+      response = result instanceof Response ? result : Response.json(result);
+      response.headers.set("x-request-id", requestId);
+    } catch (error) {
+      response = toProblem(error, requestId, reqLog);
+    }
+    const ms = Math.round(performance.now() - started);
+    reqLog[response.status >= 500 ? "error" : "info"]({ status: response.status, ms }, "request");
+    return response;
+  };
+}
+
+function authorize(request: Request, actor: Actor | null, permission: Permission): asserts actor is Actor {
+  if (!actor) {
+    throw request.headers.has("authorization")
+      ? unauthorized("The API token is malformed, unknown or revoked.")
+      : unauthorized();
+  }
+  if (actor.via === "cookie" && WRITE_METHODS.has(request.method)) assertSameOrigin(request);
+  if (!can(actor.role, permission)) {
+    throw forbidden(`This needs the ${permission} permission, held by: ${rolesWith(permission).join(", ")}. You are ${actor.role}.`);
+  }
+}
+
+/** Browsers send Origin on every cross-site and same-site write; a cookie-authenticated write
+ * must come from Baton's own pages (CSRF protection; SameSite=Lax covers older browsers). */
+export function assertSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  if (!origin) throw forbidden("Cookie-authenticated writes must carry an Origin header from Baton's own pages.");
+  if (!allowedOrigins(request).includes(origin)) {
+    throw forbidden(`Origin ${origin} is not allowed to write with a session cookie.`);
+  }
+}
+
+function allowedOrigins(request: Request): string[] {
+  const origins: string[] = [];
+  if (env.BATON_PUBLIC_URL) origins.push(new URL(env.BATON_PUBLIC_URL).origin);
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (host) {
+    const proto = request.headers.get("x-forwarded-proto")?.split(",")[0].trim() ?? new URL(request.url).protocol.slice(0, -1);
+    origins.push(`${proto}://${host}`);
+  }
+  return origins;
+}
+
+function parseQuery(schema: z.ZodType, url: URL): unknown {
+  const raw: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    raw[key] = values.length > 1 ? values : values[0];
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw badRequest("The query string is invalid.", zodFieldErrors(result.error, ["query"]));
+  return result.data;
+}
+
+export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new ApiError(415, "unsupported-media-type", "Send the body as JSON with Content-Type: application/json.");
+  }
+  const tooLarge = () => new ApiError(413, "payload-too-large", `The body exceeds the limit of ${limit} bytes.`, { limit });
+  if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) throw badRequest("The body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function parseBody(schema: z.ZodType, request: Request): Promise<unknown> {
+  const result = schema.safeParse(await readJson(request));
+  if (!result.success) throw unprocessable("The request body is invalid.", zodFieldErrors(result.error));
+  return result.data;
+}
+
+function toProblem(error: unknown, requestId: string, reqLog: Logger): Response {
+  if (error instanceof ApiError) {
+    const headers: Record<string, string> = error.status === 401 ? { "www-authenticate": 'Bearer realm="baton"' } : {};
+    return problemResponse(error, requestId, headers);
+  }
+  if (error instanceof z.ZodError) {
+    return problemResponse(unprocessable("The request is invalid.", zodFieldErrors(error)), requestId);
+  }
+  reqLog.error({ err: error }, "unhandled error");
+  return problemResponse(
+    new ApiError(500, "internal", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`),
+    requestId,
+  );
+}

@@ -1,0 +1,17 @@
+import type { Role } from "./permissions.ts";
+
+/** Whoever makes a request: a person with a browser session, or a machine with an API token. */
+export type Actor =
+  | { type: "user"; id: string; email: string; name: string; role: Role; via: "cookie"; sessionId: string }
+  | { type: "token"; id: string; name: string; role: Role; via: "bearer" };
+
+/** How an actor is named in audit trails: `user:alice@example.com`, `token:deploy-bot`. */
+export const actorLabel = (actor: Actor): string =>
+  actor.type === "user" ? `user:${actor.email}` : `token:${actor.name}`;
+
+/** What the API tells a caller about itself. */
+export function describeActor(actor: Actor) {
+  return actor.type === "user"
+    ? { type: actor.type, id: actor.id, name: actor.name, email: actor.email, role: actor.role }
+    : { type: actor.type, id: actor.id, name: actor.name, role: actor.role };
+}

@@ -1,0 +1,22 @@
+// Who is calling: an API token in `Authorization: Bearer`, else the session cookie, else nobody.
+import type { Actor } from "./actor.ts";
+import { SESSION_COOKIE, sessionActor } from "./sessions.ts";
+import { tokenActor } from "./tokens.ts";
+
+export function readCookie(header: string | null, name: string): string | undefined {
+  for (const part of header?.split(";") ?? []) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+export async function authenticate(request: Request): Promise<Actor | null> {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    return match ? tokenActor(match[1]) : null;
+  }
+  const session = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+  return session ? sessionActor(session) : null;
+}

@@ -1,0 +1,132 @@
+// Applies and creates Prisma migrations with Prisma's WebAssembly schema engine, which runs on
+// Node without the native engine binary that `prisma migrate` downloads. The files stay in
+// Prisma's format (prisma/migrations/<stamp>_<name>/migration.sql, table _prisma_migrations),
+// so `prisma migrate deploy` works wherever the native engine is available.
+import { readdir, readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
+import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+
+export const migrationsDir = resolve("prisma/migrations");
+export const schemaPath = resolve("prisma/schema.prisma");
+const noFilter = { externalTables: [], externalEnums: [] };
+
+let wasmReady: Promise<void> | undefined;
+
+/** Instantiates the engine's wasm once per process (the package's own entry needs the
+ * experimental wasm-modules loader and prints a warning). */
+function loadWasm(): Promise<void> {
+  wasmReady ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
+      "./schema_engine_bg.js": wasmBindings,
+    });
+    wasmBindings.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+  })();
+  return wasmReady;
+}
+
+// The engine reads catalog columns of Postgres's one-byte type "char" (oid 18), which the pg
+// driver adapter rejects as unsupported. The values arrive as plain strings, so we relabel the
+// column as text before the adapter sees it.
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+function relabelChar(result: pg.QueryResult | undefined) {
+  for (const field of result?.fields ?? []) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+  return result;
+}
+class CatalogFriendlyClient extends pg.Client {
+  // pg's overloads cannot be restated in an override; this one handles the callback form
+  // (used by pg.Pool#query) and the promise form (used by the adapter).
+  override query(...args: unknown[]): never {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === "function") {
+      args[last] = (error: Error | null, result: pg.QueryResult) => callback(error, relabelChar(result));
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+    const pending = (super.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
+    return pending.then(relabelChar) as never;
+  }
+}
+
+async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  await loadWasm();
+  const schema = await readFile(schemaPath, "utf8");
+  const adapter = bindMigrationAwareSqlAdapterFactory(
+    new PrismaPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient }),
+  );
+  const logs: string[] = [];
+  const engine = (await wasmBindings.SchemaEngine.new(
+    { datamodels: [[schemaPath, schema]] },
+    (line: string) => logs.push(line),
+    adapter,
+  )) as SchemaEngine;
+  try {
+    return await fn(engine);
+  } finally {
+    engine.free();
+  }
+}
+
+export async function migrationList(dir = migrationsDir): Promise<MigrationList> {
+  const names = existsSync(dir)
+    ? (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  const lockPath = join(dir, "migration_lock.toml");
+  return {
+    baseDir: dir,
+    lockfile: {
+      path: "migration_lock.toml",
+      content: existsSync(lockPath) ? await readFile(lockPath, "utf8") : null,
+    },
+    shadowDbInitScript: "",
+    migrationDirectories: await Promise.all(
+      names.map(async (name) => ({
+        path: name,
+        migrationFile: {
+          path: "migration.sql",
+          content: await readFile(join(dir, name, "migration.sql"), "utf8").then(
+            (value) => ({ tag: "ok" as const, value }),
+            (error: Error) => ({ tag: "error" as const, value: error.message }),
+          ),
+        },
+      })),
+    ),
+  };
+}
+
+/** Applies every pending migration; returns the names applied. Safe to run from several
+ * processes at once: the engine serialises on a Postgres advisory lock. */
+export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+  const migrationsList = await migrationList();
+  return withEngine(databaseUrl, async (engine) => {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: noFilter });
+    return appliedMigrationNames;
+  });
+}
+
+/** The SQL that takes a database built from the existing migrations to schema.prisma, or ""
+ * when they agree. Uses a temporary shadow database on the given server. */
+export async function pendingSchemaChange(databaseUrl: string): Promise<string> {
+  const migrationsList = await migrationList();
+  const schema = await readFile(schemaPath, "utf8");
+  return withEngine(databaseUrl, async (engine) => {
+    const { stdout } = await engine.diff({
+      from: { tag: "migrations", ...migrationsList },
+      to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: noFilter,
+    });
+    const sql = stdout ?? "";
+    return /^\s*(-- This is an empty migration\.)?\s*$/.test(sql) ? "" : sql;
+  });
+}

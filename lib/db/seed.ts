@@ -1,0 +1,29 @@
+// First-start data: an admin (from BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD, or generated and
+// printed once) so that a new install can be signed into at once.
+import { randomBytes } from "node:crypto";
+import type { Env } from "../env.ts";
+import type { Db } from "../db.ts";
+import { hashPassword } from "../auth/passwords.ts";
+
+export const DEFAULT_ADMIN_EMAIL = "admin@baton.local";
+
+export interface SeededAdmin {
+  email: string;
+  /** Set only when Baton generated the password; show it once. */
+  generatedPassword?: string;
+}
+
+/** Creates the first admin when there are no users at all; returns it, or null if users exist. */
+export async function seedAdmin(db: Db, env: Pick<Env, "BATON_ADMIN_EMAIL" | "BATON_ADMIN_PASSWORD">): Promise<SeededAdmin | null> {
+  const email = (env.BATON_ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
+  const generatedPassword = env.BATON_ADMIN_PASSWORD ? undefined : randomBytes(15).toString("base64url");
+  const passwordHash = await hashPassword(env.BATON_ADMIN_PASSWORD ?? generatedPassword!);
+  return db.$transaction(async (tx) => {
+    // Two processes starting together must not both seed.
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('baton:seed'))`;
+    if ((await tx.user.count()) > 0) return null;
+    await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash } });
+    await tx.auditEntry.create({ data: { actor: "system", action: "user.created", targetType: "user", targetId: email, data: { seeded: true } } });
+    return { email, generatedPassword };
+  });
+}

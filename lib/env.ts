@@ -1,0 +1,52 @@
+// Configuration, parsed once per process. A wrong value stops start-up with a message that
+// names the variable; every other module reads `env`, never `process.env`.
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: port.default(3000),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+    .optional(),
+  BATON_DATA_DIR: z.string().min(1).default(".data"),
+  BATON_PG_PORT: port.default(54320),
+  BATON_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BATON_ADMIN_EMAIL: z.email().optional(),
+  BATON_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  BATON_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  BATON_SEED_EXAMPLES: bool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {}
+
+/** Parses an environment; throws EnvError naming every faulty variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "not set", as with `FOO= npm start`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+function load(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    // Stop here with the message alone: a stack trace would bury which variable is wrong.
+    console.error(`${error.message}\nFix these environment variables and start again.`);
+    process.exit(2);
+  }
+}
+
+export const env: Env = load();

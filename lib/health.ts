@@ -1,0 +1,43 @@
+// What /api/v1/health reports: database reachability, migration state, worker heartbeats.
+import type pg from "pg";
+import { migrationStatus, type MigrationStatus } from "./db/status.ts";
+
+/** A worker whose heartbeat is older than this is counted as gone. */
+export const WORKER_STALE_MS = 15_000;
+
+export interface Health {
+  status: "ok" | "degraded" | "down";
+  database: { reachable: boolean; latencyMs?: number; error?: string };
+  migrations?: MigrationStatus;
+  workers?: { alive: number; lastHeartbeatAt: string | null };
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+
+export async function checkHealth(pool: pg.Pool): Promise<Health> {
+  const started = performance.now();
+  try {
+    await withTimeout(pool.query("select 1"), 3_000);
+  } catch (error) {
+    return { status: "down", database: { reachable: false, error: (error as Error).message } };
+  }
+  const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+  const [migrations, workers] = await Promise.all([
+    migrationStatus(pool),
+    pool.query<{ alive: number; last: Date | null }>(
+      `select count(*) filter (where stopped_at is null and heartbeat_at > now() - make_interval(secs => $1))::int as alive,
+              max(heartbeat_at) as last
+         from workers`,
+      [WORKER_STALE_MS / 1000],
+    ),
+  ]);
+  const { alive, last } = workers.rows[0];
+  const healthy = migrations.pending.length === 0 && migrations.failed.length === 0 && alive > 0;
+  return {
+    status: healthy ? "ok" : "degraded",
+    database: { reachable: true, latencyMs },
+    migrations,
+    workers: { alive, lastHeartbeatAt: last?.toISOString() ?? null },
+  };
+}

@@ -1,0 +1,23 @@
+// Runs before pages: sends visitors without a session cookie to the sign-in page, keeping the
+// page they asked for, and tells server components which path is being rendered. The session
+// itself is checked in requireUser(); this is only the cheap first gate.
+import { NextResponse, type NextRequest } from "next/server";
+
+const SESSION_COOKIE = "baton_session";
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (pathname !== "/login" && !request.cookies.has(SESSION_COOKIE)) {
+    const login = new URL("/login", request.url);
+    if (pathname !== "/") login.searchParams.set("next", pathname + search);
+    return NextResponse.redirect(login);
+  }
+  const headers = new Headers(request.headers);
+  headers.set("x-baton-path", pathname + search);
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = {
+  // Pages only: not the API (it answers 401 itself), assets or Next internals.
+  matcher: ["/((?!api/|_next/|favicon.ico|.*\\.(?:png|svg|jpg|ico|css|js|woff2?)$).*)"],
+};

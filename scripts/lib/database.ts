@@ -1,0 +1,50 @@
+// The database a launcher uses: DATABASE_URL when set, otherwise the embedded Postgres under
+// BATON_DATA_DIR (started here, with a `baton` database created on first use).
+import pg from "pg";
+import type { Env } from "#lib/env.ts";
+import { startEmbeddedPostgres, withDatabase } from "./embedded-postgres.ts";
+
+export interface Database {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+  /** The embedded server's log file. */
+  logFile?: string;
+  /** Resolves if the embedded server dies on its own; never for an external one. */
+  exited: Promise<number | null>;
+}
+
+export async function openDatabase(env: Env, onLog: (line: string) => void): Promise<Database> {
+  if (env.DATABASE_URL) {
+    return { url: env.DATABASE_URL, embedded: false, stop: async () => {}, exited: new Promise(() => {}) };
+  }
+  const server = await startEmbeddedPostgres({ dataDir: `${env.BATON_DATA_DIR}/postgres`, port: env.BATON_PG_PORT, onLog });
+  try {
+    await ensureDatabase(server.url, "baton");
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return {
+    url: withDatabase(server.url, "baton"),
+    embedded: true,
+    stop: server.stop,
+    exited: server.exited,
+    logFile: `${server.dataDir}/postgres.log`,
+  };
+}
+
+/** Creates `name` on the server at `serverUrl` unless it exists. `template` clones a database. */
+export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (!rowCount) {
+      const from = template ? ` template ${client.escapeIdentifier(template)}` : "";
+      await client.query(`create database ${client.escapeIdentifier(name)}${from}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
