@@ -42,7 +42,9 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   spec: Spec<B, Q> & { permission: Permission },
   handler: Handler<Infer<B>, Infer<Q>, Actor>,
 ): NextHandler;
-export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, handler: Handler<unknown, unknown, Actor | null>): NextHandler {
+export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, typedHandler: Handler<never, never, never>): NextHandler {
+  // The overloads above type the context; here it is assembled from parsed, unknown values.
+  const handler = typedHandler as unknown as Handler<unknown, unknown, Actor | null>;
   return async (request, context) => {
     const started = performance.now();
     const headerId = request.headers.get("x-request-id");

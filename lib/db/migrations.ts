@@ -16,12 +16,14 @@ export const migrationsDir = resolve("prisma/migrations");
 export const schemaPath = resolve("prisma/schema.prisma");
 const noFilter = { externalTables: [], externalEnums: [] };
 
-let wasmReady: Promise<void> | undefined;
+// Kept on globalThis: the bindings module is shared by every copy of this module a bundler or
+// test runner may load, and instantiating the wasm twice corrupts it.
+const shared = globalThis as unknown as { __baton_schema_engine?: Promise<void> };
 
 /** Instantiates the engine's wasm once per process (the package's own entry needs the
  * experimental wasm-modules loader and prints a warning). */
 function loadWasm(): Promise<void> {
-  wasmReady ??= (async () => {
+  shared.__baton_schema_engine ??= (async () => {
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
@@ -30,7 +32,7 @@ function loadWasm(): Promise<void> {
     wasmBindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
-  return wasmReady;
+  return shared.__baton_schema_engine;
 }
 
 // The engine reads catalog columns of Postgres's one-byte type "char" (oid 18), which the pg
@@ -60,9 +62,20 @@ class CatalogFriendlyClient extends pg.Client {
 async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await loadWasm();
   const schema = await readFile(schemaPath, "utf8");
-  const adapter = bindMigrationAwareSqlAdapterFactory(
-    new PrismaPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient }),
-  );
+  // The engine does not always dispose the connections it opened; we track and close them so
+  // that no session lingers (a lingering one blocks CREATE DATABASE ... TEMPLATE, for one).
+  const factory = new PrismaPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient });
+  const opened: { dispose(): Promise<void> }[] = [];
+  const track = async <T extends { dispose(): Promise<void> }>(adapter: Promise<T>) => {
+    opened.push(await adapter);
+    return opened.at(-1) as T;
+  };
+  const adapter = bindMigrationAwareSqlAdapterFactory({
+    adapterName: factory.adapterName,
+    provider: factory.provider,
+    connect: () => track(factory.connect()),
+    connectToShadowDb: () => track(factory.connectToShadowDb()),
+  });
   const logs: string[] = [];
   const engine = (await wasmBindings.SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },
@@ -73,6 +86,7 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
     return await fn(engine);
   } finally {
     engine.free();
+    await Promise.all(opened.map((a) => a.dispose().catch(() => undefined)));
   }
 }
 

@@ -1,0 +1,34 @@
+// Debian's Chromium driven by playwright-core (Playwright's own browser download is unreachable
+// from our machines). `.ci/run` installs it; locally: apt-get install -y chromium.
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const ARTIFACTS = "tests/.artifacts";
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string, path = `${ARTIFACTS}/${name}.png`): Promise<string> {
+  await mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}

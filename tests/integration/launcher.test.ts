@@ -1,0 +1,109 @@
+// `npm start` as a user runs it: embedded Postgres, web, worker, a clean stop, data that
+// survives a restart, a crash that is reported, and a bad setting that stops start-up.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/lib/embedded-postgres.ts";
+import { freshDatabase } from "../helpers/db.ts";
+import { waitFor } from "../helpers/processes.ts";
+import { Client } from "../helpers/http.ts";
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+function launch(env: Record<string, string>) {
+  const { DATABASE_URL: _, ...inherited } = process.env;
+  const child = spawn(process.execPath, ["scripts/start.ts"], {
+    env: { ...inherited, LOG_FORMAT: "json", BATON_PROCESS: "launcher", WORKER_SHUTDOWN_GRACE_MS: "2000", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, exited, output: () => output };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function healthy(port: number) {
+  return waitFor(`health on ${port}`, async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`).catch(() => undefined);
+    return res?.status === 200 ? res.json() : undefined;
+  }, 120_000, 250);
+}
+
+const workerPid = (output: string) => Number(/"workerId":"[^:]+:(\d+):/.exec(output)?.[1]);
+
+describe("npm start", () => {
+  it("runs everything on an embedded Postgres, stops cleanly on SIGTERM and keeps data across restarts", async () => {
+    // A private (0700) parent folder, as `mktemp -d` makes for a fresh clone.
+    const dir = await mkdtemp(join(tmpdir(), "baton-launch-"));
+    dirs.push(dir);
+    await chmod(dir, 0o700);
+    const env = { BATON_DATA_DIR: join(dir, ".data"), BATON_PG_PORT: String(await freePort()), PORT: String(await freePort()) };
+
+    const first = launch(env);
+    await healthy(Number(env.PORT));
+    await waitFor("ready banner", () => first.output().includes("password:"), 30_000);
+    const password = /password: (\S+)/.exec(first.output())![1];
+    expect(first.output()).toContain("embedded Postgres ready");
+    const health = await waitFor("a live worker", async () => {
+      const h = await (await fetch(`http://127.0.0.1:${env.PORT}/api/v1/health`)).json();
+      return h.workers.alive === 1 ? h : undefined;
+    });
+    expect(health).toMatchObject({ status: "ok", migrations: { pending: [] } });
+    await new Client(`http://127.0.0.1:${env.PORT}`).login("admin@baton.local", password);
+
+    const worker = workerPid(first.output());
+    expect(alive(worker)).toBe(true);
+    process.kill(-first.child.pid!, "SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(alive(worker)).toBe(false);
+    expect(await fetch(`http://127.0.0.1:${env.PORT}/api/v1/health`).then(() => "answered", () => "closed")).toBe("closed");
+    expect(existsSync(join(env.BATON_DATA_DIR, "postgres", "pg", "postmaster.pid"))).toBe(false);
+
+    const second = launch(env);
+    await healthy(Number(env.PORT));
+    await new Client(`http://127.0.0.1:${env.PORT}`).login("admin@baton.local", password);
+    expect(second.output()).not.toContain("password:");
+    process.kill(-second.child.pid!, "SIGTERM");
+    expect(await second.exited).toBe(0);
+  });
+
+  it("uses DATABASE_URL without starting a database, and reports a crashed worker", async () => {
+    const db = await freshDatabase();
+    const port = await freePort();
+    const run = launch({ DATABASE_URL: db.url, PORT: String(port), BATON_ADMIN_EMAIL: "ops@test.local", BATON_ADMIN_PASSWORD: "a password from the environment" });
+    await healthy(port);
+    expect(run.output()).not.toContain("embedded Postgres");
+    await new Client(`http://127.0.0.1:${port}`).login("ops@test.local", "a password from the environment");
+    await waitFor("worker start line", () => workerPid(run.output()));
+
+    process.kill(workerPid(run.output()), "SIGKILL");
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain("worker process exited unexpectedly");
+    expect(await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(() => "answered", () => "closed")).toBe("closed");
+    await db.close();
+  });
+
+  it("stops at once on an invalid setting, naming the variable", async () => {
+    const run = launch({ PORT: "eighty", WORKER_CONCURRENCY: "0" });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain("PORT:");
+    expect(run.output()).toContain("WORKER_CONCURRENCY:");
+  });
+});
