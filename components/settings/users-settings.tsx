@@ -36,6 +36,7 @@ function UsersTable() {
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
+  const [settingPassword, setSettingPassword] = useState<User | null>(null);
   const [error, setError] = useState<string | null>(null);
   const users = useQuery({ queryKey: ["users"], queryFn: () => api<{ users: User[] }>("/users") });
   const update = useMutation({
@@ -88,7 +89,10 @@ function UsersTable() {
               </Td>
               <Td>{u.disabledAt ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</Td>
               <Td title={fullTime(u.createdAt)}>{timeAgo(u.createdAt)}</Td>
-              <Td className="text-right">
+              <Td className="space-x-2 text-right whitespace-nowrap">
+                <Button variant="ghost" size="sm" onClick={() => setSettingPassword(u)}>
+                  Set password
+                </Button>
                 <Button
                   variant="secondary"
                   size="sm"
@@ -104,6 +108,7 @@ function UsersTable() {
       {users.isPending ? <p className="mt-3 text-sm text-zinc-500">Loading users…</p> : null}
       {users.error ? <p role="alert" className="mt-3 text-sm text-red-700">{users.error.message}</p> : null}
       <CreateUserDialog open={creating} onOpenChange={setCreating} />
+      <SetPasswordDialog user={settingPassword} onClose={() => setSettingPassword(null)} />
     </section>
   );
 }
@@ -136,6 +141,36 @@ function CreateUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange(
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => onOpenChange(false)}>Cancel</Button>
           <Button type="submit" disabled={create.isPending}>{create.isPending ? "Adding…" : "Add user"}</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function SetPasswordDialog({ user, onClose }: { user: User | null; onClose(): void }) {
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const set = useMutation({
+    mutationFn: (password: FormDataEntryValue | null) => api(`/users/${user!.id}`, { method: "PATCH", body: { password } }),
+    onSuccess: onClose,
+    onError: (e) => setProblem(e instanceof ApiProblem ? e : null),
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setProblem(null);
+    set.mutate(new FormData(event.currentTarget).get("password"));
+  };
+  return (
+    <Dialog
+      open={!!user}
+      onOpenChange={(o) => !o && onClose()}
+      title={`Set a password for ${user?.name ?? ""}`}
+      description="Their sessions end; they sign in again with the new password."
+    >
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <TextField label="New password" name="password" type="password" autoComplete="new-password" hint={`At least ${PASSWORD_MIN} characters.`} error={problem?.fieldError("password")} />
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>Cancel</Button>
+          <Button type="submit" disabled={set.isPending}>Set password</Button>
         </div>
       </form>
     </Dialog>
