@@ -6,8 +6,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { withDatabase } from "./url.ts";
+import { connectAdapter } from "./schema-engine-adapter.ts";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
@@ -18,12 +20,19 @@ const noFilter = { externalTables: [], externalEnums: [] };
 
 // Kept on globalThis: the bindings module is shared by every copy of this module a bundler or
 // test runner may load, and instantiating the wasm twice corrupts it.
+let lastPanic: string | undefined;
 const shared = globalThis as unknown as { __baton_schema_engine?: Promise<void> };
 
 /** Instantiates the engine's wasm once per process (the package's own entry needs the
  * experimental wasm-modules loader and prints a warning). */
 function loadWasm(): Promise<void> {
   shared.__baton_schema_engine ??= (async () => {
+    // The engine reports a Rust panic through this global before it throws.
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: object }).PRISMA_WASM_PANIC_REGISTRY = {
+      set_message: (message: string) => {
+        lastPanic = message;
+      },
+    };
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
@@ -35,28 +44,22 @@ function loadWasm(): Promise<void> {
   return shared.__baton_schema_engine;
 }
 
-// The engine reads catalog columns of Postgres's one-byte type "char" (oid 18), which the pg
-// driver adapter rejects as unsupported. The values arrive as plain strings, so we relabel the
-// column as text before the adapter sees it.
-const CHAR_OID = 18;
-const TEXT_OID = 25;
-function relabelChar(result: pg.QueryResult | undefined) {
-  for (const field of result?.fields ?? []) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
-  return result;
-}
-class CatalogFriendlyClient extends pg.Client {
-  // pg's overloads cannot be restated in an override; this one handles the callback form
-  // (used by pg.Pool#query) and the promise form (used by the adapter).
-  override query(...args: unknown[]): never {
-    const last = args.length - 1;
-    const callback = args[last];
-    if (typeof callback === "function") {
-      args[last] = (error: Error | null, result: pg.QueryResult) => callback(error, relabelChar(result));
-      return (super.query as (...a: unknown[]) => never)(...args);
-    }
-    const pending = (super.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
-    return pending.then(relabelChar) as never;
-  }
+async function connectShadow(databaseUrl: string) {
+  const name = `baton_shadow_${randomUUID().replaceAll("-", "")}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const shadow = await connectAdapter(withDatabase(databaseUrl, name));
+  const dispose = shadow.dispose.bind(shadow);
+  shadow.dispose = async () => {
+    await dispose();
+    const cleanup = new pg.Client({ connectionString: databaseUrl });
+    await cleanup.connect();
+    await cleanup.query(`drop database if exists ${name} with (force)`);
+    await cleanup.end();
+  };
+  return shadow;
 }
 
 async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
@@ -64,17 +67,18 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
   const schema = await readFile(schemaPath, "utf8");
   // The engine does not always dispose the connections it opened; we track and close them so
   // that no session lingers (a lingering one blocks CREATE DATABASE ... TEMPLATE, for one).
-  const factory = new PrismaPg({ connectionString: databaseUrl, Client: CatalogFriendlyClient });
   const opened: { dispose(): Promise<void> }[] = [];
   const track = async <T extends { dispose(): Promise<void> }>(adapter: Promise<T>) => {
     opened.push(await adapter);
     return opened.at(-1) as T;
   };
   const adapter = bindMigrationAwareSqlAdapterFactory({
-    adapterName: factory.adapterName,
-    provider: factory.provider,
-    connect: () => track(factory.connect()),
-    connectToShadowDb: () => track(factory.connectToShadowDb()),
+    adapterName: "@prisma/adapter-pg",
+    provider: "postgres" as const,
+    connect: () => track(connectAdapter(databaseUrl)),
+    // Our own shadow database: the adapter's would override `database` under a connection
+    // string, which wins, and so would run the migrations on the real database.
+    connectToShadowDb: () => track(connectShadow(databaseUrl)),
   });
   const logs: string[] = [];
   const engine = (await wasmBindings.SchemaEngine.new(
@@ -84,6 +88,9 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
   )) as SchemaEngine;
   try {
     return await fn(engine);
+  } catch (error) {
+    if (lastPanic) throw new Error(`Prisma schema engine panicked: ${lastPanic}`, { cause: error });
+    throw error;
   } finally {
     engine.free();
     await Promise.all(opened.map((a) => a.dispose().catch(() => undefined)));

@@ -2,7 +2,8 @@
 // BATON_DATA_DIR (started here, with a `baton` database created on first use).
 import pg from "pg";
 import type { Env } from "#lib/env.ts";
-import { startEmbeddedPostgres, withDatabase } from "./embedded-postgres.ts";
+import { withDatabase } from "#lib/db/url.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 
 export interface Database {
   url: string;

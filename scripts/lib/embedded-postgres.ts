@@ -239,10 +239,3 @@ async function waitUntilReady(url: string, exited: Promise<number | null>, logPa
   }
   throw new Error(`embedded Postgres did not accept connections within 60 s; see ${logPath}`);
 }
-
-/** Replaces the database name in a connection URL. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}

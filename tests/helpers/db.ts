@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createDb, type DbHandles } from "../../lib/db.ts";
-import { withDatabase } from "../../scripts/lib/embedded-postgres.ts";
+import { withDatabase } from "../../lib/db/url.ts";
 
 export function serverUrl(): string {
   const url = process.env.BATON_TEST_PG_URL;
