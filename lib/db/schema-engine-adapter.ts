@@ -1,4 +1,9 @@
-// The pg driver adapter as Prisma's WebAssembly schema engine needs it. The engine reads
+// The pg driver adapter as Prisma's WebAssembly schema engine needs it. Two repairs:
+//
+// 1. The adapter runs a migration script by splitting it at every ";", which breaks function
+//    bodies ($$ ... ; ... $$) and even comments. We send the script whole, as one simple query,
+//    which Postgres splits correctly.
+// 2. The engine reads
 // catalog columns of Postgres's one-byte type "char" (pg_constraint.contype and the like) and
 // expects them typed as characters; @prisma/adapter-pg rejects that type as unsupported. We
 // present such columns as text to the adapter, then retype them as characters for the engine.
@@ -46,9 +51,13 @@ interface RawResult {
 interface Queryable {
   queryRaw(query: unknown): Promise<RawResult>;
   startTransaction?(...args: unknown[]): Promise<Queryable>;
+  executeScript?(script: string): Promise<void>;
+  /** The adapter's pg pool or client, and its error translation (internal, stable in 7.x). */
+  client?: { query(text: string): Promise<unknown> };
+  onError?(error: unknown): never;
 }
 
-function retypeChars<T extends Queryable>(queryable: T): T {
+function repair<T extends Queryable>(queryable: T): T {
   const queryRaw = queryable.queryRaw.bind(queryable);
   queryable.queryRaw = async (query) => {
     const result = await queryRaw(query);
@@ -56,11 +65,21 @@ function retypeChars<T extends Queryable>(queryable: T): T {
     return result;
   };
   const startTransaction = queryable.startTransaction?.bind(queryable);
-  if (startTransaction) queryable.startTransaction = async (...args) => retypeChars(await startTransaction(...args));
+  if (startTransaction) queryable.startTransaction = async (...args) => repair(await startTransaction(...args));
+  const { client, onError } = queryable;
+  if (queryable.executeScript && client && onError) {
+    queryable.executeScript = async (script) => {
+      try {
+        await client.query(script);
+      } catch (error) {
+        onError.call(queryable, error);
+      }
+    };
+  }
   return queryable;
 }
 
 export async function connectAdapter(url: string) {
   const adapter = await new PrismaPg({ connectionString: url, Client: CharRelabellingClient }).connect();
-  return retypeChars(adapter as unknown as Queryable) as unknown as typeof adapter;
+  return repair(adapter as unknown as Queryable) as unknown as typeof adapter;
 }

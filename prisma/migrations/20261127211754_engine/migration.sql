@@ -72,6 +72,7 @@ CREATE TABLE "step_runs" (
     "max_attempts" INTEGER NOT NULL,
     "input" JSONB,
     "output" JSONB,
+    "branch" TEXT,
     "error" JSONB,
     "progress" JSONB,
     "reason" TEXT,
@@ -129,6 +130,7 @@ CREATE TABLE "run_events" (
     "actor" TEXT NOT NULL,
     "data" JSONB NOT NULL DEFAULT '{}',
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "xid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
 
     CONSTRAINT "run_events_pkey" PRIMARY KEY ("id")
 );
@@ -185,6 +187,9 @@ CREATE INDEX "step_logs_step_run_id_id_idx" ON "step_logs"("step_run_id", "id");
 
 -- CreateIndex
 CREATE INDEX "run_events_run_id_id_idx" ON "run_events"("run_id", "id");
+
+-- CreateIndex
+CREATE INDEX "run_events_xid_id_idx" ON "run_events"("xid", "id");
 
 -- CreateIndex
 CREATE INDEX "dead_letters_resolved_at_created_at_idx" ON "dead_letters"("resolved_at", "created_at");

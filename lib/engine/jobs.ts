@@ -1,0 +1,48 @@
+// The job catalog: queue names, payloads (ids only; state lives in tables) and queue options.
+import { z } from "zod";
+import type { PgBoss } from "pg-boss";
+import { bossDb, type Sql } from "./tx.ts";
+
+export const STEP_QUEUE = "baton-steps";
+
+export const stepJob = z.object({
+  runId: z.uuid(),
+  stepRunId: z.uuid(),
+  attempt: z.int().min(1),
+  /** A waiting step's timer fired: finish the wait instead of running the step again. */
+  resume: z.boolean().optional(),
+});
+export type StepJob = z.infer<typeof stepJob>;
+
+/**
+ * pg-boss only delivers; attempts and backoff are the engine's (one job per attempt). Its own
+ * retries cover a handler that failed before it could record anything (database unreachable):
+ * the job comes back and the engine's fencing drops it if it is stale by then.
+ */
+export const queues = [
+  {
+    name: STEP_QUEUE,
+    options: {
+      retryLimit: 20,
+      retryDelay: 1,
+      retryBackoff: true,
+      retryDelayMax: 30,
+      expireInSeconds: 15 * 60,
+      deleteAfterSeconds: 24 * 3600,
+      notify: true,
+    },
+  },
+] as const;
+
+export interface Enqueue extends StepJob {
+  startAfter?: Date;
+}
+
+export async function enqueue(boss: PgBoss, sql: Sql, jobs: Enqueue[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await boss.insert(
+    STEP_QUEUE,
+    jobs.map(({ startAfter, ...data }) => ({ data, ...(startAfter ? { startAfter } : {}) })),
+    { db: bossDb(sql) },
+  );
+}

@@ -1,0 +1,150 @@
+// Starting a run: pin it to a published version, check its input, honour Idempotency-Key, then
+// (in one transaction) create the run, complete its start step with the input and hand off to
+// the steps after it. Replays reuse the outputs of steps before a chosen node.
+import type { ErrorObject } from "ajv";
+import { conflict, notFound, unprocessable, ApiError, type FieldError } from "../api/errors.ts";
+import { advance, type LockedRun } from "./advance.ts";
+import { insertEvents, type RunEventInput } from "./events.ts";
+import { requestHash } from "./hash.ts";
+import { reachable } from "../workflow/graph.ts";
+import { transaction, valuesList } from "./tx.ts";
+import { loadVersion, type CompiledVersion } from "./versions.ts";
+import type { EngineDeps } from "./step-results.ts";
+import type { RunStatus } from "./states.ts";
+
+export interface StartRunInput {
+  workflowId: string;
+  /** Published version number; the workflow's active version when absent. */
+  version?: number;
+  input: unknown;
+  idempotencyKey?: string;
+  correlationId?: string;
+  actor: string;
+  replay?: { sourceRunId: string; fromNodeId: string };
+}
+
+export interface StartedRun {
+  id: string;
+  status: RunStatus;
+  /** True when an earlier request with the same Idempotency-Key had already started it. */
+  existing: boolean;
+}
+
+function inputErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
+  return (errors ?? []).map((e) => {
+    const path = ["input", ...e.instancePath.split("/").filter(Boolean)];
+    if (e.keyword === "required") path.push(String(e.params.missingProperty));
+    if (e.keyword === "additionalProperties") path.push(String(e.params.additionalProperty));
+    const message = e.keyword === "required" ? "is required" : e.keyword === "additionalProperties" ? "is not allowed by the input schema" : (e.message ?? "is invalid");
+    return { path: path.join("."), message };
+  });
+}
+
+async function resolveVersion(deps: EngineDeps, workflowId: string, number?: number): Promise<CompiledVersion> {
+  const { rows } = await deps.pool.query(
+    `select w.active_version, v.id as version_id
+       from workflows w left join workflow_versions v on v.workflow_id = w.id and v.number = coalesce($2, w.active_version)
+      where w.id = $1 and w.deleted_at is null`,
+    [workflowId, number ?? null],
+  );
+  if (!rows[0]) throw notFound(`Workflow ${workflowId}`);
+  if (number === undefined && rows[0].active_version === null) {
+    throw conflict("This workflow has no published version yet; publish the draft first.", { state: "unpublished" });
+  }
+  if (!rows[0].version_id) throw unprocessable(`Version ${number} of this workflow does not exist.`, [{ path: "version", message: `no version ${number}` }]);
+  return loadVersion(deps.pool, rows[0].version_id);
+}
+
+export async function startRun(deps: EngineDeps, request: StartRunInput): Promise<StartedRun> {
+  const source = request.replay ? await replaySource(deps, request.workflowId, request.replay) : undefined;
+  const version = source ? await loadVersion(deps.pool, source.versionId) : await resolveVersion(deps, request.workflowId, request.version);
+  if (version.validateInput && !version.validateInput(request.input)) {
+    throw unprocessable("The input does not match the workflow's input schema.", inputErrors(version.validateInput.errors));
+  }
+  const hash = requestHash({ input: request.input, version: version.number, replay: request.replay ?? null });
+  const deadline = version.runTimeoutMs ? new Date(Date.now() + version.runTimeoutMs) : null;
+
+  return transaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query(
+      `insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at)
+       values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10)
+       on conflict (workflow_id, idempotency_key) do nothing
+       returning id, status`,
+      [request.workflowId, version.id, version.number, JSON.stringify(request.input ?? null), request.idempotencyKey ?? null, hash,
+        request.correlationId ?? null, request.replay?.sourceRunId ?? null, request.actor, deadline],
+    );
+    if (!rows[0]) {
+      // The same key started a run before (or concurrently, and that transaction has committed).
+      const { rows: existing } = await tx.query(`select id, status, request_hash from runs where workflow_id = $1 and idempotency_key = $2`, [
+        request.workflowId,
+        request.idempotencyKey,
+      ]);
+      if (existing[0].request_hash !== hash) {
+        throw new ApiError(422, "idempotency-key-reused", `Idempotency-Key "${request.idempotencyKey}" was already used for a different request (run ${existing[0].id}).`, {
+          runId: existing[0].id,
+        });
+      }
+      return { id: existing[0].id, status: existing[0].status, existing: true };
+    }
+
+    const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null };
+    const { rows: startRows } = await tx.query(
+      `insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, output, queued_at, started_at, finished_at)
+       values ($1, $2, 'start', 'succeeded', 1, 1, $3::jsonb, now(), now(), now()) returning id`,
+      [run.id, version.start.id, JSON.stringify(request.input ?? null)],
+    );
+    const events: RunEventInput[] = [
+      {
+        runId: run.id,
+        type: "run.created",
+        actor: request.actor,
+        data: {
+          version: version.number,
+          ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+          ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+          ...(request.replay ? { replayOf: request.replay.sourceRunId, fromNodeId: request.replay.fromNodeId } : {}),
+        },
+      },
+      { runId: run.id, stepRunId: startRows[0].id, nodeId: version.start.id, type: "step.succeeded", actor: request.actor, data: { attempt: 1, durationMs: 0 } },
+    ];
+    if (request.replay && source) events.push(...(await copyReusedSteps(tx, run.id, version, request.replay, request.actor)));
+    await insertEvents(tx, events);
+    const status = await advance(tx, deps, run, version, request.actor);
+    return { id: run.id, status, existing: false };
+  });
+}
+
+async function replaySource(deps: EngineDeps, workflowId: string, replay: { sourceRunId: string; fromNodeId: string }) {
+  const { rows } = await deps.pool.query(`select id, status, version_id from runs where id = $1 and workflow_id = $2`, [replay.sourceRunId, workflowId]);
+  if (!rows[0]) throw notFound(`Run ${replay.sourceRunId}`);
+  if (!["succeeded", "failed", "cancelled"].includes(rows[0].status)) {
+    throw conflict(`Run ${replay.sourceRunId} is ${rows[0].status}; only finished runs can be replayed.`, { state: rows[0].status });
+  }
+  const version = await loadVersion(deps.pool, rows[0].version_id);
+  if (!version.graph.nodes.has(replay.fromNodeId)) {
+    throw unprocessable(`Node ${replay.fromNodeId} is not in version ${version.number} of this workflow.`, [{ path: "fromNodeId", message: "is not a node of the run's version" }]);
+  }
+  return { versionId: rows[0].version_id as string };
+}
+
+/** Steps outside the replayed part (not `fromNodeId`, nor after it) keep their source outputs. */
+async function copyReusedSteps(tx: import("./tx.ts").Sql, runId: string, version: CompiledVersion, replay: { sourceRunId: string; fromNodeId: string }, actor: string): Promise<RunEventInput[]> {
+  const rerun = reachable(version.graph, replay.fromNodeId);
+  const { rows } = await tx.query(
+    `select id, node_id, type, status, output, branch, reason, attempt from step_runs
+      where run_id = $1 and iteration = 0 and status in ('succeeded', 'skipped') and node_id <> $2`,
+    [replay.sourceRunId, version.start.id],
+  );
+  const reused = rows.filter((r) => !rerun.has(r.node_id));
+  if (reused.length === 0) return [];
+  const { text, values } = valuesList(
+    reused.map((r) => [runId, r.node_id, r.type, r.status, r.attempt, r.attempt, JSON.stringify(r.output), r.branch, r.reason, r.id]),
+    ["uuid", "text", "text", "step_status", "int", "int", "jsonb", "text", "text", "uuid"],
+  );
+  const { rows: created } = await tx.query(
+    `insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, output, branch, reason, reused_from, finished_at)
+     select v.*, now() from (values ${text}) as v returning id, node_id, reused_from`,
+    values,
+  );
+  return created.map((c) => ({ runId, stepRunId: c.id, nodeId: c.node_id, type: "step.reused", actor, data: { from: c.reused_from, sourceRunId: replay.sourceRunId } }));
+}

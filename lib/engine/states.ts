@@ -1,0 +1,70 @@
+// Run and step state machines as transition tables: the one place that says which state may
+// follow which. SQL updates take their allowed source states from here (`from(...)`), and
+// `assert...` throws on anything else.
+
+export const runStatuses = ["queued", "running", "waiting", "succeeded", "failed", "cancelled", "compensating", "compensated", "compensation_failed"] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const stepStatuses = ["pending", "queued", "running", "retry_scheduled", "waiting", "succeeded", "failed", "skipped", "cancelled"] as const;
+export type StepStatus = (typeof stepStatuses)[number];
+
+const runTransitions: Record<RunStatus, readonly RunStatus[]> = {
+  queued: ["running", "waiting", "succeeded", "failed", "cancelled"],
+  running: ["waiting", "succeeded", "failed", "cancelled"],
+  waiting: ["running", "succeeded", "failed", "cancelled"],
+  // An operator retries, skips, requeues or resumes: the run goes on.
+  failed: ["running", "compensating"],
+  cancelled: ["running"],
+  succeeded: [],
+  compensating: ["compensated", "compensation_failed"],
+  compensated: [],
+  compensation_failed: ["compensating"],
+};
+
+const stepTransitions: Record<StepStatus, readonly StepStatus[]> = {
+  pending: ["queued", "skipped", "cancelled"],
+  queued: ["running", "skipped", "cancelled"],
+  // running → queued: the attempt was interrupted (shutdown) or its worker was lost.
+  running: ["succeeded", "failed", "retry_scheduled", "waiting", "queued", "skipped", "cancelled"],
+  // retry_scheduled → running: the delayed job fired; → queued: an operator asked for it now.
+  retry_scheduled: ["running", "queued", "failed", "skipped", "cancelled"],
+  waiting: ["succeeded", "failed", "skipped", "cancelled"],
+  succeeded: [],
+  failed: ["queued", "skipped"],
+  skipped: [],
+  cancelled: ["queued", "skipped"],
+};
+
+export const activeRunStatuses: readonly RunStatus[] = ["queued", "running", "waiting"];
+export const openStepStatuses: readonly StepStatus[] = ["pending", "queued", "running", "retry_scheduled", "waiting"];
+export const isOpenStep = (s: StepStatus) => openStepStatuses.includes(s);
+export const isActiveRun = (s: RunStatus) => activeRunStatuses.includes(s);
+
+export class IllegalTransition extends Error {
+  readonly from: string;
+  readonly to: string;
+  constructor(kind: "run" | "step", from: string, to: string) {
+    super(`illegal ${kind} transition ${from} → ${to}`);
+    this.from = from;
+    this.to = to;
+  }
+}
+
+export const canRun = (from: RunStatus, to: RunStatus) => runTransitions[from].includes(to);
+export const canStep = (from: StepStatus, to: StepStatus) => stepTransitions[from].includes(to);
+
+export function assertRun(from: RunStatus, to: RunStatus): void {
+  if (!canRun(from, to)) throw new IllegalTransition("run", from, to);
+}
+
+export function assertStep(from: StepStatus, to: StepStatus): void {
+  if (!canStep(from, to)) throw new IllegalTransition("step", from, to);
+}
+
+/** The step states that may move to `to`, for `WHERE status = ANY($n)`. */
+export const stepFrom = (to: StepStatus, among: readonly StepStatus[] = stepStatuses): StepStatus[] =>
+  among.filter((s) => canStep(s, to));
+
+/** The run states that may move to `to`. */
+export const runFrom = (to: RunStatus, among: readonly RunStatus[] = runStatuses): RunStatus[] =>
+  among.filter((s) => canRun(s, to));

@@ -1,0 +1,324 @@
+// What a worker reports about an attempt: claimed, succeeded, failed, waiting, interrupted.
+// Each is one transaction, fenced on (step, attempt, status): a late or duplicate report finds
+// nothing to update and is dropped, so no attempt's result is ever applied twice.
+import type pg from "pg";
+import type { PgBoss } from "pg-boss";
+import type { RunContext } from "../workflow/templates.ts";
+import { advance, lockRun, loadSteps, syncRunStatus, type LockedRun } from "./advance.ts";
+import { backoffDelay, retryPolicy } from "./retry.ts";
+import { describeError } from "./errors.ts";
+import { insertEvents, type RunEventInput } from "./events.ts";
+import { enqueue, type StepJob } from "./jobs.ts";
+import { stepFrom } from "./states.ts";
+import { transaction, valuesList, type Sql } from "./tx.ts";
+import { loadVersion } from "./versions.ts";
+
+export interface EngineDeps {
+  pool: pg.Pool;
+  boss: PgBoss;
+}
+
+export interface ClaimedStep {
+  runId: string;
+  stepRunId: string;
+  nodeId: string;
+  type: string;
+  attempt: number;
+  maxAttempts: number;
+  workflowId: string;
+  versionId: string;
+  context: RunContext;
+}
+
+export interface LogLine {
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  data?: unknown;
+  at: Date;
+}
+
+export type Outcome = "applied" | "stale";
+
+/** What a worker hands in with any result: the attempt's log lines and its resolved config. */
+export interface Report {
+  logs: LogLine[];
+  input?: unknown;
+}
+
+const inputJson = (report: Report) => (report.input === undefined ? null : JSON.stringify(report.input));
+
+/**
+ * Starts an attempt: queued (or retry-scheduled) → running, with its attempt row, its event and
+ * the data templates need, in one statement. Null when the job is stale (the step was
+ * cancelled, already taken, or moved on to another attempt).
+ */
+export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): Promise<ClaimedStep | null> {
+  const { rows } = await pool.query(
+    `with claimed as (
+       update step_runs set status = 'running', started_at = now(), heartbeat_at = now(), worker_id = $3,
+              next_attempt_at = null, error = null, updated_at = now()
+        where id = $1 and attempt = $2 and status = any($4::step_status[])
+        returning id, run_id, node_id, type, attempt, max_attempts
+     ), attempt_row as (
+       insert into step_attempts (step_run_id, attempt, status, worker_id)
+       select id, attempt, 'running', $3 from claimed
+       on conflict (step_run_id, attempt) do update set status = 'running', started_at = now(), worker_id = $3, finished_at = null, error = null
+     ), event as (
+       insert into run_events (run_id, step_run_id, node_id, type, actor, data)
+       select run_id, id, node_id, 'step.started', $5, jsonb_build_object('attempt', attempt, 'workerId', $3::text) from claimed
+     )
+     select c.*, r.status as run_status, r.workflow_id, r.version_id, r.input,
+            (select coalesce(jsonb_object_agg(o.node_id, jsonb_build_object('output', o.output)), '{}'::jsonb)
+               from step_runs o
+              where o.run_id = c.run_id and o.iteration = 0 and o.status in ('succeeded', 'skipped')) as outputs
+       from claimed c join runs r on r.id = c.run_id`,
+    [job.stepRunId, job.attempt, workerId, stepFrom("running", ["queued", "retry_scheduled"]), `worker:${workerId}`],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  if (r.run_status === "queued") {
+    // Outside the claim so that it never holds a step lock while waiting for the run's.
+    await transaction(pool, async (tx) => {
+      const run = await lockRun(tx, r.run_id);
+      if (run?.status === "queued") await syncRunStatus(tx, run, await loadSteps(tx, run.id), await loadVersion(tx, run.versionId), `worker:${workerId}`);
+    });
+  }
+  return {
+    runId: r.run_id,
+    stepRunId: r.id,
+    nodeId: r.node_id,
+    type: r.type,
+    attempt: r.attempt,
+    maxAttempts: r.max_attempts,
+    workflowId: r.workflow_id,
+    versionId: r.version_id,
+    context: { input: r.input, steps: r.outputs, run: { id: r.run_id, workflowId: r.workflow_id, attempt: r.attempt } },
+  };
+}
+
+async function writeLogs(sql: Sql, stepRunId: string, attempt: number, logs: LogLine[]) {
+  if (logs.length === 0) return;
+  const { text, values } = valuesList(
+    logs.map((l) => [stepRunId, attempt, l.level, l.message.slice(0, 10_000), l.data === undefined ? null : JSON.stringify(l.data), l.at]),
+    ["uuid", "int", "text", "text", "jsonb", "timestamptz"],
+  );
+  await sql.query(`insert into step_logs (step_run_id, attempt, level, message, data, at) values ${text}`, values);
+}
+
+async function finishAttempt(sql: Sql, stepRunId: string, attempt: number, status: string, error: unknown = null, retryDelayMs: number | null = null) {
+  await sql.query(
+    `update step_attempts set status = $3, finished_at = now(), error = $4::jsonb, retry_delay_ms = $5
+      where step_run_id = $1 and attempt = $2`,
+    [stepRunId, attempt, status, error === null ? null : JSON.stringify(error), retryDelayMs],
+  );
+}
+
+/** The attempt succeeded: record the output and hand off to the steps that became ready. */
+export async function completeStep(
+  deps: EngineDeps,
+  step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">,
+  result: { output: unknown; branch?: string },
+  report: Report,
+  actor: string,
+): Promise<Outcome> {
+  const { logs } = report;
+  return transaction(deps.pool, async (tx) => {
+    const run = await lockRun(tx, step.runId);
+    const { rows } = await tx.query(
+      `update step_runs set status = 'succeeded', output = $3::jsonb, branch = $4, input = coalesce($6::jsonb, input), finished_at = now(),
+              heartbeat_at = null, updated_at = now()
+        where id = $1 and attempt = $2 and status = any($5::step_status[])
+        returning node_id, extract(epoch from (now() - started_at)) * 1000 as duration_ms`,
+      [step.stepRunId, step.attempt, JSON.stringify(result.output ?? null), result.branch ?? null, stepFrom("succeeded", ["running"]), inputJson(report)],
+    );
+    if (!rows[0] || !run) return "stale";
+    await finishAttempt(tx, step.stepRunId, step.attempt, "succeeded");
+    await writeLogs(tx, step.stepRunId, step.attempt, logs);
+    await insertEvents(tx, [
+      {
+        runId: run.id,
+        stepRunId: step.stepRunId,
+        nodeId: rows[0].node_id,
+        type: "step.succeeded",
+        actor,
+        data: { attempt: step.attempt, durationMs: Math.round(Number(rows[0].duration_ms)), ...(result.branch ? { branch: result.branch } : {}) },
+      },
+    ]);
+    await advance(tx, deps, run, await loadVersion(tx, run.versionId), actor);
+    return "applied";
+  });
+}
+
+export type FailureKind = "failed" | "crashed" | "timed_out";
+
+/**
+ * The attempt failed. Retryable with attempts left: schedule the next attempt after the
+ * backoff (the wait happens in the queue). Otherwise the step fails, lands in the dead letters,
+ * and fails the run, whose other open steps are cancelled.
+ */
+export async function failStep(
+  deps: EngineDeps,
+  step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">,
+  error: unknown,
+  report: Report,
+  actor: string,
+  kind: FailureKind = "failed",
+): Promise<Outcome> {
+  const { logs } = report;
+  const info = describeError(error);
+  const { retryAfterMs, ...stored } = info;
+  return transaction(deps.pool, async (tx) => {
+    const run = await lockRun(tx, step.runId);
+    const { rows } = await tx.query(
+      `select node_id, attempt, max_attempts from step_runs where id = $1 and attempt = $2 and status = 'running' for update`,
+      [step.stepRunId, step.attempt],
+    );
+    const row = rows[0];
+    if (!row || !run) return "stale";
+    const version = await loadVersion(tx, run.versionId);
+    const node = version.node(row.node_id);
+    await writeLogs(tx, step.stepRunId, step.attempt, logs);
+    if (report.input !== undefined) await tx.query(`update step_runs set input = $2::jsonb where id = $1`, [step.stepRunId, inputJson(report)]);
+    const summary = { message: stored.message, ...(stored.code ? { code: stored.code } : {}), retryable: stored.retryable };
+
+    if (info.retryable && row.attempt < row.max_attempts) {
+      const delayMs = retryAfterMs ?? backoffDelay(retryPolicy(node.retry), row.attempt);
+      const at = new Date(Date.now() + delayMs);
+      await tx.query(
+        `update step_runs set status = 'retry_scheduled', attempt = attempt + 1, next_attempt_at = $2, error = $3::jsonb,
+                heartbeat_at = null, updated_at = now()
+          where id = $1`,
+        [step.stepRunId, at, JSON.stringify(stored)],
+      );
+      await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored, delayMs);
+      await insertEvents(tx, [
+        {
+          runId: run.id,
+          stepRunId: step.stepRunId,
+          nodeId: row.node_id,
+          type: "step.retry_scheduled",
+          actor,
+          data: { attempt: step.attempt, outcome: kind, nextAttempt: step.attempt + 1, delayMs, at: at.toISOString(), error: summary },
+        },
+      ]);
+      await enqueue(deps.boss, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: at }]);
+      return "applied";
+    }
+
+    await tx.query(
+      `update step_runs set status = 'failed', error = $2::jsonb, finished_at = now(), heartbeat_at = null, updated_at = now() where id = $1`,
+      [step.stepRunId, JSON.stringify(stored)],
+    );
+    await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored);
+    await tx.query(
+      `insert into dead_letters (run_id, step_run_id, workflow_id, node_id, attempts, error) values ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [run.id, step.stepRunId, run.workflowId, row.node_id, step.attempt, JSON.stringify(stored)],
+    );
+    const reason = info.retryable ? `attempts exhausted (${step.attempt} of ${row.max_attempts})` : "not retryable";
+    await insertEvents(tx, [
+      { runId: run.id, stepRunId: step.stepRunId, nodeId: row.node_id, type: "step.failed", actor, data: { attempt: step.attempt, outcome: kind, reason, error: summary } },
+      { runId: run.id, stepRunId: step.stepRunId, nodeId: row.node_id, type: "step.dead_lettered", actor, data: { reason } },
+    ]);
+    await cancelOpenSteps(tx, run, "run_failed", actor);
+    await syncRunStatus(tx, run, await loadSteps(tx, run.id), version, actor);
+    return "applied";
+  });
+}
+
+/** The attempt asks to wait (a delay): the step waits in the queue, holding no worker. */
+export async function waitStep(
+  deps: EngineDeps,
+  step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">,
+  wait: { until: Date; output?: unknown },
+  report: Report,
+  actor: string,
+): Promise<Outcome> {
+  const { logs } = report;
+  return transaction(deps.pool, async (tx) => {
+    const run = await lockRun(tx, step.runId);
+    const { rows } = await tx.query(
+      `update step_runs set status = 'waiting', wait_until = $3, output = $4::jsonb, input = coalesce($6::jsonb, input), heartbeat_at = null, updated_at = now()
+        where id = $1 and attempt = $2 and status = any($5::step_status[]) returning node_id`,
+      [step.stepRunId, step.attempt, wait.until, JSON.stringify(wait.output ?? null), stepFrom("waiting", ["running"]), inputJson(report)],
+    );
+    if (!rows[0] || !run) return "stale";
+    await finishAttempt(tx, step.stepRunId, step.attempt, "waiting");
+    await writeLogs(tx, step.stepRunId, step.attempt, logs);
+    await insertEvents(tx, [
+      { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.waiting", actor, data: { attempt: step.attempt, until: wait.until.toISOString() } },
+    ]);
+    await enqueue(deps.boss, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt, resume: true, startAfter: wait.until }]);
+    await syncRunStatus(tx, run, await loadSteps(tx, run.id), await loadVersion(tx, run.versionId), actor);
+    return "applied";
+  });
+}
+
+/** A waiting step's timer fired: the wait is over and the step succeeds with its wait output. */
+export async function resumeWaitingStep(deps: EngineDeps, job: StepJob, actor: string, output?: unknown): Promise<Outcome> {
+  return transaction(deps.pool, async (tx) => {
+    const run = await lockRun(tx, job.runId);
+    const { rows } = await tx.query(
+      `update step_runs set status = 'succeeded', output = coalesce($3::jsonb, output), wait_until = null, finished_at = now(), updated_at = now()
+        where id = $1 and attempt = $2 and status = 'waiting' returning node_id, extract(epoch from (now() - started_at)) * 1000 as duration_ms`,
+      [job.stepRunId, job.attempt, output === undefined ? null : JSON.stringify(output)],
+    );
+    if (!rows[0] || !run) return "stale";
+    await finishAttempt(tx, job.stepRunId, job.attempt, "succeeded");
+    await insertEvents(tx, [
+      {
+        runId: run.id,
+        stepRunId: job.stepRunId,
+        nodeId: rows[0].node_id,
+        type: "step.succeeded",
+        actor,
+        data: { attempt: job.attempt, durationMs: Math.round(Number(rows[0].duration_ms)), resumed: true },
+      },
+    ]);
+    await advance(tx, deps, run, await loadVersion(tx, run.versionId), actor);
+    return "applied";
+  });
+}
+
+/** The worker is shutting down mid-attempt: hand the step to another worker at once. The
+ * interrupted attempt does not count against the step's budget. */
+export async function interruptStep(deps: EngineDeps, step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">, actor: string): Promise<Outcome> {
+  return transaction(deps.pool, async (tx) => {
+    const run = await lockRun(tx, step.runId);
+    const { rows } = await tx.query(
+      `update step_runs set status = 'queued', attempt = attempt + 1, max_attempts = max_attempts + 1, queued_at = now(), heartbeat_at = null, updated_at = now()
+        where id = $1 and attempt = $2 and status = any($3::step_status[]) returning node_id`,
+      [step.stepRunId, step.attempt, stepFrom("queued", ["running"])],
+    );
+    if (!rows[0] || !run) return "stale";
+    await finishAttempt(tx, step.stepRunId, step.attempt, "interrupted", { message: "the worker shut down during the attempt" });
+    await insertEvents(tx, [
+      { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.interrupted", actor, data: { attempt: step.attempt, nextAttempt: step.attempt + 1 } },
+    ]);
+    await enqueue(deps.boss, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1 }]);
+    return "applied";
+  });
+}
+
+/**
+ * Cancels every open step of a locked run and tells workers running one of them to abort
+ * (NOTIFY baton_cancel, delivered at commit). Their late results are fenced out.
+ */
+export async function cancelOpenSteps(sql: Sql, run: LockedRun, reason: string, actor: string): Promise<string[]> {
+  const { rows } = await sql.query(
+    `update step_runs set status = 'cancelled', reason = $2, finished_at = now(), heartbeat_at = null, wait_until = null, updated_at = now()
+      where run_id = $1 and status = any($3::step_status[])
+      returning id, node_id, attempt`,
+    [run.id, reason, stepFrom("cancelled", ["pending", "queued", "running", "retry_scheduled", "waiting"])],
+  );
+  if (rows.length === 0) return [];
+  await sql.query(
+    `update step_attempts a set status = 'cancelled', finished_at = now()
+       from unnest($1::uuid[], $2::int[]) as c(id, attempt)
+      where a.step_run_id = c.id and a.attempt = c.attempt and a.status in ('running', 'waiting')`,
+    [rows.map((r) => r.id), rows.map((r) => r.attempt)],
+  );
+  const events: RunEventInput[] = rows.map((r) => ({ runId: run.id, stepRunId: r.id, nodeId: r.node_id, type: "step.cancelled", actor, data: { reason } }));
+  await insertEvents(sql, events);
+  await sql.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify(rows.map((r) => r.id))]);
+  return rows.map((r) => r.id);
+}

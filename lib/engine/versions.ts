@@ -1,0 +1,67 @@
+// Published versions, compiled once per process: they never change, so graph, order and the
+// input validator are cached by version id.
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { stepDefinition } from "../steps/index.ts";
+import type { Definition, WorkflowNode } from "../workflow/definition.ts";
+import { buildGraph, topologicalOrder, type Graph } from "../workflow/graph.ts";
+import type { Sql } from "./tx.ts";
+
+export interface CompiledVersion {
+  id: string;
+  workflowId: string;
+  number: number;
+  definition: Definition;
+  graph: Graph;
+  order: string[];
+  start: WorkflowNode;
+  node(id: string): WorkflowNode;
+  outputsOf(id: string): number;
+  validateInput?: ValidateFunction;
+  runTimeoutMs?: number;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(ajv);
+
+export function compileVersion(row: { id: string; workflow_id: string; number: number; definition: Definition }): CompiledVersion {
+  const graph = buildGraph(row.definition);
+  const start = row.definition.nodes.find((n) => n.type === "start");
+  if (!start) throw new Error(`version ${row.id} has no start node`);
+  const config = start.config as { inputSchema?: object; runTimeoutMs?: number };
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    number: row.number,
+    definition: row.definition,
+    graph,
+    order: topologicalOrder(graph),
+    start,
+    node: (id) => {
+      const n = graph.nodes.get(id);
+      if (!n) throw new Error(`node ${id} is not in version ${row.number}`);
+      return n;
+    },
+    outputsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.outputs.length ?? 1,
+    validateInput: config.inputSchema ? ajv.compile(config.inputSchema) : undefined,
+    runTimeoutMs: config.runTimeoutMs,
+  };
+}
+
+const cache = new Map<string, Promise<CompiledVersion>>();
+
+export function loadVersion(sql: Sql, versionId: string): Promise<CompiledVersion> {
+  let compiled = cache.get(versionId);
+  if (!compiled) {
+    compiled = sql
+      .query(`select id, workflow_id, number, definition from workflow_versions where id = $1`, [versionId])
+      .then(({ rows }) => {
+        if (!rows[0]) throw new Error(`workflow version ${versionId} does not exist`);
+        return compileVersion(rows[0]);
+      });
+    compiled.catch(() => cache.delete(versionId));
+    if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+    cache.set(versionId, compiled);
+  }
+  return compiled;
+}

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { checkTemplates, compile, describeJsonataError } from "../workflow/templates.ts";
+import { defineStep } from "./types.ts";
+
+export const condition = defineStep({
+  type: "condition",
+  label: "Condition",
+  description: "Takes the true or false branch by a JSONata expression; the other branch is skipped.",
+  icon: "split",
+  category: "flow",
+  config: z.strictObject({
+    expression: z
+      .string()
+      .min(1, "is required")
+      .meta({ title: "Expression", description: "JSONata over { input, steps, run }, e.g. input.amount > 100." }),
+  }),
+  defaultConfig: { expression: "true" },
+  outputs: ["true", "false"],
+  acceptsInput: true,
+  validate(config) {
+    if (config.expression.includes("{{")) return checkTemplates(config.expression, ["expression"]);
+    try {
+      compile(config.expression);
+      return [];
+    } catch (error) {
+      return [{ path: "expression", message: `is not a valid JSONata expression: ${describeJsonataError(error)}` }];
+    }
+  },
+});

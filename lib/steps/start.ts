@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { Ajv } from "ajv";
+import { defineStep } from "./types.ts";
+
+export const start = defineStep({
+  type: "start",
+  label: "Start",
+  description: "Where a run begins. Its output is the run input, checked against the input schema if you give one.",
+  icon: "play",
+  category: "flow",
+  config: z.strictObject({
+    inputSchema: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ title: "Input schema", description: "JSON Schema the run input must match; a run with other input is refused (422)." }),
+    runTimeoutMs: z
+      .int()
+      .min(1000)
+      .max(30 * 86_400_000)
+      .optional()
+      .meta({ title: "Run timeout (ms)", description: "A run still open after this long fails, and its open steps are cancelled." }),
+  }),
+  defaultConfig: {},
+  outputs: ["default"],
+  acceptsInput: false,
+  validate(config) {
+    if (!config.inputSchema) return [];
+    try {
+      new Ajv({ strict: false }).compile(config.inputSchema);
+      return [];
+    } catch (error) {
+      return [{ path: "inputSchema", message: `is not a valid JSON Schema: ${(error as Error).message}` }];
+    }
+  },
+});

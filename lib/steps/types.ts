@@ -1,0 +1,38 @@
+// What the editor and the validator know about a step type. How it runs is in worker/steps/.
+import { z } from "zod";
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export interface StepDefinition<S extends z.ZodType = z.ZodType> {
+  type: string;
+  label: string;
+  description: string;
+  /** Icon name from components/canvas/step-icons.tsx. */
+  icon: string;
+  category: "flow" | "action" | "data";
+  config: S;
+  defaultConfig: z.input<S>;
+  /** Output handles; the first is the one a plain edge leaves from. [] ends a path. */
+  outputs: readonly string[];
+  /** Whether edges may lead into the node. */
+  acceptsInput: boolean;
+  /** Checks beyond the schema, on a config that passed it. */
+  validate?: (config: z.infer<S>) => ConfigProblem[];
+}
+
+export const defineStep = <S extends z.ZodType>(definition: StepDefinition<S>): StepDefinition<S> => definition;
+
+/** A string holding at least one `{{ template }}`: accepted wherever a templatable value is. */
+export const templateString = z
+  .string()
+  .regex(/\{\{[\s\S]*\}\}/, "must be a value or a {{ template }}")
+  .meta({ template: true });
+
+/** A field that takes either a value of `schema` or a template resolved when the step runs. */
+export const templatable = <T extends z.ZodType>(schema: T) => z.union([schema, templateString]).meta({ templatable: true });
+
+/** Any JSON value; strings in it may hold templates. */
+export const jsonValue = z.json();

@@ -1,0 +1,45 @@
+// The workflow definition format, shared by the API, the editor and the worker. This schema is
+// the structure; step configs and graph rules are checked by validate.ts.
+import { z } from "zod";
+
+/** Node ids are referenced in templates as `steps.<id>.output`, so they are identifiers. */
+export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export const retryPolicySchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(100).optional().meta({ description: "Attempts in all, the first included." }),
+  initialDelayMs: z.int().min(0).max(86_400_000).optional().meta({ description: "Longest wait before the second attempt." }),
+  multiplier: z.number().min(1).max(10).optional().meta({ description: "Each further wait may be this many times longer." }),
+  maxDelayMs: z.int().min(0).max(7 * 86_400_000).optional().meta({ description: "Upper bound of any wait." }),
+  jitter: z.enum(["full", "none"]).optional().meta({ description: "full: a random wait up to the bound (spreads retries); none: exactly the bound." }),
+});
+export type RetryPolicyInput = z.infer<typeof retryPolicySchema>;
+
+export const nodeSchema = z.strictObject({
+  id: z.string().regex(NODE_ID, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
+  type: z.string().min(1, "is required"),
+  name: z.string().max(200).optional(),
+  position: z.strictObject({ x: z.number(), y: z.number() }),
+  config: z.record(z.string(), z.unknown()).default({}),
+  retry: retryPolicySchema.optional(),
+  timeoutMs: z.int().min(1).max(86_400_000).optional(),
+});
+export type WorkflowNode = z.infer<typeof nodeSchema>;
+
+export const edgeSchema = z.strictObject({
+  id: z.string().min(1).max(100),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  sourceHandle: z.string().min(1).optional(),
+});
+export type WorkflowEdge = z.infer<typeof edgeSchema>;
+
+export const definitionSchema = z.strictObject({
+  nodes: z.array(nodeSchema).max(2000),
+  edges: z.array(edgeSchema).max(10_000),
+});
+export type Definition = z.infer<typeof definitionSchema>;
+
+export const emptyDefinition = (): Definition => ({
+  nodes: [{ id: "start", type: "start", name: "Start", position: { x: 0, y: 0 }, config: {} }],
+  edges: [],
+});

@@ -1,0 +1,136 @@
+// One job: claim the attempt, resolve the step's templates, run its executor under a timeout
+// and an abort signal, and report the result. Stale jobs (fenced out by the claim) are dropped.
+import type { Logger } from "#lib/log.ts";
+import { stepDefinition } from "#lib/steps/index.ts";
+import { resolveTemplates } from "#lib/workflow/templates.ts";
+import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
+import type { StepJob } from "#lib/engine/jobs.ts";
+import { zodFieldErrors } from "#lib/api/errors.ts";
+import { claimStep, completeStep, failStep, interruptStep, resumeWaitingStep, waitStep, type EngineDeps, type LogLine, type Report } from "#lib/engine/step-results.ts";
+import { loadVersion } from "#lib/engine/versions.ts";
+import { executors } from "./steps/index.ts";
+import type { StepResult, StepRunContext } from "./steps/types.ts";
+import type { AbortReason, InFlight } from "./inflight.ts";
+
+export const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
+
+export interface Runtime {
+  deps: EngineDeps;
+  workerId: string;
+  inflight: InFlight;
+  baseUrl: string;
+  log: Logger;
+}
+
+export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
+  const actor = `worker:${rt.workerId}`;
+  if (job.resume) {
+    const outcome = await resumeWaitingStep(rt.deps, job, actor);
+    if (outcome === "stale") rt.log.debug({ job }, "stale resume job dropped");
+    return;
+  }
+  const claimed = await claimStep(rt.deps.pool, job, rt.workerId);
+  if (!claimed) {
+    rt.log.debug({ job }, "stale step job dropped");
+    return;
+  }
+  const log = rt.log.child({ runId: claimed.runId, nodeId: claimed.nodeId, attempt: claimed.attempt });
+  const version = await loadVersion(rt.deps.pool, claimed.versionId);
+  const node = version.node(claimed.nodeId);
+  const controller = rt.inflight.add(claimed.stepRunId, claimed.attempt);
+  const logs: LogLine[] = [];
+  const report: Report = { logs };
+  const ctx: StepRunContext = {
+    runId: claimed.runId,
+    workflowId: claimed.workflowId,
+    nodeId: claimed.nodeId,
+    stepRunId: claimed.stepRunId,
+    attempt: claimed.attempt,
+    maxAttempts: claimed.maxAttempts,
+    stepKey: `${claimed.runId}:${claimed.nodeId}`,
+    signal: controller.signal,
+    context: claimed.context,
+    baseUrl: rt.baseUrl,
+    log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
+  };
+  const timeoutMs = node.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  const timer = setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);
+  let result: StepResult | undefined;
+  let failure: unknown;
+  try {
+    result = await execute(node.type, node.config, ctx, report);
+  } catch (error) {
+    failure = error;
+  } finally {
+    clearTimeout(timer);
+  }
+  try {
+    if (result) {
+      const done = result;
+      const outcome = await persistently(log, () =>
+        "wait" in done ? waitStep(rt.deps, claimed, done.wait, report, actor) : completeStep(rt.deps, claimed, done, report, actor),
+      );
+      if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
+      return;
+    }
+    const reason = controller.signal.aborted ? (controller.signal.reason as AbortReason) : undefined;
+    if (reason === "cancelled") {
+      log.info("attempt aborted: the step was cancelled");
+    } else if (reason === "shutdown") {
+      await persistently(log, () => interruptStep(rt.deps, claimed, actor));
+    } else if (reason === "timeout") {
+      const error = new RetryableError(`the step did not finish within ${timeoutMs} ms`, { code: "timeout" });
+      await persistently(log, () => failStep(rt.deps, claimed, error, report, actor, "timed_out"));
+    } else {
+      log.info({ err: failure }, "attempt failed");
+      await persistently(log, () => failStep(rt.deps, claimed, failure, report, actor));
+    }
+  } finally {
+    rt.inflight.delete(claimed.stepRunId);
+  }
+}
+
+async function execute(type: string, rawConfig: unknown, ctx: StepRunContext, report: Report): Promise<StepResult> {
+  const definition = stepDefinition(type);
+  const executor = executors[type];
+  if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);
+  const resolved = await resolveTemplates(rawConfig, ctx.context);
+  report.input = resolved;
+  const config = definition.config.safeParse(resolved);
+  if (!config.success) {
+    const problems = zodFieldErrors(config.error).map((e) => `${e.path} ${e.message}`).join("; ");
+    throw new NonRetryableError(`the config is invalid once its templates are resolved: ${problems}`, { code: "config" });
+  }
+  return untilAborted(executor(config.data, ctx), ctx.signal);
+}
+
+const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+const isConnectionError = (error: unknown) =>
+  CONNECTION_ERRORS.has((error as { code?: string })?.code ?? "") || /Connection terminated|connection timeout/i.test((error as Error)?.message ?? "");
+
+/**
+ * Reports a finished attempt, waiting out a database outage of up to a minute rather than
+ * losing the result (the lease may lapse meanwhile; fencing then drops whichever report is late).
+ */
+async function persistently<T>(log: Logger, report: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+    try {
+      return await report();
+    } catch (error) {
+      if (!isConnectionError(error) || Date.now() > deadline) throw error;
+      log.warn({ err: error }, `database unreachable while reporting; retrying in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/** Settles as soon as the signal fires, even if the executor ignores it. */
+function untilAborted(work: Promise<StepResult>, signal: AbortSignal): Promise<StepResult> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new Error(`aborted: ${signal.reason}`));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,3 @@
+import type { Executor } from "./types.ts";
+
+export const end: Executor<{ output?: unknown }> = async (config) => ({ output: config.output ?? null });

@@ -1,0 +1,93 @@
+// HTTP requests. 5xx, 408, 429, network errors and timeouts are retryable (429 and 503 honour
+// Retry-After); other statuses outside the success set fail at once. Bodies are read up to a
+// size limit; JSON responses are parsed.
+import { NonRetryableError, RetryableError, RetryAfterError } from "#lib/engine/errors.ts";
+import type { Executor } from "./types.ts";
+
+interface HttpConfig {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  timeoutMs?: number;
+  successStatus?: number[];
+  maxResponseBytes?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BYTES = 1024 * 1024;
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : new Date(header).getTime() - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+async function readLimited(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new NonRetryableError(`the response is larger than ${limit} bytes (maxResponseBytes)`, { code: "response_too_large" });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export const http: Executor<HttpConfig> = async (config, ctx) => {
+  const url = config.url.startsWith("/") ? new URL(config.url, ctx.baseUrl) : new URL(config.url);
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const hasBody = config.body !== undefined && config.method !== "GET" && config.method !== "HEAD";
+  const headers = new Headers({ "user-agent": "Baton", "idempotency-key": ctx.stepKey });
+  if (hasBody) headers.set("content-type", typeof config.body === "string" ? "text/plain; charset=utf-8" : "application/json");
+  for (const [k, v] of Object.entries(config.headers ?? {})) headers.set(k, v);
+
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: config.method,
+      headers,
+      body: hasBody ? (typeof config.body === "string" ? config.body : JSON.stringify(config.body)) : undefined,
+      signal: AbortSignal.any([ctx.signal, timeout]),
+      redirect: "follow",
+    });
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    if (timeout.aborted) throw new RetryableError(`no response within ${timeoutMs} ms`, { code: "timeout" });
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new RetryableError(`request to ${url.origin} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { code: "network" });
+  }
+
+  const text = await readLimited(response, config.maxResponseBytes ?? DEFAULT_MAX_BYTES);
+  const ms = Math.round(performance.now() - started);
+  ctx.log(response.ok ? "info" : "warn", `${config.method} ${url.href} → ${response.status} in ${ms} ms`);
+  let body: unknown = text;
+  if (/\bjson\b/i.test(response.headers.get("content-type") ?? "") && text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON after all: keep the text.
+    }
+  }
+  const output = { status: response.status, headers: Object.fromEntries(response.headers), body };
+
+  const success = config.successStatus ? config.successStatus.includes(response.status) : response.status >= 200 && response.status < 300;
+  if (success) return { output };
+  const details = { status: response.status, body: text.slice(0, 2000) };
+  const message = `HTTP ${response.status} from ${config.method} ${url.href}`;
+  const wait = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get("retry-after")) : undefined;
+  if (wait !== undefined) throw new RetryAfterError(message, wait, { code: "http_status", details });
+  if (response.status >= 500 || response.status === 429 || response.status === 408) throw new RetryableError(message, { code: "http_status", details });
+  throw new NonRetryableError(message, { code: "http_status", details });
+};

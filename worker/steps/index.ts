@@ -1,0 +1,10 @@
+// How each step type runs, by name; the definitions are in lib/steps (same file names).
+import type { Executor } from "./types.ts";
+import { start } from "./start.ts";
+import { http } from "./http.ts";
+import { transform } from "./transform.ts";
+import { condition } from "./condition.ts";
+import { delay } from "./delay.ts";
+import { end } from "./end.ts";
+
+export const executors: Record<string, Executor> = { start, http, transform, condition, delay, end };

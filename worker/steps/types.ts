@@ -1,0 +1,26 @@
+// The contract between the worker and a step executor.
+import type { RunContext } from "#lib/workflow/templates.ts";
+import type { LogLine } from "#lib/engine/step-results.ts";
+
+export interface StepRunContext {
+  runId: string;
+  workflowId: string;
+  nodeId: string;
+  stepRunId: string;
+  attempt: number;
+  maxAttempts: number;
+  /** Stable across attempts (`runId:nodeId`): side-effecting steps pass it on for deduplication. */
+  stepKey: string;
+  /** Aborted on cancellation, timeout or shutdown: executors stop their I/O when it fires. */
+  signal: AbortSignal;
+  /** The data templates see. Configs arrive with templates already resolved. */
+  context: RunContext;
+  /** Where paths like /api/v1/... point: Baton's own web process. */
+  baseUrl: string;
+  log(level: LogLine["level"], message: string, data?: unknown): void;
+}
+
+export type StepResult = { output: unknown; branch?: string } | { wait: { until: Date; output?: unknown } };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each executor narrows its own config
+export type Executor<C = any> = (config: C, ctx: StepRunContext) => Promise<StepResult>;

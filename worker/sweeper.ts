@@ -1,0 +1,39 @@
+// Runs the engine's sweep every few seconds, in one worker at a time (advisory lock).
+import type { Logger } from "#lib/log.ts";
+import { sweep } from "#lib/engine/sweep.ts";
+import type { EngineDeps } from "#lib/engine/step-results.ts";
+
+const LOCK = "hashtext('baton:sweeper')";
+
+export function startSweeper(deps: EngineDeps, log: Logger, intervalMs = 5_000) {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    const client = await deps.pool.connect().catch(() => undefined);
+    try {
+      if (!client) return;
+      const { rows } = await client.query(`select pg_try_advisory_lock(${LOCK}) as got`);
+      if (!rows[0].got) return;
+      try {
+        const result = await sweep(deps);
+        if (result.crashed || result.timedOut || result.resent) log.info(result, "sweeper repaired runs");
+      } finally {
+        await client.query(`select pg_advisory_unlock(${LOCK})`);
+      }
+    } catch (error) {
+      log.warn({ err: error }, "sweep failed; trying again shortly");
+    } finally {
+      client?.release();
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      while (busy) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}
