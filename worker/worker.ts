@@ -15,6 +15,7 @@ import { InFlight } from "./inflight.ts";
 import { listenForCancellations } from "./cancellations.ts";
 import { startSweeper } from "./sweeper.ts";
 import { handleJob, type Runtime } from "./run-step.ts";
+import type { EngineDeps } from "#lib/engine/step-results.ts";
 
 export interface Worker {
   id: string;
@@ -31,14 +32,15 @@ export async function startWorker(): Promise<Worker> {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   await waitForMigrations(pool(), (pending) => log.warn({ pending }, "waiting for database migrations to be applied"));
   const boss = await startBoss({ databaseUrl: databaseUrl(), role: "worker" });
-  const deps = { pool: pool(), boss };
+  const deps: EngineDeps = { pool: pool(), boss };
   const inflight = new InFlight(pool());
   inflight.startRenewing();
   const cancellations = listenForCancellations(databaseUrl(), inflight);
   const runtime: Runtime = { deps, workerId: id, inflight, baseUrl: env.BATON_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`, log };
 
   let active = 0;
-  await boss.work(STEP_QUEUE, { localConcurrency: env.WORKER_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+  // NOTIFY wakes a fetch when a job is sent; the 5 s poll is only the backstop.
+  const workId = await boss.work(STEP_QUEUE, { localConcurrency: env.WORKER_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 }, async ([job]) => {
     const parsed = stepJob.safeParse(job.data);
     if (!parsed.success) {
       log.error({ jobId: job.id, data: job.data }, "malformed step job dropped");
@@ -55,6 +57,10 @@ export async function startWorker(): Promise<Worker> {
       active--;
     }
   });
+  // Retries and waits we schedule are fetched when due, not at the next poll.
+  deps.onDelayedJob = (at) => {
+    setTimeout(() => boss.notifyWorker(workId), Math.max(0, at.getTime() - Date.now()) + 10).unref();
+  };
   const sweeper = startSweeper(deps, log);
   const heartbeat = await startHeartbeat(pool(), id, env.WORKER_CONCURRENCY);
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY }, "worker started");

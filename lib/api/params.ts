@@ -1,4 +1,4 @@
-import { notFound } from "./errors.ts";
+import { badRequest, notFound } from "./errors.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -6,4 +6,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function uuidParam(value: string | undefined, what: string): string {
   if (!value || !UUID.test(value)) throw notFound(`${what} ${value ?? ""}`.trim());
   return value.toLowerCase();
+}
+
+export function positiveIntParam(value: string | undefined, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw notFound(`${what} ${value ?? ""}`.trim());
+  return n;
+}
+
+/** Idempotency-Key: any printable ASCII up to 200 characters (as in the IETF draft, a string). */
+export function idempotencyKey(request: Request): string | undefined {
+  const key = request.headers.get("idempotency-key");
+  if (key === null) return undefined;
+  if (!/^[\x20-\x7e]{1,200}$/.test(key)) {
+    throw badRequest("The Idempotency-Key header must be 1 to 200 printable ASCII characters.", [{ path: "headers.idempotency-key", message: "is invalid" }]);
+  }
+  return key;
 }

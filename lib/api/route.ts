@@ -17,6 +17,8 @@ interface Spec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined>
   /** The permission required; "public" routes skip authentication (health, login). */
   permission: Permission | "public";
   body?: B;
+  /** Accept a request without a body, parsed as `{}` (e.g. publish with no note). */
+  optionalBody?: boolean;
   query?: Q;
 }
 
@@ -60,7 +62,7 @@ export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, 
         Object.entries(rawParams ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]),
       );
       const query = spec.query ? parseQuery(spec.query, url) : undefined;
-      const body = spec.body ? await parseBody(spec.body, request) : undefined;
+      const body = spec.body ? await parseBody(spec.body, request, spec.optionalBody) : undefined;
       const result = await handler({ request, actor, body, query, params, log: reqLog, requestId });
       response = result instanceof Response ? result : Response.json(result);
       response.headers.set("x-request-id", requestId);
@@ -117,11 +119,8 @@ function parseQuery(schema: z.ZodType, url: URL): unknown {
   return result.data;
 }
 
-export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new ApiError(415, "unsupported-media-type", "Send the body as JSON with Content-Type: application/json.");
-  }
+export async function readJson(request: Request, options: { limit?: number; optional?: boolean } = {}): Promise<unknown> {
+  const limit = options.limit ?? MAX_BODY_BYTES;
   const tooLarge = () => new ApiError(413, "payload-too-large", `The body exceeds the limit of ${limit} bytes.`, { limit });
   if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
   const chunks: Uint8Array[] = [];
@@ -140,7 +139,13 @@ export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promis
     }
   }
   const text = Buffer.concat(chunks).toString("utf8");
-  if (!text.trim()) throw badRequest("The body is empty; send a JSON object.");
+  if (!text.trim()) {
+    if (options.optional) return {};
+    throw badRequest("The body is empty; send a JSON object.");
+  }
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) {
+    throw new ApiError(415, "unsupported-media-type", "Send the body as JSON with Content-Type: application/json.");
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -148,8 +153,8 @@ export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promis
   }
 }
 
-async function parseBody(schema: z.ZodType, request: Request): Promise<unknown> {
-  const result = schema.safeParse(await readJson(request));
+async function parseBody(schema: z.ZodType, request: Request, optional = false): Promise<unknown> {
+  const result = schema.safeParse(await readJson(request, { optional }));
   if (!result.success) throw unprocessable("The request body is invalid.", zodFieldErrors(result.error));
   return result.data;
 }

@@ -2,11 +2,12 @@
 import type { Env } from "../env.ts";
 import { createDb } from "../db.ts";
 import { applyMigrations } from "./migrations.ts";
-import { seedAdmin, type SeededAdmin } from "./seed.ts";
+import { seedAdmin, seedExamples, type SeededAdmin } from "./seed.ts";
 
 export interface Prepared {
   applied: string[];
   admin: SeededAdmin | null;
+  examples: string[];
 }
 
 export async function prepareDatabase(url: string, env: Env): Promise<Prepared> {
@@ -14,7 +15,9 @@ export async function prepareDatabase(url: string, env: Env): Promise<Prepared> 
   const { prisma, close } = createDb(url, 2);
   try {
     const admin = await seedAdmin(prisma, env);
-    return { applied, admin };
+    // Examples only with a brand-new admin: an existing install that deleted them keeps them gone.
+    const examples = admin && env.BATON_SEED_EXAMPLES ? await seedExamples(prisma) : [];
+    return { applied, admin, examples };
   } finally {
     await close();
   }

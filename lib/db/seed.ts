@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import type { Env } from "../env.ts";
 import type { Db } from "../db.ts";
 import { hashPassword } from "../auth/passwords.ts";
+import { validateDefinition } from "../workflow/validate.ts";
+import { examples } from "./examples.ts";
 
 export const DEFAULT_ADMIN_EMAIL = "admin@baton.local";
 
@@ -25,5 +27,23 @@ export async function seedAdmin(db: Db, env: Pick<Env, "BATON_ADMIN_EMAIL" | "BA
     await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash } });
     await tx.auditEntry.create({ data: { actor: "system", action: "user.created", targetType: "user", targetId: email, data: { seeded: true } } });
     return { email, generatedPassword };
+  });
+}
+
+/** Publishes the example workflows on a fresh install (no workflows at all). Returns their names. */
+export async function seedExamples(db: Db): Promise<string[]> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('baton:seed'))`;
+    if ((await tx.workflow.count()) > 0) return [];
+    for (const example of examples) {
+      const { problems } = validateDefinition(example.definition);
+      if (problems.length) throw new Error(`example "${example.name}" is invalid: ${JSON.stringify(problems)}`);
+      const definition = example.definition as unknown as object;
+      const workflow = await tx.workflow.create({
+        data: { name: example.name, description: example.description, draft: definition, activeVersion: 1, createdBy: "system" },
+      });
+      await tx.workflowVersion.create({ data: { workflowId: workflow.id, number: 1, definition, note: "Example", createdBy: "system" } });
+    }
+    return examples.map((e) => e.name);
   });
 }

@@ -57,6 +57,7 @@ export async function loadSteps(sql: Sql, runId: string): Promise<StepRow[]> {
 
 export interface AdvanceDeps {
   boss: PgBoss;
+  onDelayedJob?: (at: Date) => void;
 }
 
 /** Creates ready and skipped steps (cascading skips), sends jobs, then syncs the run status. */
@@ -89,7 +90,7 @@ export async function advance(sql: Sql, deps: AdvanceDeps, run: LockedRun, versi
     }));
     await insertEvents(sql, events);
     await enqueue(
-      deps.boss,
+      deps,
       sql,
       created.filter((s) => s.status === "queued").map((s) => ({ runId: run.id, stepRunId: s.id, attempt: 1 })),
     );
@@ -121,11 +122,11 @@ export async function syncRunStatus(sql: Sql, run: LockedRun, steps: StepRow[], 
   const output = target === "succeeded" ? runOutput(steps, version) : null;
   const error = target === "failed" ? runError(steps) : null;
   await sql.query(
-    `update runs set status = $2, updated_at = now(),
-        started_at = coalesce(started_at, case when $2 in ('running', 'waiting') then now() end),
+    `update runs set status = $2::run_status, updated_at = now(),
+        started_at = coalesce(started_at, case when $2::text in ('running', 'waiting') then now() end),
         finished_at = case when $3 then now() else null end,
-        output = case when $2 = 'succeeded' then $4::jsonb else output end,
-        error = case when $2 = 'failed' then $5::jsonb when $3 then null else error end
+        output = case when $2::text = 'succeeded' then $4::jsonb else output end,
+        error = case when $2::text = 'failed' then $5::jsonb else null end
       where id = $1`,
     [run.id, target, terminal, JSON.stringify(output), JSON.stringify(error)],
   );

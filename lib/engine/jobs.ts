@@ -38,8 +38,16 @@ export interface Enqueue extends StepJob {
   startAfter?: Date;
 }
 
-export async function enqueue(boss: PgBoss, sql: Sql, jobs: Enqueue[]): Promise<void> {
+export interface QueueDeps {
+  boss: PgBoss;
+  /** Told about each job sent to start later, so a worker can fetch it on time rather than at
+   * its next poll (NOTIFY fires when a job is sent, not when it becomes due). */
+  onDelayedJob?: (at: Date) => void;
+}
+
+export async function enqueue({ boss, onDelayedJob }: QueueDeps, sql: Sql, jobs: Enqueue[]): Promise<void> {
   if (jobs.length === 0) return;
+  for (const j of jobs) if (j.startAfter && onDelayedJob) onDelayedJob(j.startAfter);
   await boss.insert(
     STEP_QUEUE,
     jobs.map(({ startAfter, ...data }) => ({ data, ...(startAfter ? { startAfter } : {}) })),

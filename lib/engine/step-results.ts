@@ -4,6 +4,7 @@
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { RunContext } from "../workflow/templates.ts";
+import { log } from "../log.ts";
 import { advance, lockRun, loadSteps, syncRunStatus, type LockedRun } from "./advance.ts";
 import { backoffDelay, retryPolicy } from "./retry.ts";
 import { describeError } from "./errors.ts";
@@ -16,6 +17,7 @@ import { loadVersion } from "./versions.ts";
 export interface EngineDeps {
   pool: pg.Pool;
   boss: PgBoss;
+  onDelayedJob?: (at: Date) => void;
 }
 
 export interface ClaimedStep {
@@ -77,11 +79,12 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
   const r = rows[0];
   if (!r) return null;
   if (r.run_status === "queued") {
-    // Outside the claim so that it never holds a step lock while waiting for the run's.
+    // Outside the claim so that it never holds a step lock while waiting for the run's. Best
+    // effort: if it fails, the attempt's own result brings the run's status up to date.
     await transaction(pool, async (tx) => {
       const run = await lockRun(tx, r.run_id);
       if (run?.status === "queued") await syncRunStatus(tx, run, await loadSteps(tx, run.id), await loadVersion(tx, run.versionId), `worker:${workerId}`);
-    });
+    }).catch((error) => log.warn({ err: error, runId: r.run_id }, "could not mark the run started"));
   }
   return {
     runId: r.run_id,
@@ -182,7 +185,10 @@ export async function failStep(
     const summary = { message: stored.message, ...(stored.code ? { code: stored.code } : {}), retryable: stored.retryable };
 
     if (info.retryable && row.attempt < row.max_attempts) {
-      const delayMs = retryAfterMs ?? backoffDelay(retryPolicy(node.retry), row.attempt);
+      // Backoff counts attempts within the current budget: a requeued step starts short again.
+      const policy = retryPolicy(node.retry);
+      const nth = Math.max(1, row.attempt - (row.max_attempts - policy.maxAttempts));
+      const delayMs = retryAfterMs ?? backoffDelay(policy, nth);
       const at = new Date(Date.now() + delayMs);
       await tx.query(
         `update step_runs set status = 'retry_scheduled', attempt = attempt + 1, next_attempt_at = $2, error = $3::jsonb,
@@ -201,7 +207,7 @@ export async function failStep(
           data: { attempt: step.attempt, outcome: kind, nextAttempt: step.attempt + 1, delayMs, at: at.toISOString(), error: summary },
         },
       ]);
-      await enqueue(deps.boss, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: at }]);
+      await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: at }]);
       return "applied";
     }
 
@@ -247,7 +253,7 @@ export async function waitStep(
     await insertEvents(tx, [
       { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.waiting", actor, data: { attempt: step.attempt, until: wait.until.toISOString() } },
     ]);
-    await enqueue(deps.boss, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt, resume: true, startAfter: wait.until }]);
+    await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt, resume: true, startAfter: wait.until }]);
     await syncRunStatus(tx, run, await loadSteps(tx, run.id), await loadVersion(tx, run.versionId), actor);
     return "applied";
   });
@@ -294,7 +300,7 @@ export async function interruptStep(deps: EngineDeps, step: Pick<ClaimedStep, "r
     await insertEvents(tx, [
       { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.interrupted", actor, data: { attempt: step.attempt, nextAttempt: step.attempt + 1 } },
     ]);
-    await enqueue(deps.boss, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1 }]);
+    await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1 }]);
     return "applied";
   });
 }

@@ -86,7 +86,7 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
   if (rows.length === 0) return 0;
   await transaction(deps.pool, (tx) =>
     enqueue(
-      deps.boss,
+      deps,
       tx,
       rows.map((r) => ({ runId: r.run_id, stepRunId: r.id, attempt: r.attempt, ...(r.status === "waiting" ? { resume: true } : {}) })),
     ),

@@ -1,0 +1,7 @@
+import { route } from "#lib/api/route.ts";
+import { positiveIntParam, uuidParam } from "#lib/api/params.ts";
+import { getVersion } from "#lib/workflows/workflows.ts";
+
+export const GET = route({ permission: "read" }, async ({ params }) =>
+  getVersion(uuidParam(params.id, "Workflow"), positiveIntParam(params.number, "Version")),
+);

@@ -1,0 +1,118 @@
+// Example workflows seeded on first start, published, so a new user can run them at once (no
+// outside network needed): one shows a condition, a parallel pair and joins; the other calls
+// Baton's own failing demo endpoint to show retries with backoff and the dead-letter queue.
+import type { Definition } from "../workflow/definition.ts";
+
+export interface Example {
+  name: string;
+  description: string;
+  definition: Definition;
+  sampleInput: unknown;
+}
+
+export const examples: Example[] = [
+  {
+    name: "Order routing (example)",
+    description:
+      "Routes an order by amount (condition), then reserves stock while waiting for a carrier (parallel pair), and joins. Try input {\"orderId\": \"A-1\", \"amount\": 250}.",
+    sampleInput: { orderId: "A-1", amount: 250 },
+    definition: {
+      nodes: [
+        {
+          id: "start",
+          type: "start",
+          name: "Order received",
+          position: { x: 0, y: 120 },
+          config: {
+            inputSchema: {
+              type: "object",
+              required: ["orderId", "amount"],
+              properties: { orderId: { type: "string", minLength: 1 }, amount: { type: "number", minimum: 0 } },
+            },
+          },
+        },
+        { id: "check_amount", type: "condition", name: "Amount over 100?", position: { x: 240, y: 120 }, config: { expression: "input.amount > 100" } },
+        {
+          id: "manual_review",
+          type: "transform",
+          name: "Flag for review",
+          position: { x: 480, y: 20 },
+          config: { output: { route: "review", reason: "{{ 'Amount ' & $string(input.amount) & ' is over the limit' }}" } },
+        },
+        { id: "auto_approve", type: "transform", name: "Approve automatically", position: { x: 480, y: 220 }, config: { output: { route: "auto", approved: true } } },
+        {
+          id: "prepare",
+          type: "transform",
+          name: "Prepare shipment",
+          position: { x: 720, y: 120 },
+          config: { output: { orderId: "{{ input.orderId }}", decision: "{{ steps.manual_review.output ? steps.manual_review.output : steps.auto_approve.output }}" } },
+        },
+        {
+          id: "reserve_stock",
+          type: "transform",
+          name: "Reserve stock",
+          position: { x: 960, y: 20 },
+          config: { output: { reserved: true, sku: "{{ 'SKU-' & input.orderId }}" } },
+        },
+        { id: "wait_for_carrier", type: "delay", name: "Wait for carrier", position: { x: 960, y: 220 }, config: { durationMs: 2000 } },
+        {
+          id: "done",
+          type: "end",
+          name: "Shipped",
+          position: { x: 1200, y: 120 },
+          config: {
+            output: {
+              orderId: "{{ input.orderId }}",
+              decision: "{{ steps.prepare.output.decision }}",
+              stock: "{{ steps.reserve_stock.output }}",
+              carrierReadyAt: "{{ steps.wait_for_carrier.output.until }}",
+            },
+          },
+        },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "check_amount" },
+        { id: "e2", source: "check_amount", sourceHandle: "true", target: "manual_review" },
+        { id: "e3", source: "check_amount", sourceHandle: "false", target: "auto_approve" },
+        { id: "e4", source: "manual_review", target: "prepare" },
+        { id: "e5", source: "auto_approve", target: "prepare" },
+        { id: "e6", source: "prepare", target: "reserve_stock" },
+        { id: "e7", source: "prepare", target: "wait_for_carrier" },
+        { id: "e8", source: "reserve_stock", target: "done" },
+        { id: "e9", source: "wait_for_carrier", target: "done" },
+      ],
+    },
+  },
+  {
+    name: "Flaky HTTP call (example)",
+    description:
+      "Calls Baton's demo endpoint, which fails the first failTimes calls with 503. failTimes 2 succeeds on the third attempt; 5 exhausts the 4 attempts and lands in the dead letters.",
+    sampleInput: { failTimes: 2 },
+    definition: {
+      nodes: [
+        {
+          id: "start",
+          type: "start",
+          name: "Start",
+          position: { x: 0, y: 0 },
+          config: {
+            inputSchema: { type: "object", required: ["failTimes"], properties: { failTimes: { type: "integer", minimum: 0, maximum: 20 } } },
+          },
+        },
+        {
+          id: "call_api",
+          type: "http",
+          name: "Call flaky API",
+          position: { x: 260, y: 0 },
+          config: { method: "GET", url: "/api/v1/demo/flaky?key={{ run.id }}&fail={{ input.failTimes }}" },
+          retry: { maxAttempts: 4, initialDelayMs: 500, multiplier: 2, maxDelayMs: 5000, jitter: "none" },
+        },
+        { id: "done", type: "end", name: "Done", position: { x: 520, y: 0 }, config: { output: { succeededOnCall: "{{ steps.call_api.output.body.call }}" } } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "call_api" },
+        { id: "e2", source: "call_api", target: "done" },
+      ],
+    },
+  },
+];

@@ -1,0 +1,28 @@
+// `?wait=<seconds>` on run start: resolves when the run finishes, or when the time is up.
+import { pool } from "../db.ts";
+import { listener } from "../live/listener.ts";
+
+const FINAL = new Set(["run.succeeded", "run.failed", "run.cancelled"]);
+const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+
+export async function waitForRun(runId: string, seconds: number): Promise<boolean> {
+  if (seconds <= 0) return isFinished(runId);
+  let settle!: (finished: boolean) => void;
+  const done = new Promise<boolean>((resolve) => (settle = resolve));
+  const subscription = listener().subscribe((event) => FINAL.has(event.type) && settle(true), runId);
+  const timer = setTimeout(() => settle(false), seconds * 1000);
+  try {
+    await subscription.ready;
+    // It may have finished before we listened.
+    if (await isFinished(runId)) return true;
+    return await done;
+  } finally {
+    clearTimeout(timer);
+    subscription.close();
+  }
+}
+
+async function isFinished(runId: string): Promise<boolean> {
+  const { rows } = await pool().query(`select status from runs where id = $1`, [runId]);
+  return TERMINAL.has(rows[0]?.status);
+}

@@ -1,0 +1,71 @@
+// Request bodies and queries of the workflow and run APIs. Browser-safe: the UI uses them too.
+import { z } from "zod";
+import { runStatuses } from "../engine/states.ts";
+
+const name = z.string().trim().min(1, "is required").max(200);
+const description = z.string().max(5000);
+
+export const createWorkflowBody = z.strictObject({
+  name,
+  description: description.optional(),
+  /** A definition to start from; a start node alone when absent. */
+  definition: z.unknown().optional(),
+});
+
+export const updateWorkflowBody = z
+  .strictObject({ name: name.optional(), description: description.optional() })
+  .refine((b) => b.name !== undefined || b.description !== undefined, "name at least one field to change");
+
+export const saveDraftBody = z.strictObject({
+  definition: z.unknown(),
+  /** The draft revision this edit started from; a mismatch means someone else saved meanwhile (409). */
+  revision: z.int().min(1).optional(),
+});
+
+export const publishBody = z.strictObject({ note: z.string().trim().max(1000).optional() });
+
+export const startRunBody = z.strictObject({
+  input: z.json().default({}),
+  version: z.int().min(1).optional(),
+  correlationId: z.string().min(1).max(200).optional(),
+});
+
+export const startRunQuery = z.strictObject({
+  wait: z.coerce.number().min(0).max(30, "must be at most 30 (seconds)").optional(),
+});
+
+const cursor = z.string().max(500).optional();
+const limit = z.coerce.number().int().min(1).max(200).default(50);
+
+export const listWorkflowsQuery = z.strictObject({ q: z.string().max(200).optional() });
+
+export const listRunsQuery = z.strictObject({
+  workflowId: z.uuid().optional(),
+  status: z.enum(runStatuses).optional(),
+  cursor,
+  limit,
+});
+
+export const listEventsQuery = z.strictObject({
+  /** Events with an id above this one (the last id of the previous page). */
+  after: z.coerce.bigint().min(0n).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const skipStepBody = z.strictObject({
+  output: z.json().default(null),
+  /** For a branching step: the branch to take. */
+  branch: z.string().optional(),
+});
+
+export const replayBody = z.strictObject({
+  fromNodeId: z.string().min(1, "is required"),
+  /** A new run input; the source run's input when absent. */
+  input: z.json().optional(),
+});
+
+export const listDeadLettersQuery = z.strictObject({
+  status: z.enum(["open", "resolved", "all"]).default("open"),
+  cursor,
+  limit,
+});

@@ -1,0 +1,127 @@
+// Workflows: drafts that may be invalid, and immutable published versions.
+import type { z } from "zod";
+import { db as defaultDb, type Db, type Prisma } from "../db.ts";
+import { conflict, notFound, unprocessable, type FieldError } from "../api/errors.ts";
+import { emptyDefinition, type Definition } from "../workflow/definition.ts";
+import { parseStructure, validateDefinition, type DefinitionProblem } from "../workflow/validate.ts";
+import type { createWorkflowBody, publishBody, saveDraftBody, updateWorkflowBody } from "./schemas.ts";
+
+const summaryFields = {
+  id: true,
+  name: true,
+  description: true,
+  activeVersion: true,
+  draftRevision: true,
+  createdBy: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+const asFieldErrors = (problems: DefinitionProblem[], prefix: string): FieldError[] =>
+  problems.map((p) => ({ ...p, path: p.path ? `${prefix}.${p.path}` : prefix }));
+
+/** A definition must at least have the right shape to be stored as a draft. */
+function structureOrThrow(definition: unknown): Definition {
+  const { definition: parsed, problems } = parseStructure(definition);
+  if (!parsed) throw unprocessable("The definition is malformed.", asFieldErrors(problems, "definition"));
+  return parsed;
+}
+
+/** Definitions are plain JSON once parsed; Prisma's JSON input type cannot see that. */
+const json = (definition: Definition) => definition as unknown as Prisma.InputJsonObject;
+
+async function findLive(db: Db | Prisma.TransactionClient, id: string) {
+  const workflow = await db.workflow.findFirst({ where: { id, deletedAt: null } });
+  if (!workflow) throw notFound(`Workflow ${id}`);
+  return workflow;
+}
+
+export async function createWorkflow(input: z.infer<typeof createWorkflowBody>, actor: string, db: Db = defaultDb()) {
+  const draft = input.definition === undefined ? emptyDefinition() : structureOrThrow(input.definition);
+  const workflow = await db.workflow.create({
+    data: { name: input.name, description: input.description ?? "", draft: json(draft), createdBy: actor },
+    select: summaryFields,
+  });
+  return { ...workflow, problems: validateDefinition(draft).problems };
+}
+
+export async function listWorkflows(query: { q?: string }, db: Db = defaultDb()) {
+  const workflows = await db.workflow.findMany({
+    where: { deletedAt: null, ...(query.q ? { OR: [{ name: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }] } : {}) },
+    select: { ...summaryFields, versions: { select: { number: true, createdAt: true, createdBy: true, note: true }, orderBy: { number: "desc" }, take: 1 } },
+    orderBy: { updatedAt: "desc" },
+  });
+  return workflows.map(({ versions, ...w }) => ({ ...w, latestVersion: versions[0] ?? null }));
+}
+
+export async function getWorkflow(id: string, db: Db = defaultDb()) {
+  const workflow = await findLive(db, id);
+  const versions = await db.workflowVersion.findMany({
+    where: { workflowId: id },
+    select: { number: true, note: true, createdBy: true, createdAt: true },
+    orderBy: { number: "desc" },
+  });
+  const { deletedAt: _, draft, ...rest } = workflow;
+  return { ...rest, draft, problems: validateDefinition(draft).problems, versions };
+}
+
+export async function updateWorkflow(id: string, change: z.infer<typeof updateWorkflowBody>, db: Db = defaultDb()) {
+  await findLive(db, id);
+  return db.workflow.update({ where: { id }, data: change, select: summaryFields });
+}
+
+/** Saves the draft. With `revision`, refuses (409) if someone saved since that revision. */
+export async function saveDraft(id: string, input: z.infer<typeof saveDraftBody>, db: Db = defaultDb()) {
+  const draft = structureOrThrow(input.definition);
+  const { count } = await db.workflow.updateMany({
+    where: { id, deletedAt: null, ...(input.revision === undefined ? {} : { draftRevision: input.revision }) },
+    data: { draft: json(draft), draftRevision: { increment: 1 } },
+  });
+  const current = await findLive(db, id);
+  if (count === 0) {
+    throw conflict(`The draft was changed by someone else (now at revision ${current.draftRevision}, yours was ${input.revision}). Reload it before saving.`, {
+      state: "stale-revision",
+      revision: current.draftRevision,
+    });
+  }
+  return { revision: current.draftRevision, updatedAt: current.updatedAt, problems: validateDefinition(draft).problems };
+}
+
+/** Publishes the draft as the next version, if it is valid; the new version becomes active. */
+export async function publishDraft(id: string, input: z.infer<typeof publishBody>, actor: string, db: Db = defaultDb()) {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`select id from workflows where id = ${id}::uuid for update`;
+    const workflow = await findLive(tx, id);
+    const { definition, problems } = validateDefinition(workflow.draft);
+    if (!definition || problems.length) {
+      throw unprocessable(`The draft has ${problems.length} problem${problems.length === 1 ? "" : "s"}; fix them before publishing.`, problems);
+    }
+    const last = await tx.workflowVersion.findFirst({ where: { workflowId: id }, orderBy: { number: "desc" }, select: { number: true } });
+    const number = (last?.number ?? 0) + 1;
+    const version = await tx.workflowVersion.create({
+      data: { workflowId: id, number, definition: json(definition), note: input.note || null, createdBy: actor },
+      select: { number: true, note: true, createdBy: true, createdAt: true },
+    });
+    await tx.workflow.update({ where: { id }, data: { activeVersion: number } });
+    return version;
+  });
+}
+
+export async function listVersions(id: string, db: Db = defaultDb()) {
+  await findLive(db, id);
+  return db.workflowVersion.findMany({
+    where: { workflowId: id },
+    select: { number: true, note: true, createdBy: true, createdAt: true },
+    orderBy: { number: "desc" },
+  });
+}
+
+export async function getVersion(id: string, number: number, db: Db = defaultDb()) {
+  await findLive(db, id);
+  const version = await db.workflowVersion.findUnique({
+    where: { workflowId_number: { workflowId: id, number } },
+    select: { number: true, definition: true, note: true, createdBy: true, createdAt: true },
+  });
+  if (!version) throw notFound(`Version ${number} of workflow ${id}`);
+  return version;
+}
