@@ -51,7 +51,8 @@ const inputJson = (report: Report) => (report.input === undefined ? null : JSON.
 
 /**
  * Starts an attempt: queued (or retry-scheduled) → running, with its attempt row, its event and
- * the data templates need, in one statement. Null when the job is stale (the step was
+ * the data templates need (outputs of steps that produced one: a branch not taken has none),
+ * in one statement. Null when the job is stale (the step was
  * cancelled, already taken, or moved on to another attempt).
  */
 export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): Promise<ClaimedStep | null> {
@@ -72,7 +73,8 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
      select c.*, r.status as run_status, r.workflow_id, r.version_id, r.input,
             (select coalesce(jsonb_object_agg(o.node_id, jsonb_build_object('output', o.output)), '{}'::jsonb)
                from step_runs o
-              where o.run_id = c.run_id and o.iteration = 0 and o.status in ('succeeded', 'skipped')) as outputs
+              where o.run_id = c.run_id and o.iteration = 0
+                and (o.status = 'succeeded' or (o.status = 'skipped' and o.reason = 'operator'))) as outputs
        from claimed c join runs r on r.id = c.run_id`,
     [job.stepRunId, job.attempt, workerId, stepFrom("running", ["queued", "retry_scheduled"]), `worker:${workerId}`],
   );

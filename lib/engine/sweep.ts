@@ -6,7 +6,7 @@
 import { RetryableError } from "./errors.ts";
 import { insertEvents } from "./events.ts";
 import { enqueue, STEP_QUEUE } from "./jobs.ts";
-import { lockRun, loadSteps, syncRunStatus } from "./advance.ts";
+import { lockRun } from "./advance.ts";
 import { cancelOpenSteps, failStep, type EngineDeps } from "./step-results.ts";
 import { isActiveRun } from "./states.ts";
 import { transaction } from "./tx.ts";
@@ -60,10 +60,7 @@ async function timeOutRuns(deps: EngineDeps): Promise<number> {
       const error = { code: "run_timeout", message: `the run did not finish within ${version.runTimeoutMs} ms` };
       await tx.query(`update runs set status = 'failed', error = $2::jsonb, finished_at = now(), updated_at = now() where id = $1`, [id, JSON.stringify(error)]);
       await insertEvents(tx, [{ runId: id, type: "run.failed", actor: ACTOR, data: { error } }]);
-      run.status = "failed";
       n++;
-      // Keep the derived status honest if every step had in fact finished.
-      await syncRunStatus(tx, run, await loadSteps(tx, id), version, ACTOR);
     });
   }
   return n;
