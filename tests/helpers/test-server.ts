@@ -11,7 +11,7 @@ export interface Recorded {
   at: number;
 }
 
-type Behavior = (request: Recorded, callNumber: number, res: ServerResponse) => void | Promise<void>;
+type Behavior = (request: Recorded, callNumber: number, res: ServerResponse) => unknown;
 
 export interface TestServer {
   url: string;
