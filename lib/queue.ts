@@ -19,6 +19,9 @@ export async function startBoss({ databaseUrl, role }: BossOptions): Promise<PgB
     schedule: role === "worker",
     migrate: true,
     instanceName: `baton-${role}`,
+    // Job expiry and lost heartbeats are checked on this cadence (pg-boss's default is a minute).
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
     max: role === "worker" ? 10 : 4,
   });
   boss.on("error", (error) => log.error({ err: error }, "pg-boss error"));

@@ -119,7 +119,7 @@ async function persistently<T>(log: Logger, report: () => Promise<T>): Promise<T
       return await report();
     } catch (error) {
       if (!isConnectionError(error) || Date.now() > deadline) throw error;
-      log.warn({ err: error }, `database unreachable while reporting; retrying in ${wait} ms`);
+      log.warn(`database unreachable while reporting (${(error as Error).message}); retrying in ${wait} ms`);
       await new Promise((r) => setTimeout(r, wait));
     }
   }

@@ -2,6 +2,7 @@
 import type { Logger } from "#lib/log.ts";
 import { sweep } from "#lib/engine/sweep.ts";
 import type { EngineDeps } from "#lib/engine/step-results.ts";
+import { checkout } from "#lib/engine/tx.ts";
 
 const LOCK = "hashtext('baton:sweeper')";
 
@@ -10,7 +11,8 @@ export function startSweeper(deps: EngineDeps, log: Logger, intervalMs = 5_000) 
   const tick = async () => {
     if (busy) return;
     busy = true;
-    const client = await deps.pool.connect().catch(() => undefined);
+    const held = await checkout(deps.pool).catch(() => undefined);
+    const client = held?.client;
     try {
       if (!client) return;
       const { rows } = await client.query(`select pg_try_advisory_lock(${LOCK}) as got`);
@@ -24,7 +26,7 @@ export function startSweeper(deps: EngineDeps, log: Logger, intervalMs = 5_000) 
     } catch (error) {
       log.warn({ err: error }, "sweep failed; trying again shortly");
     } finally {
-      client?.release();
+      held?.release();
       busy = false;
     }
   };

@@ -29,6 +29,9 @@ export const queues = [
       retryDelayMax: 30,
       expireInSeconds: 15 * 60,
       deleteAfterSeconds: 24 * 3600,
+      // A job whose handler stops answering (its worker died before claiming, or could not reach
+      // the database) goes back to the queue after this, instead of after its 15-minute expiry.
+      heartbeatSeconds: 10,
       notify: true,
     },
   },

@@ -7,9 +7,25 @@ export type Sql = Pick<pg.ClientBase, "query">;
 
 const RETRYABLE = new Set(["40P01", "40001"]);
 
+/** A checked-out client whose connection dies emits "error"; without a listener that would
+ * crash the process. The failing query rejects anyway, so the listener only marks it broken. */
+export async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release(discard?: boolean): void }> {
+  const client = await pool.connect();
+  let broken = false;
+  const onError = () => (broken = true);
+  client.on("error", onError);
+  return {
+    client,
+    release(discard = false) {
+      client.off("error", onError);
+      client.release(broken || discard);
+    },
+  };
+}
+
 export async function transaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
+    const { client, release } = await checkout(pool);
     let broken = false;
     try {
       await client.query("begin");
@@ -21,7 +37,7 @@ export async function transaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => P
       if (attempt < 5 && RETRYABLE.has((error as { code?: string }).code ?? "")) continue;
       throw error;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 }

@@ -6,6 +6,8 @@ import type { AddressInfo } from "node:net";
 export interface Recorded {
   method: string;
   path: string;
+  /** Path and query string. */
+  url: string;
   headers: IncomingMessage["headers"];
   body: string;
   at: number;
@@ -28,7 +30,7 @@ export async function startTestServer(): Promise<TestServer> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const path = new URL(req.url ?? "/", "http://x").pathname;
-    const recorded = { method: req.method ?? "GET", path, headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() };
+    const recorded = { method: req.method ?? "GET", path, url: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() };
     requests.push(recorded);
     const behavior = behaviors.get(path);
     if (!behavior) {
