@@ -1,0 +1,187 @@
+// Workflows, drafts and versions through the API: roles, draft revisions, and publish-time
+// validation that names the node and field of every problem and changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
+import { startWeb, type Web } from "../helpers/processes.ts";
+import { Client } from "../helpers/http.ts";
+import { createRoleUsers, emailFor, PASSWORD } from "../helpers/fixtures.ts";
+import { definition, linear } from "../helpers/engine.ts";
+
+let db: TestDatabase;
+let web: Web;
+const as = (role: Parameters<typeof emailFor>[0]) => new Client(web.url).login(emailFor(role), PASSWORD);
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  await createRoleUsers(db.prisma);
+  web = await startWeb(db.url);
+});
+afterAll(async () => {
+  await web?.stop();
+  await db?.close();
+});
+
+async function snapshot() {
+  const [workflows, versions] = await Promise.all([
+    db.prisma.workflow.findMany({ orderBy: { id: "asc" } }),
+    db.prisma.workflowVersion.findMany({ orderBy: { id: "asc" } }),
+  ]);
+  return JSON.stringify({ workflows, versions });
+}
+
+describe("workflows", () => {
+  it("are created with a start node, listed, renamed; viewers read but do not write", async () => {
+    const editor = await as("editor");
+    const created = await editor.post("/workflows", { name: "Invoices", description: "Sends invoices" });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: "Invoices", activeVersion: null, draftRevision: 1, createdBy: "user:editor@test.local", problems: [] });
+    const detail = await editor.get(`/workflows/${created.json.id}`);
+    expect(detail.json.draft.nodes).toEqual([expect.objectContaining({ id: "start", type: "start" })]);
+
+    const viewer = await as("viewer");
+    expect((await viewer.get("/workflows")).json.workflows.map((w: { name: string }) => w.name)).toContain("Invoices");
+    expect((await viewer.get("/workflows?q=invoi")).json.workflows).toHaveLength(1);
+    expect((await viewer.post("/workflows", { name: "nope" })).status).toBe(403);
+    expect((await viewer.put(`/workflows/${created.json.id}/draft`, { definition: linear([]) })).status).toBe(403);
+
+    const renamed = await editor.patch(`/workflows/${created.json.id}`, { name: "Invoicing" });
+    expect(renamed.json.name).toBe("Invoicing");
+  });
+
+  it("keep drafts that are invalid and list their problems; a malformed draft is refused", async () => {
+    const editor = await as("editor");
+    const { json: wf } = await editor.post("/workflows", { name: "Drafty" });
+    const invalid = definition([{ id: "start", type: "start" }, { id: "x", type: "teleport" }], [["start", "x"]]);
+    const saved = await editor.put(`/workflows/${wf.id}/draft`, { definition: invalid, revision: 1 });
+    expect(saved.status).toBe(200);
+    expect(saved.json.revision).toBe(2);
+    expect(saved.json.problems).toEqual([expect.objectContaining({ nodeId: "x", path: "nodes.1.type" })]);
+
+    const before = await snapshot();
+    const malformed = await editor.put(`/workflows/${wf.id}/draft`, { definition: { nodes: "all of them" } });
+    expect(malformed.status).toBe(422);
+    expect(malformed.json.errors.map((e: { path: string }) => e.path)).toEqual(["definition.nodes", "definition.edges"]);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("refuse a draft save from a stale revision (two editors) with 409", async () => {
+    const editor = await as("editor");
+    const { json: wf } = await editor.post("/workflows", { name: "Contended" });
+    expect((await editor.put(`/workflows/${wf.id}/draft`, { definition: linear([]), revision: 1 })).status).toBe(200);
+    const before = await snapshot();
+    const stale = await editor.put(`/workflows/${wf.id}/draft`, { definition: linear([{ id: "t", type: "transform", config: { output: 1 } }]), revision: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.json).toMatchObject({ state: "stale-revision", revision: 2 });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("publish immutable, numbered versions of a valid draft", async () => {
+    const editor = await as("editor");
+    const { json: wf } = await editor.post("/workflows", { name: "Versions", definition: linear([{ id: "t", type: "transform", config: { output: 1 } }]) });
+    const v1 = await editor.post(`/workflows/${wf.id}/versions`, { note: "first" });
+    expect(v1.status).toBe(201);
+    expect(v1.json.version).toMatchObject({ number: 1, note: "first", createdBy: "user:editor@test.local" });
+    await editor.put(`/workflows/${wf.id}/draft`, { definition: linear([{ id: "t", type: "transform", config: { output: 2 } }]) });
+    // A publish without a body is fine too.
+    const v2 = await editor.request("POST", `/workflows/${wf.id}/versions`);
+    expect(v2.status).toBe(201);
+    expect(v2.json.version.number).toBe(2);
+
+    expect((await editor.get(`/workflows/${wf.id}`)).json.activeVersion).toBe(2);
+    expect((await editor.get(`/workflows/${wf.id}/versions`)).json.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
+    const first = await editor.get(`/workflows/${wf.id}/versions/1`);
+    expect(first.json.definition.nodes[1].config.output).toBe(1);
+    expect((await editor.get(`/workflows/${wf.id}/versions/7`)).status).toBe(404);
+    expect((await editor.get(`/workflows/${wf.id}/versions/zero`)).status).toBe(404);
+  });
+});
+
+describe("publishing refuses an invalid draft, naming node and field, and stores nothing", () => {
+  const cases: [string, unknown, { nodeId?: string; edgeId?: string; path: string; message: RegExp }[]][] = [
+    ["an unknown step type", definition([{ id: "start", type: "start" }, { id: "x", type: "teleport" }], [["start", "x"]]), [{ nodeId: "x", path: "nodes.1.type", message: /unknown step type "teleport"/ }]],
+    [
+      "unknown and invalid config fields",
+      linear([{ id: "call", type: "http", config: { url: "ftp://files", verb: "GET" } }]),
+      [
+        { nodeId: "call", path: "nodes.1.config.url", message: /http or https/ },
+        { nodeId: "call", path: "nodes.1.config.verb", message: /unknown field "verb"/ },
+      ],
+    ],
+    [
+      "a cycle",
+      definition(
+        [
+          { id: "start", type: "start" },
+          { id: "a", type: "transform", config: { output: 1 } },
+          { id: "b", type: "transform", config: { output: 2 } },
+        ],
+        [
+          ["start", "a"],
+          ["a", "b"],
+          ["b", "a"],
+        ],
+      ),
+      [{ edgeId: "e2", path: "edges.2", message: /cycle \(a → b → a\)/ }],
+    ],
+    [
+      "two starts",
+      definition([{ id: "start", type: "start" }, { id: "again", type: "start" }, { id: "end", type: "end" }], [["start", "end"], ["again", "end"]]),
+      [{ nodeId: "again", path: "nodes.1.type", message: /second start/ }],
+    ],
+    [
+      "a dangling edge",
+      { ...linear([]), edges: [{ id: "e0", source: "start", target: "end" }, { id: "ghost", source: "end", target: "nowhere" }] },
+      [
+        { edgeId: "ghost", path: "edges.1.target", message: /points to no node \("nowhere"\)/ },
+      ],
+    ],
+    ["an invalid template", linear([{ id: "t", type: "transform", config: { output: { a: "{{ input.( }}" } } }]), [{ nodeId: "t", path: "nodes.1.config.output.a", message: /invalid expression/ }]],
+    [
+      "a condition edge without its branch",
+      definition(
+        [
+          { id: "start", type: "start" },
+          { id: "c", type: "condition", config: { expression: "input.x" } },
+          { id: "end", type: "end" },
+        ],
+        [
+          ["start", "c"],
+          ["c", "end"],
+        ],
+      ),
+      [{ edgeId: "e1", path: "edges.1.sourceHandle", message: /one of true, false/ }],
+    ],
+    ["no start at all", definition([{ id: "t", type: "transform", config: { output: 1 } }], []), [{ path: "nodes", message: /exactly one start/ }]],
+    [
+      "an unreachable node",
+      definition([{ id: "start", type: "start" }, { id: "island", type: "end" }], []),
+      [{ nodeId: "island", path: "nodes.1", message: /cannot be reached/ }],
+    ],
+  ];
+
+  for (const [label, draft, expected] of cases) {
+    it(label, async () => {
+      const editor = await as("editor");
+      const { json: wf } = await editor.post("/workflows", { name: label, definition: draft });
+      const before = await snapshot();
+      const res = await editor.post(`/workflows/${wf.id}/versions`, {});
+      expect(res.status).toBe(422);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      for (const e of expected) {
+        expect(res.json.errors).toContainEqual(expect.objectContaining({ ...e, message: expect.stringMatching(e.message) }));
+      }
+      expect(await snapshot()).toBe(before);
+    });
+  }
+});
+
+describe("bad requests", () => {
+  it("answer 404 for unknown workflows and 422 for unknown body fields", async () => {
+    const editor = await as("editor");
+    expect((await editor.get("/workflows/00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    expect((await editor.get("/workflows/nope")).status).toBe(404);
+    const res = await editor.post("/workflows", { name: "x", colour: "red" });
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([{ path: "colour", message: 'unknown field "colour"' }]);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelay, retryPolicy, DEFAULT_RETRY } from "../../lib/engine/retry.ts";
+import { assertRun, assertStep, canStep, IllegalTransition, stepFrom } from "../../lib/engine/states.ts";
+import { describeError, NonRetryableError, RetryAfterError } from "../../lib/engine/errors.ts";
+import { stepDefinitions } from "../../lib/steps/index.ts";
+import { executors } from "../../worker/steps/index.ts";
+import { canonicalJson } from "../../lib/engine/hash.ts";
+
+describe("retry policy", () => {
+  it("defaults to 3 attempts with exponential backoff and full jitter", () => {
+    expect(retryPolicy()).toEqual(DEFAULT_RETRY);
+    expect(DEFAULT_RETRY).toMatchObject({ maxAttempts: 3, jitter: "full" });
+    expect(retryPolicy({ maxAttempts: 5 })).toMatchObject({ maxAttempts: 5, initialDelayMs: 1000 });
+  });
+
+  it("doubles the bound per attempt up to the cap", () => {
+    const p = retryPolicy({ initialDelayMs: 100, multiplier: 2, maxDelayMs: 500, jitter: "none" });
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(p, n))).toEqual([100, 200, 400, 500, 500]);
+  });
+
+  it("draws a full-jitter delay between 0 and the bound", () => {
+    const p = retryPolicy({ initialDelayMs: 1000, multiplier: 2, maxDelayMs: 60_000 });
+    expect(backoffDelay(p, 3, () => 0)).toBe(0);
+    expect(backoffDelay(p, 3, () => 0.5)).toBe(2000);
+    expect(backoffDelay(p, 3, () => 0.999)).toBeLessThanOrEqual(4000);
+  });
+});
+
+describe("state machines", () => {
+  it("allow the documented transitions and throw on others", () => {
+    expect(() => assertRun("queued", "running")).not.toThrow();
+    expect(() => assertRun("failed", "compensating")).not.toThrow();
+    expect(() => assertRun("succeeded", "running")).toThrow(IllegalTransition);
+    expect(() => assertStep("running", "retry_scheduled")).not.toThrow();
+    expect(() => assertStep("retry_scheduled", "queued")).not.toThrow();
+    expect(() => assertStep("running", "waiting")).not.toThrow();
+    expect(() => assertStep("succeeded", "queued")).toThrow(IllegalTransition);
+    expect(canStep("skipped", "queued")).toBe(false);
+  });
+
+  it("give SQL the states a step may leave for a target", () => {
+    expect(stepFrom("running")).toEqual(["queued", "retry_scheduled"]);
+    expect(stepFrom("cancelled").sort()).toEqual(["pending", "queued", "retry_scheduled", "running", "waiting"].sort());
+  });
+});
+
+describe("errors", () => {
+  it("carry their retry meaning", () => {
+    expect(describeError(new Error("boom"))).toMatchObject({ retryable: true, message: "boom" });
+    expect(describeError(new NonRetryableError("bad input", { code: "x" }))).toMatchObject({ retryable: false, code: "x" });
+    expect(describeError(new RetryAfterError("later", 5000))).toMatchObject({ retryable: true, retryAfterMs: 5000 });
+    expect(describeError("a string")).toMatchObject({ retryable: true, message: "a string" });
+  });
+});
+
+describe("step types", () => {
+  it("each has a definition and an executor of the same name", () => {
+    expect(Object.keys(executors).sort()).toEqual(Object.keys(stepDefinitions).sort());
+    for (const [type, d] of Object.entries(stepDefinitions)) {
+      expect(d.type).toBe(type);
+      expect(d.config.safeParse(d.defaultConfig).success).toBe(true);
+    }
+  });
+});
+
+describe("canonical JSON", () => {
+  it("ignores key order", () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe(canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 }));
+    expect(canonicalJson({ a: 1 })).not.toBe(canonicalJson({ a: 2 }));
+  });
+});
+
+describe("seeded examples", () => {
+  it("are valid workflows", async () => {
+    const { examples } = await import("../../lib/db/examples.ts");
+    const { validateDefinition } = await import("../../lib/workflow/validate.ts");
+    for (const example of examples) expect(validateDefinition(example.definition).problems).toEqual([]);
+  });
+});
