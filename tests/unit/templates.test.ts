@@ -28,14 +28,14 @@ describe("resolveTemplates", () => {
   });
 
   it("reports an evaluation error with its path, and it is not retryable", async () => {
-    const error = await resolveTemplates({ x: { y: "{{ $number('abc') }}" } }, context).catch((e) => e);
+    const error = (await resolveTemplates({ x: { y: "{{ $number('abc') }}" } }, context).catch((e) => e)) as TemplateError;
     expect(error).toBeInstanceOf(TemplateError);
     expect(error.path).toBe("x.y");
     expect(error.retryable).toBe(false);
   });
 
   it("stops an expression that runs too long", async () => {
-    const error = await resolveTemplates("{{ ($f := function($n) { $n = 0 ? 0 : $f($n - 1) + $f($n - 1) }; $f(40)) }}", context).catch((e) => e);
+    const error = (await resolveTemplates("{{ ($f := function($n) { $n = 0 ? 0 : $f($n - 1) + $f($n - 1) }; $f(40)) }}", context).catch((e) => e)) as TemplateError;
     expect(error).toBeInstanceOf(TemplateError);
     expect(error.message).toMatch(/longer than 1 s|nests too deeply/);
   });
