@@ -8,6 +8,7 @@ import { env } from "../env.ts";
 import type { Actor } from "../auth/actor.ts";
 import { can, rolesWith, type Permission } from "../auth/permissions.ts";
 import { authenticate } from "../auth/authenticate.ts";
+import { readLimited } from "../read-limited.ts";
 import { ApiError, badRequest, forbidden, problemResponse, unauthorized, unprocessable, zodFieldErrors } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -123,22 +124,7 @@ export async function readJson(request: Request, options: { limit?: number; opti
   const limit = options.limit ?? MAX_BODY_BYTES;
   const tooLarge = () => new ApiError(413, "payload-too-large", `The body exceeds the limit of ${limit} bytes.`, { limit });
   if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await readLimited(request.body, limit, tooLarge);
   if (!text.trim()) {
     if (options.optional) return {};
     throw badRequest("The body is empty; send a JSON object.");

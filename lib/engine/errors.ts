@@ -1,33 +1,41 @@
 // Step failures carry their retry meaning: NonRetryableError fails the step at once,
 // RetryAfterError asks for a given wait, anything else is retried by the step's policy.
 
-export class NonRetryableError extends Error {
-  readonly retryable = false;
+interface FailureOptions {
+  code?: string;
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class StepFailure extends Error {
+  readonly retryable: boolean;
   readonly code?: string;
   readonly details?: Record<string, unknown>;
-  constructor(message: string, options: { code?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(message: string, retryable: boolean, options: FailureOptions = {}) {
     super(message, { cause: options.cause });
-    this.name = "NonRetryableError";
+    this.retryable = retryable;
     this.code = options.code;
     this.details = options.details;
   }
 }
 
-export class RetryableError extends Error {
-  readonly retryable = true;
-  readonly code?: string;
-  readonly details?: Record<string, unknown>;
-  constructor(message: string, options: { code?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+export class NonRetryableError extends StepFailure {
+  constructor(message: string, options: FailureOptions = {}) {
+    super(message, false, options);
+    this.name = "NonRetryableError";
+  }
+}
+
+export class RetryableError extends StepFailure {
+  constructor(message: string, options: FailureOptions = {}) {
+    super(message, true, options);
     this.name = "RetryableError";
-    this.code = options.code;
-    this.details = options.details;
   }
 }
 
 export class RetryAfterError extends RetryableError {
   readonly retryAfterMs: number;
-  constructor(message: string, retryAfterMs: number, options: { code?: string; details?: Record<string, unknown> } = {}) {
+  constructor(message: string, retryAfterMs: number, options: FailureOptions = {}) {
     super(message, options);
     this.name = "RetryAfterError";
     this.retryAfterMs = retryAfterMs;

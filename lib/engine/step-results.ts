@@ -10,7 +10,7 @@ import { backoffDelay, retryPolicy } from "./retry.ts";
 import { describeError } from "./errors.ts";
 import { insertEvents, type RunEventInput } from "./events.ts";
 import { enqueue, type StepJob } from "./jobs.ts";
-import { stepFrom } from "./states.ts";
+import { assertStep, stepFrom } from "./states.ts";
 import { transaction, valuesList, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
@@ -119,36 +119,47 @@ async function finishAttempt(sql: Sql, stepRunId: string, attempt: number, statu
 }
 
 /** The attempt succeeded: record the output and hand off to the steps that became ready. */
-export async function completeStep(
+export function completeStep(
   deps: EngineDeps,
   step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">,
   result: { output: unknown; branch?: string },
   report: Report,
   actor: string,
 ): Promise<Outcome> {
-  const { logs } = report;
+  return succeed(deps, step, { from: "running", output: result.output, branch: result.branch, report }, actor);
+}
+
+/** A waiting step's timer fired: the wait is over and the step succeeds with its wait output. */
+export function resumeWaitingStep(deps: EngineDeps, job: StepJob, actor: string): Promise<Outcome> {
+  return succeed(deps, job, { from: "waiting", report: { logs: [] } }, actor);
+}
+
+async function succeed(
+  deps: EngineDeps,
+  step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">,
+  how: { from: "running" | "waiting"; output?: unknown; branch?: string; report: Report },
+  actor: string,
+): Promise<Outcome> {
+  assertStep(how.from, "succeeded");
   return transaction(deps.pool, async (tx) => {
     const run = await lockRun(tx, step.runId);
     const { rows } = await tx.query(
-      `update step_runs set status = 'succeeded', output = $3::jsonb, branch = $4, input = coalesce($6::jsonb, input), finished_at = now(),
-              heartbeat_at = null, updated_at = now()
-        where id = $1 and attempt = $2 and status = any($5::step_status[])
+      `update step_runs set status = 'succeeded', output = coalesce($3::jsonb, output), branch = $4, input = coalesce($5::jsonb, input),
+              finished_at = now(), heartbeat_at = null, wait_until = null, updated_at = now()
+        where id = $1 and attempt = $2 and status = $6::step_status
         returning node_id, extract(epoch from (now() - started_at)) * 1000 as duration_ms`,
-      [step.stepRunId, step.attempt, JSON.stringify(result.output ?? null), result.branch ?? null, stepFrom("succeeded", ["running"]), inputJson(report)],
+      [step.stepRunId, step.attempt, how.output === undefined ? null : JSON.stringify(how.output ?? null), how.branch ?? null, inputJson(how.report), how.from],
     );
     if (!rows[0] || !run) return "stale";
     await finishAttempt(tx, step.stepRunId, step.attempt, "succeeded");
-    await writeLogs(tx, step.stepRunId, step.attempt, logs);
-    await insertEvents(tx, [
-      {
-        runId: run.id,
-        stepRunId: step.stepRunId,
-        nodeId: rows[0].node_id,
-        type: "step.succeeded",
-        actor,
-        data: { attempt: step.attempt, durationMs: Math.round(Number(rows[0].duration_ms)), ...(result.branch ? { branch: result.branch } : {}) },
-      },
-    ]);
+    await writeLogs(tx, step.stepRunId, step.attempt, how.report.logs);
+    const data = {
+      attempt: step.attempt,
+      durationMs: Math.round(Number(rows[0].duration_ms)),
+      ...(how.branch ? { branch: how.branch } : {}),
+      ...(how.from === "waiting" ? { resumed: true } : {}),
+    };
+    await insertEvents(tx, [{ runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.succeeded", actor, data }]);
     await advance(tx, deps, run, await loadVersion(tx, run.versionId), actor);
     return "applied";
   });
@@ -257,32 +268,6 @@ export async function waitStep(
     ]);
     await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt, resume: true, startAfter: wait.until }]);
     await syncRunStatus(tx, run, await loadSteps(tx, run.id), await loadVersion(tx, run.versionId), actor);
-    return "applied";
-  });
-}
-
-/** A waiting step's timer fired: the wait is over and the step succeeds with its wait output. */
-export async function resumeWaitingStep(deps: EngineDeps, job: StepJob, actor: string, output?: unknown): Promise<Outcome> {
-  return transaction(deps.pool, async (tx) => {
-    const run = await lockRun(tx, job.runId);
-    const { rows } = await tx.query(
-      `update step_runs set status = 'succeeded', output = coalesce($3::jsonb, output), wait_until = null, finished_at = now(), updated_at = now()
-        where id = $1 and attempt = $2 and status = 'waiting' returning node_id, extract(epoch from (now() - started_at)) * 1000 as duration_ms`,
-      [job.stepRunId, job.attempt, output === undefined ? null : JSON.stringify(output)],
-    );
-    if (!rows[0] || !run) return "stale";
-    await finishAttempt(tx, job.stepRunId, job.attempt, "succeeded");
-    await insertEvents(tx, [
-      {
-        runId: run.id,
-        stepRunId: job.stepRunId,
-        nodeId: rows[0].node_id,
-        type: "step.succeeded",
-        actor,
-        data: { attempt: job.attempt, durationMs: Math.round(Number(rows[0].duration_ms)), resumed: true },
-      },
-    ]);
-    await advance(tx, deps, run, await loadVersion(tx, run.versionId), actor);
     return "applied";
   });
 }

@@ -1,30 +1,22 @@
 // Workflows, drafts and versions through the API: roles, draft revisions, and publish-time
 // validation that names the node and field of every problem and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
-import { startWeb, type Web } from "../helpers/processes.ts";
-import { Client } from "../helpers/http.ts";
-import { createRoleUsers, emailFor, PASSWORD } from "../helpers/fixtures.ts";
-import { definition, linear } from "../helpers/engine.ts";
+import { definition, linear, startEngine, type Engine } from "../helpers/engine.ts";
+import type { Role } from "../../lib/auth/permissions.ts";
 
-let db: TestDatabase;
-let web: Web;
-const as = (role: Parameters<typeof emailFor>[0]) => new Client(web.url).login(emailFor(role), PASSWORD);
+let engine: Engine;
+const as = (role: Role) => engine.as(role);
+const db = () => engine.db;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  await createRoleUsers(db.prisma);
-  web = await startWeb(db.url);
+  engine = await startEngine({ workers: 0 });
 });
-afterAll(async () => {
-  await web?.stop();
-  await db?.close();
-});
+afterAll(() => engine?.stop());
 
 async function snapshot() {
   const [workflows, versions] = await Promise.all([
-    db.prisma.workflow.findMany({ orderBy: { id: "asc" } }),
-    db.prisma.workflowVersion.findMany({ orderBy: { id: "asc" } }),
+    db().prisma.workflow.findMany({ orderBy: { id: "asc" } }),
+    db().prisma.workflowVersion.findMany({ orderBy: { id: "asc" } }),
   ]);
   return JSON.stringify({ workflows, versions });
 }

@@ -2,6 +2,7 @@
 // Retry-After); other statuses outside the success set fail at once. Bodies are read up to a
 // size limit; JSON responses are parsed.
 import { NonRetryableError, RetryableError, RetryAfterError } from "#lib/engine/errors.ts";
+import { readLimited } from "#lib/read-limited.ts";
 import type { Executor } from "./types.ts";
 
 interface HttpConfig {
@@ -23,24 +24,6 @@ function retryAfterMs(header: string | null): number | undefined {
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : new Date(header).getTime() - Date.now();
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
-}
-
-async function readLimited(response: Response, limit: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new NonRetryableError(`the response is larger than ${limit} bytes (maxResponseBytes)`, { code: "response_too_large" });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 export const http: Executor<HttpConfig> = async (config, ctx) => {
@@ -69,7 +52,12 @@ export const http: Executor<HttpConfig> = async (config, ctx) => {
     throw new RetryableError(`request to ${url.origin} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { code: "network" });
   }
 
-  const text = await readLimited(response, config.maxResponseBytes ?? DEFAULT_MAX_BYTES);
+  const limit = config.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+  const text = await readLimited(
+    response.body,
+    limit,
+    () => new NonRetryableError(`the response is larger than ${limit} bytes (maxResponseBytes)`, { code: "response_too_large" }),
+  );
   const ms = Math.round(performance.now() - started);
   ctx.log(response.ok ? "info" : "warn", `${config.method} ${url.href} → ${response.status} in ${ms} ms`);
   let body: unknown = text;
