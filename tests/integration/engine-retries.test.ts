@@ -115,3 +115,32 @@ it("discards a dead letter, leaving the run failed", async () => {
   const row = await engine.db.prisma.deadLetter.findUniqueOrThrow({ where: { id: letter.id } });
   expect(row).toMatchObject({ resolution: "discarded", resolvedBy: "user:operator@test.local" });
 });
+
+it("times out a step that takes too long, as a retryable failure", async () => {
+  server.on("/hang", (_req, _n, res) => {
+    const timer = setTimeout(() => json(res, 200, {}), 20_000);
+    res.on("close", () => clearTimeout(timer));
+  });
+  const editor = await engine.as("editor");
+  const id = await publish(editor, linear([{ id: "call", type: "http", config: { url: `${server.url}/hang` }, timeoutMs: 300, retry: { maxAttempts: 2, initialDelayMs: 10, jitter: "none" } }]));
+  const run = await waitForRun(editor, await runWorkflow(editor, id));
+  expect(run.status).toBe("failed");
+  const call = stepOf(run, "call");
+  expect(call.attempts.map((a: { status: string }) => a.status)).toEqual(["timed_out", "timed_out"]);
+  expect(call.error).toMatchObject({ code: "timeout", retryable: true });
+});
+
+it("fails a run that outlives its run timeout and cancels its open steps", async () => {
+  const editor = await engine.as("editor");
+  const id = await publish(editor, {
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 }, config: { runTimeoutMs: 1000 } },
+      { id: "pause", type: "delay", position: { x: 1, y: 0 }, config: { durationMs: 600_000 } },
+    ],
+    edges: [{ id: "e0", source: "start", target: "pause" }],
+  });
+  const run = await waitForRun(editor, await runWorkflow(editor, id), ["failed"], 30_000);
+  expect(run.error).toMatchObject({ code: "run_timeout" });
+  expect(stepOf(run, "pause")).toMatchObject({ status: "cancelled", reason: "run_timed_out" });
+  expect(run.deadlineAt).not.toBeNull();
+});
