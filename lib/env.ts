@@ -12,7 +12,8 @@ const schema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
     .optional(),
   BATON_DATA_DIR: z.string().min(1).default(".data"),
-  BATON_PG_PORT: port.default(54320),
+  /** Unset: 54320 when free, else any free port (the embedded server is only reached through the URL Baton hands its processes). */
+  BATON_PG_PORT: port.optional(),
   BATON_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   BATON_ADMIN_EMAIL: z.email().optional(),
   BATON_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),

@@ -3,7 +3,9 @@
 import pg from "pg";
 import type { Env } from "#lib/env.ts";
 import { withDatabase } from "#lib/db/url.ts";
-import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { portIsFree, startEmbeddedPostgres } from "./embedded-postgres.ts";
+
+const DEFAULT_PG_PORT = 54320;
 
 export interface Database {
   url: string;
@@ -19,7 +21,8 @@ export async function openDatabase(env: Env, onLog: (line: string) => void): Pro
   if (env.DATABASE_URL) {
     return { url: env.DATABASE_URL, embedded: false, stop: async () => {}, exited: new Promise(() => {}) };
   }
-  const server = await startEmbeddedPostgres({ dataDir: `${env.BATON_DATA_DIR}/postgres`, port: env.BATON_PG_PORT, onLog });
+  const port = env.BATON_PG_PORT ?? ((await portIsFree(DEFAULT_PG_PORT)) ? DEFAULT_PG_PORT : 0);
+  const server = await startEmbeddedPostgres({ dataDir: `${env.BATON_DATA_DIR}/postgres`, port, onLog });
   try {
     await ensureDatabase(server.url, "baton");
   } catch (error) {

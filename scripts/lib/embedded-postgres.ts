@@ -92,6 +92,16 @@ async function ensureReachable(dir: string, owner: Owner, onLog: (line: string) 
   }
 }
 
+/** Whether nothing listens on the port on 127.0.0.1. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolveFree(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolveFree(true)));
+  });
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -200,7 +210,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
   await waitUntilReady(url, exited, join(dataDir, "postgres.log"));
-  onLog(`embedded Postgres ready on 127.0.0.1:${port} (data in ${pgdata})`);
+  onLog(`embedded Postgres ready on 127.0.0.1:${port} (data in ${pgdata}; user and password in ${credentialsFile})`);
 
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;

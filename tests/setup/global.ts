@@ -1,7 +1,7 @@
 // Once per `vitest run`: an embedded Postgres (throwaway, fsync off) with a migrated template
 // database that each test file clones, and a fresh Next.js build for the web processes tests
 // start. Test files find the server through BATON_TEST_PG_URL.
-import { mkdtemp, rm, chmod } from "node:fs/promises";
+import { mkdtemp, rm, chmod, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -13,11 +13,38 @@ import { applyMigrations } from "../../lib/db/migrations.ts";
 
 export const TEMPLATE_DB = "baton_template";
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A test run that was killed (timeout, Ctrl-C twice) leaves its Postgres behind: stop those. */
+async function removeAbandonedClusters() {
+  for (const name of await readdir(tmpdir()).catch(() => [])) {
+    if (!name.startsWith("baton-test-")) continue;
+    const dir = join(tmpdir(), name);
+    const owner = Number(await readFile(join(dir, "owner.pid"), "utf8").catch(() => "0"));
+    if (owner && alive(owner)) continue;
+    const postmaster = Number((await readFile(join(dir, "pg", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+    if (postmaster && alive(postmaster)) {
+      process.kill(postmaster, "SIGQUIT");
+      for (let i = 0; i < 50 && alive(postmaster); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function setup() {
   // Every vitest project runs its global setup in this one process; the first one serves all.
   if (process.env.BATON_TEST_PG_URL) return;
+  await removeAbandonedClusters();
   const dir = await mkdtemp(join(tmpdir(), "baton-test-"));
   await chmod(dir, 0o755);
+  await writeFile(join(dir, "owner.pid"), String(process.pid));
   const server = await startEmbeddedPostgres({ dataDir: dir, port: 0, ephemeral: true });
   await ensureDatabase(server.url, TEMPLATE_DB);
   await applyMigrations(withDatabase(server.url, TEMPLATE_DB));
