@@ -124,7 +124,7 @@ export async function syncRunStatus(sql: Sql, run: LockedRun, steps: StepRow[], 
   await sql.query(
     `update runs set status = $2::run_status, updated_at = now(),
         started_at = coalesce(started_at, case when $2::text in ('running', 'waiting') then now() end),
-        finished_at = case when $3 then now() else null end,
+        finished_at = case when $3 then clock_timestamp() else null end,
         output = case when $2::text = 'succeeded' then $4::jsonb else output end,
         error = case when $2::text = 'failed' then $5::jsonb else null end
       where id = $1`,

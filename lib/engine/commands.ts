@@ -82,7 +82,7 @@ export async function cancelRun(deps: EngineDeps, runId: string, actor: string) 
     await command(tx, run, "cancel", actor);
     await cancelOpenSteps(tx, run, "run_cancelled", actor);
     assertRun(run.status, "cancelled");
-    await tx.query(`update runs set status = 'cancelled', finished_at = now(), updated_at = now() where id = $1`, [run.id]);
+    await tx.query(`update runs set status = 'cancelled', finished_at = clock_timestamp(), updated_at = now() where id = $1`, [run.id]);
     await insertEvents(tx, [{ runId: run.id, type: "run.cancelled", actor }]);
     return { id: run.id, status: "cancelled" as const };
   });
@@ -141,12 +141,12 @@ export async function skipStep(deps: EngineDeps, runId: string, nodeId: string, 
     }
     await command(tx, run, "skip_step", actor, { nodeId, ...(input.branch ? { branch: input.branch } : {}) });
     await tx.query(
-      `update step_runs set status = 'skipped', reason = 'operator', output = $2::jsonb, branch = $3, finished_at = now(), heartbeat_at = null,
+      `update step_runs set status = 'skipped', reason = 'operator', output = $2::jsonb, branch = $3, finished_at = clock_timestamp(), heartbeat_at = null,
               wait_until = null, next_attempt_at = null, updated_at = now()
         where id = $1`,
       [step.id, JSON.stringify(input.output ?? null), outputs.length > 1 ? input.branch : null],
     );
-    await tx.query(`update step_attempts set status = 'cancelled', finished_at = now() where step_run_id = $1 and status in ('running', 'waiting')`, [step.id]);
+    await tx.query(`update step_attempts set status = 'cancelled', finished_at = clock_timestamp() where step_run_id = $1 and status in ('running', 'waiting')`, [step.id]);
     if (step.status === "running") await tx.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify([step.id])]);
     await insertEvents(tx, [{ runId: run.id, stepRunId: step.id, nodeId, type: "step.skipped", actor, data: { reason: "skipped by operator" } }]);
     if (run.status === "failed") await requeue(tx, deps, run, version, await collateral(tx, run, [step.id]), actor, "run resumed after a skip");

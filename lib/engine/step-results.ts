@@ -1,6 +1,8 @@
 // What a worker reports about an attempt: claimed, succeeded, failed, waiting, interrupted.
 // Each is one transaction, fenced on (step, attempt, status): a late or duplicate report finds
 // nothing to update and is dropped, so no attempt's result is ever applied twice.
+// Step times use clock_timestamp(), not now() (the transaction's start, before any lock wait),
+// so that started/finished times, and the hand-off between steps, are what really happened.
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { RunContext } from "../workflow/templates.ts";
@@ -58,14 +60,14 @@ const inputJson = (report: Report) => (report.input === undefined ? null : JSON.
 export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): Promise<ClaimedStep | null> {
   const { rows } = await pool.query(
     `with claimed as (
-       update step_runs set status = 'running', started_at = now(), heartbeat_at = now(), worker_id = $3,
+       update step_runs set status = 'running', started_at = clock_timestamp(), heartbeat_at = now(), worker_id = $3,
               next_attempt_at = null, error = null, updated_at = now()
         where id = $1 and attempt = $2 and status = any($4::step_status[])
         returning id, run_id, node_id, type, attempt, max_attempts
      ), attempt_row as (
        insert into step_attempts (step_run_id, attempt, status, worker_id)
        select id, attempt, 'running', $3 from claimed
-       on conflict (step_run_id, attempt) do update set status = 'running', started_at = now(), worker_id = $3, finished_at = null, error = null
+       on conflict (step_run_id, attempt) do update set status = 'running', started_at = clock_timestamp(), worker_id = $3, finished_at = null, error = null
      ), event as (
        insert into run_events (run_id, step_run_id, node_id, type, actor, data)
        select run_id, id, node_id, 'step.started', $5, jsonb_build_object('attempt', attempt, 'workerId', $3::text) from claimed
@@ -112,7 +114,7 @@ async function writeLogs(sql: Sql, stepRunId: string, attempt: number, logs: Log
 
 async function finishAttempt(sql: Sql, stepRunId: string, attempt: number, status: string, error: unknown = null, retryDelayMs: number | null = null) {
   await sql.query(
-    `update step_attempts set status = $3, finished_at = now(), error = $4::jsonb, retry_delay_ms = $5
+    `update step_attempts set status = $3, finished_at = clock_timestamp(), error = $4::jsonb, retry_delay_ms = $5
       where step_run_id = $1 and attempt = $2`,
     [stepRunId, attempt, status, error === null ? null : JSON.stringify(error), retryDelayMs],
   );
@@ -145,7 +147,7 @@ async function succeed(
     const run = await lockRun(tx, step.runId);
     const { rows } = await tx.query(
       `update step_runs set status = 'succeeded', output = coalesce($3::jsonb, output), branch = $4, input = coalesce($5::jsonb, input),
-              finished_at = now(), heartbeat_at = null, wait_until = null, updated_at = now()
+              finished_at = clock_timestamp(), heartbeat_at = null, wait_until = null, updated_at = now()
         where id = $1 and attempt = $2 and status = $6::step_status
         returning node_id, extract(epoch from (now() - started_at)) * 1000 as duration_ms`,
       [step.stepRunId, step.attempt, how.output === undefined ? null : JSON.stringify(how.output ?? null), how.branch ?? null, inputJson(how.report), how.from],
@@ -225,7 +227,7 @@ export async function failStep(
     }
 
     await tx.query(
-      `update step_runs set status = 'failed', error = $2::jsonb, finished_at = now(), heartbeat_at = null, updated_at = now() where id = $1`,
+      `update step_runs set status = 'failed', error = $2::jsonb, finished_at = clock_timestamp(), heartbeat_at = null, updated_at = now() where id = $1`,
       [step.stepRunId, JSON.stringify(stored)],
     );
     await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored);
@@ -298,14 +300,14 @@ export async function interruptStep(deps: EngineDeps, step: Pick<ClaimedStep, "r
  */
 export async function cancelOpenSteps(sql: Sql, run: LockedRun, reason: string, actor: string): Promise<string[]> {
   const { rows } = await sql.query(
-    `update step_runs set status = 'cancelled', reason = $2, finished_at = now(), heartbeat_at = null, wait_until = null, updated_at = now()
+    `update step_runs set status = 'cancelled', reason = $2, finished_at = clock_timestamp(), heartbeat_at = null, wait_until = null, updated_at = now()
       where run_id = $1 and status = any($3::step_status[])
       returning id, node_id, attempt`,
     [run.id, reason, stepFrom("cancelled", ["pending", "queued", "running", "retry_scheduled", "waiting"])],
   );
   if (rows.length === 0) return [];
   await sql.query(
-    `update step_attempts a set status = 'cancelled', finished_at = now()
+    `update step_attempts a set status = 'cancelled', finished_at = clock_timestamp()
        from unnest($1::uuid[], $2::int[]) as c(id, attempt)
       where a.step_run_id = c.id and a.attempt = c.attempt and a.status in ('running', 'waiting')`,
     [rows.map((r) => r.id), rows.map((r) => r.attempt)],

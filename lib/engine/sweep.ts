@@ -58,7 +58,7 @@ async function timeOutRuns(deps: EngineDeps): Promise<number> {
       await cancelOpenSteps(tx, run, "run_timed_out", ACTOR);
       const version = await loadVersion(tx, run.versionId);
       const error = { code: "run_timeout", message: `the run did not finish within ${version.runTimeoutMs} ms` };
-      await tx.query(`update runs set status = 'failed', error = $2::jsonb, finished_at = now(), updated_at = now() where id = $1`, [id, JSON.stringify(error)]);
+      await tx.query(`update runs set status = 'failed', error = $2::jsonb, finished_at = clock_timestamp(), updated_at = now() where id = $1`, [id, JSON.stringify(error)]);
       await insertEvents(tx, [{ runId: id, type: "run.failed", actor: ACTOR, data: { error } }]);
       n++;
     });
