@@ -1,5 +1,6 @@
-// The pg-boss instance of a process. The worker runs maintenance and fetches jobs; the web
-// process only sends (inside its own transactions) and so skips supervision and cron.
+// The pg-boss instance of a process. The worker runs maintenance and fetches jobs (see
+// worker/dispatcher.ts); the web process only sends, inside its own transactions, and so skips
+// supervision and cron.
 import { PgBoss } from "pg-boss";
 import { log } from "./log.ts";
 import { queues } from "./engine/jobs.ts";
@@ -13,8 +14,8 @@ export async function startBoss({ databaseUrl, role }: BossOptions): Promise<PgB
   const boss = new PgBoss({
     connectionString: databaseUrl,
     application_name: `baton-${role}`,
-    // Wake workers on NOTIFY instead of the 2 s poll (each queue opts in with `notify: true`).
-    useListenNotify: role === "worker",
+    // Workers listen for our own NOTIFY baton_jobs (worker/notifications.ts) instead.
+    useListenNotify: false,
     supervise: role === "worker",
     schedule: role === "worker",
     migrate: true,

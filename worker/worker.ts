@@ -1,5 +1,5 @@
-// A worker: pulls step jobs from pg-boss and runs them, renews the leases of running steps,
-// listens for cancellations, sweeps for crashed or stuck runs, and heartbeats for /health.
+// A worker: runs step jobs (dispatcher.ts), renews the leases of running steps, listens for new
+// jobs and cancellations, sweeps for crashed or stuck runs, and heartbeats for /health.
 // stop() drains: no new jobs; running attempts get WORKER_SHUTDOWN_GRACE_MS to finish, then
 // are aborted and handed back to the queue for another worker.
 import { randomUUID } from "node:crypto";
@@ -10,23 +10,18 @@ import { databaseUrl, pool, closeDb } from "#lib/db.ts";
 import { startBoss } from "#lib/queue.ts";
 import { waitForMigrations } from "#lib/db/status.ts";
 import { STEP_QUEUE, stepJob } from "#lib/engine/jobs.ts";
-import { startHeartbeat } from "./heartbeat.ts";
-import { InFlight } from "./inflight.ts";
-import { listenForCancellations } from "./cancellations.ts";
-import { startSweeper } from "./sweeper.ts";
-import { handleJob, type Runtime } from "./run-step.ts";
 import type { EngineDeps } from "#lib/engine/step-results.ts";
+import { startHeartbeat } from "./heartbeat.ts";
+import { InFlight, LEASE_RENEW_MS } from "./inflight.ts";
+import { listenForNotices } from "./notifications.ts";
+import { startSweeper } from "./sweeper.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { handleJob, type Runtime } from "./run-step.ts";
 
 export interface Worker {
   id: string;
   stop(): Promise<void>;
 }
-
-const until = async (condition: () => boolean, ms: number) => {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return condition();
-};
 
 export async function startWorker(): Promise<Worker> {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -34,33 +29,40 @@ export async function startWorker(): Promise<Worker> {
   const boss = await startBoss({ databaseUrl: databaseUrl(), role: "worker" });
   const deps: EngineDeps = { pool: pool(), boss };
   const inflight = new InFlight(pool());
-  inflight.startRenewing();
-  const cancellations = listenForCancellations(databaseUrl(), inflight);
   const runtime: Runtime = { deps, workerId: id, inflight, baseUrl: env.BATON_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`, log };
 
-  let active = 0;
-  // NOTIFY wakes a fetch when a job is sent; the 5 s poll is only the backstop.
-  const workId = await boss.work(STEP_QUEUE, { localConcurrency: env.WORKER_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 }, async ([job]) => {
-    const parsed = stepJob.safeParse(job.data);
-    if (!parsed.success) {
-      log.error({ jobId: job.id, data: job.data }, "malformed step job dropped");
-      return;
-    }
-    active++;
-    try {
+  const dispatcher = new Dispatcher(
+    boss,
+    STEP_QUEUE,
+    env.WORKER_CONCURRENCY,
+    async (job) => {
+      const parsed = stepJob.safeParse(job.data);
+      if (!parsed.success) {
+        log.error({ jobId: job.id, data: job.data }, "malformed step job dropped");
+        return;
+      }
       await handleJob(runtime, parsed.data);
-    } catch (error) {
-      // pg-boss retries the job; the claim's fencing makes that safe.
-      log.error({ err: error, jobId: job.id, job: parsed.data }, "step job failed; pg-boss will retry it");
-      throw error;
-    } finally {
-      active--;
-    }
+    },
+    log,
+  );
+  // Retries and waits this worker schedules are fetched when due, not at the next poll.
+  deps.onDelayedJob = (at) => dispatcher.wakeAt(at);
+  const notices = listenForNotices(databaseUrl(), {
+    jobs: () => dispatcher.wake(),
+    cancel: (ids) => inflight.abort(ids, "cancelled"),
+    onReconnect: () => {
+      dispatcher.wake();
+      void inflight.renew();
+    },
   });
-  // Retries and waits we schedule are fetched when due, not at the next poll.
-  deps.onDelayedJob = (at) => {
-    setTimeout(() => boss.notifyWorker(workId), Math.max(0, at.getTime() - Date.now()) + 10).unref();
-  };
+  dispatcher.start();
+  inflight.startRenewing();
+  // pg-boss hands a job whose heartbeat lapses to another worker: keep ours fresh.
+  const touch = setInterval(() => {
+    const ids = dispatcher.activeJobIds;
+    if (ids.length) boss.touch(STEP_QUEUE, ids).catch((error) => log.warn(`could not touch step jobs (${error.message})`));
+  }, LEASE_RENEW_MS);
+  touch.unref();
   const sweeper = startSweeper(deps, log);
   const heartbeat = await startHeartbeat(pool(), id, env.WORKER_CONCURRENCY);
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY }, "worker started");
@@ -68,15 +70,16 @@ export async function startWorker(): Promise<Worker> {
   return {
     id,
     async stop() {
-      await boss.offWork(STEP_QUEUE, { wait: false });
+      await dispatcher.stopFetching();
       await sweeper.stop();
-      if (!(await until(() => active === 0, env.WORKER_SHUTDOWN_GRACE_MS))) {
+      if (!(await dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS))) {
         log.warn({ running: inflight.size }, "grace period over: handing running steps back to the queue");
         inflight.abortAll("shutdown");
-        await until(() => active === 0, 15_000);
+        await dispatcher.drained(15_000);
       }
+      clearInterval(touch);
       await boss.stop({ graceful: true, timeout: 5_000, close: true });
-      await cancellations.stop();
+      await notices.stop();
       inflight.stopRenewing();
       await heartbeat.stop();
       await closeDb();

@@ -29,10 +29,11 @@ export const queues = [
       retryDelayMax: 30,
       expireInSeconds: 15 * 60,
       deleteAfterSeconds: 24 * 3600,
-      // A job whose handler stops answering (its worker died before claiming, or could not reach
-      // the database) goes back to the queue after this, instead of after its 15-minute expiry.
+      // A job whose worker stops answering (died before claiming, or could not reach the database)
+      // goes back to the queue after this, instead of after its 15-minute expiry.
       heartbeatSeconds: 10,
-      notify: true,
+      // Workers are woken by our own NOTIFY baton_jobs (see enqueue), not pg-boss's.
+      notify: false,
     },
   },
 ] as const;
@@ -48,6 +49,7 @@ export interface QueueDeps {
   onDelayedJob?: (at: Date) => void;
 }
 
+/** Sends step jobs in the caller's transaction; workers hear of immediate ones at commit. */
 export async function enqueue({ boss, onDelayedJob }: QueueDeps, sql: Sql, jobs: Enqueue[]): Promise<void> {
   if (jobs.length === 0) return;
   for (const j of jobs) if (j.startAfter && onDelayedJob) onDelayedJob(j.startAfter);
@@ -56,4 +58,5 @@ export async function enqueue({ boss, onDelayedJob }: QueueDeps, sql: Sql, jobs:
     jobs.map(({ startAfter, ...data }) => ({ data, ...(startAfter ? { startAfter } : {}) })),
     { db: bossDb(sql) },
   );
+  if (jobs.some((j) => !j.startAfter || j.startAfter.getTime() <= Date.now())) await sql.query(`select pg_notify('baton_jobs', '')`);
 }

@@ -82,7 +82,10 @@ export async function startWeb(databaseUrl: string, env: Record<string, string |
       return (await fetch(`${url}/api/v1/health`)).status === 200;
     },
     60_000,
-  );
+  ).catch(async (error) => {
+    await proc.stop(1000);
+    throw error;
+  });
   return { ...proc, url };
 }
 
@@ -99,6 +102,9 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
       return proc.output().includes('"worker started"');
     },
     60_000,
-  );
+  ).catch(async (error) => {
+    await proc.stop(1000);
+    throw error;
+  });
   return proc;
 }

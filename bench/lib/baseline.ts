@@ -1,0 +1,54 @@
+// The baseline: raw pg-boss on the same database, with the engine's worker settings
+// (LISTEN/NOTIFY, localConcurrency, batch size 1), working no-op jobs.
+import { PgBoss } from "pg-boss";
+import { distribution, sleep, type Distribution } from "./stats.ts";
+
+const QUEUE = "bench-raw";
+
+export interface BaselineResult {
+  jobs: number;
+  concurrency: number;
+  jobsPerSecond: number;
+  /** send() called → handler started, one job at a time on an idle worker. */
+  enqueueToStartMs: Distribution;
+}
+
+async function completedCount(boss: PgBoss): Promise<number> {
+  const { rows } = await boss.getDb().executeSql(`select count(*)::int as n from pgboss.job where name = $1 and state = 'completed'`, [QUEUE]);
+  return rows[0].n;
+}
+
+export async function rawPgBoss(databaseUrl: string, options: { jobs: number; latencySamples: number; concurrency: number }): Promise<BaselineResult> {
+  const boss = new PgBoss({ connectionString: databaseUrl, useListenNotify: true, supervise: false, schedule: false, max: 10 });
+  boss.on("error", () => undefined);
+  await boss.start();
+  await boss.createQueue(QUEUE, { notify: true, deleteAfterSeconds: 3600 });
+
+  // Throughput: a backlog of no-op jobs, drained by `concurrency` fetch loops.
+  for (let i = 0; i < options.jobs; i += 1000) {
+    await boss.insert(QUEUE, Array.from({ length: Math.min(1000, options.jobs - i) }, (_, j) => ({ data: { n: i + j } })));
+  }
+  const started = performance.now();
+  const workOptions = { localConcurrency: options.concurrency, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 };
+  const drain = await boss.work(QUEUE, workOptions, async () => {});
+  while ((await completedCount(boss)) < options.jobs) await sleep(20);
+  const seconds = (performance.now() - started) / 1000;
+  await boss.offWork(QUEUE, { id: drain, wait: true });
+
+  // Latency: one job at a time to an idle worker.
+  const samples: number[] = [];
+  let resolveOne: (() => void) | undefined;
+  await boss.work<{ t0: number }>(QUEUE, workOptions, async ([job]) => {
+    samples.push(performance.now() - job.data.t0);
+    resolveOne?.();
+  });
+  await sleep(200);
+  for (let i = 0; i < options.latencySamples; i++) {
+    const done = new Promise<void>((r) => (resolveOne = r));
+    await boss.send(QUEUE, { t0: performance.now() });
+    await done;
+    await sleep(30);
+  }
+  await boss.stop({ graceful: true, timeout: 5000 });
+  return { jobs: options.jobs, concurrency: options.concurrency, jobsPerSecond: options.jobs / seconds, enqueueToStartMs: distribution(samples) };
+}

@@ -1,0 +1,128 @@
+// The database and processes a benchmark runs on: one Postgres (embedded, or BENCH_DATABASE_URL),
+// a migrated template database, and per scenario a fresh database with a web process and
+// workers, driven through the API with an admin token.
+import { mkdtemp, rm, chmod } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
+import { ensureDatabase } from "../../scripts/lib/database.ts";
+import { withDatabase } from "../../lib/db/url.ts";
+import { applyMigrations } from "../../lib/db/migrations.ts";
+import { createDb, type DbHandles } from "../../lib/db.ts";
+import { hashPassword } from "../../lib/auth/passwords.ts";
+import { createApiToken } from "../../lib/admin/api-tokens.ts";
+import { startWeb, startWorker, type Proc, type Web } from "../../tests/helpers/processes.ts";
+import { Client } from "../../tests/helpers/http.ts";
+
+const TEMPLATE = "bench_template";
+
+export interface Cluster {
+  serverUrl: string;
+  postgresVersion: string;
+  freshDatabase(): Promise<{ url: string; handles: DbHandles }>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(log: (line: string) => void): Promise<Cluster> {
+  let embedded: EmbeddedPostgres | undefined;
+  let dir: string | undefined;
+  let serverUrl = process.env.BENCH_DATABASE_URL;
+  if (!serverUrl) {
+    dir = await mkdtemp(join(tmpdir(), "baton-bench-"));
+    await chmod(dir, 0o755);
+    // Durable settings (fsync on), as in production: the figures are about what users get.
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: 0 });
+    serverUrl = embedded.url;
+    log(`embedded Postgres on port ${embedded.port}`);
+  }
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const postgresVersion = (await admin.query("show server_version")).rows[0].server_version;
+  await admin.query(`drop database if exists ${TEMPLATE} with (force)`);
+  await admin.end();
+  await ensureDatabase(serverUrl, TEMPLATE);
+  await applyMigrations(withDatabase(serverUrl, TEMPLATE));
+  const created: string[] = [];
+  return {
+    serverUrl,
+    postgresVersion,
+    async freshDatabase() {
+      const name = `bench_${randomBytes(4).toString("hex")}`;
+      await ensureDatabase(serverUrl, name, TEMPLATE);
+      created.push(name);
+      const url = withDatabase(serverUrl, name);
+      return { url, handles: createDb(url, 5) };
+    },
+    async stop() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      for (const name of [...created, TEMPLATE]) await c.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+      await c.end();
+      await embedded?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Stack {
+  url: string;
+  db: DbHandles;
+  web: Web;
+  workers: Proc[];
+  client: Client;
+  stop(): Promise<void>;
+}
+
+/** A fresh database with an admin token, a web process and `workers` worker processes. */
+export async function startStack(cluster: Cluster, workers: number, workerEnv: Record<string, string> = {}): Promise<Stack> {
+  const { url, handles } = await cluster.freshDatabase();
+  await handles.prisma.user.create({
+    data: { email: "bench@baton.local", name: "Bench", role: "admin", passwordHash: await hashPassword(randomBytes(16).toString("hex")) },
+  });
+  const { token } = await createApiToken({ name: "bench", role: "admin" }, "system", handles.prisma);
+  const web = await startWeb(url);
+  const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(url, { PORT: new URL(web.url).port, ...workerEnv }))).catch(async (error) => {
+    await web.stop();
+    throw error;
+  });
+  const client = new Client(web.url);
+  client.token = token;
+  return {
+    url,
+    db: handles,
+    web,
+    workers: procs,
+    client,
+    async stop() {
+      await Promise.all(procs.map((p) => p.stop()));
+      await web.stop();
+      await handles.close();
+    },
+  };
+}
+
+export async function publishWorkflow(client: Client, definition: unknown, name: string): Promise<string> {
+  const created = await client.post("/workflows", { name, definition }, { origin: null });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${created.text}`);
+  const published = await client.post(`/workflows/${created.json.id}/versions`, {}, { origin: null });
+  if (published.status !== 201) throw new Error(`publish failed: ${published.status} ${published.text}`);
+  return created.json.id;
+}
+
+export async function waitForRuns(db: DbHandles, ids: string[], timeoutMs = 600_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.pool.query(
+      `select count(*) filter (where status in ('succeeded', 'failed', 'cancelled'))::int as done,
+              count(*) filter (where status in ('failed', 'cancelled'))::int as bad
+         from runs where id = any($1::uuid[])`,
+      [ids],
+    );
+    if (rows[0].bad > 0) throw new Error(`${rows[0].bad} of ${ids.length} runs did not succeed`);
+    if (rows[0].done === ids.length) return;
+    if (Date.now() > deadline) throw new Error(`only ${rows[0].done} of ${ids.length} runs finished in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,101 @@
+// `npm run bench [-- --quick]`: engine throughput and latency next to raw pg-boss, measured in
+// the same run on the same database, printed as a table and saved to bench/results/.
+// Figures from different runs (or machines) are not comparable; the ratios within one run are.
+import { execFileSync } from "node:child_process";
+import { cpus, totalmem } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
+import { rawPgBoss, type BaselineResult } from "./lib/baseline.ts";
+import { startCluster } from "./lib/cluster.ts";
+import { apiLoadScenario, engineScenario, fanOutDefinition, linearDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
+import { round } from "./lib/stats.ts";
+
+const quick = process.argv.includes("--quick");
+const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
+const sizes = quick
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 600, apiSeconds: 20, apiConnections: 32 };
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+const git = (...args: string[]) => {
+  try {
+    return execFileSync("git", args, { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+};
+
+const cluster = await startCluster(log);
+const results: { baseline?: BaselineResult; engine: EngineResult[]; api?: ApiLoadResult } = { engine: [] };
+try {
+  log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
+  const baselineDb = await cluster.freshDatabase();
+  await baselineDb.handles.close();
+  results.baseline = await rawPgBoss(baselineDb.url, { jobs: sizes.rawJobs, latencySamples: sizes.latencySamples, concurrency: CONCURRENCY });
+
+  const linear = linearDefinition(10);
+  log(`linear: ${sizes.idleRuns} runs one by one, then ${sizes.linearRuns} at once (10 transforms + end each)`);
+  results.engine.push(await engineScenario(cluster, { scenario: "linear, 10 transforms", definition: linear, runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }));
+
+  log(`fan-out: ${sizes.fanOutRuns} runs of start → 50 parallel transforms → join`);
+  results.engine.push(
+    await engineScenario(cluster, { scenario: "fan-out 50 → join", definition: fanOutDefinition(50), runs: sizes.fanOutRuns, idleRuns: Math.ceil(sizes.idleRuns / 3), workers: 1 }),
+  );
+
+  for (const workers of [1, 2, 4]) {
+    log(`scaling: ${sizes.scalingRuns} linear runs on ${workers} worker process(es)`);
+    results.engine.push(await engineScenario(cluster, { scenario: `linear, ${workers} worker${workers > 1 ? "s" : ""}`, definition: linear, runs: sizes.scalingRuns, idleRuns: 0, workers }));
+  }
+
+  log(`API: POST /runs from ${sizes.apiConnections} connections for ${sizes.apiSeconds} s`);
+  results.api = await apiLoadScenario(cluster, { connections: sizes.apiConnections, seconds: sizes.apiSeconds });
+} finally {
+  await cluster.stop();
+}
+
+const commit = git("rev-parse", "--short", "HEAD");
+const dirty = git("status", "--porcelain") !== "";
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  memoryGiB: round(totalmem() / 2 ** 30, 1),
+  node: process.versions.node,
+  postgres: cluster.postgresVersion,
+};
+const report = { date: new Date().toISOString(), commit: dirty ? `${commit}+dirty` : commit, mode: quick ? "quick" : "full", concurrency: CONCURRENCY, machine, sizes, ...results };
+
+await mkdir("bench/results", { recursive: true });
+const file = `bench/results/${report.date.slice(0, 19).replace(/[:T]/g, "-")}-${commit}${quick ? "-quick" : ""}.json`;
+await writeFile(file, JSON.stringify(report, null, 2) + "\n");
+
+// The table ---------------------------------------------------------------------------------
+const b = results.baseline!;
+const f = (n: number, d = 1) => (Number.isFinite(n) ? round(n, d).toLocaleString("en-US") : "–");
+const rows: string[][] = [
+  ["scenario", "steps/s", "runs/s", "vs raw", "hand-off idle p50/p95/p99 ms", "hand-off loaded p50/p99", "run idle p50/p99 ms", "ms/step idle", "RSS worker/web MiB"],
+  [`raw pg-boss (${b.concurrency} conc.)`, `${f(b.jobsPerSecond, 0)} jobs/s`, "", "1.00", `${f(b.enqueueToStartMs.p50, 2)} / ${f(b.enqueueToStartMs.p95, 2)} / ${f(b.enqueueToStartMs.p99, 2)} (send→start)`, "", "", "", ""],
+  ...results.engine.map((e) => [
+    e.scenario,
+    f(e.stepsPerSecond, 0),
+    f(e.runsPerSecond, 1),
+    f(e.stepsPerSecond / b.jobsPerSecond, 2),
+    e.idle.handoffMs.n ? `${f(e.idle.handoffMs.p50, 2)} / ${f(e.idle.handoffMs.p95, 2)} / ${f(e.idle.handoffMs.p99, 2)}` : "",
+    `${f(e.loaded.handoffMs.p50, 1)} / ${f(e.loaded.handoffMs.p99, 1)}`,
+    e.idle.runLatencyMs.n ? `${f(e.idle.runLatencyMs.p50)} / ${f(e.idle.runLatencyMs.p99)}` : "",
+    e.idle.runLatencyMs.n ? f(e.idle.overheadMsPerStep, 2) : "",
+    `${e.rssMiB.worker} / ${e.rssMiB.web}`,
+  ]),
+];
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+console.log(`\nBaton bench (${report.mode}) · commit ${report.commit} · ${machine.cpus} cores (${machine.cpuModel}) · ${machine.memoryGiB} GiB · Node ${machine.node} · PostgreSQL ${machine.postgres}\n`);
+console.log(line(rows[0]));
+console.log(widths.map((w) => "─".repeat(w)).join("  "));
+for (const r of rows.slice(1)) console.log(line(r));
+const first = results.engine[0];
+console.log(
+  `\nRatios (engine ÷ raw, same run): throughput ${f(first.stepsPerSecond / b.jobsPerSecond, 2)}; ` +
+    `hand-off p50 ${f(first.idle.handoffMs.p50 / b.enqueueToStartMs.p50, 2)}× the raw send→start p50.`,
+);
+const a = results.api!;
+console.log(`API: POST /runs ${f(a.requestsPerSecond, 0)} req/s from ${a.connections} connections, p50 ${f(a.latencyMs.p50, 1)} ms, p99 ${f(a.latencyMs.p99, 1)} ms, ${a.errors} errors.`);
+console.log(`\nSaved ${file}`);

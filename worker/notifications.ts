@@ -1,0 +1,67 @@
+// One LISTEN connection for the engine's notices to workers:
+// - baton_jobs: a step job can run now (sent in the transaction that queued it);
+// - baton_cancel: these steps were cancelled; abort them if they run here.
+// Reconnects by itself; after a reconnect it reports the gap (`onReconnect`), since notices sent
+// meanwhile are lost: the dispatcher then fetches, and lease renewal catches missed cancels.
+import pg from "pg";
+import { log } from "#lib/log.ts";
+
+export interface NoticeHandlers {
+  jobs(): void;
+  cancel(stepRunIds: string[]): void;
+  onReconnect(): void;
+}
+
+export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retryMs = 500;
+  let connectedBefore = false;
+
+  const schedule = () => {
+    if (stopped) return;
+    setTimeout(() => void connect(), retryMs).unref();
+    retryMs = Math.min(retryMs * 2, 10_000);
+  };
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: databaseUrl, application_name: "baton-worker-listen" });
+    c.on("error", (error) => {
+      log.warn(`worker notice listener lost its connection (${error.message})`);
+      c.end().catch(() => undefined);
+    });
+    c.on("end", () => {
+      if (client !== c) return;
+      client = undefined;
+      schedule();
+    });
+    c.on("notification", (message) => {
+      if (message.channel === "baton_jobs") return handlers.jobs();
+      try {
+        handlers.cancel(JSON.parse(message.payload ?? "[]") as string[]);
+      } catch (error) {
+        log.warn({ err: error, payload: message.payload }, "unreadable cancellation notice");
+      }
+    });
+    try {
+      await c.connect();
+      await c.query("listen baton_jobs; listen baton_cancel");
+      client = c;
+      retryMs = 500;
+      if (connectedBefore) handlers.onReconnect();
+      connectedBefore = true;
+    } catch (error) {
+      log.warn(`worker notice listener could not connect (${(error as Error).message}); retrying`);
+      await c.end().catch(() => undefined);
+      schedule();
+    }
+  };
+  void connect();
+
+  return {
+    async stop() {
+      stopped = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
