@@ -6,7 +6,7 @@
 // many jobs as it has free slots, fetches again at once while batches come back full, and
 // otherwise waits for a wake-up: NOTIFY baton_jobs (sent with every immediate job), the time a
 // delayed job becomes due, or the poll backstop. Finished jobs are completed in batches.
-import type { Job, PgBoss } from "pg-boss";
+import type { Db, Job, PgBoss } from "pg-boss";
 import type { Logger } from "#lib/log.ts";
 
 const POLL_MS = 1000;
@@ -18,6 +18,8 @@ export class Dispatcher {
   readonly #concurrency: number;
   readonly #handle: (job: Job<unknown>) => Promise<void>;
   readonly #log: Logger;
+  readonly #db: Db;
+  readonly #fetchDb: Db;
   #active = new Map<string, Promise<void>>();
   #stopped = false;
   #wakeRequested = true;
@@ -28,8 +30,11 @@ export class Dispatcher {
   #toFail: string[] = [];
   #flushTimer?: NodeJS.Timeout;
 
-  constructor(boss: PgBoss, queue: string, concurrency: number, handle: (job: Job<unknown>) => Promise<void>, log: Logger) {
+  /** `db` and `fetchDb` run pg-boss's statements (see bossDb: the first prepares them). */
+  constructor(boss: PgBoss, db: { settle: Db; fetch: Db }, queue: string, concurrency: number, handle: (job: Job<unknown>) => Promise<void>, log: Logger) {
     this.#boss = boss;
+    this.#db = db.settle;
+    this.#fetchDb = db.fetch;
     this.#queue = queue;
     this.#concurrency = concurrency;
     this.#handle = handle;
@@ -87,7 +92,7 @@ export class Dispatcher {
         this.#wakeRequested = false;
         lastFetch = Date.now();
         try {
-          const jobs = await this.#boss.fetch<unknown>(this.#queue, { batchSize: free });
+          const jobs = await this.#boss.fetch<unknown>(this.#queue, { batchSize: free, db: this.#fetchDb });
           failures = 0;
           this.#lastFetchFull = jobs.length === free;
           for (const job of jobs) this.#dispatch(job);
@@ -140,8 +145,8 @@ export class Dispatcher {
     const complete = this.#toComplete.splice(0);
     const fail = this.#toFail.splice(0);
     try {
-      if (complete.length) await this.#boss.complete(this.#queue, complete);
-      if (fail.length) await this.#boss.fail(this.#queue, fail);
+      if (complete.length) await this.#boss.complete(this.#queue, complete, null, { db: this.#db });
+      if (fail.length) await this.#boss.fail(this.#queue, fail, null, { db: this.#db });
     } catch (error) {
       // Left active, the jobs come back after their heartbeat lapses; their steps have moved on,
       // so the engine drops them.

@@ -6,7 +6,19 @@ import { resolveTemplates } from "#lib/workflow/templates.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
 import { zodFieldErrors } from "#lib/api/errors.ts";
-import { claimStep, completeStep, failStep, interruptStep, resumeWaitingStep, waitStep, type EngineDeps, type LogLine, type Report } from "#lib/engine/step-results.ts";
+import {
+  claimStep,
+  completePureStep,
+  completeStep,
+  failStep,
+  interruptStep,
+  readPureStep,
+  resumeWaitingStep,
+  waitStep,
+  type EngineDeps,
+  type LogLine,
+  type Report,
+} from "#lib/engine/step-results.ts";
 import { loadVersion } from "#lib/engine/versions.ts";
 import { executors } from "./steps/index.ts";
 import type { StepResult, StepRunContext } from "./steps/types.ts";
@@ -29,7 +41,9 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     if (outcome === "stale") rt.log.debug({ job }, "stale resume job dropped");
     return;
   }
-  const claimed = await claimStep(rt.deps.pool, job, rt.workerId);
+  // A pure step runs straight from the queue; its start is recorded with its result.
+  const startedAt = new Date();
+  const claimed = job.pure ? await readPureStep(rt.deps.pool, job) : await claimStep(rt.deps.pool, job, rt.workerId);
   if (!claimed) {
     rt.log.debug({ job }, "stale step job dropped");
     return;
@@ -37,7 +51,8 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const log = rt.log.child({ runId: claimed.runId, nodeId: claimed.nodeId, attempt: claimed.attempt });
   const version = await loadVersion(rt.deps.pool, claimed.versionId);
   const node = version.node(claimed.nodeId);
-  const controller = rt.inflight.add(claimed.stepRunId, claimed.attempt);
+  // Only claimed (running) steps have a lease to renew; a pure step is done in milliseconds.
+  const controller = job.pure ? new AbortController() : rt.inflight.add(claimed.stepRunId, claimed.attempt);
   const logs: LogLine[] = [];
   const report: Report = { logs };
   const ctx: StepRunContext = {
@@ -65,6 +80,14 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     clearTimeout(timer);
   }
   try {
+    if (result && job.pure && !("wait" in result)) {
+      const done = result;
+      const outcome = await persistently(log, () => completePureStep(rt.deps, claimed, done, report, actor, { workerId: rt.workerId, at: startedAt }));
+      if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or run again)");
+      return;
+    }
+    // A pure step that failed is claimed now, so that the failure is recorded on a running attempt.
+    if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return;
     if (result) {
       const done = result;
       const outcome = await persistently(log, () =>
@@ -86,7 +109,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
       await persistently(log, () => failStep(rt.deps, claimed, failure, report, actor));
     }
   } finally {
-    rt.inflight.delete(claimed.stepRunId);
+    if (!job.pure) rt.inflight.delete(claimed.stepRunId);
   }
 }
 

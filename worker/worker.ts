@@ -11,6 +11,7 @@ import { startBoss } from "#lib/queue.ts";
 import { waitForMigrations } from "#lib/db/status.ts";
 import { STEP_QUEUE, stepJob } from "#lib/engine/jobs.ts";
 import type { EngineDeps } from "#lib/engine/step-results.ts";
+import { bossDb } from "#lib/engine/tx.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { InFlight, LEASE_RENEW_MS } from "./inflight.ts";
 import { listenForNotices } from "./notifications.ts";
@@ -33,6 +34,7 @@ export async function startWorker(): Promise<Worker> {
 
   const dispatcher = new Dispatcher(
     boss,
+    { settle: bossDb(pool()), fetch: bossDb(pool(), { prepare: false }) },
     STEP_QUEUE,
     env.WORKER_CONCURRENCY,
     async (job) => {

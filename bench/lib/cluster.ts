@@ -33,7 +33,8 @@ export async function startCluster(log: (line: string) => void): Promise<Cluster
     dir = await mkdtemp(join(tmpdir(), "baton-bench-"));
     await chmod(dir, 0o755);
     // Durable settings (fsync on), as in production: the figures are about what users get.
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: 0 });
+    // BENCH_PG_SETTINGS="a=1 b=2" adds server settings, e.g. to profile with pg_stat_statements.
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: 0, settings: process.env.BENCH_PG_SETTINGS?.split(/\s+/).filter(Boolean) });
     serverUrl = embedded.url;
     log(`embedded Postgres on port ${embedded.port}`);
   }

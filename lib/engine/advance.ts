@@ -2,11 +2,11 @@
 // the steps that became ready or skipped, send their jobs, and bring the run's status in line.
 import type { PgBoss } from "pg-boss";
 import { retryPolicy } from "./retry.ts";
-import { insertEvents, type RunEventInput } from "./events.ts";
+import { insertEvents } from "./events.ts";
 import { enqueue } from "./jobs.ts";
 import { planReady, type NodeState } from "./plan.ts";
 import { assertRun, isOpenStep, type RunStatus, type StepStatus } from "./states.ts";
-import { valuesList, type Sql } from "./tx.ts";
+import type { Sql } from "./tx.ts";
 import type { CompiledVersion } from "./versions.ts";
 
 export interface LockedRun {
@@ -30,19 +30,21 @@ export interface StepRow {
 
 /** Takes the run's row lock: every change to a run and its steps is serialised on it. */
 export async function lockRun(sql: Sql, runId: string): Promise<LockedRun | null> {
-  const { rows } = await sql.query(
-    `select id, workflow_id, version_id, status, started_at from runs where id = $1 for update`,
-    [runId],
-  );
+  const { rows } = await sql.query({
+    name: "lock-run",
+    text: `select id, workflow_id, version_id, status, started_at from runs where id = $1 for update`,
+    values: [runId],
+  });
   const r = rows[0];
   return r ? { id: r.id, workflowId: r.workflow_id, versionId: r.version_id, status: r.status, startedAt: r.started_at } : null;
 }
 
 export async function loadSteps(sql: Sql, runId: string): Promise<StepRow[]> {
-  const { rows } = await sql.query(
-    `select id, node_id, status, branch, reason, output, error, attempt from step_runs where run_id = $1 and iteration = 0`,
-    [runId],
-  );
+  const { rows } = await sql.query({
+    name: "load-steps",
+    text: `select id, node_id, status, branch, reason, output, error, attempt from step_runs where run_id = $1 and iteration = 0`,
+    values: [runId],
+  });
   return rows.map((r) => ({
     id: r.id,
     nodeId: r.node_id,
@@ -60,45 +62,66 @@ export interface AdvanceDeps {
   onDelayedJob?: (at: Date) => void;
 }
 
-/** Creates ready and skipped steps (cascading skips), sends jobs, then syncs the run status. */
-export async function advance(sql: Sql, deps: AdvanceDeps, run: LockedRun, version: CompiledVersion, actor: string): Promise<RunStatus> {
+/**
+ * Creates ready and skipped steps (cascading skips), sends their jobs, then syncs the run status.
+ * `completed` names the node whose success led here: when its successors depend on it alone
+ * (no join, no branch) and the run is running, they are ready with no need to read the run's
+ * other steps, and the run stays running (the common case, kept to a few statements).
+ */
+export async function advance(sql: Sql, deps: AdvanceDeps, run: LockedRun, version: CompiledVersion, actor: string, completed?: string): Promise<RunStatus> {
+  const direct = completed === undefined ? undefined : version.directSuccessors(completed);
+  if (direct?.length && run.status === "running") {
+    await createSteps(sql, deps, run, version, direct, [], actor);
+    return run.status;
+  }
   const steps = await loadSteps(sql, run.id);
   const states = new Map<string, NodeState>(steps.map((s) => [s.nodeId, s]));
   const plan = planReady(version.graph, version.order, states, version.outputsOf);
-
-  if (plan.queue.length || plan.skip.length) {
-    const rows = [
-      ...plan.queue.map((id) => {
-        const node = version.node(id);
-        return [run.id, id, node.type, "queued", 1, retryPolicy(node.retry).maxAttempts, null, "now", null];
-      }),
-      ...plan.skip.map((id) => [run.id, id, version.node(id).type, "skipped", 0, 0, "branch", null, "now"]),
-    ];
-    const { text, values } = valuesList(rows, ["uuid", "text", "text", "step_status", "int", "int", "text", "timestamptz", "timestamptz"]);
-    const { rows: created } = await sql.query(
-      `insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, reason, queued_at, finished_at)
-       values ${text} returning id, node_id, status`,
-      values,
-    );
-    const events: RunEventInput[] = created.map((s) => ({
-      runId: run.id,
-      stepRunId: s.id,
-      nodeId: s.node_id,
-      actor,
-      type: s.status === "queued" ? "step.queued" : "step.skipped",
-      data: s.status === "queued" ? { attempt: 1 } : { reason: "branch not taken" },
-    }));
-    await insertEvents(sql, events);
-    await enqueue(
-      deps,
-      sql,
-      created.filter((s) => s.status === "queued").map((s) => ({ runId: run.id, stepRunId: s.id, attempt: 1 })),
-    );
-    for (const s of created) {
-      steps.push({ id: s.id, nodeId: s.node_id, status: s.status, branch: null, reason: s.status === "skipped" ? "branch" : null, output: null, error: null, attempt: 1 });
-    }
+  for (const s of await createSteps(sql, deps, run, version, plan.queue, plan.skip, actor)) {
+    steps.push({ id: s.id, nodeId: s.nodeId, status: s.status, branch: null, reason: s.status === "skipped" ? "branch" : null, output: null, error: null, attempt: 1 });
   }
   return syncRunStatus(sql, run, steps, version, actor);
+}
+
+/** Inserts queued and skipped steps with their events in one statement, then sends the jobs. */
+async function createSteps(sql: Sql, deps: AdvanceDeps, run: LockedRun, version: CompiledVersion, queue: string[], skip: string[], actor: string) {
+  if (queue.length === 0 && skip.length === 0) return [];
+  const nodes = [...queue, ...skip];
+  const { rows } = await sql.query({
+    name: "create-steps",
+    text: `with created as (
+             insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, reason, queued_at, finished_at)
+             select $1, n.node_id, n.type, n.status, n.attempt, n.max_attempts,
+                    case when n.status = 'skipped' then 'branch' end,
+                    case when n.status = 'queued' then clock_timestamp() end,
+                    case when n.status = 'skipped' then clock_timestamp() end
+               from unnest($2::text[], $3::text[], $4::step_status[], $5::int[], $6::int[]) as n(node_id, type, status, attempt, max_attempts)
+             on conflict (run_id, node_id, iteration) do nothing
+             returning id, node_id, status
+           ), events as (
+             insert into run_events (run_id, step_run_id, node_id, type, actor, data)
+             select $1, id, node_id, case when status = 'queued' then 'step.queued' else 'step.skipped' end, $7,
+                    case when status = 'queued' then '{"attempt": 1}'::jsonb else '{"reason": "branch not taken"}'::jsonb end
+               from created
+           )
+           select c.id, c.node_id, c.status from created c`,
+    values: [
+      run.id,
+      nodes,
+      nodes.map((id) => version.node(id).type),
+      nodes.map((_, i) => (i < queue.length ? "queued" : "skipped")),
+      nodes.map((_, i) => (i < queue.length ? 1 : 0)),
+      nodes.map((id, i) => (i < queue.length ? retryPolicy(version.node(id).retry).maxAttempts : 0)),
+      actor,
+    ],
+  });
+  const created = rows.map((r) => ({ id: r.id as string, nodeId: r.node_id as string, status: r.status as StepStatus }));
+  await enqueue(
+    deps,
+    sql,
+    created.filter((s) => s.status === "queued").map((s) => ({ runId: run.id, stepRunId: s.id, attempt: 1, ...(version.isPure(s.nodeId) ? { pure: true } : {}) })),
+  );
+  return created;
 }
 
 /** The run's status as its steps make it, written with an event when it changes. */

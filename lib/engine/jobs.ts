@@ -11,6 +11,8 @@ export const stepJob = z.object({
   attempt: z.int().min(1),
   /** A waiting step's timer fired: finish the wait instead of running the step again. */
   resume: z.boolean().optional(),
+  /** The step's type is pure: run it and record start and result in one transaction. */
+  pure: z.boolean().optional(),
 });
 export type StepJob = z.infer<typeof stepJob>;
 
@@ -50,7 +52,7 @@ export interface QueueDeps {
 }
 
 /** Sends step jobs in the caller's transaction; workers hear of immediate ones at commit. */
-export async function enqueue({ boss, onDelayedJob }: QueueDeps, sql: Sql, jobs: Enqueue[]): Promise<void> {
+export async function enqueue({ boss, onDelayedJob }: QueueDeps, sql: Sql, jobs: Enqueue[], options: { notify?: boolean } = {}): Promise<void> {
   if (jobs.length === 0) return;
   for (const j of jobs) if (j.startAfter && onDelayedJob) onDelayedJob(j.startAfter);
   await boss.insert(
@@ -58,5 +60,7 @@ export async function enqueue({ boss, onDelayedJob }: QueueDeps, sql: Sql, jobs:
     jobs.map(({ startAfter, ...data }) => ({ data, ...(startAfter ? { startAfter } : {}) })),
     { db: bossDb(sql) },
   );
-  if (jobs.some((j) => !j.startAfter || j.startAfter.getTime() <= Date.now())) await sql.query(`select pg_notify('baton_jobs', '')`);
+  if (options.notify !== false && jobs.some((j) => !j.startAfter || j.startAfter.getTime() <= Date.now())) {
+    await sql.query(`select pg_notify('baton_jobs', '')`);
+  }
 }

@@ -12,9 +12,10 @@ import { backoffDelay, retryPolicy } from "./retry.ts";
 import { describeError } from "./errors.ts";
 import { insertEvents, type RunEventInput } from "./events.ts";
 import { enqueue, type StepJob } from "./jobs.ts";
-import { assertStep, stepFrom } from "./states.ts";
+import { stepFrom } from "./states.ts";
 import { transaction, valuesList, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
+import { succeedAndHandOff } from "./hand-off.ts";
 
 export interface EngineDeps {
   pool: pg.Pool;
@@ -58,8 +59,9 @@ const inputJson = (report: Report) => (report.input === undefined ? null : JSON.
  * cancelled, already taken, or moved on to another attempt).
  */
 export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): Promise<ClaimedStep | null> {
-  const { rows } = await pool.query(
-    `with claimed as (
+  const { rows } = await pool.query({
+    name: "claim-step",
+    text: `with claimed as (
        update step_runs set status = 'running', started_at = clock_timestamp(), heartbeat_at = now(), worker_id = $3,
               next_attempt_at = null, error = null, updated_at = now()
         where id = $1 and attempt = $2 and status = any($4::step_status[])
@@ -78,8 +80,8 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
               where o.run_id = c.run_id and o.iteration = 0
                 and (o.status = 'succeeded' or (o.status = 'skipped' and o.reason = 'operator'))) as outputs
        from claimed c join runs r on r.id = c.run_id`,
-    [job.stepRunId, job.attempt, workerId, stepFrom("running", ["queued", "retry_scheduled"]), `worker:${workerId}`],
-  );
+    values: [job.stepRunId, job.attempt, workerId, stepFrom("running", ["queued", "retry_scheduled"]), `worker:${workerId}`],
+  });
   const r = rows[0];
   if (!r) return null;
   if (r.run_status === "queued") {
@@ -90,6 +92,11 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
       if (run?.status === "queued") await syncRunStatus(tx, run, await loadSteps(tx, run.id), await loadVersion(tx, run.versionId), `worker:${workerId}`);
     }).catch((error) => log.warn({ err: error, runId: r.run_id }, "could not mark the run started"));
   }
+  return claimedFrom(r);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of the claim or read query
+function claimedFrom(r: any): ClaimedStep {
   return {
     runId: r.run_id,
     stepRunId: r.id,
@@ -123,7 +130,7 @@ async function finishAttempt(sql: Sql, stepRunId: string, attempt: number, statu
 /** The attempt succeeded: record the output and hand off to the steps that became ready. */
 export function completeStep(
   deps: EngineDeps,
-  step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">,
+  step: StepRef,
   result: { output: unknown; branch?: string },
   report: Report,
   actor: string,
@@ -136,35 +143,121 @@ export function resumeWaitingStep(deps: EngineDeps, job: StepJob, actor: string)
   return succeed(deps, job, { from: "waiting", report: { logs: [] } }, actor);
 }
 
+type StepRef = Pick<ClaimedStep, "runId" | "stepRunId" | "attempt"> & Partial<Pick<ClaimedStep, "nodeId" | "versionId">>;
+
 async function succeed(
   deps: EngineDeps,
-  step: Pick<ClaimedStep, "runId" | "stepRunId" | "attempt">,
-  how: { from: "running" | "waiting"; output?: unknown; branch?: string; report: Report },
+  step: StepRef,
+  how: { from: "running" | "waiting" | "queued"; output?: unknown; branch?: string; report: Report; workerId?: string; startedAt?: Date },
   actor: string,
 ): Promise<Outcome> {
-  assertStep(how.from, "succeeded");
+  const output = how.output === undefined ? null : JSON.stringify(how.output ?? null);
+  // Fast path: the successors wait for this step alone, so the engine knows them already.
+  const version = step.versionId ? await loadVersion(deps.pool, step.versionId) : undefined;
+  const successors = step.nodeId && version ? version.directSuccessors(step.nodeId) : undefined;
+  if (version && successors?.length) {
+    return transaction(deps.pool, async (tx) => {
+      const applied = await succeedAndHandOff(tx, deps, version, {
+        runId: step.runId,
+        stepRunId: step.stepRunId,
+        attempt: step.attempt,
+        from: how.from,
+        output,
+        input: inputJson(how.report),
+        actor,
+        successors,
+        workerId: how.workerId,
+        startedAt: how.startedAt,
+      });
+      if (applied) await writeLogs(tx, step.stepRunId, step.attempt, how.report.logs);
+      return applied ? "applied" : "stale";
+    });
+  }
   return transaction(deps.pool, async (tx) => {
     const run = await lockRun(tx, step.runId);
+    if (!run) return "stale";
+    const values = [step.stepRunId, step.attempt, output, how.branch ?? null, inputJson(how.report), actor];
+    // One statement: the fenced update, the attempt row and the events. A pure step goes from
+    // queued to succeeded here, its start recorded with its result.
     const { rows } = await tx.query(
-      `update step_runs set status = 'succeeded', output = coalesce($3::jsonb, output), branch = $4, input = coalesce($5::jsonb, input),
-              finished_at = clock_timestamp(), heartbeat_at = null, wait_until = null, updated_at = now()
-        where id = $1 and attempt = $2 and status = $6::step_status
-        returning node_id, extract(epoch from (now() - started_at)) * 1000 as duration_ms`,
-      [step.stepRunId, step.attempt, how.output === undefined ? null : JSON.stringify(how.output ?? null), how.branch ?? null, inputJson(how.report), how.from],
+      how.from === "queued"
+        ? {
+            name: "succeed-pure-step",
+            text: `with done as (
+                     update step_runs set status = 'succeeded', output = $3::jsonb, branch = $4, input = $5::jsonb, worker_id = $7,
+                            started_at = $8, finished_at = clock_timestamp(), next_attempt_at = null, error = null, updated_at = now()
+                      where id = $1 and attempt = $2 and status = any($9::step_status[])
+                      returning id, run_id, node_id, started_at, finished_at
+                   ), attempt_row as (
+                     insert into step_attempts (step_run_id, attempt, status, worker_id, started_at, finished_at)
+                     select id, $2, 'succeeded', $7, started_at, finished_at from done
+                   ), events as (
+                     insert into run_events (run_id, step_run_id, node_id, type, actor, data, at)
+                     select run_id, id, node_id, 'step.succeeded', $6,
+                            jsonb_strip_nulls(jsonb_build_object('attempt', $2::int, 'branch', $4::text, 'startedAt', started_at, 'workerId', $7::text,
+                              'durationMs', round(extract(epoch from finished_at - started_at) * 1000))), finished_at
+                       from done
+                   )
+                   select node_id from done`,
+            values: [...values, how.workerId, how.startedAt, stepFrom("running", ["queued", "retry_scheduled"])],
+          }
+        : {
+            name: "succeed-step",
+            text: `with done as (
+                     update step_runs set status = 'succeeded', output = coalesce($3::jsonb, output), branch = $4, input = coalesce($5::jsonb, input),
+                            finished_at = clock_timestamp(), heartbeat_at = null, wait_until = null, updated_at = now()
+                      where id = $1 and attempt = $2 and status = $7::step_status
+                      returning id, run_id, node_id, started_at, finished_at
+                   ), attempt_row as (
+                     update step_attempts set status = 'succeeded', finished_at = clock_timestamp()
+                      where step_run_id = $1 and attempt = $2 and exists (select 1 from done)
+                   ), event as (
+                     insert into run_events (run_id, step_run_id, node_id, type, actor, data)
+                     select run_id, id, node_id, 'step.succeeded', $6,
+                            jsonb_strip_nulls(jsonb_build_object('attempt', $2::int, 'branch', $4::text, 'resumed', $8::boolean,
+                              'durationMs', round(extract(epoch from finished_at - started_at) * 1000)))
+                       from done
+                   )
+                   select node_id from done`,
+            values: [...values, how.from, how.from === "waiting" ? true : null],
+          },
     );
-    if (!rows[0] || !run) return "stale";
-    await finishAttempt(tx, step.stepRunId, step.attempt, "succeeded");
+    if (!rows[0]) return "stale";
     await writeLogs(tx, step.stepRunId, step.attempt, how.report.logs);
-    const data = {
-      attempt: step.attempt,
-      durationMs: Math.round(Number(rows[0].duration_ms)),
-      ...(how.branch ? { branch: how.branch } : {}),
-      ...(how.from === "waiting" ? { resumed: true } : {}),
-    };
-    await insertEvents(tx, [{ runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.succeeded", actor, data }]);
-    await advance(tx, deps, run, await loadVersion(tx, run.versionId), actor);
+    await advance(tx, deps, run, await loadVersion(tx, run.versionId), actor, rows[0].node_id);
     return "applied";
   });
+}
+
+/**
+ * Runs a pure step's result in without a prior claim: the job said the step is pure, so the
+ * worker executed it straight from the queue (see StepDefinition.pure).
+ */
+export function completePureStep(
+  deps: EngineDeps,
+  step: StepRef,
+  result: { output: unknown; branch?: string },
+  report: Report,
+  actor: string,
+  started: { workerId: string; at: Date },
+): Promise<Outcome> {
+  return succeed(deps, step, { from: "queued", output: result.output, branch: result.branch, report, workerId: started.workerId, startedAt: started.at }, actor);
+}
+
+/** What a pure step's attempt needs to run, read without changing anything; null if stale. */
+export async function readPureStep(pool: pg.Pool, job: StepJob): Promise<ClaimedStep | null> {
+  const { rows } = await pool.query({
+    name: "read-pure-step",
+    text: `select s.id, s.run_id, s.node_id, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.input,
+                  (select coalesce(jsonb_object_agg(o.node_id, jsonb_build_object('output', o.output)), '{}'::jsonb)
+                     from step_runs o
+                    where o.run_id = s.run_id and o.iteration = 0
+                      and (o.status = 'succeeded' or (o.status = 'skipped' and o.reason = 'operator'))) as outputs
+             from step_runs s join runs r on r.id = s.run_id
+            where s.id = $1 and s.attempt = $2 and s.status = any($3::step_status[])`,
+    values: [job.stepRunId, job.attempt, stepFrom("running", ["queued", "retry_scheduled"])],
+  });
+  return rows[0] ? claimedFrom(rows[0]) : null;
 }
 
 export type FailureKind = "failed" | "crashed" | "timed_out";

@@ -30,9 +30,10 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
 }
 
 async function recoverCrashed(deps: EngineDeps): Promise<number> {
+  // Only running steps hold a heartbeat (indexed); the status test is for safety.
   const { rows } = await deps.pool.query(
     `select id, run_id, attempt, worker_id, heartbeat_at from step_runs
-      where status = 'running' and heartbeat_at < now() - make_interval(secs => $1) limit $2`,
+      where heartbeat_at < now() - make_interval(secs => $1) and status = 'running' limit $2`,
     [LEASE_MS / 1000, BATCH],
   );
   let n = 0;
@@ -68,9 +69,10 @@ async function timeOutRuns(deps: EngineDeps): Promise<number> {
 
 async function resendLostJobs(deps: EngineDeps): Promise<number> {
   const { rows } = await deps.pool.query(
-    `select s.id, s.run_id, s.attempt, s.status, coalesce(s.wait_until, s.next_attempt_at, s.queued_at) as due
-       from step_runs s
-      where ((s.status = 'queued' and s.queued_at < now() - make_interval(secs => $1))
+    `select s.id, s.run_id, s.attempt, s.status
+       from runs r join step_runs s on s.run_id = r.id
+      where r.status in ('queued', 'running', 'waiting')
+        and ((s.status = 'queued' and s.queued_at < now() - make_interval(secs => $1))
           or (s.status = 'retry_scheduled' and s.next_attempt_at < now() - make_interval(secs => $1))
           or (s.status = 'waiting' and s.wait_until < now() - make_interval(secs => $1)))
         and not exists (

@@ -17,6 +17,10 @@ export interface CompiledVersion {
   start: WorkflowNode;
   node(id: string): WorkflowNode;
   outputsOf(id: string): number;
+  /** The nodes after `id` that wait for it alone, when `id` does not branch; else undefined. */
+  directSuccessors(id: string): string[] | undefined;
+  /** Whether the node's step type has no effects outside Baton (see StepDefinition.pure). */
+  isPure(id: string): boolean;
   validateInput?: ValidateFunction;
   runTimeoutMs?: number;
 }
@@ -29,6 +33,12 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
   const start = row.definition.nodes.find((n) => n.type === "start");
   if (!start) throw new Error(`version ${row.id} has no start node`);
   const config = start.config as { inputSchema?: object; runTimeoutMs?: number };
+  const direct = new Map<string, string[] | undefined>();
+  for (const id of graph.nodes.keys()) {
+    const branches = (stepDefinition(graph.nodes.get(id)!.type)?.outputs.length ?? 1) > 1;
+    const targets = graph.outgoing.get(id)!.map((e) => e.target);
+    direct.set(id, branches || targets.some((t) => graph.incoming.get(t)!.length !== 1) ? undefined : targets);
+  }
   return {
     id: row.id,
     workflowId: row.workflow_id,
@@ -43,6 +53,8 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
       return n;
     },
     outputsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.outputs.length ?? 1,
+    directSuccessors: (id) => direct.get(id),
+    isPure: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.pure === true,
     validateInput: config.inputSchema ? ajv.compile(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
   };

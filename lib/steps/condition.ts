@@ -17,6 +17,7 @@ export const condition = defineStep({
   defaultConfig: { expression: "true" },
   outputs: ["true", "false"],
   acceptsInput: true,
+  pure: true,
   validate(config) {
     if (config.expression.includes("{{")) return checkTemplates(config.expression, ["expression"]);
     try {

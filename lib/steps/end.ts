@@ -13,4 +13,5 @@ export const end = defineStep({
   defaultConfig: {},
   outputs: [],
   acceptsInput: true,
+  pure: true,
 });

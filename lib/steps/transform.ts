@@ -13,4 +13,5 @@ export const transform = defineStep({
   defaultConfig: { output: {} },
   outputs: ["default"],
   acceptsInput: true,
+  pure: true,
 });

@@ -19,6 +19,12 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   outputs: readonly string[];
   /** Whether edges may lead into the node. */
   acceptsInput: boolean;
+  /**
+   * No effects outside Baton and quick (transform, condition, end): the engine may run the
+   * attempt without first recording it as running, and record start and result together. A
+   * repeated attempt (after a lost worker) is harmless because nothing outside saw the first.
+   */
+  pure?: boolean;
   /** Checks beyond the schema, on a config that passed it. */
   validate?: (config: z.infer<S>) => ConfigProblem[];
 }

@@ -33,6 +33,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Trade durability for speed: for throwaway test clusters only. */
   ephemeral?: boolean;
+  /** More `name=value` server settings (e.g. to load pg_stat_statements for profiling). */
+  settings?: string[];
   onLog?: (line: string) => void;
 }
 
@@ -198,6 +200,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     "unix_socket_directories=",
     "max_connections=300",
     ...(options.ephemeral ? ["fsync=off", "synchronous_commit=off", "full_page_writes=off"] : []),
+    ...(options.settings ?? []),
   ];
   const child: ChildProcess = spawn(postgres, ["-D", pgdata, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], {
     ...owner,
