@@ -1,17 +1,24 @@
 // API tokens for machines: `bt_` + 43 random characters, shown once, stored as SHA-256.
-import { db as defaultDb, type Db } from "../db.ts";
+import type pg from "pg";
+import { pool as defaultPool } from "../db.ts";
 import type { Actor } from "./actor.ts";
 import { newSecret, sha256 } from "./secrets.ts";
 
 export const TOKEN_PREFIX = "bt_";
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function tokenActor(token: string, db: Db = defaultDb()): Promise<Actor | null> {
+/** The actor behind a token, or null. Plain prepared SQL: it runs on every machine request. */
+export async function tokenActor(token: string, pool: pg.Pool = defaultPool()): Promise<Actor | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const record = await db.apiToken.findUnique({ where: { tokenHash: sha256(token) } });
-  if (!record || record.revokedAt) return null;
-  if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.apiToken.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });
+  const { rows } = await pool.query({
+    name: "token-actor",
+    text: `select id, name, role, last_used_at from api_tokens where token_hash = $1 and revoked_at is null`,
+    values: [sha256(token)],
+  });
+  const record = rows[0];
+  if (!record) return null;
+  if (!record.last_used_at || Date.now() - record.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
+    await pool.query({ name: "token-touch", text: `update api_tokens set last_used_at = now() where id = $1`, values: [record.id] });
   }
   return { type: "token", id: record.id, name: record.name, role: record.role, via: "bearer" };
 }

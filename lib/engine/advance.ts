@@ -65,12 +65,13 @@ export interface AdvanceDeps {
 /**
  * Creates ready and skipped steps (cascading skips), sends their jobs, then syncs the run status.
  * `completed` names the node whose success led here: when its successors depend on it alone
- * (no join, no branch) and the run is running, they are ready with no need to read the run's
- * other steps, and the run stays running (the common case, kept to a few statements).
+ * (no join, no branch), they are ready with no need to read the run's other steps, and a queued
+ * or running run stays as it is (the common case, kept to a few statements).
  */
 export async function advance(sql: Sql, deps: AdvanceDeps, run: LockedRun, version: CompiledVersion, actor: string, completed?: string): Promise<RunStatus> {
   const direct = completed === undefined ? undefined : version.directSuccessors(completed);
-  if (direct?.length && run.status === "running") {
+  // Queuing steps leaves a queued or running run as it is, so no status check is needed.
+  if (direct?.length && (run.status === "running" || run.status === "queued")) {
     await createSteps(sql, deps, run, version, direct, [], actor);
     return run.status;
   }
@@ -104,7 +105,9 @@ async function createSteps(sql: Sql, deps: AdvanceDeps, run: LockedRun, version:
                     case when status = 'queued' then '{"attempt": 1}'::jsonb else '{"reason": "branch not taken"}'::jsonb end
                from created
            )
-           select c.id, c.node_id, c.status from created c`,
+           select c.id, c.node_id, c.status,
+                  (select count(pg_notify('baton_jobs', '')) from created where status = 'queued') as notified
+             from created c`,
     values: [
       run.id,
       nodes,
@@ -120,6 +123,7 @@ async function createSteps(sql: Sql, deps: AdvanceDeps, run: LockedRun, version:
     deps,
     sql,
     created.filter((s) => s.status === "queued").map((s) => ({ runId: run.id, stepRunId: s.id, attempt: 1, ...(version.isPure(s.nodeId) ? { pure: true } : {}) })),
+    { notify: false }, // NOTIFY went with the statement above
   );
   return created;
 }

@@ -64,15 +64,48 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
   const hash = requestHash({ input: request.input, version: version.number, replay: request.replay ?? null });
   const deadline = version.runTimeoutMs ? new Date(Date.now() + version.runTimeoutMs) : null;
 
+  const created = {
+    version: version.number,
+    ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+    ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+    ...(request.replay ? { replayOf: request.replay.sourceRunId, fromNodeId: request.replay.fromNodeId } : {}),
+  };
   return transaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query(
-      `insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at)
-       values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10)
-       on conflict (workflow_id, idempotency_key) do nothing
-       returning id, status`,
-      [request.workflowId, version.id, version.number, JSON.stringify(request.input ?? null), request.idempotencyKey ?? null, hash,
-        request.correlationId ?? null, request.replay?.sourceRunId ?? null, request.actor, deadline],
-    );
+    // One statement: the run, its start step (done: its output is the input), and their events.
+    // A repeated Idempotency-Key inserts nothing and returns nothing.
+    const { rows } = await tx.query({
+      name: "create-run",
+      text: `with run as (
+               insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at)
+               values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10)
+               on conflict (workflow_id, idempotency_key) do nothing
+               returning id, status
+             ), start as (
+               insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, output, queued_at, started_at, finished_at)
+               select id, $11, 'start', 'succeeded', 1, 1, $4::jsonb, clock_timestamp(), clock_timestamp(), clock_timestamp() from run
+               returning id, run_id
+             ), events as (
+               insert into run_events (run_id, step_run_id, node_id, type, actor, data)
+               select id, null, null, 'run.created', $9, $12::jsonb from run
+               union all
+               select run_id, id, $11, 'step.succeeded', $9, '{"attempt": 1, "durationMs": 0}'::jsonb from start
+             )
+             select id, status from run`,
+      values: [
+        request.workflowId,
+        version.id,
+        version.number,
+        JSON.stringify(request.input ?? null),
+        request.idempotencyKey ?? null,
+        hash,
+        request.correlationId ?? null,
+        request.replay?.sourceRunId ?? null,
+        request.actor,
+        deadline,
+        version.start.id,
+        JSON.stringify(created),
+      ],
+    });
     if (!rows[0]) {
       // The same key started a run before (or concurrently, and that transaction has committed).
       const { rows: existing } = await tx.query(`select id, status, request_hash from runs where workflow_id = $1 and idempotency_key = $2`, [
@@ -88,28 +121,8 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
     }
 
     const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null };
-    const { rows: startRows } = await tx.query(
-      `insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, output, queued_at, started_at, finished_at)
-       values ($1, $2, 'start', 'succeeded', 1, 1, $3::jsonb, now(), now(), now()) returning id`,
-      [run.id, version.start.id, JSON.stringify(request.input ?? null)],
-    );
-    const events: RunEventInput[] = [
-      {
-        runId: run.id,
-        type: "run.created",
-        actor: request.actor,
-        data: {
-          version: version.number,
-          ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
-          ...(request.correlationId ? { correlationId: request.correlationId } : {}),
-          ...(request.replay ? { replayOf: request.replay.sourceRunId, fromNodeId: request.replay.fromNodeId } : {}),
-        },
-      },
-      { runId: run.id, stepRunId: startRows[0].id, nodeId: version.start.id, type: "step.succeeded", actor: request.actor, data: { attempt: 1, durationMs: 0 } },
-    ];
-    if (request.replay && source) events.push(...(await copyReusedSteps(tx, run.id, version, request.replay, request.actor)));
-    await insertEvents(tx, events);
-    const status = await advance(tx, deps, run, version, request.actor);
+    if (request.replay && source) await insertEvents(tx, await copyReusedSteps(tx, run.id, version, request.replay, request.actor));
+    const status = await advance(tx, deps, run, version, request.actor, request.replay ? undefined : version.start.id);
     return { id: run.id, status, existing: false };
   });
 }
