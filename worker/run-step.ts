@@ -8,14 +8,15 @@ import type { StepJob } from "#lib/engine/jobs.ts";
 import { zodFieldErrors } from "#lib/api/errors.ts";
 import {
   claimStep,
-  completePureStep,
   completeStep,
   failStep,
   interruptStep,
-  readPureStep,
+  type PureResult,
   resumeWaitingStep,
   waitStep,
+  type ClaimedStep,
   type EngineDeps,
+  type Outcome,
   type LogLine,
   type Report,
 } from "#lib/engine/step-results.ts";
@@ -23,6 +24,7 @@ import { loadVersion } from "#lib/engine/versions.ts";
 import { executors } from "./steps/index.ts";
 import type { StepResult, StepRunContext } from "./steps/types.ts";
 import type { AbortReason, InFlight } from "./inflight.ts";
+import type { Batcher } from "./batcher.ts";
 
 export const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
 
@@ -32,6 +34,9 @@ export interface Runtime {
   inflight: InFlight;
   baseUrl: string;
   log: Logger;
+  /** Batched reads and hand-offs of pure steps (see batcher.ts). */
+  pureReads: Batcher<StepJob, ClaimedStep | null>;
+  pureResults: Batcher<PureResult, Outcome>;
 }
 
 export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
@@ -43,7 +48,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   }
   // A pure step runs straight from the queue; its start is recorded with its result.
   const startedAt = new Date();
-  const claimed = job.pure ? await readPureStep(rt.deps.pool, job) : await claimStep(rt.deps.pool, job, rt.workerId);
+  const claimed = job.pure ? await rt.pureReads.add(job) : await claimStep(rt.deps.pool, job, rt.workerId);
   if (!claimed) {
     rt.log.debug({ job }, "stale step job dropped");
     return;
@@ -82,7 +87,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   try {
     if (result && job.pure && !("wait" in result)) {
       const done = result;
-      const outcome = await persistently(log, () => completePureStep(rt.deps, claimed, done, report, actor, { workerId: rt.workerId, at: startedAt }));
+      const outcome = await persistently(log, () => rt.pureResults.add({ step: claimed, result: done, report, started: { workerId: rt.workerId, at: startedAt } }));
       if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or run again)");
       return;
     }

@@ -10,7 +10,7 @@ import { databaseUrl, pool, closeDb } from "#lib/db.ts";
 import { startBoss } from "#lib/queue.ts";
 import { waitForMigrations } from "#lib/db/status.ts";
 import { STEP_QUEUE, stepJob } from "#lib/engine/jobs.ts";
-import type { EngineDeps } from "#lib/engine/step-results.ts";
+import { completePureSteps, readPureSteps, type EngineDeps } from "#lib/engine/step-results.ts";
 import { bossDb } from "#lib/engine/tx.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { InFlight, LEASE_RENEW_MS } from "./inflight.ts";
@@ -18,6 +18,7 @@ import { listenForNotices } from "./notifications.ts";
 import { startSweeper } from "./sweeper.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, type Runtime } from "./run-step.ts";
+import { Batcher } from "./batcher.ts";
 
 export interface Worker {
   id: string;
@@ -30,7 +31,15 @@ export async function startWorker(): Promise<Worker> {
   const boss = await startBoss({ databaseUrl: databaseUrl(), role: "worker" });
   const deps: EngineDeps = { pool: pool(), boss };
   const inflight = new InFlight(pool());
-  const runtime: Runtime = { deps, workerId: id, inflight, baseUrl: env.BATON_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`, log };
+  const runtime: Runtime = {
+    deps,
+    workerId: id,
+    inflight,
+    baseUrl: env.BATON_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
+    log,
+    pureReads: new Batcher((jobs) => readPureSteps(pool(), jobs)),
+    pureResults: new Batcher((items) => completePureSteps(deps, items, `worker:${id}`)),
+  };
 
   const dispatcher = new Dispatcher(
     boss,

@@ -15,7 +15,7 @@ import { enqueue, type StepJob } from "./jobs.ts";
 import { stepFrom } from "./states.ts";
 import { transaction, valuesList, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
-import { succeedAndHandOff } from "./hand-off.ts";
+import { succeedAndHandOff, type HandOff } from "./hand-off.ts";
 
 export interface EngineDeps {
   pool: pg.Pool;
@@ -157,18 +157,21 @@ async function succeed(
   const successors = step.nodeId && version ? version.directSuccessors(step.nodeId) : undefined;
   if (version && successors?.length) {
     return transaction(deps.pool, async (tx) => {
-      const applied = await succeedAndHandOff(tx, deps, version, {
-        runId: step.runId,
-        stepRunId: step.stepRunId,
-        attempt: step.attempt,
-        from: how.from,
-        output,
-        input: inputJson(how.report),
-        actor,
-        successors,
-        workerId: how.workerId,
-        startedAt: how.startedAt,
-      });
+      const [applied] = await succeedAndHandOff(tx, deps, [
+        {
+          runId: step.runId,
+          stepRunId: step.stepRunId,
+          attempt: step.attempt,
+          from: how.from,
+          output,
+          input: inputJson(how.report),
+          actor,
+          version,
+          successors,
+          workerId: how.workerId,
+          startedAt: how.startedAt,
+        },
+      ]);
       if (applied) await writeLogs(tx, step.stepRunId, step.attempt, how.report.logs);
       return applied ? "applied" : "stale";
     });
@@ -244,20 +247,73 @@ export function completePureStep(
   return succeed(deps, step, { from: "queued", output: result.output, branch: result.branch, report, workerId: started.workerId, startedAt: started.at }, actor);
 }
 
-/** What a pure step's attempt needs to run, read without changing anything; null if stale. */
-export async function readPureStep(pool: pg.Pool, job: StepJob): Promise<ClaimedStep | null> {
+export interface PureResult {
+  step: StepRef & { nodeId: string; versionId: string };
+  result: { output: unknown; branch?: string };
+  report: Report;
+  started: { workerId: string; at: Date };
+}
+
+/**
+ * Records many pure steps' results: those whose successors wait for them alone in one
+ * transaction for the whole batch (the engine's throughput path), the others one by one.
+ */
+export async function completePureSteps(deps: EngineDeps, items: PureResult[], actor: string): Promise<Outcome[]> {
+  const outcomes: Outcome[] = new Array(items.length);
+  const fast: { i: number; handOff: HandOff }[] = [];
+  for (const [i, item] of items.entries()) {
+    const version = await loadVersion(deps.pool, item.step.versionId);
+    const successors = version.directSuccessors(item.step.nodeId);
+    if (!successors?.length) continue;
+    fast.push({
+      i,
+      handOff: {
+        runId: item.step.runId,
+        stepRunId: item.step.stepRunId,
+        attempt: item.step.attempt,
+        from: "queued",
+        output: JSON.stringify(item.result.output ?? null),
+        input: inputJson(item.report),
+        actor,
+        version,
+        successors,
+        workerId: item.started.workerId,
+        startedAt: item.started.at,
+      },
+    });
+  }
+  if (fast.length) {
+    const applied = await transaction(deps.pool, async (tx) => {
+      const done = await succeedAndHandOff(tx, deps, fast.map((f) => f.handOff));
+      for (const [k, f] of fast.entries()) {
+        if (done[k]) await writeLogs(tx, f.handOff.stepRunId, f.handOff.attempt, items[f.i].report.logs);
+      }
+      return done;
+    });
+    fast.forEach((f, k) => (outcomes[f.i] = applied[k] ? "applied" : "stale"));
+  }
+  for (const [i, item] of items.entries()) {
+    outcomes[i] ??= await completePureStep(deps, item.step, item.result, item.report, actor, item.started);
+  }
+  return outcomes;
+}
+
+/** What pure steps' attempts need to run, read in one query; null for each stale job. */
+export async function readPureSteps(pool: pg.Pool, jobs: StepJob[]): Promise<(ClaimedStep | null)[]> {
   const { rows } = await pool.query({
-    name: "read-pure-step",
+    name: "read-pure-steps",
     text: `select s.id, s.run_id, s.node_id, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.input,
                   (select coalesce(jsonb_object_agg(o.node_id, jsonb_build_object('output', o.output)), '{}'::jsonb)
                      from step_runs o
                     where o.run_id = s.run_id and o.iteration = 0
                       and (o.status = 'succeeded' or (o.status = 'skipped' and o.reason = 'operator'))) as outputs
-             from step_runs s join runs r on r.id = s.run_id
-            where s.id = $1 and s.attempt = $2 and s.status = any($3::step_status[])`,
-    values: [job.stepRunId, job.attempt, stepFrom("running", ["queued", "retry_scheduled"])],
+             from unnest($1::uuid[], $2::int[]) as j(id, attempt)
+             join step_runs s on s.id = j.id and s.attempt = j.attempt and s.status = any($3::step_status[])
+             join runs r on r.id = s.run_id`,
+    values: [jobs.map((j) => j.stepRunId), jobs.map((j) => j.attempt), stepFrom("running", ["queued", "retry_scheduled"])],
   });
-  return rows[0] ? claimedFrom(rows[0]) : null;
+  const byId = new Map(rows.map((r) => [r.id as string, claimedFrom(r)]));
+  return jobs.map((j) => byId.get(j.stepRunId) ?? null);
 }
 
 export type FailureKind = "failed" | "crashed" | "timed_out";
