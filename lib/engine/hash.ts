@@ -1,13 +1,6 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../workflow/canonical.ts";
 
-/** JSON with object keys sorted, so that equal values hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
+export { canonicalJson };
 
 export const requestHash = (value: unknown): string => createHash("sha256").update(canonicalJson(value)).digest("hex");

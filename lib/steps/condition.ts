@@ -12,7 +12,7 @@ export const condition = defineStep({
     expression: z
       .string()
       .min(1, "is required")
-      .meta({ title: "Expression", description: "JSONata over { input, steps, run }, e.g. input.amount > 100." }),
+      .meta({ title: "Expression", description: "JSONata over { input, steps, run }, e.g. input.amount > 100.", widget: "code" }),
   }),
   defaultConfig: { expression: "true" },
   outputs: ["true", "false"],

@@ -125,3 +125,20 @@ export async function getVersion(id: string, number: number, db: Db = defaultDb(
   if (!version) throw notFound(`Version ${number} of workflow ${id}`);
   return version;
 }
+
+/** Hides a workflow; its versions and runs stay for the record. */
+export async function deleteWorkflow(id: string, db: Db = defaultDb()) {
+  await findLive(db, id);
+  await db.workflow.update({ where: { id }, data: { deletedAt: new Date() } });
+}
+
+/** A new workflow whose draft is a copy of this one's; nothing published yet. */
+export async function duplicateWorkflow(id: string, actor: string, db: Db = defaultDb()) {
+  const source = await findLive(db, id);
+  const draft = structureOrThrow(source.draft);
+  const copy = await db.workflow.create({
+    data: { name: `Copy of ${source.name}`.slice(0, 200), description: source.description, draft: json(draft), createdBy: actor },
+    select: summaryFields,
+  });
+  return { ...copy, problems: validateDefinition(draft).problems };
+}

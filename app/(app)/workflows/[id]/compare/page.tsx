@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getVersion, getWorkflow } from "#lib/workflows/workflows.ts";
+import { ApiError } from "#lib/api/errors.ts";
+import type { Definition } from "#lib/workflow/definition.ts";
+import { VersionDiff } from "#components/canvas/version-diff.tsx";
+
+export const metadata: Metadata = { title: "Compare versions" };
+
+export default async function ComparePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ from?: string; to?: string }> }) {
+  const { id } = await params;
+  const q = await searchParams;
+  const from = Number(q.from);
+  const to = Number(q.to);
+  if (!/^[0-9a-f-]{36}$/i.test(id) || !Number.isInteger(from) || !Number.isInteger(to)) notFound();
+  const [workflow, a, b] = await Promise.all([getWorkflow(id), getVersion(id, from), getVersion(id, to)]).catch((e) => {
+    if (e instanceof ApiError && e.status === 404) notFound();
+    throw e;
+  });
+  return (
+    <div className="-mx-8 -my-7 flex h-screen flex-col">
+      <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 text-sm">
+        <Link href={`/workflows/${id}`} className="text-zinc-500 hover:text-zinc-900">{workflow.name} /</Link>
+        <h1 className="font-semibold text-zinc-900">
+          Version {a.number} → version {b.number}
+        </h1>
+      </header>
+      <VersionDiff before={a.definition as unknown as Definition} after={b.definition as unknown as Definition} />
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getVersion, getWorkflow } from "#lib/workflows/workflows.ts";
+import { ApiError } from "#lib/api/errors.ts";
+import type { Definition } from "#lib/workflow/definition.ts";
+import { ReadonlyCanvas } from "#components/canvas/readonly-canvas.tsx";
+
+export const metadata: Metadata = { title: "Version" };
+
+export default async function VersionPage({ params }: { params: Promise<{ id: string; number: string }> }) {
+  const { id, number } = await params;
+  const n = Number(number);
+  if (!/^[0-9a-f-]{36}$/i.test(id) || !Number.isInteger(n) || n < 1) notFound();
+  const [workflow, version] = await Promise.all([getWorkflow(id), getVersion(id, n)]).catch((e) => {
+    if (e instanceof ApiError && e.status === 404) notFound();
+    throw e;
+  });
+  return (
+    <div className="-mx-8 -my-7 flex h-screen flex-col">
+      <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 text-sm">
+        <Link href={`/workflows/${id}`} className="text-zinc-500 hover:text-zinc-900">{workflow.name} /</Link>
+        <h1 className="font-semibold text-zinc-900">Version {version.number}</h1>
+        <span className="rounded bg-zinc-100 px-2 py-0.5 text-xs text-zinc-600">Read-only</span>
+        <span className="text-zinc-500">
+          {version.note ? `“${version.note}” · ` : ""}published by {version.createdBy.replace(/^user:/, "")} on {version.createdAt.toLocaleString("en-GB")}
+        </span>
+      </header>
+      <div className="min-h-0 flex-1">
+        <ReadonlyCanvas definition={version.definition as unknown as Definition} />
+      </div>
+    </div>
+  );
+}

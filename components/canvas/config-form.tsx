@@ -1,0 +1,140 @@
+"use client";
+// A form generated from field specs (lib/canvas/form.ts): used for a step's config in the side
+// panel and for a run's input in the run dialog.
+import { useId, useState } from "react";
+import { fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
+import { canonicalJson } from "#lib/workflow/canonical.ts";
+import { cx } from "#lib/client/cx.ts";
+import { CodeEditor } from "./code-editor.tsx";
+
+interface Props {
+  fields: FieldSpec[];
+  value: Record<string, unknown>;
+  onChange(value: Record<string, unknown>): void;
+  readOnly?: boolean;
+  /** Template paths for hints and completion. */
+  paths?: string[];
+  /** Problems by field key. */
+  errors?: Record<string, string[]>;
+}
+
+const input =
+  "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 disabled:bg-zinc-50 disabled:text-zinc-500 aria-invalid:border-red-500";
+
+export function ConfigForm({ fields, value, onChange, readOnly, paths = [], errors = {} }: Props) {
+  const set = (key: string, v: unknown) => {
+    const next = { ...value };
+    if (v === undefined) delete next[key];
+    else next[key] = v;
+    onChange(next);
+  };
+  if (fields.length === 0) return <p className="text-sm text-zinc-500">This step has nothing to configure.</p>;
+  return (
+    <div className="space-y-4">
+      {fields.map((field) => (
+        <FieldRow key={field.key} field={field} value={value[field.key]} onValue={(v) => set(field.key, v)} readOnly={readOnly} paths={paths} errors={errors[field.key]} />
+      ))}
+    </div>
+  );
+}
+
+function FieldRow({ field, value, onValue, readOnly, paths, errors }: { field: FieldSpec; value: unknown; onValue(v: unknown): void; readOnly?: boolean; paths: string[]; errors?: string[] }) {
+  const id = useId();
+  const help = errors?.length ? errors.join("; ") : field.description;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="flex items-baseline justify-between text-sm font-medium text-zinc-800">
+        <span>
+          {field.label}
+          {field.required ? <span className="text-red-600"> *</span> : null}
+        </span>
+        {field.templatable ? <span className="text-[10px] font-normal text-zinc-400">value or {"{{ template }}"}</span> : null}
+      </label>
+      <Control id={id} field={field} value={value} onValue={onValue} readOnly={readOnly} paths={paths} invalid={!!errors?.length} />
+      {help ? <p className={cx("text-xs", errors?.length ? "text-red-600" : "text-zinc-500")}>{help}</p> : null}
+    </div>
+  );
+}
+
+function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: string; field: FieldSpec; value: unknown; onValue(v: unknown): void; readOnly?: boolean; paths: string[]; invalid: boolean }) {
+  switch (field.kind) {
+    case "select":
+      return (
+        <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={fieldText(value ?? field.defaultValue)} onChange={(e) => onValue(e.target.value)}>
+          {!field.required && field.defaultValue === undefined ? <option value="">(none)</option> : null}
+          {field.options!.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+    case "checkbox":
+      return <input id={id} type="checkbox" disabled={readOnly} checked={value === true} onChange={(e) => onValue(e.target.checked || undefined)} className="size-4 rounded border-zinc-300" />;
+    case "json":
+      return <JsonField id={id} label={field.label} value={value} onValue={onValue} readOnly={readOnly} paths={paths} invalid={invalid} />;
+    case "code":
+      return <CodeEditor label={field.label} language="text" value={fieldText(value)} onChange={(t) => onValue(t === "" ? undefined : t)} readOnly={readOnly} paths={paths.map((p) => p)} minLines={2} invalid={invalid} />;
+    default:
+      return (
+        <input
+          id={id}
+          className={cx(input, field.templatable || field.kind === "text" ? "font-mono text-[13px]" : "")}
+          inputMode={field.kind === "number" && !field.templatable ? "numeric" : undefined}
+          disabled={readOnly}
+          aria-invalid={invalid || undefined}
+          value={fieldText(value)}
+          placeholder={field.defaultValue !== undefined ? `default: ${fieldText(field.defaultValue)}` : undefined}
+          onChange={(e) => onValue(parseFieldText(field, e.target.value))}
+        />
+      );
+  }
+}
+
+/** JSON in a code editor: the text is yours while you type; the value changes when it parses. */
+function JsonField({ id, label, value, onValue, readOnly, paths, invalid }: { id: string; label: string; value: unknown; onValue(v: unknown): void; readOnly?: boolean; paths: string[]; invalid: boolean }) {
+  const show = (v: unknown) => (v === undefined ? "" : JSON.stringify(v, null, 2));
+  const [text, setText] = useState(() => show(value));
+  const [error, setError] = useState<string | null>(null);
+  const [shown, setShown] = useState(value);
+  // Follow outside changes (undo, another node) without fighting the person typing: adopt the
+  // new value only when it differs from what the text already says.
+  if (shown !== value) {
+    setShown(value);
+    let current: unknown = Symbol("unparsable");
+    try {
+      current = text.trim() ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the sentinel: the text is mid-edit
+    }
+    if (typeof current !== "symbol" && canonicalJson(current ?? null) !== canonicalJson(value ?? null)) {
+      setText(show(value));
+      setError(null);
+    }
+  }
+  return (
+    <div id={id}>
+      <CodeEditor
+        label={label}
+        value={text}
+        readOnly={readOnly}
+        paths={paths}
+        invalid={invalid || !!error}
+        onChange={(t) => {
+          setText(t);
+          if (!t.trim()) {
+            setError(null);
+            return onValue(undefined);
+          }
+          try {
+            onValue(JSON.parse(t));
+            setError(null);
+          } catch (e) {
+            setError((e as Error).message);
+          }
+        }}
+      />
+      {error ? <p className="mt-1 text-xs text-red-600">Not valid JSON yet: {error}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+"use client";
+// The side panel: the selected step's name, config (a form generated from its schema), retry
+// policy and timeout, with the template paths it may use; with nothing selected, the problems.
+import { useMemo, useState } from "react";
+import { stepDefinition } from "#lib/steps/index.ts";
+import { fieldsFor, fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
+import { ancestors, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
+import { NODE_ID, retryPolicySchema } from "#lib/workflow/definition.ts";
+import type { DefinitionProblem } from "#lib/workflow/validate.ts";
+import { cx } from "#lib/client/cx.ts";
+import { ConfigForm } from "./config-form.tsx";
+import { StepIcon, categoryTone } from "./step-icons.tsx";
+import { Button } from "../ui/button.tsx";
+
+const retryFields = fieldsFor(retryPolicySchema);
+const timeoutField: FieldSpec = { key: "timeoutMs", label: "Step timeout (ms)", description: "An attempt running longer fails and is retried. Default 5 minutes.", kind: "number", required: false, templatable: false, integer: true };
+
+interface Props {
+  node: FlowNode | undefined;
+  selectedCount: number;
+  edges: FlowEdge[];
+  problems: DefinitionProblem[];
+  readOnly: boolean;
+  onChange(id: string, patch: Partial<StepNodeData>): void;
+  onRenameId(id: string, to: string): void;
+  onDelete(): void;
+  onFocusProblem(problem: DefinitionProblem): void;
+}
+
+export function Inspector({ node, selectedCount, edges, problems, readOnly, onChange, onRenameId, onDelete, onFocusProblem }: Props) {
+  return (
+    <aside aria-label="Inspector" className="flex w-80 shrink-0 flex-col overflow-y-auto border-l border-zinc-200 bg-white">
+      {node ? (
+        <NodePanel key={node.id} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} onDelete={onDelete} />
+      ) : (
+        <div className="p-4">
+          <h2 className="text-sm font-semibold text-zinc-900">{selectedCount > 1 ? `${selectedCount} items selected` : "Workflow"}</h2>
+          <p className="mt-1 text-sm text-zinc-600">
+            {selectedCount > 1 ? "Delete them, or copy them with Ctrl/⌘ C." : "Select a step to configure it. Connect steps by dragging from a right handle to a left one."}
+          </p>
+          <ProblemsList problems={problems} onFocus={onFocusProblem} />
+        </div>
+      )}
+    </aside>
+  );
+}
+
+export function ProblemsList({ problems, onFocus }: { problems: DefinitionProblem[]; onFocus(p: DefinitionProblem): void }) {
+  return (
+    <section aria-labelledby="problems-heading" className="mt-5">
+      <h3 id="problems-heading" className="mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+        Problems ({problems.length})
+      </h3>
+      {problems.length === 0 ? (
+        <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">No problems: ready to publish.</p>
+      ) : (
+        <ul className="space-y-1.5" data-testid="problems">
+          {problems.map((p, i) => (
+            <li key={i}>
+              <button type="button" onClick={() => onFocus(p)} className="w-full rounded-md border border-red-200 bg-red-50 px-2.5 py-1.5 text-left text-xs text-red-800 hover:bg-red-100">
+                <span className="font-semibold">{p.nodeId ?? p.edgeId ?? "workflow"}</span>
+                <span className="text-red-500"> · {p.path}</span>
+                <span className="block text-red-700">{p.message}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, onDelete }: { node: FlowNode; edges: FlowEdge[]; problems: DefinitionProblem[]; readOnly: boolean } & Pick<Props, "onChange" | "onRenameId" | "onDelete">) {
+  const definition = stepDefinition(node.data.stepType);
+  const fields = useMemo(() => (definition ? fieldsFor(definition.config) : []), [definition]);
+  const paths = useMemo(
+    () => ["input", ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`), "run.id", "run.attempt"],
+    [node.id, edges],
+  );
+  const errors = useMemo(() => {
+    const byKey: Record<string, string[]> = {};
+    for (const p of problems) {
+      const m = /\.config\.([^.]+)/.exec(p.path);
+      if (m) (byKey[m[1]] ??= []).push(p.message);
+    }
+    return byKey;
+  }, [problems]);
+  const [idDraft, setIdDraft] = useState(node.id);
+  const idValid = NODE_ID.test(idDraft);
+  const [copied, setCopied] = useState<string | null>(null);
+
+  return (
+    <div className="p-4">
+      <div className="flex items-start gap-2.5">
+        <span className={cx("flex size-8 shrink-0 items-center justify-center rounded-md", categoryTone[definition?.category ?? "data"])}>
+          <StepIcon name={definition?.icon ?? "shuffle"} />
+        </span>
+        <div className="min-w-0">
+          <h2 className="text-sm font-semibold text-zinc-900">{definition?.label ?? `Unknown step type "${node.data.stepType}"`}</h2>
+          <p className="text-xs text-zinc-500">{definition?.description}</p>
+        </div>
+      </div>
+
+      {problems.length ? (
+        <ul className="mt-3 space-y-1 rounded-md border border-red-200 bg-red-50 p-2 text-xs text-red-800" aria-label="Problems of this step">
+          {problems.map((p, i) => (
+            <li key={i}>
+              <span className="font-medium">{p.path.replace(/^nodes\.\d+\.?/, "") || "step"}</span>: {p.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <div className="mt-4 space-y-3">
+        <div className="space-y-1">
+          <label htmlFor="node-name" className="block text-sm font-medium text-zinc-800">
+            Name
+          </label>
+          <input
+            id="node-name"
+            className="block w-full rounded-md border border-zinc-300 px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none disabled:bg-zinc-50"
+            value={node.data.name ?? ""}
+            placeholder={node.id}
+            disabled={readOnly}
+            onChange={(e) => onChange(node.id, { name: e.target.value || undefined })}
+          />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="node-id" className="block text-sm font-medium text-zinc-800">
+            Id <span className="font-normal text-zinc-500">(used in templates)</span>
+          </label>
+          <input
+            id="node-id"
+            className="block w-full rounded-md border border-zinc-300 px-2.5 py-1.5 font-mono text-[13px] shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none disabled:bg-zinc-50 aria-invalid:border-red-500"
+            value={idDraft}
+            disabled={readOnly}
+            aria-invalid={!idValid || undefined}
+            onChange={(e) => setIdDraft(e.target.value)}
+            onBlur={() => (idValid && idDraft !== node.id ? onRenameId(node.id, idDraft) : setIdDraft(node.id))}
+          />
+          {!idValid ? <p className="text-xs text-red-600">Letters, digits and _, starting with a letter or _.</p> : null}
+        </div>
+      </div>
+
+      <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Configuration</h3>
+      <ConfigForm fields={fields} value={node.data.config} onChange={(config) => onChange(node.id, { config })} readOnly={readOnly} paths={paths} errors={errors} />
+
+      <div className="mt-4 rounded-md bg-zinc-50 p-2.5">
+        <p className="text-xs font-medium text-zinc-700">Templates here can use</p>
+        <div className="mt-1.5 flex flex-wrap gap-1">
+          {paths.map((p) => (
+            <button
+              key={p}
+              type="button"
+              className="rounded bg-white px-1.5 py-0.5 font-mono text-[11px] text-indigo-700 ring-1 ring-zinc-200 hover:bg-indigo-50"
+              title="Copy as a template"
+              onClick={() => void navigator.clipboard?.writeText(`{{ ${p} }}`).then(() => setCopied(p))}
+            >
+              {`{{ ${p} }}`}
+            </button>
+          ))}
+        </div>
+        {copied ? <p className="mt-1 text-[11px] text-zinc-500">Copied {`{{ ${copied} }}`}</p> : null}
+      </div>
+
+      {node.data.stepType !== "start" ? (
+        <>
+          <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Retries and timeout</h3>
+          <ConfigForm
+            fields={retryFields}
+            value={(node.data.retry ?? {}) as Record<string, unknown>}
+            onChange={(retry) => onChange(node.id, { retry: Object.keys(retry).length ? retry : undefined })}
+            readOnly={readOnly}
+            errors={Object.fromEntries(problems.filter((p) => /\.retry\./.test(p.path)).map((p) => [p.path.split(".").at(-1)!, [p.message]]))}
+          />
+          <div className="mt-4 space-y-1">
+            <label htmlFor="node-timeout" className="block text-sm font-medium text-zinc-800">
+              {timeoutField.label}
+            </label>
+            <input
+              id="node-timeout"
+              inputMode="numeric"
+              className="block w-full rounded-md border border-zinc-300 px-2.5 py-1.5 text-sm shadow-sm disabled:bg-zinc-50"
+              disabled={readOnly}
+              value={fieldText(node.data.timeoutMs)}
+              placeholder="300000"
+              onChange={(e) => {
+                const v = parseFieldText(timeoutField, e.target.value);
+                onChange(node.id, { timeoutMs: typeof v === "number" ? v : undefined });
+              }}
+            />
+            <p className="text-xs text-zinc-500">{timeoutField.description}</p>
+          </div>
+        </>
+      ) : null}
+
+      {!readOnly ? (
+        <Button variant="secondary" size="sm" className="mt-6 w-full text-red-700" onClick={onDelete}>
+          Delete step
+        </Button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+// A workflow drawn read-only: for old versions, version diffs and (later) runs. `decorate` adds
+// per-node data such as a diff mark or a step state.
+import "@xyflow/react/dist/style.css";
+import { useMemo } from "react";
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, type Edge } from "@xyflow/react";
+import { toFlow, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
+import type { Definition } from "#lib/workflow/definition.ts";
+import { nodeTypes } from "./step-node.tsx";
+
+interface Props {
+  definition: Definition;
+  decorate?: (nodeId: string) => Partial<StepNodeData> | undefined;
+  edgeStyle?: (edge: { source: string; target: string; sourceHandle?: string | null }) => React.CSSProperties | undefined;
+  onSelect?: (nodeId: string | null) => void;
+}
+
+export function ReadonlyCanvas(props: Props) {
+  return (
+    <ReactFlowProvider>
+      <Inner {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Inner({ definition, decorate, edgeStyle, onSelect }: Props) {
+  const flow = useMemo(() => toFlow(definition), [definition]);
+  const nodes = useMemo(() => flow.nodes.map((n): FlowNode => ({ ...n, data: { ...n.data, ...decorate?.(n.id) } })), [flow, decorate]);
+  const edges = useMemo(
+    () => flow.edges.map((e): Edge => ({ ...e, label: e.sourceHandle, labelStyle: { fontSize: 10, fill: "#71717a" }, style: edgeStyle?.(e) ?? { stroke: "#a1a1aa", strokeWidth: 1.5 } })),
+    [flow, edgeStyle],
+  );
+  return (
+    <ReactFlow<FlowNode, Edge>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      deleteKeyCode={null}
+      onSelectionChange={({ nodes: sel }) => onSelect?.(sel[0]?.id ?? null)}
+      fitView
+      fitViewOptions={{ maxZoom: 1.1, padding: 0.2 }}
+      minZoom={0.1}
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background gap={20} color="#e4e4e7" />
+      <Controls showInteractive={false} />
+      <MiniMap pannable zoomable ariaLabel="Minimap" className="!bg-white" />
+    </ReactFlow>
+  );
+}

@@ -1,0 +1,36 @@
+// Icons named by step definitions (lib/steps/*.ts `icon`).
+import type { SVGProps } from "react";
+
+const props = (p: SVGProps<SVGSVGElement>) => ({
+  width: 16,
+  height: 16,
+  viewBox: "0 0 24 24",
+  fill: "none",
+  stroke: "currentColor",
+  strokeWidth: 2,
+  strokeLinecap: "round" as const,
+  strokeLinejoin: "round" as const,
+  "aria-hidden": true,
+  ...p,
+});
+
+const icons: Record<string, (p: SVGProps<SVGSVGElement>) => React.JSX.Element> = {
+  play: (p) => <svg {...props(p)}><path d="M6 4v16l13-8z" /></svg>,
+  globe: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" /></svg>,
+  shuffle: (p) => <svg {...props(p)}><path d="M16 3h5v5M4 20 21 3M21 16v5h-5M15 15l6 6M4 4l5 5" /></svg>,
+  split: (p) => <svg {...props(p)}><path d="M6 3v6a6 6 0 0 0 6 6h6M18 15l-3-3m3 3-3 3M6 9a6 6 0 0 1 6-6h6M18 3l-3 3" /></svg>,
+  clock: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="M12 7v5l3 2" /></svg>,
+  flag: (p) => <svg {...props(p)}><path d="M5 21V4m0 0h11l-2 4 2 4H5" /></svg>,
+};
+
+export function StepIcon({ name, ...p }: { name: string } & SVGProps<SVGSVGElement>) {
+  const Icon = icons[name] ?? icons.shuffle;
+  return <Icon {...p} />;
+}
+
+/** Card colours per step category. */
+export const categoryTone: Record<string, string> = {
+  flow: "bg-violet-100 text-violet-700",
+  action: "bg-sky-100 text-sky-700",
+  data: "bg-amber-100 text-amber-700",
+};

@@ -1,0 +1,80 @@
+"use client";
+// A step on the canvas: icon, name, type, its problems (editor) or its state (run view), and one
+// handle per output. React Flow renders it; node.data is plain serialisable data.
+import { memo } from "react";
+import { Handle, Position, type NodeProps, type Node } from "@xyflow/react";
+import { stepDefinition } from "#lib/steps/index.ts";
+import type { StepNodeData } from "#lib/canvas/mapping.ts";
+import { cx } from "#lib/client/cx.ts";
+import { StepIcon, categoryTone } from "./step-icons.tsx";
+import { statusStyle } from "./status-style.ts";
+
+export type StepFlowNode = Node<StepNodeData, "step">;
+
+function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
+  const definition = stepDefinition(data.stepType);
+  const problems = data.problems ?? [];
+  const outputs = definition?.outputs ?? ["default"];
+  const status = data.status ? statusStyle(data.status) : undefined;
+  const diff = data.diff as string | undefined;
+  return (
+    <div
+      data-testid={`node-${id}`}
+      data-status={data.status}
+      data-problems={problems.length || undefined}
+      data-diff={diff}
+      title={problems.length ? problems.join("\n") : undefined}
+      className={cx(
+        "relative flex h-16 w-[220px] items-center gap-2.5 rounded-lg border bg-white px-3 shadow-sm transition-shadow",
+        selected ? "border-indigo-500 ring-2 ring-indigo-500/30" : "border-zinc-300",
+        problems.length > 0 && "border-red-400",
+        status?.card,
+        diff === "added" && "border-emerald-500 bg-emerald-50 ring-2 ring-emerald-500/30",
+        diff === "removed" && "border-red-400 bg-red-50 opacity-70 ring-2 ring-red-400/30",
+        diff === "changed" && "border-amber-500 bg-amber-50 ring-2 ring-amber-500/30",
+      )}
+    >
+      {definition?.acceptsInput !== false ? <Handle type="target" position={Position.Left} className="!h-3 !w-3 !border-2 !border-white !bg-zinc-400" /> : null}
+      <span className={cx("flex size-8 shrink-0 items-center justify-center rounded-md", categoryTone[definition?.category ?? "data"])}>
+        <StepIcon name={definition?.icon ?? "shuffle"} />
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm font-medium text-zinc-900">{data.name || id}</span>
+        <span className="block truncate text-xs text-zinc-500">
+          {definition?.label ?? `Unknown type "${data.stepType}"`}
+          {data.name ? <span className="text-zinc-400"> · {id}</span> : null}
+        </span>
+      </span>
+      {status ? (
+        <span className={cx("shrink-0 rounded-full px-1.5 py-0.5 text-[10px] font-semibold uppercase", status.badge)}>{status.label}</span>
+      ) : null}
+      {problems.length > 0 ? (
+        <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-[11px] font-bold text-white" aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""}`}>
+          {problems.length}
+        </span>
+      ) : null}
+      {outputs.length === 1 ? (
+        <Handle type="source" position={Position.Right} className="!h-3 !w-3 !border-2 !border-white !bg-zinc-400" />
+      ) : (
+        outputs.map((handle, i) => (
+          <Handle
+            key={handle}
+            id={handle}
+            type="source"
+            position={Position.Right}
+            style={{ top: `${((i + 1) / (outputs.length + 1)) * 100}%` }}
+            className={cx("!h-3 !w-3 !border-2 !border-white", handle === "true" ? "!bg-emerald-500" : handle === "false" ? "!bg-red-400" : "!bg-zinc-400")}
+            aria-label={`${handle} branch`}
+          >
+            <span className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-[10px] font-medium text-zinc-500">{handle}</span>
+          </Handle>
+        ))
+      )}
+    </div>
+  );
+}
+
+export const StepNode = memo(StepNodeView);
+
+/** Defined once at module scope, as React Flow expects. */
+export const nodeTypes = { step: StepNode };

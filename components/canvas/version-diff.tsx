@@ -1,0 +1,47 @@
+"use client";
+// Two versions drawn as one: the later version's steps, plus the removed ones where they were;
+// added, removed and changed steps highlighted, with the list of what changed.
+import { useCallback, useMemo } from "react";
+import { diffDefinitions } from "#lib/canvas/diff.ts";
+import type { Definition } from "#lib/workflow/definition.ts";
+import { ReadonlyCanvas } from "./readonly-canvas.tsx";
+
+export function VersionDiff({ before, after }: { before: Definition; after: Definition }) {
+  const diff = useMemo(() => diffDefinitions(before, after), [before, after]);
+  const union = useMemo<Definition>(() => {
+    const removed = before.nodes.filter((n) => diff.nodes[n.id] === "removed");
+    const removedEdges = before.edges.filter((e) => diff.edges[`${e.source}|${e.sourceHandle ?? ""}|${e.target}`] === "removed");
+    return { nodes: [...after.nodes, ...removed], edges: [...after.edges, ...removedEdges.map((e) => ({ ...e, id: `removed_${e.id}` }))] };
+  }, [before, after, diff]);
+  const decorate = useCallback((id: string) => ({ diff: diff.nodes[id] }), [diff]);
+  const edgeStyle = useCallback(
+    (e: { source: string; target: string; sourceHandle?: string | null }) => {
+      const state = diff.edges[`${e.source}|${e.sourceHandle ?? ""}|${e.target}`];
+      return state === "added" ? { stroke: "#059669", strokeWidth: 2.5 } : state === "removed" ? { stroke: "#dc2626", strokeWidth: 2, strokeDasharray: "6 4" } : undefined;
+    },
+    [diff],
+  );
+  const entries = Object.entries(diff.nodes).filter(([, c]) => c !== "same");
+  return (
+    <div className="flex min-h-0 flex-1">
+      <div className="min-w-0 flex-1">
+        <ReadonlyCanvas definition={union} decorate={decorate} edgeStyle={edgeStyle} />
+      </div>
+      <aside aria-label="Changes" className="w-80 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white p-4">
+        <h2 className="text-sm font-semibold text-zinc-900">Changes</h2>
+        <p className="mt-1 text-xs text-zinc-500">
+          <span className="text-emerald-700">green: added</span> · <span className="text-red-700">red: removed</span> · <span className="text-amber-700">amber: changed</span>
+        </p>
+        {entries.length === 0 ? <p className="mt-3 text-sm text-zinc-600">The steps are the same.</p> : null}
+        <ul className="mt-3 space-y-2 text-sm" data-testid="diff-list">
+          {entries.map(([id, change]) => (
+            <li key={id} data-change={change}>
+              <span className="font-mono text-xs">{id}</span> <span className="text-zinc-500">{change}</span>
+              {diff.fields[id]?.length ? <span className="block text-xs text-zinc-500">{diff.fields[id].join(", ")}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// Form fields for a step's config, derived from its zod schema (through JSON Schema, which keeps
+// titles, descriptions, defaults and our `templatable` marks). Pure: unit-tested, used by the
+// editor's side panel and by the run dialog for a start node's input schema.
+import { z } from "zod";
+
+export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code";
+
+export interface FieldSpec {
+  key: string;
+  label: string;
+  description?: string;
+  kind: FieldKind;
+  required: boolean;
+  /** For selects. */
+  options?: string[];
+  /** Accepts a {{ template }} in place of its value. */
+  templatable: boolean;
+  defaultValue?: unknown;
+  /** For numbers. */
+  integer?: boolean;
+  min?: number;
+  max?: number;
+}
+
+type JsonSchema = {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  $ref?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  templatable?: boolean;
+  widget?: string;
+  format?: string;
+};
+
+const humanize = (key: string) => key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
+
+function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec {
+  const base: FieldSpec = {
+    key,
+    label: schema.title ?? humanize(key),
+    description: schema.description,
+    kind: "text",
+    required,
+    templatable: schema.templatable === true,
+    defaultValue: schema.default,
+  };
+  const value = schema.templatable ? (schema.anyOf?.[0] ?? {}) : schema;
+  if (schema.$ref || value.$ref) return { ...base, kind: "json" };
+  if (schema.widget === "code") return { ...base, kind: "code" };
+  if (value.enum) return { ...base, kind: "select", options: value.enum.map(String) };
+  switch (value.type) {
+    case "integer":
+    case "number":
+      return { ...base, kind: "number", integer: value.type === "integer", min: value.minimum, max: value.maximum };
+    case "boolean":
+      return { ...base, kind: "checkbox" };
+    case "string":
+      return base;
+    default:
+      return { ...base, kind: "json" };
+  }
+}
+
+/** JSON Schema → fields, in declaration order. */
+export function fieldsFromJsonSchema(schema: JsonSchema): FieldSpec[] {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {}).map(([key, prop]) => fieldFor(key, prop, required.has(key)));
+}
+
+/** Zod schema of a step config → fields. */
+export function fieldsFor(schema: z.ZodType): FieldSpec[] {
+  return fieldsFromJsonSchema(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema);
+}
+
+/**
+ * What a text box holding `text` means for a field: a number for number fields (unless it holds
+ * a template), undefined when empty (the key is then left out), else the text.
+ */
+export function parseFieldText(field: FieldSpec, text: string): unknown {
+  if (text.trim() === "") return undefined;
+  if (field.templatable && text.includes("{{")) return text;
+  if (field.kind === "number") {
+    const n = Number(text);
+    return Number.isFinite(n) ? n : text;
+  }
+  return text;
+}
+
+/** The text a field shows for a value. */
+export function fieldText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : String(value);
+}

@@ -1,0 +1,123 @@
+// Definition ↔ canvas. The canvas (React Flow) holds nodes and edges with step data; the
+// definition is what the API stores. Pure and lossless both ways (tested).
+import type { Definition, RetryPolicyInput, WorkflowEdge, WorkflowNode } from "../workflow/definition.ts";
+
+export interface StepNodeData {
+  [key: string]: unknown;
+  stepType: string;
+  name?: string;
+  config: Record<string, unknown>;
+  retry?: RetryPolicyInput;
+  timeoutMs?: number;
+  /** Validation problems of this node, for its badge (filled by the editor, not saved). */
+  problems?: string[];
+  /** Run view: the step's state (issue 6), not saved. */
+  status?: string;
+}
+
+export interface FlowNode {
+  id: string;
+  type: "step";
+  position: { x: number; y: number };
+  data: StepNodeData;
+  selected?: boolean;
+}
+
+export interface FlowEdge {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle?: string | null;
+  selected?: boolean;
+}
+
+export function toFlow(definition: Definition): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  return {
+    nodes: definition.nodes.map((n) => ({
+      id: n.id,
+      type: "step",
+      position: { ...n.position },
+      data: {
+        stepType: n.type,
+        config: structuredClone(n.config ?? {}),
+        ...(n.name !== undefined ? { name: n.name } : {}),
+        ...(n.retry ? { retry: { ...n.retry } } : {}),
+        ...(n.timeoutMs !== undefined ? { timeoutMs: n.timeoutMs } : {}),
+      },
+    })),
+    edges: definition.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      ...(e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
+    })),
+  };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+export function toDefinition(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Definition {
+  return {
+    nodes: nodes.map((n): WorkflowNode => ({
+      id: n.id,
+      type: n.data.stepType,
+      ...(n.data.name ? { name: n.data.name } : {}),
+      position: { x: round(n.position.x), y: round(n.position.y) },
+      config: n.data.config ?? {},
+      ...(n.data.retry && Object.keys(n.data.retry).length ? { retry: n.data.retry } : {}),
+      ...(n.data.timeoutMs !== undefined ? { timeoutMs: n.data.timeoutMs } : {}),
+    })),
+    edges: edges.map((e): WorkflowEdge => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      ...(e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
+    })),
+  };
+}
+
+/** A node id for a new step of `type` not used by any of `taken` (ids are template names). */
+export function newNodeId(type: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  for (let i = 1; ; i++) {
+    const id = `${type}_${i}`;
+    if (!used.has(id)) return id;
+  }
+}
+
+/** Copies of nodes (and the edges among them) with fresh ids, shifted by `offset`. */
+export function cloneFragment(nodes: FlowNode[], edges: FlowEdge[], taken: Iterable<string>, offset = { x: 40, y: 40 }) {
+  const used = new Set(taken);
+  const ids = new Map<string, string>();
+  for (const n of nodes) {
+    const id = newNodeId(n.data.stepType, used);
+    used.add(id);
+    ids.set(n.id, id);
+  }
+  const copied = nodes.map((n) => ({
+    ...n,
+    id: ids.get(n.id)!,
+    position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
+    data: structuredClone({ ...n.data, problems: undefined }),
+    selected: true,
+  }));
+  const copiedEdges = edges
+    .filter((e) => ids.has(e.source) && ids.has(e.target))
+    .map((e) => ({ ...e, id: `e_${ids.get(e.source)}_${e.sourceHandle ?? "out"}_${ids.get(e.target)}`, source: ids.get(e.source)!, target: ids.get(e.target)!, selected: true }));
+  return { nodes: copied, edges: copiedEdges };
+}
+
+/** Nodes upstream of `id` (its ancestors): the outputs its templates may use. */
+export function ancestors(id: string, edges: readonly FlowEdge[]): string[] {
+  const into = new Map<string, string[]>();
+  for (const e of edges) into.set(e.target, [...(into.get(e.target) ?? []), e.source]);
+  const seen = new Set<string>();
+  const stack = [...(into.get(id) ?? [])];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...(into.get(n) ?? []));
+  }
+  return [...seen];
+}
