@@ -307,6 +307,12 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
             nodesDraggable={canEdit}
             nodesConnectable={canEdit}
             deleteKeyCode={canEdit ? ["Backspace", "Delete"] : null}
+            onBeforeDelete={async ({ nodes: n, edges: e }) => {
+              // One undoable change for the steps and edges deleted together (React Flow would
+              // report them as two).
+              dispatch({ type: "delete", nodeIds: n.map((x) => x.id), edgeIds: e.map((x) => x.id) });
+              return false;
+            }}
             fitView
             fitViewOptions={{ maxZoom: 1.1, padding: 0.2 }}
             minZoom={0.1}
@@ -314,7 +320,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           >
             <Background gap={20} color="#e4e4e7" />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Minimap" className="!bg-white" />
+            <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor="#c7d2fe" nodeStrokeColor="#6366f1" maskColor="rgba(244, 244, 245, 0.7)" className="!border !border-zinc-200 !bg-white" />
           </ReactFlow>
         </div>
         <Inspector

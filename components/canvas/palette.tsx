@@ -10,7 +10,7 @@ export const STEP_MIME = "application/baton-step";
 export function Palette({ onAdd, hasStart }: { onAdd(type: string): void; hasStart: boolean }) {
   const types = Object.values(stepDefinitions).filter((d) => d.type !== "start" || !hasStart);
   return (
-    <aside aria-label="Step types" className="flex w-56 shrink-0 flex-col border-r border-zinc-200 bg-white">
+    <aside aria-label="Step types" className="flex w-52 shrink-0 flex-col border-r border-zinc-200 bg-white">
       <h2 className="px-3 pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Steps</h2>
       <p className="px-3 pb-2 text-xs text-zinc-500">Drag onto the canvas, or press Enter to add.</p>
       <ul className="flex-1 space-y-1 overflow-y-auto px-2 pb-3">

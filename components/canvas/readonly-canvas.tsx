@@ -46,7 +46,7 @@ function Inner({ definition, decorate, edgeStyle, onSelect }: Props) {
     >
       <Background gap={20} color="#e4e4e7" />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable ariaLabel="Minimap" className="!bg-white" />
+      <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor="#c7d2fe" nodeStrokeColor="#6366f1" maskColor="rgba(244, 244, 245, 0.7)" className="!border !border-zinc-200 !bg-white" />
     </ReactFlow>
   );
 }

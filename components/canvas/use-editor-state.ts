@@ -30,6 +30,7 @@ type Action =
   | { type: "update"; id: string; patch: Partial<StepNodeData> }
   | { type: "rename-id"; id: string; to: string }
   | { type: "delete-selection" }
+  | { type: "delete"; nodeIds: string[]; edgeIds: string[] }
   | { type: "paste"; nodes: FlowNode[]; edges: FlowEdge[] }
   | { type: "layout" }
   | { type: "select"; ids: string[] }
@@ -91,9 +92,13 @@ function reducer(state: State, action: Action): State {
         edges: state.edges.map((e) => ({ ...e, source: swap(e.source), target: swap(e.target) })),
       });
     }
-    case "delete-selection": {
-      const gone = new Set(state.nodes.filter((n) => n.selected).map((n) => n.id));
-      const edges = state.edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
+    case "delete-selection":
+      return reducer(state, { type: "delete", nodeIds: state.nodes.filter((n) => n.selected).map((n) => n.id), edgeIds: state.edges.filter((e) => e.selected).map((e) => e.id) });
+    case "delete": {
+      // Steps and edges go together, as one undoable change.
+      const gone = new Set(action.nodeIds);
+      const goneEdges = new Set(action.edgeIds);
+      const edges = state.edges.filter((e) => !goneEdges.has(e.id) && !gone.has(e.source) && !gone.has(e.target));
       if (gone.size === 0 && edges.length === state.edges.length) return state;
       return commit(state, { nodes: state.nodes.filter((n) => !gone.has(n.id)), edges });
     }

@@ -21,18 +21,22 @@ export interface ShellUser {
   role: Role;
 }
 
+// Full-screen pages (the editor, a run, a version) get a narrow, icon-only navigation rail.
+const COMPACT = /^\/(workflows|runs)\/[^/]+/;
+
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   const pathname = usePathname();
+  const compact = COMPACT.test(pathname);
   return (
     <CurrentUserProvider user={user}>
       <div className="flex min-h-screen">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:m-2 focus:rounded focus:bg-white focus:p-2">
           Skip to content
         </a>
-        <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white">
-          <Link href="/workflows" className="flex h-14 items-center gap-2 px-4 text-[15px] font-semibold tracking-tight">
+        <aside className={cx("sticky top-0 flex h-screen shrink-0 flex-col border-r border-zinc-200 bg-white", compact ? "w-14" : "w-56")}>
+          <Link href="/workflows" className="flex h-14 items-center gap-2 px-4 text-[15px] font-semibold tracking-tight" aria-label="Baton home">
             <LogoMark />
-            Baton
+            {compact ? null : "Baton"}
           </Link>
           <nav aria-label="Main" className="flex-1 space-y-0.5 px-2 py-2">
             {nav.map(({ href, label, icon: Icon }) => {
@@ -42,19 +46,21 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
                   key={href}
                   href={href}
                   aria-current={active ? "page" : undefined}
+                  aria-label={compact ? label : undefined}
+                  title={compact ? label : undefined}
                   className={cx(
                     "flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium",
                     active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
                   )}
                 >
                   <Icon />
-                  {label}
+                  {compact ? null : label}
                 </Link>
               );
             })}
           </nav>
           <div className="border-t border-zinc-200 p-2">
-            <UserMenu user={user} />
+            <UserMenu user={user} compact={compact} />
           </div>
         </aside>
         <main id="main" className="min-w-0 flex-1 px-8 py-7">

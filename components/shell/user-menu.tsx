@@ -6,7 +6,7 @@ import { api } from "#lib/client/api.ts";
 import { ChevronDown } from "../ui/icons.tsx";
 import type { ShellUser } from "./app-shell.tsx";
 
-export function UserMenu({ user }: { user: ShellUser }) {
+export function UserMenu({ user, compact = false }: { user: ShellUser; compact?: boolean }) {
   const router = useRouter();
   const signOut = async () => {
     await api("/auth/logout", { method: "POST" }).catch(() => undefined);
@@ -22,11 +22,15 @@ export function UserMenu({ user }: { user: ShellUser }) {
         <span className="flex size-8 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold text-indigo-700">
           {user.name.slice(0, 1).toUpperCase()}
         </span>
-        <span className="min-w-0 flex-1">
-          <span className="block truncate text-sm font-medium text-zinc-900">{user.name}</span>
-          <span className="block truncate text-xs text-zinc-500">{user.role}</span>
-        </span>
-        <ChevronDown className="text-zinc-400" />
+        {compact ? null : (
+          <>
+            <span className="min-w-0 flex-1">
+              <span className="block truncate text-sm font-medium text-zinc-900">{user.name}</span>
+              <span className="block truncate text-xs text-zinc-500">{user.role}</span>
+            </span>
+            <ChevronDown className="text-zinc-400" />
+          </>
+        )}
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content

@@ -6,11 +6,11 @@ import { z } from "zod";
 export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export const retryPolicySchema = z.strictObject({
-  maxAttempts: z.int().min(1).max(100).optional().meta({ description: "Attempts in all, the first included." }),
-  initialDelayMs: z.int().min(0).max(86_400_000).optional().meta({ description: "Longest wait before the second attempt." }),
-  multiplier: z.number().min(1).max(10).optional().meta({ description: "Each further wait may be this many times longer." }),
-  maxDelayMs: z.int().min(0).max(7 * 86_400_000).optional().meta({ description: "Upper bound of any wait." }),
-  jitter: z.enum(["full", "none"]).optional().meta({ description: "full: a random wait up to the bound (spreads retries); none: exactly the bound." }),
+  maxAttempts: z.int().min(1).max(100).optional().meta({ title: "Attempts", description: "In all, the first included. Default 3." }),
+  initialDelayMs: z.int().min(0).max(86_400_000).optional().meta({ title: "First wait (ms)", description: "Longest wait before the second attempt. Default 1000." }),
+  multiplier: z.number().min(1).max(10).optional().meta({ title: "Backoff multiplier", description: "Each further wait may be this many times longer. Default 2." }),
+  maxDelayMs: z.int().min(0).max(7 * 86_400_000).optional().meta({ title: "Longest wait (ms)", description: "Upper bound of any wait. Default 60000." }),
+  jitter: z.enum(["full", "none"]).optional().meta({ title: "Jitter", description: "full (default): a random wait up to the bound, which spreads retries; none: exactly the bound." }),
 });
 export type RetryPolicyInput = z.infer<typeof retryPolicySchema>;
 
