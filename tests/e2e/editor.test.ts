@@ -58,7 +58,6 @@ async function typeInto(editor: Locator, text: string) {
 }
 
 const saved = (page: Page) => expect.poll(() => page.getByTestId("save-status").getAttribute("data-status"), { timeout: 15_000 }).toBe("saved");
-const problemCount = (page: Page) => page.locator('[data-testid="problems"] li').count();
 
 describe("designing a workflow", () => {
   it("builds, validates, undoes, publishes and runs a workflow made with the mouse", async () => {
