@@ -8,12 +8,13 @@ import { rawPgBoss, type BaselineResult } from "./lib/baseline.ts";
 import { startCluster } from "./lib/cluster.ts";
 import { apiLoadScenario, engineScenario, fanOutDefinition, linearDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
 import { round } from "./lib/stats.ts";
+import { editorLoadScenario, type EditorLoadResult } from "./lib/editor-load.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 600, apiSeconds: 20, apiConnections: 32 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 600, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -25,7 +26,7 @@ const git = (...args: string[]) => {
 };
 
 const cluster = await startCluster(log);
-const results: { baseline?: BaselineResult; engine: EngineResult[]; api?: ApiLoadResult } = { engine: [] };
+const results: { baseline?: BaselineResult; engine: EngineResult[]; api?: ApiLoadResult; editor?: EditorLoadResult | { skipped: string } } = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
   const baselineDb = await cluster.freshDatabase();
@@ -48,6 +49,9 @@ try {
 
   log(`API: POST /runs from ${sizes.apiConnections} connections for ${sizes.apiSeconds} s`);
   results.api = await apiLoadScenario(cluster, { connections: sizes.apiConnections, seconds: sizes.apiSeconds });
+
+  log(`editor: a ${sizes.editorNodes}-node workflow opened in Chromium, ${sizes.editorSamples} time(s)`);
+  results.editor = await editorLoadScenario(cluster, { nodes: sizes.editorNodes, samples: sizes.editorSamples });
 } finally {
   await cluster.stop();
 }
@@ -98,4 +102,10 @@ console.log(
 );
 const a = results.api!;
 console.log(`API: POST /runs ${f(a.requestsPerSecond, 0)} req/s from ${a.connections} connections, p50 ${f(a.latencyMs.p50, 1)} ms, p99 ${f(a.latencyMs.p99, 1)} ms, ${a.errors} errors.`);
+const ed = results.editor!;
+console.log(
+  "skipped" in ed
+    ? `Editor: skipped (${ed.skipped}).`
+    : `Editor: a ${ed.nodes}-node workflow drawn in ${f(ed.drawnMs.p50, 0)} ms and interactive in ${f(ed.interactiveMs.p50, 0)} ms (median of ${ed.drawnMs.n}).`,
+);
 console.log(`\nSaved ${file}`);

@@ -3,7 +3,7 @@
 // autosave with conflict detection; undo/redo, copy/paste, auto-layout; publish, versions, run.
 import "@xyflow/react/dist/style.css";
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection } from "@xyflow/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { stepDefinition } from "#lib/steps/index.ts";
@@ -69,7 +69,9 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const clipboard = useRef<{ nodes: FlowNode[]; edges: FlowEdge[] }>({ nodes: [], edges: [] });
   const { state, dispatch, copy, paste, canUndo, canRedo } = useEditorState(workflow.draft);
   const definition = useMemo(() => toDefinition(state.nodes, state.edges), [state.nodes, state.edges]);
-  const validation = useMemo(() => validateDefinition(definition), [definition]);
+  // Validation may lag a keystroke behind on a large workflow rather than slow the typing.
+  const deferred = useDeferredValue(definition);
+  const validation = useMemo(() => validateDefinition(deferred), [deferred]);
   // Problems the server reported on publish, shown until the next edit.
   const [serverProblems, setServerProblems] = useState<{ at: number; problems: DefinitionProblem[] } | null>(null);
   const problems = serverProblems && serverProblems.at === state.version ? serverProblems.problems : validation.problems;
