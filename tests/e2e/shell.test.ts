@@ -56,7 +56,7 @@ describe("the app shell", () => {
     expect(await nav.getByRole("link").allTextContents()).toEqual(["Workflows", "Runs", "Dashboard", "Settings"]);
     expect(await nav.getByRole("link", { name: "Workflows" }).getAttribute("aria-current")).toBe("page");
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Workflows");
-    expect(await page.getByText("No workflows yet").isVisible()).toBe(true);
+    await page.getByText("No workflows yet").waitFor();
     await screenshot(page, "shell-workflows");
 
     await nav.getByRole("link", { name: "Dashboard" }).click();

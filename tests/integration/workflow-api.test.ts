@@ -177,3 +177,29 @@ describe("bad requests", () => {
     expect(res.json.errors).toEqual([{ path: "colour", message: 'unknown field "colour"' }]);
   });
 });
+
+describe("duplicate and delete", () => {
+  it("duplicates a draft as a new, unpublished workflow", async () => {
+    const editor = await as("editor");
+    const { json: wf } = await editor.post("/workflows", { name: "Original", description: "d", definition: linear([{ id: "t", type: "transform", config: { output: 1 } }]) });
+    const copy = await editor.post(`/workflows/${wf.id}/duplicate`);
+    expect(copy.status).toBe(201);
+    expect(copy.json).toMatchObject({ name: "Copy of Original", description: "d", activeVersion: null });
+    expect((await editor.get(`/workflows/${copy.json.id}`)).json.draft).toEqual((await editor.get(`/workflows/${wf.id}`)).json.draft);
+    expect((await (await as("viewer")).post(`/workflows/${wf.id}/duplicate`)).status).toBe(403);
+  });
+
+  it("hides a deleted workflow but keeps its runs readable", async () => {
+    const editor = await as("editor");
+    const { json: wf } = await editor.post("/workflows", { name: "Doomed", definition: linear([]) });
+    await editor.post(`/workflows/${wf.id}/versions`, {});
+    const run = await editor.post(`/workflows/${wf.id}/runs`, { input: {} });
+    expect((await (await as("viewer")).delete(`/workflows/${wf.id}`)).status).toBe(403);
+    expect((await editor.delete(`/workflows/${wf.id}`)).status).toBe(204);
+    expect((await editor.get("/workflows")).json.workflows.some((w: { id: string }) => w.id === wf.id)).toBe(false);
+    expect((await editor.get(`/workflows/${wf.id}`)).status).toBe(404);
+    expect((await editor.post(`/workflows/${wf.id}/runs`, { input: {} })).status).toBe(404);
+    expect((await editor.get(`/runs/${run.json.id}`)).status).toBe(200);
+    expect((await editor.delete(`/workflows/${wf.id}`)).status).toBe(404);
+  });
+});
