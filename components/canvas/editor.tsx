@@ -4,7 +4,7 @@
 import "@xyflow/react/dist/style.css";
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection } from "@xyflow/react";
+import { ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection } from "@xyflow/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
@@ -15,6 +15,8 @@ import type { Definition } from "#lib/workflow/definition.ts";
 import { api, ApiProblem } from "#lib/client/api.ts";
 import { cx } from "#lib/client/cx.ts";
 import { nodeTypes } from "./step-node.tsx";
+import { CanvasChrome, canvasProps } from "./canvas-chrome.tsx";
+import { downloadJson } from "#lib/client/download.ts";
 import { Palette, STEP_MIME } from "./palette.tsx";
 import { Inspector } from "./inspector.tsx";
 import { useEditorState } from "./use-editor-state.ts";
@@ -220,14 +222,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
     autosave.adopt(fresh.draftRevision, state.version + 1);
   };
 
-  const exportJson = () => {
-    const blob = new Blob([JSON.stringify(exportFile({ name, description: workflow.description }, definition), null, 2)], { type: "application/json" });
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = `${name.replace(/[^\w-]+/g, "-").toLowerCase() || "workflow"}.json`;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
+  const exportJson = () => downloadJson(name, exportFile({ name, description: workflow.description }, definition));
 
   const rename = async (next: string) => {
     if (!next.trim() || next === workflow.name) return;
@@ -315,14 +310,9 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
               dispatch({ type: "delete", nodeIds: n.map((x) => x.id), edgeIds: e.map((x) => x.id) });
               return false;
             }}
-            fitView
-            fitViewOptions={{ maxZoom: 1.1, padding: 0.2 }}
-            minZoom={0.1}
-            proOptions={{ hideAttribution: true }}
+            {...canvasProps}
           >
-            <Background gap={20} color="#e4e4e7" />
-            <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor="#c7d2fe" nodeStrokeColor="#6366f1" maskColor="rgba(244, 244, 245, 0.7)" className="!border !border-zinc-200 !bg-white" />
+            <CanvasChrome />
           </ReactFlow>
         </div>
         <Inspector

@@ -3,10 +3,11 @@
 // per-node data such as a diff mark or a step state.
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, type Edge } from "@xyflow/react";
+import { ReactFlow, ReactFlowProvider, type Edge } from "@xyflow/react";
 import { toFlow, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { nodeTypes } from "./step-node.tsx";
+import { CanvasChrome, canvasProps } from "./canvas-chrome.tsx";
 
 interface Props {
   definition: Definition;
@@ -39,14 +40,9 @@ function Inner({ definition, decorate, edgeStyle, onSelect }: Props) {
       nodesConnectable={false}
       deleteKeyCode={null}
       onSelectionChange={({ nodes: sel }) => onSelect?.(sel[0]?.id ?? null)}
-      fitView
-      fitViewOptions={{ maxZoom: 1.1, padding: 0.2 }}
-      minZoom={0.1}
-      proOptions={{ hideAttribution: true }}
+      {...canvasProps}
     >
-      <Background gap={20} color="#e4e4e7" />
-      <Controls showInteractive={false} />
-      <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor="#c7d2fe" nodeStrokeColor="#6366f1" maskColor="rgba(244, 244, 245, 0.7)" className="!border !border-zinc-200 !bg-white" />
+      <CanvasChrome />
     </ReactFlow>
   );
 }

@@ -6,6 +6,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiProblem } from "#lib/client/api.ts";
 import { exportFile, readWorkflowFile } from "#lib/canvas/file-format.ts";
+import { downloadJson } from "#lib/client/download.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { fullTime, timeAgo } from "#lib/client/format.ts";
 import { Button } from "../ui/button.tsx";
@@ -53,12 +54,7 @@ export function WorkflowsList() {
 
   const exportOne = async (w: WorkflowRow) => {
     const full = await api<{ name: string; description: string; draft: Definition }>(`/workflows/${w.id}`);
-    const blob = new Blob([JSON.stringify(exportFile(full, full.draft), null, 2)], { type: "application/json" });
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = `${full.name.replace(/[^\w-]+/g, "-").toLowerCase() || "workflow"}.json`;
-    a.click();
-    URL.revokeObjectURL(a.href);
+    downloadJson(full.name, exportFile(full, full.draft));
   };
 
   const importFile = async (file: File) => {

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { isUuid, orNotFound } from "../../../../_server/not-found.ts";
 import { getVersion, getWorkflow } from "#lib/workflows/workflows.ts";
-import { ApiError } from "#lib/api/errors.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { VersionDiff } from "#components/canvas/version-diff.tsx";
 
@@ -13,11 +13,8 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   const q = await searchParams;
   const from = Number(q.from);
   const to = Number(q.to);
-  if (!/^[0-9a-f-]{36}$/i.test(id) || !Number.isInteger(from) || !Number.isInteger(to)) notFound();
-  const [workflow, a, b] = await Promise.all([getWorkflow(id), getVersion(id, from), getVersion(id, to)]).catch((e) => {
-    if (e instanceof ApiError && e.status === 404) notFound();
-    throw e;
-  });
+  if (!isUuid(id) || !Number.isInteger(from) || !Number.isInteger(to)) notFound();
+  const [workflow, a, b] = await orNotFound(Promise.all([getWorkflow(id), getVersion(id, from), getVersion(id, to)]));
   return (
     <div className="-mx-8 -my-7 flex h-screen flex-col">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 text-sm">

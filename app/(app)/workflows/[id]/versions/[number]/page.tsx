@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { isUuid, orNotFound } from "../../../../../_server/not-found.ts";
 import { getVersion, getWorkflow } from "#lib/workflows/workflows.ts";
-import { ApiError } from "#lib/api/errors.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { ReadonlyCanvas } from "#components/canvas/readonly-canvas.tsx";
 
@@ -11,11 +11,8 @@ export const metadata: Metadata = { title: "Version" };
 export default async function VersionPage({ params }: { params: Promise<{ id: string; number: string }> }) {
   const { id, number } = await params;
   const n = Number(number);
-  if (!/^[0-9a-f-]{36}$/i.test(id) || !Number.isInteger(n) || n < 1) notFound();
-  const [workflow, version] = await Promise.all([getWorkflow(id), getVersion(id, n)]).catch((e) => {
-    if (e instanceof ApiError && e.status === 404) notFound();
-    throw e;
-  });
+  if (!isUuid(id) || !Number.isInteger(n) || n < 1) notFound();
+  const [workflow, version] = await orNotFound(Promise.all([getWorkflow(id), getVersion(id, n)]));
   return (
     <div className="-mx-8 -my-7 flex h-screen flex-col">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 text-sm">
