@@ -19,6 +19,8 @@ const schema = z.object({
   BATON_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   BATON_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
   BATON_SEED_EXAMPLES: bool.default(true),
+  /** A step queued, waiting or overdue for a retry this long flags its run as stuck. */
+  BATON_STUCK_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

@@ -3,6 +3,7 @@
 import type { Logger } from "#lib/log.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { resolveTemplates } from "#lib/workflow/templates.ts";
+import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
 import { zodFieldErrors } from "#lib/api/errors.ts";
@@ -26,7 +27,6 @@ import type { StepResult, StepRunContext } from "./steps/types.ts";
 import type { AbortReason, InFlight } from "./inflight.ts";
 import type { Batcher } from "./batcher.ts";
 
-export const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
 
 export interface Runtime {
   deps: EngineDeps;

@@ -148,7 +148,7 @@ export async function skipStep(deps: EngineDeps, runId: string, nodeId: string, 
     );
     await tx.query(`update step_attempts set status = 'cancelled', finished_at = clock_timestamp() where step_run_id = $1 and status in ('running', 'waiting')`, [step.id]);
     if (step.status === "running") await tx.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify([step.id])]);
-    await insertEvents(tx, [{ runId: run.id, stepRunId: step.id, nodeId, type: "step.skipped", actor, data: { reason: "skipped by operator" } }]);
+    await insertEvents(tx, [{ runId: run.id, stepRunId: step.id, nodeId, type: "step.skipped", actor, data: { reason: "skipped by operator", attempt: step.attempt } }]);
     if (run.status === "failed") await requeue(tx, deps, run, version, await collateral(tx, run, [step.id]), actor, "run resumed after a skip");
     await resolveDeadLetters(tx, [step.id], "skipped", actor);
     const status = await advance(tx, deps, run, version, actor);

@@ -461,7 +461,7 @@ export async function cancelOpenSteps(sql: Sql, run: LockedRun, reason: string, 
       where a.step_run_id = c.id and a.attempt = c.attempt and a.status in ('running', 'waiting')`,
     [rows.map((r) => r.id), rows.map((r) => r.attempt)],
   );
-  const events: RunEventInput[] = rows.map((r) => ({ runId: run.id, stepRunId: r.id, nodeId: r.node_id, type: "step.cancelled", actor, data: { reason } }));
+  const events: RunEventInput[] = rows.map((r) => ({ runId: run.id, stepRunId: r.id, nodeId: r.node_id, type: "step.cancelled", actor, data: { reason, attempt: r.attempt } }));
   await insertEvents(sql, events);
   await sql.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify(rows.map((r) => r.id))]);
   return rows.map((r) => r.id);

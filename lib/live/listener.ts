@@ -1,12 +1,18 @@
 // One LISTEN connection per process for `baton_events`, fanned out to every subscriber in the
-// process (SSE streams, waiting API calls). A notification carries only the newest event id;
-// the listener reads the new rows once, in order, and hands each to the subscribers. After a
-// lost connection it reads everything since the last id it delivered, so nothing is skipped.
+// process (SSE streams, waiting API calls). A notification only says "something new"; the
+// listener then reads the new rows in (xid, id) order, but only those written by transactions
+// older than every transaction still running. A transaction that took a lower id but commits
+// late is therefore never skipped: its rows wait until it ends, then come next. Subscribers
+// see every event once, in one order, and a reader resuming from a position misses nothing.
 import pg from "pg";
 import { databaseUrl, pool } from "../db.ts";
 import { log } from "../log.ts";
+import { laterOf, parsePosition, type Position } from "./position.ts";
+import { inScope, type Scope, scopeSql } from "./scope.ts";
 
 export interface LiveEvent {
+  /** `<xid>-<id>`: the SSE event id and the resume position. */
+  position: string;
   id: string;
   runId: string;
   stepRunId: string | null;
@@ -19,23 +25,71 @@ export interface LiveEvent {
 
 type Subscriber = (event: LiveEvent) => void;
 
+const BATCH = 1000;
+/** While rows of still-running transactions hold the read back, look again this soon (then backing off). */
+const RECHECK_MS = [2, 5, 10, 20, 50, 100, 200];
+
+const COLUMNS = `id::text, xid::text, run_id, step_run_id, node_id, type, actor, data, at`;
+
+function toEvent(r: { id: string; xid: string; run_id: string; step_run_id: string | null; node_id: string | null; type: string; actor: string; data: Record<string, unknown>; at: Date }): LiveEvent {
+  return {
+    position: `${r.xid}-${r.id}`,
+    id: r.id,
+    runId: r.run_id,
+    stepRunId: r.step_run_id,
+    nodeId: r.node_id,
+    type: r.type,
+    actor: r.actor,
+    data: r.data,
+    at: r.at.toISOString(),
+  };
+}
+
+/** Events in `scope` after `after` and up to `upTo` (both settled positions), in order. */
+export async function* readEvents(scope: Scope, after: Position, upTo: Position): AsyncGenerator<LiveEvent[]> {
+  let from = after;
+  for (;;) {
+    const where = scopeSql(scope, 5);
+    const { rows } = await pool().query(
+      `select ${COLUMNS} from run_events
+        where (xid, id) > ($1::xid8, $2::bigint) and (xid, id) <= ($3::xid8, $4::bigint) ${where.sql}
+        order by xid, id limit ${BATCH}`,
+      [from.xid.toString(), from.id.toString(), upTo.xid.toString(), upTo.id.toString(), ...where.values],
+    );
+    if (rows.length === 0) return;
+    const events = rows.map(toEvent);
+    yield events;
+    if (rows.length < BATCH) return;
+    from = parsePosition(events.at(-1)!.position)!;
+  }
+}
+
 class Listener {
-  #subscribers = new Set<{ runId?: string; fn: Subscriber }>();
-  #lastId = 0n;
+  #subscribers = new Set<{ scope: Scope; fn: Subscriber }>();
+  /** Every event at or before this position has been handed to the subscribers of its time. */
+  #position: Position = { xid: 0n, id: 0n };
   #ready?: Promise<void>;
   #client?: pg.Client;
   #reading = false;
   #again = false;
+  #recheck?: NodeJS.Timeout;
+  #recheckStep = 0;
 
-  subscribe(fn: Subscriber, runId?: string): { ready: Promise<void>; close(): void } {
-    const entry = { runId, fn };
+  /**
+   * Registers `fn` for the events in `scope`. It receives every event after the returned
+   * position, exactly once; what came before is in the table (see readEvents).
+   */
+  async subscribe(scope: Scope, fn: Subscriber): Promise<{ from: Position; close(): void }> {
+    await this.#start();
+    // No await between these lines: no event can be delivered in between.
+    const entry = { scope, fn };
     this.#subscribers.add(entry);
-    return { ready: this.#start(), close: () => this.#subscribers.delete(entry) };
+    return { from: this.#position, close: () => this.#subscribers.delete(entry) };
   }
 
-  /** The id of the last event delivered: a client resuming from it misses nothing. */
-  get lastId(): bigint {
-    return this.#lastId;
+  /** Every event up to here has been handed to the subscribers. */
+  get position(): Position {
+    return this.#position;
   }
 
   #start(): Promise<void> {
@@ -61,10 +115,7 @@ class Listener {
     });
     await client.connect();
     await client.query("listen baton_events");
-    if (this.#lastId === 0n) {
-      const { rows } = await pool().query(`select coalesce(max(id), 0)::text as id from run_events`);
-      this.#lastId = BigInt(rows[0].id);
-    }
+    if (this.#position.xid === 0n) this.#position = await horizon();
     this.#client = client;
   }
 
@@ -74,30 +125,64 @@ class Listener {
       return;
     }
     this.#reading = true;
+    clearTimeout(this.#recheck);
+    let heldBack = false;
     try {
       do {
         this.#again = false;
-        for (;;) {
-          const { rows } = await pool().query(
-            `select id::text, run_id, step_run_id, node_id, type, actor, data, at from run_events where id > $1 order by id limit 1000`,
-            [this.#lastId.toString()],
-          );
-          for (const r of rows) {
-            this.#lastId = BigInt(r.id);
-            const event: LiveEvent = { id: r.id, runId: r.run_id, stepRunId: r.step_run_id, nodeId: r.node_id, type: r.type, actor: r.actor, data: r.data, at: r.at.toISOString() };
-            for (const s of this.#subscribers) {
-              if (!s.runId || s.runId === event.runId) s.fn(event);
-            }
-          }
-          if (rows.length < 1000) break;
-        }
+        heldBack = await this.#readAvailable();
       } while (this.#again);
     } catch (error) {
       log.warn({ err: error }, "could not read new run events");
+      heldBack = true;
     } finally {
       this.#reading = false;
     }
+    if (heldBack) {
+      // Rows of a transaction still running (or a failed read): look again shortly, since the
+      // transaction holding them back may end without writing an event of its own.
+      const ms = RECHECK_MS[Math.min(this.#recheckStep++, RECHECK_MS.length - 1)];
+      this.#recheck = setTimeout(() => void this.#read(), ms);
+      this.#recheck.unref();
+    } else {
+      this.#recheckStep = 0;
+    }
   }
+
+  /** Delivers what can be delivered; true when newer rows had to wait for running transactions. */
+  async #readAvailable(): Promise<boolean> {
+    if (this.#subscribers.size === 0) {
+      // Nobody to tell: skip ahead instead of reading rows nobody wants (unless someone
+      // subscribed meanwhile, from the old position).
+      const next = await horizon();
+      if (this.#subscribers.size === 0) {
+        this.#position = laterOf(this.#position, next);
+        return false;
+      }
+    }
+    for (;;) {
+      const { rows } = await pool().query(
+        `select ${COLUMNS}, xid < pg_snapshot_xmin(pg_current_snapshot()) as settled from run_events
+          where (xid, id) > ($1::xid8, $2::bigint) order by xid, id limit ${BATCH}`,
+        [this.#position.xid.toString(), this.#position.id.toString()],
+      );
+      for (const r of rows) {
+        if (!r.settled) return true;
+        const event = toEvent(r);
+        this.#position = { xid: BigInt(r.xid), id: BigInt(r.id) };
+        for (const s of this.#subscribers) {
+          if (inScope(s.scope, event)) s.fn(event);
+        }
+      }
+      if (rows.length < BATCH) return false;
+    }
+  }
+}
+
+/** The position before every event of a transaction still running: all below it is final. */
+async function horizon(): Promise<Position> {
+  const { rows } = await pool().query(`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
+  return { xid: BigInt(rows[0].xmin), id: 0n };
 }
 
 const holder = globalThis as unknown as { __baton_listener?: Listener };

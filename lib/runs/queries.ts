@@ -1,134 +1,211 @@
-// Reading runs: lists with keyset cursors, one run with its steps and attempts, its events.
+// Reading runs: lists with filters and keyset cursors, one run with its steps and attempts, a
+// step's logs, events, dead letters. Plain SQL: the stuck rule (stuck.ts) is SQL, and a run and
+// its steps are read in one snapshot whose description goes to the client, which then knows
+// which streamed events the response already includes (lib/live/snapshot.ts).
+import type pg from "pg";
 import type { z } from "zod";
-import { db as defaultDb, type Db, type Prisma } from "../db.ts";
+import { pool as defaultPool } from "../db.ts";
 import { notFound } from "../api/errors.ts";
 import { decodeCursor, encodeCursor } from "../api/cursor.ts";
-import type { listDeadLettersQuery, listEventsQuery, listRunsQuery } from "../workflows/schemas.ts";
+import type { listDeadLettersQuery, listEventsQuery, listRunsQuery, listStepLogsQuery } from "../workflows/schemas.ts";
+import { describeStuck, stuckAfterSeconds, stuckStepsSql, type StuckKind } from "./stuck.ts";
 
-const runSummary = {
-  id: true,
-  workflowId: true,
-  versionNumber: true,
-  status: true,
-  error: true,
-  idempotencyKey: true,
-  correlationId: true,
-  replayOf: true,
-  createdBy: true,
-  createdAt: true,
-  startedAt: true,
-  finishedAt: true,
-  workflow: { select: { name: true } },
-} as const;
-
-type RunSummaryRow = Prisma.RunGetPayload<{ select: typeof runSummary }>;
+type Queryable = Pick<pg.Pool, "query">;
 
 export const statusUrl = (id: string) => `/api/v1/runs/${id}`;
 
-function present({ workflow, versionNumber, ...run }: RunSummaryRow) {
-  const end = run.finishedAt ?? null;
+const ACTIVE = `('queued', 'running', 'waiting')`;
+
+/** Runs with their workflow's name and first stuck step; `$1` is the stuck threshold. */
+const runRows = (extraColumns = "") => `
+  select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.status, r.error, r.idempotency_key,
+         r.correlation_id, r.replay_of, r.created_by, r.created_at, r.created_at::text as created_key, r.started_at,
+         r.finished_at, st.node_id as stuck_node, st.kind as stuck_kind, st.since as stuck_since${extraColumns}
+    from runs r
+    join workflows w on w.id = r.workflow_id
+    left join lateral (
+      select * from (${stuckStepsSql("$1")}) stuck where r.status in ${ACTIVE} limit 1
+    ) st on true`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of RUN_ROWS
+function presentRun(r: any) {
   return {
-    ...run,
-    workflowName: workflow.name,
-    version: versionNumber,
-    durationMs: run.startedAt && end ? end.getTime() - run.startedAt.getTime() : null,
-    statusUrl: statusUrl(run.id),
+    id: r.id as string,
+    workflowId: r.workflow_id as string,
+    workflowName: r.workflow_name as string,
+    version: r.version_number as number,
+    status: r.status as string,
+    error: r.error,
+    idempotencyKey: r.idempotency_key as string | null,
+    correlationId: r.correlation_id as string | null,
+    replayOf: r.replay_of as string | null,
+    createdBy: r.created_by as string,
+    createdAt: r.created_at as Date,
+    startedAt: r.started_at as Date | null,
+    finishedAt: r.finished_at as Date | null,
+    durationMs: r.started_at && r.finished_at ? r.finished_at.getTime() - r.started_at.getTime() : null,
+    stuck: r.stuck_node ? describeStuck({ node_id: r.stuck_node, kind: r.stuck_kind as StuckKind, since: r.stuck_since }) : null,
+    statusUrl: statusUrl(r.id),
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Newest first. The cursor is the last run of the previous page. */
-export async function listRuns(query: z.infer<typeof listRunsQuery>, db: Db = defaultDb()) {
+export async function listRuns(query: z.infer<typeof listRunsQuery>, pool: Queryable = defaultPool()) {
+  const values: unknown[] = [stuckAfterSeconds()];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const where: string[] = [];
+  if (query.workflowId) where.push(`r.workflow_id = ${param(query.workflowId)}`);
+  if (query.status) where.push(`r.status = ${param(query.status)}::run_status`);
+  if (query.from) where.push(`r.created_at >= ${param(query.from)}`);
+  if (query.to) where.push(`r.created_at < ${param(query.to)}`);
+  if (query.stuck !== undefined) where.push(`st.node_id is ${query.stuck ? "not " : ""}null`);
+  if (query.q) {
+    const q = param(query.q);
+    where.push(`(r.correlation_id = ${q} or r.idempotency_key = ${q}${UUID.test(query.q) ? ` or r.id = ${q}::uuid` : ""})`);
+  }
   const after = decodeCursor(query.cursor);
-  const rows = await db.run.findMany({
-    where: {
-      ...(query.workflowId ? { workflowId: query.workflowId } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
-    },
-    select: runSummary,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return { runs: page.map(present), nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
-}
-
-export async function getRun(id: string, db: Db = defaultDb()) {
-  const run = await db.run.findUnique({
-    where: { id },
-    select: {
-      ...runSummary,
-      input: true,
-      output: true,
-      deadlineAt: true,
-      progress: true,
-      steps: {
-        orderBy: [{ createdAt: "asc" }, { nodeId: "asc" }],
-        select: {
-          id: true,
-          nodeId: true,
-          iteration: true,
-          type: true,
-          status: true,
-          attempt: true,
-          maxAttempts: true,
-          input: true,
-          output: true,
-          branch: true,
-          error: true,
-          reason: true,
-          progress: true,
-          workerId: true,
-          queuedAt: true,
-          startedAt: true,
-          finishedAt: true,
-          heartbeatAt: true,
-          nextAttemptAt: true,
-          waitUntil: true,
-          reusedFrom: true,
-          attempts: {
-            orderBy: { attempt: "asc" },
-            select: { attempt: true, status: true, workerId: true, startedAt: true, finishedAt: true, error: true, retryDelayMs: true },
-          },
-        },
-      },
-    },
-  });
-  if (!run) throw notFound(`Run ${id}`);
-  const { steps, input, output, deadlineAt, progress, ...summary } = run;
-  return { ...present(summary), input, output, deadlineAt, progress, steps };
-}
-
-export async function listRunEvents(runId: string, query: z.infer<typeof listEventsQuery>, db: Db = defaultDb()) {
-  if (!(await db.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw notFound(`Run ${runId}`);
-  const rows = await db.runEvent.findMany({
-    where: { runId, ...(query.after !== undefined ? { id: { gt: query.after } } : {}) },
-    select: { id: true, stepRunId: true, nodeId: true, type: true, actor: true, data: true, at: true },
-    orderBy: { id: "asc" },
-    take: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit).map((e) => ({ ...e, id: e.id.toString() }));
-  return { events: page, nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
-}
-
-export async function listDeadLetters(query: z.infer<typeof listDeadLettersQuery>, db: Db = defaultDb()) {
-  const after = decodeCursor(query.cursor);
-  const rows = await db.deadLetter.findMany({
-    where: {
-      ...(query.status === "open" ? { resolvedAt: null } : query.status === "resolved" ? { resolvedAt: { not: null } } : {}),
-      ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: query.limit + 1,
-  });
-  const workflowNames = new Map(
-    (await db.workflow.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.workflowId))] } }, select: { id: true, name: true } })).map((w) => [w.id, w.name]),
+  if (after) where.push(`(r.created_at, r.id) < (${param(after.key)}::timestamptz, ${param(after.id)}::uuid)`);
+  const { rows } = await pool.query(
+    `select *, pg_current_snapshot()::text as snapshot from (${runRows()}
+      ${where.length ? `where ${where.join(" and ")}` : ""}
+      order by r.created_at desc, r.id desc limit ${param(query.limit + 1)}) page`,
+    values,
   );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    deadLetters: page.map((d) => ({ ...d, workflowName: workflowNames.get(d.workflowId) ?? null, runUrl: statusUrl(d.runId) })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    runs: page.map(presentRun),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_key, last.id) : null,
+    // The database snapshot the page was read in, or null for an empty page.
+    snapshot: (rows[0]?.snapshot as string | undefined) ?? null,
+  };
+}
+
+export async function assertRunExists(id: string, pool: Queryable = defaultPool()): Promise<void> {
+  const { rowCount } = await pool.query(`select 1 from runs where id = $1`, [id]);
+  if (!rowCount) throw notFound(`Run ${id}`);
+}
+
+/** One run with its steps and their attempts, read in one snapshot (described in `snapshot`). */
+export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
+  const client = await pool.connect();
+  try {
+    await client.query("begin isolation level repeatable read read only");
+    const { rows: snap } = await client.query(`select pg_current_snapshot()::text as snapshot`);
+    const { rows } = await client.query(
+      `${runRows(", r.input, r.output, r.deadline_at, r.progress")} where r.id = $2`,
+      [stuckAfterSeconds(), id],
+    );
+    if (!rows[0]) throw notFound(`Run ${id}`);
+    const steps = await client.query(
+      `select s.id, s.node_id, s.iteration, s.type, s.status, s.attempt, s.max_attempts, s.input, s.output, s.branch, s.error,
+              s.reason, s.progress, s.worker_id, s.queued_at, s.started_at, s.finished_at, s.heartbeat_at, s.next_attempt_at,
+              s.wait_until, s.reused_from,
+              coalesce((select jsonb_agg(jsonb_build_object('attempt', a.attempt, 'status', a.status, 'workerId', a.worker_id,
+                                   'startedAt', a.started_at, 'finishedAt', a.finished_at, 'error', a.error,
+                                   'retryDelayMs', a.retry_delay_ms) order by a.attempt)
+                          from step_attempts a where a.step_run_id = s.id), '[]'::jsonb) as attempts
+         from step_runs s where s.run_id = $1 order by s.created_at, s.node_id`,
+      [id],
+    );
+    const stuck = await client.query(
+      `select stuck.* from runs r join lateral (${stuckStepsSql("$2")}) stuck on true where r.id = $1 and r.status in ${ACTIVE}`,
+      [id, stuckAfterSeconds()],
+    );
+    await client.query("commit");
+    const r = rows[0];
+    return {
+      ...presentRun(r),
+      input: r.input,
+      output: r.output,
+      deadlineAt: r.deadline_at as Date | null,
+      progress: r.progress,
+      stuckSteps: stuck.rows.map(describeStuck),
+      steps: steps.rows.map((s) => ({
+        id: s.id as string,
+        nodeId: s.node_id as string,
+        iteration: s.iteration as number,
+        type: s.type as string,
+        status: s.status as string,
+        attempt: s.attempt as number,
+        maxAttempts: s.max_attempts as number,
+        input: s.input,
+        output: s.output,
+        branch: s.branch as string | null,
+        error: s.error,
+        reason: s.reason as string | null,
+        progress: s.progress,
+        workerId: s.worker_id as string | null,
+        queuedAt: s.queued_at as Date | null,
+        startedAt: s.started_at as Date | null,
+        finishedAt: s.finished_at as Date | null,
+        heartbeatAt: s.heartbeat_at as Date | null,
+        nextAttemptAt: s.next_attempt_at as Date | null,
+        waitUntil: s.wait_until as Date | null,
+        reusedFrom: s.reused_from as string | null,
+        attempts: s.attempts,
+      })),
+      /** The database snapshot this was read in: streamed events it already includes are visible in it. */
+      snapshot: snap[0].snapshot as string,
+    };
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A step's log lines, oldest first; page with ?after=<last id>. */
+export async function listStepLogs(runId: string, nodeId: string, query: z.infer<typeof listStepLogsQuery>, pool: Queryable = defaultPool()) {
+  const { rows: steps } = await pool.query(`select id from step_runs where run_id = $1 and node_id = $2 and iteration = 0`, [runId, nodeId]);
+  if (!steps[0]) {
+    await assertRunExists(runId, pool);
+    throw notFound(`Step ${nodeId} of run ${runId}`);
+  }
+  const { rows } = await pool.query(
+    `select id::text, attempt, level, message, data, at from step_logs
+      where step_run_id = $1 and ($2::int is null or attempt = $2) and id > $3 order by id limit $4`,
+    [steps[0].id, query.attempt ?? null, (query.after ?? 0n).toString(), query.limit + 1],
+  );
+  const page = rows.slice(0, query.limit);
+  return { logs: page, nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+}
+
+export async function listRunEvents(runId: string, query: z.infer<typeof listEventsQuery>, pool: Queryable = defaultPool()) {
+  await assertRunExists(runId, pool);
+  const { rows } = await pool.query(
+    `select id::text, xid::text || '-' || id::text as position, step_run_id as "stepRunId", node_id as "nodeId", type, actor, data, at
+       from run_events where run_id = $1 and id > $2 order by id limit $3`,
+    [runId, (query.after ?? 0n).toString(), query.limit + 1],
+  );
+  const page = rows.slice(0, query.limit);
+  return { events: page, nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+}
+
+export async function listDeadLetters(query: z.infer<typeof listDeadLettersQuery>, pool: Queryable = defaultPool()) {
+  const values: unknown[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const where: string[] = [];
+  if (query.status === "open") where.push(`d.resolved_at is null`);
+  if (query.status === "resolved") where.push(`d.resolved_at is not null`);
+  const after = decodeCursor(query.cursor);
+  if (after) where.push(`(d.created_at, d.id) < (${param(after.key)}::timestamptz, ${param(after.id)}::uuid)`);
+  const { rows } = await pool.query(
+    `select d.id, d.run_id as "runId", d.step_run_id as "stepRunId", d.workflow_id as "workflowId", w.name as "workflowName",
+            d.node_id as "nodeId", d.attempts, d.error, d.created_at as "createdAt", d.created_at::text as created_key,
+            d.resolved_at as "resolvedAt", d.resolution, d.resolved_by as "resolvedBy"
+       from dead_letters d left join workflows w on w.id = d.workflow_id
+      ${where.length ? `where ${where.join(" and ")}` : ""}
+      order by d.created_at desc, d.id desc limit ${param(query.limit + 1)}`,
+    values,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    deadLetters: page.map(({ created_key: _, ...d }) => ({ ...d, runUrl: statusUrl(d.runId) })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_key, last.id) : null,
   };
 }

@@ -9,10 +9,9 @@ export async function waitForRun(runId: string, seconds: number): Promise<boolea
   if (seconds <= 0) return isFinished(runId);
   let settle!: (finished: boolean) => void;
   const done = new Promise<boolean>((resolve) => (settle = resolve));
-  const subscription = listener().subscribe((event) => FINAL.has(event.type) && settle(true), runId);
   const timer = setTimeout(() => settle(false), seconds * 1000);
+  const subscription = await listener().subscribe({ run: runId }, (event) => FINAL.has(event.type) && settle(true));
   try {
-    await subscription.ready;
     // It may have finished before we listened.
     if (await isFinished(runId)) return true;
     return await done;

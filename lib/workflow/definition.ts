@@ -23,6 +23,9 @@ export const nodeSchema = z.strictObject({
   retry: retryPolicySchema.optional(),
   timeoutMs: z.int().min(1).max(86_400_000).optional(),
 });
+
+/** An attempt without a `timeoutMs` of its own is aborted after this long. */
+export const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
 export type WorkflowNode = z.infer<typeof nodeSchema>;
 
 export const edgeSchema = z.strictObject({

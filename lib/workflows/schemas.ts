@@ -39,17 +39,38 @@ const limit = z.coerce.number().int().min(1).max(200).default(50);
 
 export const listWorkflowsQuery = z.strictObject({ q: z.string().max(200).optional() });
 
-export const listRunsQuery = z.strictObject({
-  workflowId: z.uuid().optional(),
-  status: z.enum(runStatuses).optional(),
-  cursor,
-  limit,
-});
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-11-27T10:00:00Z" }).transform((s) => new Date(s));
+
+export const listRunsQuery = z
+  .strictObject({
+    workflowId: z.uuid().optional(),
+    status: z.enum(runStatuses).optional(),
+    /** Only runs with a stuck step (true), or only runs without (false). */
+    stuck: flag.optional(),
+    /** Created at or after. */
+    from: instant.optional(),
+    /** Created before. */
+    to: instant.optional(),
+    /** A run id, correlation id or idempotency key. */
+    q: z.string().trim().min(1).max(200).optional(),
+    cursor,
+    limit,
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["to"], message: "must be after from" });
 
 export const listEventsQuery = z.strictObject({
   /** Events with an id above this one (the last id of the previous page). */
   after: z.coerce.bigint().min(0n).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const listStepLogsQuery = z.strictObject({
+  /** Only the lines of this attempt. */
+  attempt: z.coerce.number().int().min(1).optional(),
+  /** Lines with an id above this one (the last id of the previous page). */
+  after: z.coerce.bigint().min(0n).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
 export const skipStepBody = z.strictObject({

@@ -15,10 +15,10 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export async function startEngine(options: { workers?: number; workerEnv?: Record<string, string> } = {}): Promise<Engine> {
+export async function startEngine(options: { workers?: number; workerEnv?: Record<string, string>; webEnv?: Record<string, string> } = {}): Promise<Engine> {
   const db = await freshDatabase();
   await createRoleUsers(db.prisma);
-  const web = await startWeb(db.url);
+  const web = await startWeb(db.url, options.webEnv);
   const workers: Proc[] = [];
   const addWorker = async (env: Record<string, string> = {}) => {
     const w = await startWorker(db.url, { PORT: new URL(web.url).port, ...options.workerEnv, ...env });

@@ -1,0 +1,20 @@
+// What a subscriber follows: one run's every event, or the run-level events of all runs (status
+// changes and dead letters: what lists and the dashboard show). The same rule in JavaScript for
+// live events and in SQL for catching up.
+import type { LiveEvent } from "./listener.ts";
+
+export type Scope = { run: string } | { allRuns: true };
+
+const RUN_LEVEL_PREFIX = "run.";
+const RUN_LEVEL_TYPES = ["step.dead_lettered", "command.requeue_dead_letter", "command.discard_dead_letter"];
+
+export function inScope(scope: Scope, event: Pick<LiveEvent, "runId" | "type">): boolean {
+  return "run" in scope ? event.runId === scope.run : event.type.startsWith(RUN_LEVEL_PREFIX) || RUN_LEVEL_TYPES.includes(event.type);
+}
+
+/** An `and ...` clause for run_events, with parameters numbered from `first`. */
+export function scopeSql(scope: Scope, first: number): { sql: string; values: unknown[] } {
+  return "run" in scope
+    ? { sql: `and run_id = $${first}::uuid`, values: [scope.run] }
+    : { sql: `and (type like '${RUN_LEVEL_PREFIX}%' or type = any($${first}::text[]))`, values: [RUN_LEVEL_TYPES] };
+}

@@ -1,0 +1,204 @@
+// What the browser shows of runs, kept current by streamed events. A view is the last response
+// of the API plus every streamed event that response did not include (see lib/live/snapshot.ts).
+// Step changes are applied only when they move the step forward (attempt, then phase), so events
+// that arrive in an order other than the one they happened in cannot roll a step back.
+// Browser-safe and pure: the UI and the unit tests use it.
+import { parseSnapshot, snapshotIncludes } from "../live/snapshot.ts";
+
+export interface StreamEvent {
+  position: string;
+  id: string;
+  runId: string;
+  stepRunId: string | null;
+  nodeId: string | null;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+export interface StepError {
+  message?: string;
+  name?: string;
+  code?: string;
+  stack?: string;
+  retryable?: boolean;
+  details?: Record<string, unknown>;
+}
+
+export interface StepAttemptView {
+  attempt: number;
+  status: string;
+  workerId: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  error: StepError | null;
+  retryDelayMs: number | null;
+}
+
+export interface StepView {
+  id: string;
+  nodeId: string;
+  iteration: number;
+  type: string;
+  status: string;
+  attempt: number;
+  maxAttempts: number;
+  input: unknown;
+  output: unknown;
+  branch: string | null;
+  error: StepError | null;
+  reason: string | null;
+  workerId: string | null;
+  queuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  nextAttemptAt: string | null;
+  waitUntil: string | null;
+  reusedFrom: string | null;
+  attempts: StepAttemptView[];
+}
+
+export interface StuckView {
+  nodeId: string;
+  kind: string;
+  since: string;
+  message: string;
+}
+
+export interface RunSummaryView {
+  id: string;
+  workflowId: string;
+  workflowName: string;
+  version: number;
+  status: string;
+  error: { message?: string; nodeId?: string } | null;
+  idempotencyKey: string | null;
+  correlationId: string | null;
+  replayOf: string | null;
+  createdBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  stuck: StuckView | null;
+}
+
+export interface RunView extends RunSummaryView {
+  input: unknown;
+  output: unknown;
+  deadlineAt: string | null;
+  stuckSteps: StuckView[];
+  steps: StepView[];
+  snapshot: string;
+}
+
+export const RUN_STATUS_AFTER: Record<string, string> = {
+  "run.created": "queued",
+  "run.started": "running",
+  "run.resumed": "running",
+  "run.reopened": "running",
+  "run.waiting": "waiting",
+  "run.succeeded": "succeeded",
+  "run.failed": "failed",
+  "run.cancelled": "cancelled",
+};
+
+export const FINAL_RUN_STATUSES = ["succeeded", "failed", "cancelled", "compensated", "compensation_failed"];
+
+/** Within one attempt a step only moves down this list; a new attempt starts over. */
+const PHASE: Record<string, number> = { pending: 0, queued: 1, retry_scheduled: 1, running: 2, waiting: 3, succeeded: 4, failed: 4, cancelled: 4, skipped: 5 };
+const progress = (status: string, attempt: number) => attempt * 10 + (PHASE[status] ?? 0);
+
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+
+/** The change an event makes to its step, or null when it changes no step state. */
+function stepChange(e: StreamEvent, step: StepView | undefined): Partial<StepView> | null {
+  const attempt = num(e.data.attempt) ?? step?.attempt ?? 0;
+  switch (e.type) {
+    case "step.queued":
+      return { status: "queued", attempt, queuedAt: e.at, finishedAt: null, nextAttemptAt: null, reason: null };
+    case "step.started":
+      return { status: "running", attempt, startedAt: e.at, finishedAt: null, nextAttemptAt: null, workerId: (e.data.workerId as string) ?? null };
+    case "step.succeeded":
+    case "step.reused":
+      return { status: "succeeded", attempt, finishedAt: e.at, ...(typeof e.data.startedAt === "string" ? { startedAt: e.data.startedAt } : {}), error: null, ...(typeof e.data.branch === "string" ? { branch: e.data.branch } : {}) };
+    case "step.retry_scheduled":
+      return { status: "retry_scheduled", attempt: num(e.data.nextAttempt) ?? attempt + 1, nextAttemptAt: (e.data.at as string) ?? null, error: (e.data.error as StepError) ?? null };
+    case "step.failed":
+      return { status: "failed", attempt, finishedAt: e.at, error: (e.data.error as StepError) ?? null };
+    case "step.waiting":
+      return { status: "waiting", attempt, waitUntil: (e.data.until as string) ?? null };
+    case "step.interrupted":
+      return { status: "queued", attempt: num(e.data.nextAttempt) ?? attempt + 1, queuedAt: e.at };
+    case "step.skipped":
+      return { status: "skipped", attempt, finishedAt: e.at, reason: (e.data.reason as string) ?? null };
+    case "step.cancelled":
+      return { status: "cancelled", attempt, finishedAt: e.at, reason: (e.data.reason as string) ?? null };
+    default:
+      return null;
+  }
+}
+
+function newStep(e: StreamEvent): StepView {
+  return {
+    id: e.stepRunId ?? `${e.runId}:${e.nodeId}`,
+    nodeId: e.nodeId ?? "",
+    iteration: 0,
+    type: "",
+    status: "pending",
+    attempt: 0,
+    maxAttempts: 0,
+    input: null,
+    output: null,
+    branch: null,
+    error: null,
+    reason: null,
+    workerId: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    nextAttemptAt: null,
+    waitUntil: null,
+    reusedFrom: null,
+    attempts: [],
+  };
+}
+
+/** The run as `run` (an API response) plus the streamed `events` it does not include yet. */
+export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): RunView {
+  const snapshot = parseSnapshot(run.snapshot);
+  let steps = run.steps;
+  let status = run.status;
+  let error = run.error;
+  for (const e of events) {
+    if (e.runId !== run.id || snapshotIncludes(snapshot, e.position)) continue;
+    const runStatus = RUN_STATUS_AFTER[e.type];
+    if (runStatus) {
+      status = runStatus;
+      if (e.type === "run.failed") error = (e.data.error as RunView["error"]) ?? error;
+      continue;
+    }
+    if (!e.nodeId) continue;
+    const i = steps.findIndex((s) => (e.stepRunId ? s.id === e.stepRunId : s.nodeId === e.nodeId));
+    const step = i >= 0 ? steps[i] : newStep(e);
+    const change = stepChange(e, step);
+    if (!change || progress(change.status!, change.attempt!) <= progress(step.status, step.attempt)) continue;
+    const next = { ...step, ...change };
+    steps = i >= 0 ? steps.with(i, next) : [...steps, next];
+  }
+  return steps === run.steps && status === run.status && error === run.error ? run : { ...run, steps, status, error };
+}
+
+/** Rows of a run list with the status changes streamed after the list was read. */
+export function applyRunListEvents<R extends { id: string; status: string }>(rows: R[], snapshot: string | null, events: readonly StreamEvent[]): R[] {
+  if (!snapshot || events.length === 0) return rows;
+  const parsed = parseSnapshot(snapshot);
+  const latest = new Map<string, string>();
+  for (const e of events) {
+    const status = RUN_STATUS_AFTER[e.type];
+    if (status && !snapshotIncludes(parsed, e.position)) latest.set(e.runId, status);
+  }
+  if (latest.size === 0) return rows;
+  return rows.map((r) => (latest.has(r.id) && latest.get(r.id) !== r.status ? { ...r, status: latest.get(r.id)! } : r));
+}
