@@ -19,7 +19,7 @@ export interface Stuck {
 export const stuckAfterSeconds = () => env.BATON_STUCK_AFTER_SECONDS;
 
 /**
- * A lateral subquery over the open steps of run `r` (joined with its version `v`) giving
+ * A lateral subquery over the open steps of run `r` giving
  * node_id, kind and since of each stuck step, oldest first. `$n` is the threshold in seconds.
  */
 export function stuckStepsSql(thresholdParam: string): string {
@@ -28,6 +28,7 @@ export function stuckStepsSql(thresholdParam: string): string {
   const lease = `interval '${LEASE_MS / 1000} seconds'`;
   return `
     select s.node_id, x.kind, x.since from step_runs s
+    join workflow_versions v on v.id = r.version_id
     cross join lateral (
       select case
                when s.status = 'running' and s.heartbeat_at < now() - ${lease} then 'heartbeat'
@@ -49,13 +50,13 @@ export function stuckStepsSql(thresholdParam: string): string {
 }
 
 const MESSAGES: Record<StuckKind, (since: string) => string> = {
-  timeout: (since) => `running past its timeout (since ${since}); its worker should have stopped it`,
-  heartbeat: (since) => `running, but its worker has not been heard from since ${since}`,
+  timeout: (since) => `running past its timeout (since ${since}); its worker should have stopped it.`,
+  heartbeat: (since) => `running, but its worker has not been heard from since ${since}.`,
   queued: (since) => `queued since ${since}; are workers running?`,
-  retry: (since) => `retry was due at ${since} and has not started; are workers running?`,
-  waiting: (since) => `waiting since ${since}`,
+  retry: (since) => `due for a retry since ${since}; are workers running?`,
+  waiting: (since) => `waiting since ${since}.`,
 };
 
 export function describeStuck(row: { node_id: string; kind: StuckKind; since: Date }): Stuck {
-  return { nodeId: row.node_id, kind: row.kind, since: row.since, message: `Step ${row.node_id} is ${MESSAGES[row.kind](row.since.toISOString())}.` };
+  return { nodeId: row.node_id, kind: row.kind, since: row.since, message: `Step ${row.node_id} is ${MESSAGES[row.kind](row.since.toISOString())}` };
 }
