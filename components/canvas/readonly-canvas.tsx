@@ -1,6 +1,6 @@
 "use client";
-// A workflow drawn read-only: for old versions, version diffs and (later) runs. `decorate` adds
-// per-node data such as a diff mark or a step state.
+// A workflow drawn read-only: for old versions, version diffs and runs. `decorate` adds per-node
+// data such as a diff mark or a step state; `decorateEdge` styles edges (changed, path taken).
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
 import { ReactFlow, ReactFlowProvider, type Edge } from "@xyflow/react";
@@ -12,7 +12,7 @@ import { CanvasChrome, canvasProps } from "./canvas-chrome.tsx";
 interface Props {
   definition: Definition;
   decorate?: (nodeId: string) => Partial<StepNodeData> | undefined;
-  edgeStyle?: (edge: { source: string; target: string; sourceHandle?: string | null }) => React.CSSProperties | undefined;
+  decorateEdge?: (edge: { source: string; target: string; sourceHandle?: string | null }) => Partial<Edge> | undefined;
   onSelect?: (nodeId: string | null) => void;
 }
 
@@ -24,12 +24,14 @@ export function ReadonlyCanvas(props: Props) {
   );
 }
 
-function Inner({ definition, decorate, edgeStyle, onSelect }: Props) {
+const plainEdge = { stroke: "#a1a1aa", strokeWidth: 1.5 };
+
+function Inner({ definition, decorate, decorateEdge, onSelect }: Props) {
   const flow = useMemo(() => toFlow(definition), [definition]);
   const nodes = useMemo(() => flow.nodes.map((n): FlowNode => ({ ...n, data: { ...n.data, ...decorate?.(n.id) } })), [flow, decorate]);
   const edges = useMemo(
-    () => flow.edges.map((e): Edge => ({ ...e, label: e.sourceHandle, labelStyle: { fontSize: 10, fill: "#71717a" }, style: edgeStyle?.(e) ?? { stroke: "#a1a1aa", strokeWidth: 1.5 } })),
-    [flow, edgeStyle],
+    () => flow.edges.map((e): Edge => ({ ...e, label: e.sourceHandle, labelStyle: { fontSize: 10, fill: "#71717a" }, style: plainEdge, ...decorateEdge?.(e) })),
+    [flow, decorateEdge],
   );
   return (
     <ReactFlow<FlowNode, Edge>

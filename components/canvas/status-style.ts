@@ -8,7 +8,7 @@ export interface StatusStyle {
 const styles: Record<string, StatusStyle> = {
   pending: { label: "pending", card: "", badge: "bg-zinc-100 text-zinc-600" },
   queued: { label: "queued", card: "border-zinc-400", badge: "bg-zinc-100 text-zinc-700" },
-  running: { label: "running", card: "border-sky-500 ring-2 ring-sky-400/40 animate-pulse", badge: "bg-sky-100 text-sky-800" },
+  running: { label: "running", card: "border-sky-500 ring-2 ring-sky-400/50", badge: "bg-sky-100 text-sky-800" },
   retry_scheduled: { label: "retrying", card: "border-amber-500 ring-2 ring-amber-400/40", badge: "bg-amber-100 text-amber-800" },
   waiting: { label: "waiting", card: "border-violet-400", badge: "bg-violet-100 text-violet-800" },
   succeeded: { label: "succeeded", card: "border-emerald-500 bg-emerald-50", badge: "bg-emerald-100 text-emerald-800" },

@@ -2,6 +2,7 @@
 // A step on the canvas: icon, name, type, its problems (editor) or its state (run view), and one
 // handle per output. React Flow renders it; node.data is plain serialisable data.
 import { memo } from "react";
+import { useNow } from "../live/use-now.ts";
 import { Handle, Position, type NodeProps, type Node } from "@xyflow/react";
 import { stepDefinition } from "#lib/steps/index.ts";
 import type { StepNodeData } from "#lib/canvas/mapping.ts";
@@ -21,14 +22,17 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
     <div
       data-testid={`node-${id}`}
       data-status={data.status}
+      data-attempt={data.status ? data.attempt : undefined}
+      data-stuck={data.stuck ? "true" : undefined}
       data-problems={problems.length || undefined}
       data-diff={diff}
-      title={problems.length ? problems.join("\n") : undefined}
+      title={problems.length ? problems.join("\n") : data.stuck}
       className={cx(
         "relative flex h-16 w-[220px] items-center gap-2.5 rounded-lg border bg-white px-3 shadow-sm transition-shadow",
         selected ? "border-indigo-500 ring-2 ring-indigo-500/30" : "border-zinc-300",
         problems.length > 0 && "border-red-400",
         status?.card,
+        data.stuck && "ring-2 ring-orange-500/60",
         diff === "added" && "border-emerald-500 bg-emerald-50 ring-2 ring-emerald-500/30",
         diff === "removed" && "border-red-400 bg-red-50 opacity-70 ring-2 ring-red-400/30",
         diff === "changed" && "border-amber-500 bg-amber-50 ring-2 ring-amber-500/30",
@@ -46,8 +50,16 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         </span>
       </span>
       {status ? (
-        <span className={cx("shrink-0 rounded-full px-1.5 py-0.5 text-[10px] font-semibold uppercase", status.badge)}>{status.label}</span>
+        <span className="absolute -top-2.5 right-2 flex items-center gap-1">
+          {data.stuck ? <span className="rounded-full bg-orange-500 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase">stuck</span> : null}
+          <span className={cx("flex items-center gap-1 rounded-full px-1.5 py-0.5 text-[10px] font-semibold uppercase shadow-sm", status.badge)}>
+            {data.status === "running" ? <span aria-hidden className="size-1.5 animate-ping rounded-full bg-sky-600" /> : null}
+            <span className="sr-only">Step state: </span>
+            <span data-testid="node-status">{status.label}</span>
+          </span>
+        </span>
       ) : null}
+      {status && (data.attempt ?? 0) > 0 ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
       {problems.length > 0 ? (
         <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-[11px] font-bold text-white" aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""}`}>
           {problems.length}
@@ -71,6 +83,19 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         ))
       )}
     </div>
+  );
+}
+
+/** Under the card: "attempt 2 of 3", and while a retry waits, the countdown to it. */
+function AttemptLine({ attempt, maxAttempts, nextAttemptAt }: { attempt: number; maxAttempts: number; nextAttemptAt?: string | null }) {
+  const now = useNow(!!nextAttemptAt);
+  const left = nextAttemptAt ? Math.max(0, Math.ceil((new Date(nextAttemptAt).getTime() - now) / 1000)) : null;
+  return (
+    <span className="absolute -bottom-5 left-1 text-[10px] whitespace-nowrap text-zinc-600" data-testid="node-attempt">
+      attempt {attempt}
+      {maxAttempts ? ` of ${maxAttempts}` : ""}
+      {left !== null ? <span className="font-medium text-amber-700"> · retry in {left} s</span> : null}
+    </span>
   );
 }
 

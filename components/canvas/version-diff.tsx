@@ -14,10 +14,12 @@ export function VersionDiff({ before, after }: { before: Definition; after: Defi
     return { nodes: [...after.nodes, ...removed], edges: [...after.edges, ...removedEdges.map((e) => ({ ...e, id: `removed_${e.id}` }))] };
   }, [before, after, diff]);
   const decorate = useCallback((id: string) => ({ diff: diff.nodes[id] }), [diff]);
-  const edgeStyle = useCallback(
+  const decorateEdge = useCallback(
     (e: { source: string; target: string; sourceHandle?: string | null }) => {
       const state = diff.edges[`${e.source}|${e.sourceHandle ?? ""}|${e.target}`];
-      return state === "added" ? { stroke: "#059669", strokeWidth: 2.5 } : state === "removed" ? { stroke: "#dc2626", strokeWidth: 2, strokeDasharray: "6 4" } : undefined;
+      if (state === "added") return { style: { stroke: "#059669", strokeWidth: 2.5 } };
+      if (state === "removed") return { style: { stroke: "#dc2626", strokeWidth: 2, strokeDasharray: "6 4" } };
+      return undefined;
     },
     [diff],
   );
@@ -25,7 +27,7 @@ export function VersionDiff({ before, after }: { before: Definition; after: Defi
   return (
     <div className="flex min-h-0 flex-1">
       <div className="min-w-0 flex-1">
-        <ReadonlyCanvas definition={union} decorate={decorate} edgeStyle={edgeStyle} />
+        <ReadonlyCanvas definition={union} decorate={decorate} decorateEdge={decorateEdge} />
       </div>
       <aside aria-label="Changes" className="w-80 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white p-4">
         <h2 className="text-sm font-semibold text-zinc-900">Changes</h2>

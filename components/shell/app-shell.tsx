@@ -4,7 +4,7 @@ import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import type { Role } from "#lib/auth/permissions.ts";
 import { cx } from "#lib/client/cx.ts";
-import { DashboardIcon, LogoMark, RunsIcon, SettingsIcon, WorkflowIcon } from "../ui/icons.tsx";
+import { DashboardIcon, DeadLetterIcon, LogoMark, RunsIcon, SettingsIcon, WorkflowIcon } from "../ui/icons.tsx";
 import { UserMenu } from "./user-menu.tsx";
 import { CurrentUserProvider } from "./current-user.tsx";
 
@@ -12,6 +12,7 @@ const nav = [
   { href: "/workflows", label: "Workflows", icon: WorkflowIcon },
   { href: "/runs", label: "Runs", icon: RunsIcon },
   { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
+  { href: "/dead-letters", label: "Dead letters", icon: DeadLetterIcon },
   { href: "/settings", label: "Settings", icon: SettingsIcon },
 ];
 

@@ -11,8 +11,13 @@ export interface StepNodeData {
   timeoutMs?: number;
   /** Validation problems of this node, for its badge (filled by the editor, not saved). */
   problems?: string[];
-  /** Run view: the step's state (issue 6), not saved. */
+  /** Run view: the step's state, not saved. */
   status?: string;
+  /** Run view: attempts, the next retry and why the step is stuck, not saved. */
+  attempt?: number;
+  maxAttempts?: number;
+  nextAttemptAt?: string | null;
+  stuck?: string;
 }
 
 export interface FlowNode {

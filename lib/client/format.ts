@@ -10,3 +10,15 @@ export function timeAgo(iso: string | Date | null | undefined, now = Date.now())
 
 export const fullTime = (iso: string | Date | null | undefined): string | undefined =>
   iso ? new Date(iso).toLocaleString() : undefined;
+
+/** "850 ms", "4.2 s", "3 min 5 s", "2 h 10 min". */
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "–";
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.floor((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.floor((ms % 3_600_000) / 60_000)} min`;
+}
+
+export const clockTime = (iso: string | Date | null | undefined): string =>
+  iso ? new Date(iso).toLocaleTimeString(undefined, { hour12: false, hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3 } as Intl.DateTimeFormatOptions) : "–";

@@ -7,7 +7,7 @@ import { advance, lockRun, type LockedRun } from "./advance.ts";
 import { insertEvents } from "./events.ts";
 import { enqueue } from "./jobs.ts";
 import { retryPolicy } from "./retry.ts";
-import { assertRun, isActiveRun, stepFrom, type StepStatus } from "./states.ts";
+import { assertRun, canCancelRun, canResumeRun, canRetryStep, canSkipInRun, canSkipStep, stepFrom, type StepStatus } from "./states.ts";
 import { cancelOpenSteps, type EngineDeps } from "./step-results.ts";
 import { startRun, type StartedRun } from "./start-run.ts";
 import { transaction, type Sql } from "./tx.ts";
@@ -76,7 +76,7 @@ const command = (tx: Sql, run: LockedRun, name: string, actor: string, data: Rec
 
 export async function cancelRun(deps: EngineDeps, runId: string, actor: string) {
   return withRun(deps, runId, async (tx, run) => {
-    if (!isActiveRun(run.status)) {
+    if (!canCancelRun(run.status)) {
       throw conflict(`Run ${run.id} is ${run.status}; only queued, running or waiting runs can be cancelled.`, { state: run.status });
     }
     await command(tx, run, "cancel", actor);
@@ -91,7 +91,7 @@ export async function cancelRun(deps: EngineDeps, runId: string, actor: string) 
 /** A failed or cancelled run goes on: its failed steps and the steps its stop cancelled are queued again. */
 export async function resumeRun(deps: EngineDeps, runId: string, actor: string) {
   return withRun(deps, runId, async (tx, run, version) => {
-    if (run.status !== "failed" && run.status !== "cancelled") {
+    if (!canResumeRun(run.status)) {
       throw conflict(`Run ${run.id} is ${run.status}; only failed or cancelled runs can be resumed.`, { state: run.status });
     }
     const { rows } = await tx.query(`select id, node_id, status, attempt, reason from step_runs where run_id = $1 and iteration = 0 and status = 'failed' for update`, [run.id]);
@@ -109,8 +109,7 @@ export async function resumeRun(deps: EngineDeps, runId: string, actor: string) 
 export async function retryStep(deps: EngineDeps, runId: string, nodeId: string, actor: string) {
   return withRun(deps, runId, async (tx, run, version) => {
     const step = await stepOf(tx, run, nodeId);
-    const retriable = step.status === "retry_scheduled" ? isActiveRun(run.status) : step.status === "failed" || step.status === "cancelled";
-    if (!retriable) {
+    if (!canRetryStep(step.status, run.status)) {
       throw conflict(`Step ${nodeId} is ${step.status} (run ${run.status}); only failed, cancelled or retry-scheduled steps can be retried.`, {
         state: step.status,
         runState: run.status,
@@ -128,11 +127,11 @@ export async function retryStep(deps: EngineDeps, runId: string, nodeId: string,
 /** Marks a step done with a given output (and branch, for a condition), so the run goes on. */
 export async function skipStep(deps: EngineDeps, runId: string, nodeId: string, input: { output: unknown; branch?: string }, actor: string) {
   return withRun(deps, runId, async (tx, run, version) => {
-    if (!isActiveRun(run.status) && run.status !== "failed") {
+    if (!canSkipInRun(run.status)) {
       throw conflict(`Run ${run.id} is ${run.status}; steps can be skipped only in active or failed runs.`, { state: run.status });
     }
     const step = await stepOf(tx, run, nodeId);
-    if (!stepFrom("skipped").includes(step.status)) {
+    if (!canSkipStep(step.status, run.status)) {
       throw conflict(`Step ${nodeId} is ${step.status}; it cannot be skipped.`, { state: step.status });
     }
     const outputs = stepDefinition(version.node(nodeId).type)?.outputs ?? [];

@@ -68,3 +68,13 @@ export const stepFrom = (to: StepStatus, among: readonly StepStatus[] = stepStat
 /** The run states that may move to `to`. */
 export const runFrom = (to: RunStatus, among: readonly RunStatus[] = runStatuses): RunStatus[] =>
   among.filter((s) => canRun(s, to));
+
+// Which operator command fits which state. The engine's commands check these (409 otherwise) and
+// the run page offers exactly the commands they allow.
+
+export const canCancelRun = (run: RunStatus) => isActiveRun(run);
+/** The engine also needs a failed step, or one the stop cancelled, to requeue. */
+export const canResumeRun = (run: RunStatus) => run === "failed" || run === "cancelled";
+export const canRetryStep = (step: StepStatus, run: RunStatus) => (step === "retry_scheduled" ? isActiveRun(run) : step === "failed" || step === "cancelled");
+export const canSkipInRun = (run: RunStatus) => isActiveRun(run) || run === "failed";
+export const canSkipStep = (step: StepStatus, run: RunStatus) => canSkipInRun(run) && canStep(step, "skipped");

@@ -140,6 +140,42 @@ function stepChange(e: StreamEvent, step: StepView | undefined): Partial<StepVie
   }
 }
 
+/** How an event ends or starts an attempt: the attempts list as the API would now show it. */
+function attemptsAfter(e: StreamEvent, step: StepView): StepAttemptView[] {
+  const n = num(e.data.attempt) ?? step.attempt;
+  const existing = step.attempts.find((a) => a.attempt === n);
+  const base: StepAttemptView = existing ?? { attempt: n, status: "running", workerId: null, startedAt: e.at, finishedAt: null, error: null, retryDelayMs: null };
+  let next: StepAttemptView | null;
+  switch (e.type) {
+    case "step.started":
+      next = { ...base, status: "running", startedAt: e.at, finishedAt: null, error: null, workerId: (e.data.workerId as string) ?? null };
+      break;
+    case "step.succeeded":
+      next = { ...base, status: "succeeded", finishedAt: e.at, ...(typeof e.data.startedAt === "string" && !existing ? { startedAt: e.data.startedAt } : {}) };
+      break;
+    case "step.retry_scheduled":
+      next = { ...base, status: "failed", finishedAt: e.at, error: (e.data.error as StepError) ?? null, retryDelayMs: num(e.data.delayMs) ?? null };
+      break;
+    case "step.failed":
+      next = { ...base, status: "failed", finishedAt: e.at, error: (e.data.error as StepError) ?? null };
+      break;
+    case "step.waiting":
+      next = existing ? { ...existing, status: "waiting" } : null;
+      break;
+    case "step.interrupted":
+      next = existing ? { ...existing, status: "interrupted", finishedAt: e.at } : null;
+      break;
+    case "step.skipped":
+    case "step.cancelled":
+      next = existing && (existing.status === "running" || existing.status === "waiting") ? { ...existing, status: "cancelled", finishedAt: e.at } : null;
+      break;
+    default:
+      next = null;
+  }
+  if (!next) return step.attempts;
+  return existing ? step.attempts.map((a) => (a === existing ? next : a)) : [...step.attempts, next].sort((a, b) => a.attempt - b.attempt);
+}
+
 function newStep(e: StreamEvent): StepView {
   return {
     id: e.stepRunId ?? `${e.runId}:${e.nodeId}`,
@@ -184,8 +220,8 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
     const step = i >= 0 ? steps[i] : newStep(e);
     const change = stepChange(e, step);
     if (!change || progress(change.status!, change.attempt!) <= progress(step.status, step.attempt)) continue;
-    const next = { ...step, ...change };
-    steps = i >= 0 ? steps.with(i, next) : [...steps, next];
+    const next = { ...step, ...change, attempts: attemptsAfter(e, step) };
+    steps = i >= 0 ? steps.map((s, k) => (k === i ? next : s)) : [...steps, next];
   }
   return steps === run.steps && status === run.status && error === run.error ? run : { ...run, steps, status, error };
 }

@@ -63,6 +63,7 @@ describe("applying run events", () => {
       ev(114, "run.succeeded", null),
     ]);
     expect(view.steps.map((s) => [s.nodeId, s.status, s.attempt])).toEqual([["call", "succeeded", 2], ["next", "queued", 1]]);
+    expect(view.steps[0].attempts.map((a) => [a.attempt, a.status, !!a.finishedAt])).toEqual([[1, "failed", true], [2, "succeeded", true]]);
     expect(view.status).toBe("succeeded");
   });
 

@@ -9,11 +9,11 @@ import { fieldsFromJsonSchema } from "#lib/canvas/form.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { Dialog } from "../../ui/dialog.tsx";
 import { Button } from "../../ui/button.tsx";
-import { Badge, type Tone } from "../../ui/badge.tsx";
+import { Badge } from "../../ui/badge.tsx";
+import { runTone } from "../../runs/run-status.tsx";
 import { ConfigForm } from "../config-form.tsx";
 import { CodeEditor } from "../code-editor.tsx";
 
-const runTone: Record<string, Tone> = { succeeded: "success", failed: "danger", cancelled: "neutral", running: "info", queued: "neutral", waiting: "accent" };
 
 export function RunDialog({ open, onOpenChange, workflowId, activeVersion }: { open: boolean; onOpenChange(o: boolean): void; workflowId: string; activeVersion: number | null }) {
   const version = useQuery({

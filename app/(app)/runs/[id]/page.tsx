@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { RunView } from "#components/runs/run-view.tsx";
+import { isUuid, orNotFound } from "../../../_server/not-found.ts";
+import { assertRunExists } from "#lib/runs/queries.ts";
+import { RunPage } from "#components/runs/run-page.tsx";
 
 export const metadata: Metadata = { title: "Run" };
 
-export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  return <RunView runId={id} />;
+  if (!isUuid(id)) notFound();
+  await orNotFound(assertRunExists(id));
+  return <RunPage runId={id} />;
 }

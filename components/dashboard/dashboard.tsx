@@ -1,0 +1,245 @@
+"use client";
+// The dashboard: live counters, throughput and failure rate over time, durations, queues, dead
+// letters and stuck runs. Figures come from /api/v1/stats and refresh when run events arrive
+// (at most every two seconds) and every ten seconds regardless (stuck is a matter of time).
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { api } from "#lib/client/api.ts";
+import { duration, timeAgo } from "#lib/client/format.ts";
+import { cx } from "#lib/client/cx.ts";
+import type { Stats, StatsWindow } from "#lib/runs/stats.ts";
+import { PageHeader } from "../ui/page-header.tsx";
+import { StreamStatus } from "../live/stream-status.tsx";
+import { useRunsStream } from "../runs/use-runs-stream.ts";
+
+type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+type StatsJson = Json<Stats>;
+
+const WINDOW_LABELS: Record<StatsWindow, string> = { "15m": "15 min", "1h": "1 hour", "24h": "24 hours", "7d": "7 days" };
+const colours = { succeeded: "#10b981", failed: "#ef4444", cancelled: "#a1a1aa", started: "#6366f1", p50: "#0ea5e9", p95: "#f59e0b" };
+
+export function Dashboard() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const window = (params.get("window") as StatsWindow) in WINDOW_LABELS ? (params.get("window") as StatsWindow) : "1h";
+  const key = ["stats", window];
+  const stats = useQuery({ queryKey: key, queryFn: () => api<StatsJson>(`/stats?window=${window}`), refetchInterval: 10_000 });
+  const { stream } = useRunsStream([["stats"]]);
+  const s = stats.data;
+
+  return (
+    <>
+      <PageHeader
+        title="Dashboard"
+        description={s ? `Runs created in the last ${WINDOW_LABELS[window]}; active runs whenever they started.` : "Throughput, failures, latencies and queues at a glance."}
+        actions={
+          <>
+            <StreamStatus state={stream} />
+            <div role="group" aria-label="Time window" className="flex rounded-md border border-zinc-300 bg-white p-0.5">
+              {(Object.keys(WINDOW_LABELS) as StatsWindow[]).map((w) => (
+                <button
+                  key={w}
+                  type="button"
+                  aria-pressed={w === window}
+                  onClick={() => router.replace(`${pathname}?window=${w}`, { scroll: false })}
+                  className={cx("rounded px-2.5 py-1 text-xs font-medium", w === window ? "bg-indigo-600 text-white" : "text-zinc-700 hover:bg-zinc-100")}
+                >
+                  {w}
+                </button>
+              ))}
+            </div>
+          </>
+        }
+      />
+      {stats.error ? <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{stats.error.message}</p> : null}
+      {!s ? (
+        <p className="text-sm text-zinc-500">Loading figures…</p>
+      ) : (
+        <div className="space-y-6">
+          <Counters s={s} />
+          <div className="grid gap-6 xl:grid-cols-2">
+            <Panel title="Throughput" subtitle={`Runs per ${duration(s.bucketSeconds * 1000)}, by how they ended`}>
+              <ResponsiveContainer width="100%" height={220}>
+                <BarChart data={s.series.map((p) => ({ ...p, t: tick(p.t, window) }))} margin={{ left: -20, right: 8 }}>
+                  <CartesianGrid strokeDasharray="3 3" stroke="#f4f4f5" />
+                  <XAxis dataKey="t" fontSize={11} />
+                  <YAxis fontSize={11} allowDecimals={false} />
+                  <Tooltip />
+                  <Legend wrapperStyle={{ fontSize: 12 }} />
+                  <Bar dataKey="succeeded" stackId="r" fill={colours.succeeded} isAnimationActive={false} />
+                  <Bar dataKey="failed" stackId="r" fill={colours.failed} isAnimationActive={false} />
+                  <Bar dataKey="cancelled" stackId="r" fill={colours.cancelled} isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            </Panel>
+            <Panel title="Failure rate" subtitle="Failed runs out of finished ones, per bucket">
+              <ResponsiveContainer width="100%" height={220}>
+                <LineChart data={s.series.map((p) => ({ t: tick(p.t, window), rate: p.succeeded + p.failed ? Math.round((1000 * p.failed) / (p.succeeded + p.failed)) / 10 : null }))} margin={{ left: -20, right: 8 }}>
+                  <CartesianGrid strokeDasharray="3 3" stroke="#f4f4f5" />
+                  <XAxis dataKey="t" fontSize={11} />
+                  <YAxis fontSize={11} unit="%" domain={[0, 100]} />
+                  <Tooltip formatter={(v) => `${v}%`} />
+                  <Line dataKey="rate" name="failure rate" stroke={colours.failed} dot={false} connectNulls isAnimationActive={false} />
+                </LineChart>
+              </ResponsiveContainer>
+            </Panel>
+            <Panel title="Run duration" subtitle="p50 and p95 of finished runs, per bucket">
+              <ResponsiveContainer width="100%" height={220}>
+                <LineChart data={s.series.map((p) => ({ t: tick(p.t, window), p50: p.p50, p95: p.p95 }))} margin={{ left: 0, right: 8 }}>
+                  <CartesianGrid strokeDasharray="3 3" stroke="#f4f4f5" />
+                  <XAxis dataKey="t" fontSize={11} />
+                  <YAxis fontSize={11} tickFormatter={(v) => duration(v)} width={60} />
+                  <Tooltip formatter={(v) => duration(Number(v))} />
+                  <Legend wrapperStyle={{ fontSize: 12 }} />
+                  <Line dataKey="p50" stroke={colours.p50} dot={false} connectNulls isAnimationActive={false} />
+                  <Line dataKey="p95" stroke={colours.p95} dot={false} connectNulls isAnimationActive={false} />
+                </LineChart>
+              </ResponsiveContainer>
+            </Panel>
+            <Panel title="Step duration" subtitle={`By step type, over the steps of the latest ${s.stepSampleRuns.toLocaleString()} runs`}>
+              <table className="w-full text-sm" aria-label="Step duration by type">
+                <thead className="text-left text-xs text-zinc-500">
+                  <tr>
+                    <th className="py-1 font-medium">Type</th>
+                    <th className="py-1 text-right font-medium">Steps</th>
+                    <th className="py-1 text-right font-medium">Failed</th>
+                    <th className="py-1 text-right font-medium">p50</th>
+                    <th className="py-1 text-right font-medium">p95</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 tabular-nums">
+                  {s.steps.map((t) => (
+                    <tr key={t.type}>
+                      <td className="py-1.5 font-mono text-xs">{t.type}</td>
+                      <td className="py-1.5 text-right">{t.count.toLocaleString()}</td>
+                      <td className={cx("py-1.5 text-right", t.failed > 0 && "text-red-700")}>{t.failed.toLocaleString()}</td>
+                      <td className="py-1.5 text-right">{duration(t.p50)}</td>
+                      <td className="py-1.5 text-right">{duration(t.p95)}</td>
+                    </tr>
+                  ))}
+                  {s.steps.length === 0 ? (
+                    <tr>
+                      <td colSpan={5} className="py-3 text-center text-xs text-zinc-500">No finished steps in this window.</td>
+                    </tr>
+                  ) : null}
+                </tbody>
+              </table>
+            </Panel>
+          </div>
+          <div className="grid gap-6 xl:grid-cols-3">
+            <Panel title="Queues" subtitle="Jobs in pg-boss queues (refreshed by workers every 10 s)">
+              <table className="w-full text-sm" aria-label="Queue depth">
+                <thead className="text-left text-xs text-zinc-500">
+                  <tr>
+                    <th className="py-1 font-medium">Queue</th>
+                    <th className="py-1 text-right font-medium">Ready</th>
+                    <th className="py-1 text-right font-medium">Deferred</th>
+                    <th className="py-1 text-right font-medium">Active</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 tabular-nums" data-testid="queues">
+                  {s.queues.map((q) => (
+                    <tr key={q.name}>
+                      <td className="py-1.5 font-mono text-xs">{q.name}</td>
+                      <td className="py-1.5 text-right">{q.ready}</td>
+                      <td className="py-1.5 text-right">{q.deferred}</td>
+                      <td className="py-1.5 text-right">{q.active}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Panel>
+            <Panel title={`Dead letters (${s.deadLetters.open} open)`} subtitle="Steps that failed their run" action={<Link href="/dead-letters" className="text-xs text-indigo-700 hover:underline">All dead letters →</Link>}>
+              <ul className="divide-y divide-zinc-100 text-sm" data-testid="dashboard-dead-letters">
+                {(s.deadLetters.recent as { id: string; runId: string; nodeId: string; workflowName: string | null; message: string | null; createdAt: string }[]).map((d) => (
+                  <li key={d.id} className="py-1.5">
+                    <Link href={`/runs/${d.runId}?step=${encodeURIComponent(d.nodeId)}`} className="text-indigo-700 hover:underline">
+                      {d.workflowName ?? "?"} · {d.nodeId}
+                    </Link>
+                    <span className="ml-2 text-xs text-zinc-500">{timeAgo(d.createdAt)}</span>
+                    <p className="truncate text-xs text-red-700">{d.message}</p>
+                  </li>
+                ))}
+                {s.deadLetters.open === 0 ? <li className="py-3 text-center text-xs text-zinc-500">None open.</li> : null}
+              </ul>
+            </Panel>
+            <Panel title={`Stuck runs (${s.stuck.length === 10 ? "10+" : s.stuck.length})`} subtitle="Steps past their timeout or heartbeat, or queued or waiting too long" action={<Link href="/runs?stuck=true" className="text-xs text-indigo-700 hover:underline">All stuck runs →</Link>}>
+              <ul className="divide-y divide-zinc-100 text-sm" data-testid="dashboard-stuck">
+                {s.stuck.map((r) => (
+                  <li key={r.runId} className="py-1.5">
+                    <Link href={`/runs/${r.runId}?step=${encodeURIComponent(r.nodeId)}`} className="text-indigo-700 hover:underline">
+                      {r.workflowName} · <span className="font-mono text-xs">{r.runId.slice(0, 8)}</span>
+                    </Link>
+                    <p className="text-xs text-orange-800">{r.message}</p>
+                  </li>
+                ))}
+                {s.stuck.length === 0 ? <li className="py-3 text-center text-xs text-zinc-500">Nothing stuck.</li> : null}
+              </ul>
+            </Panel>
+          </div>
+        </div>
+      )}
+    </>
+  );
+}
+
+function Counters({ s }: { s: StatsJson }) {
+  const n = (status: string) => s.runs.byStatus[status] ?? 0;
+  const cards: { label: string; value: string; href?: string; tone?: string; testId: string }[] = [
+    { label: "Queued", value: String(n("queued")), href: "/runs?status=queued", testId: "count-queued" },
+    { label: "Running", value: String(n("running")), href: "/runs?status=running", tone: "text-sky-700", testId: "count-running" },
+    { label: "Waiting", value: String(n("waiting")), href: "/runs?status=waiting", tone: "text-violet-700", testId: "count-waiting" },
+    { label: "Succeeded", value: String(n("succeeded")), href: "/runs?status=succeeded", tone: "text-emerald-700", testId: "count-succeeded" },
+    { label: "Failed", value: String(n("failed")), href: "/runs?status=failed", tone: n("failed") ? "text-red-700" : undefined, testId: "count-failed" },
+    { label: "Cancelled", value: String(n("cancelled")), href: "/runs?status=cancelled", testId: "count-cancelled" },
+    { label: "Failure rate", value: s.runs.failureRate === null ? "–" : `${(s.runs.failureRate * 100).toFixed(1)}%`, testId: "failure-rate" },
+    { label: "Run p50 / p95", value: `${duration(s.runs.duration.p50)} / ${duration(s.runs.duration.p95)}`, testId: "run-duration" },
+    { label: "Live workers", value: String(s.workers.live), tone: s.workers.live === 0 ? "text-red-700" : undefined, testId: "live-workers" },
+  ];
+  return (
+    <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5 xl:grid-cols-9" aria-label="Counters" role="group">
+      {cards.map((c) => {
+        const body = (
+          <dl>
+            <dt className="text-xs font-medium text-zinc-500">{c.label}</dt>
+            <dd className={cx("mt-1 text-xl font-semibold tabular-nums text-zinc-900", c.tone)} data-testid={c.testId}>
+              {c.value}
+            </dd>
+          </dl>
+        );
+        return c.href ? (
+          <Link key={c.label} href={c.href} className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5 hover:border-indigo-300">
+            {body}
+          </Link>
+        ) : (
+          <div key={c.label} className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5">
+            {body}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function Panel({ title, subtitle, action, children }: { title: string; subtitle?: string; action?: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <section className="rounded-lg border border-zinc-200 bg-white p-4" aria-label={title}>
+      <div className="mb-3 flex items-start justify-between gap-2">
+        <div>
+          <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>
+          {subtitle ? <p className="text-xs text-zinc-500">{subtitle}</p> : null}
+        </div>
+        {action}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function tick(iso: string, window: StatsWindow): string {
+  const d = new Date(iso);
+  return window === "7d" ? d.toLocaleString(undefined, { weekday: "short", hour: "2-digit" }) : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+}

@@ -1,0 +1,53 @@
+"use client";
+// Everything that happened to the run, newest first, with who did it: the run's events as
+// streamed. Operator commands stand out; a filter shows them alone.
+import { useState } from "react";
+import { clockTime, fullTime } from "#lib/client/format.ts";
+import { cx } from "#lib/client/cx.ts";
+import { actorName, describeEvent } from "#lib/runs/describe-event.ts";
+import type { StreamEvent } from "#lib/runs/live-state.ts";
+
+const kindTone = { command: "bg-indigo-50", run: "bg-zinc-50", step: "" };
+
+export function AuditLog({ events, onSelect }: { events: StreamEvent[]; onSelect(nodeId: string): void }) {
+  const [onlyCommands, setOnlyCommands] = useState(false);
+  const shown = events.filter((e) => !onlyCommands || e.type.startsWith("command.")).toReversed();
+  return (
+    <div className="text-xs">
+      <div className="sticky top-0 flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-1.5">
+        <span className="text-zinc-500">{events.length} events</span>
+        <label className="flex items-center gap-1.5 text-zinc-700">
+          <input type="checkbox" checked={onlyCommands} onChange={(e) => setOnlyCommands(e.target.checked)} />
+          Operator actions only
+        </label>
+      </div>
+      <table className="w-full" aria-label="Audit log" data-testid="audit-log">
+        <tbody>
+          {shown.map((e) => {
+            const d = describeEvent(e);
+            return (
+              <tr key={e.position} data-event-id={e.id} data-event-type={e.type} className={cx("border-b border-zinc-100", kindTone[d.kind])}>
+                <td className="w-28 px-4 py-1 whitespace-nowrap text-zinc-500 tabular-nums" title={fullTime(e.at)}>
+                  {clockTime(e.at)}
+                </td>
+                <td className="px-2 py-1 text-zinc-800">
+                  {d.kind === "command" ? <span className="mr-1 rounded bg-indigo-600 px-1 text-[10px] font-semibold text-white uppercase">operator</span> : null}
+                  {e.nodeId ? (
+                    <button type="button" className="text-left hover:underline" onClick={() => onSelect(e.nodeId!)}>
+                      {d.text}
+                    </button>
+                  ) : (
+                    d.text
+                  )}
+                </td>
+                <td className="w-56 truncate px-4 py-1 text-right text-zinc-500" data-testid="event-actor">
+                  {actorName(e.actor)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

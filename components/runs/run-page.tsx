@@ -1,0 +1,193 @@
+"use client";
+// One run, live: the workflow version it runs drawn with each step's state, the path taken lit;
+// the selected step in a side panel; a timeline and the audit log below. Everything follows the
+// run's event stream; operators act from the header and the step panel.
+import Link from "next/link";
+import { useCallback, useMemo } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
+import { Tabs } from "radix-ui";
+import { api } from "#lib/client/api.ts";
+import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
+import { cx } from "#lib/client/cx.ts";
+import { actorName } from "#lib/runs/describe-event.ts";
+import { FINAL_RUN_STATUSES, type RunView, type StepView } from "#lib/runs/live-state.ts";
+import type { Definition } from "#lib/workflow/definition.ts";
+import { ReadonlyCanvas } from "../canvas/readonly-canvas.tsx";
+import { statusStyle } from "../canvas/status-style.ts";
+import { JsonView } from "../ui/json-view.tsx";
+import { StreamStatus } from "../live/stream-status.tsx";
+import { useNow } from "../live/use-now.ts";
+import { RunStatusBadge } from "./run-status.tsx";
+import { RunCommands } from "./run-actions.tsx";
+import { StepPanel } from "./step-panel.tsx";
+import { Timeline } from "./timeline.tsx";
+import { AuditLog } from "./audit-log.tsx";
+import { useLiveRun } from "./use-live-run.ts";
+
+const taken = { stroke: "#10b981", strokeWidth: 2.5 };
+
+export function RunPage({ runId }: { runId: string }) {
+  const { run, events, error, stream } = useLiveRun(runId);
+  const version = useQuery({
+    queryKey: ["workflow", run?.workflowId, "version", run?.version],
+    queryFn: () => api<{ definition: Definition }>(`/workflows/${run!.workflowId}/versions/${run!.version}`),
+    enabled: !!run,
+    staleTime: Infinity,
+  });
+  const router = useRouter();
+  const pathname = usePathname();
+  const selected = useSearchParams().get("step");
+  const select = useCallback(
+    (nodeId: string | null) => router.replace(nodeId ? `${pathname}?step=${encodeURIComponent(nodeId)}` : pathname, { scroll: false }),
+    [router, pathname],
+  );
+
+  const byNode = useMemo(() => new Map((run?.steps ?? []).map((s) => [s.nodeId, s])), [run?.steps]);
+  const stuckByNode = useMemo(() => new Map((run?.stuckSteps ?? []).map((s) => [s.nodeId, s.message])), [run?.stuckSteps]);
+  const decorate = useCallback(
+    (nodeId: string) => {
+      const s = byNode.get(nodeId);
+      return s
+        ? { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId) }
+        : { status: "pending" };
+    },
+    [byNode, stuckByNode],
+  );
+  const decorateEdge = useCallback(
+    (e: { source: string; target: string; sourceHandle?: string | null }) => {
+      const from = byNode.get(e.source);
+      const to = byNode.get(e.target);
+      const passed = from && (from.status === "succeeded" || (from.status === "skipped" && from.reason === "operator")) && (!e.sourceHandle || from.branch === e.sourceHandle);
+      if (!passed || !to || (to.status === "skipped" && to.reason === "branch")) return undefined;
+      return { style: taken, animated: to.status === "running" || to.status === "queued", className: "edge-taken" };
+    },
+    [byNode],
+  );
+
+  if (error) return <p role="alert" className="text-sm text-red-700">{error.message}</p>;
+  if (!run) return <p className="text-sm text-zinc-500">Loading run…</p>;
+  return (
+    <div className="-mx-8 -my-7 flex h-screen flex-col">
+      <RunHeader run={run} stream={stream} />
+      {run.stuck ? (
+        <p role="alert" className="border-b border-orange-200 bg-orange-50 px-4 py-2 text-sm text-orange-900" data-testid="run-stuck">
+          <strong>Stuck.</strong> {run.stuck.message}{" "}
+          <button type="button" className="underline" onClick={() => select(run.stuck!.nodeId)}>
+            Show step
+          </button>
+        </p>
+      ) : null}
+      {run.status === "failed" && run.error?.message ? (
+        <p className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" data-testid="run-error">
+          {run.error.message}
+        </p>
+      ) : null}
+      <div className="flex min-h-0 flex-1">
+        <div className="flex min-w-0 flex-1 flex-col">
+          <div className="min-h-0 flex-1" aria-label="Workflow with step states">
+            {version.data ? <ReadonlyCanvas definition={version.data.definition} decorate={decorate} decorateEdge={decorateEdge} onSelect={(id) => id && select(id)} /> : null}
+          </div>
+          <Tabs.Root defaultValue="timeline" className="flex h-64 shrink-0 flex-col border-t border-zinc-200 bg-white">
+            <Tabs.List aria-label="Run details" className="flex gap-1 border-b border-zinc-200 px-3">
+              {[
+                ["timeline", "Timeline"],
+                ["audit", `Audit log (${events.length})`],
+                ["data", "Input & output"],
+              ].map(([value, label]) => (
+                <Tabs.Trigger key={value} value={value} className="border-b-2 border-transparent px-2 py-1.5 text-xs font-medium text-zinc-600 data-[state=active]:border-indigo-600 data-[state=active]:text-zinc-900">
+                  {label}
+                </Tabs.Trigger>
+              ))}
+            </Tabs.List>
+            <Tabs.Content value="timeline" className="min-h-0 flex-1 overflow-auto">
+              <Timeline run={run} selected={selected} onSelect={select} />
+            </Tabs.Content>
+            <Tabs.Content value="audit" className="min-h-0 flex-1 overflow-auto">
+              <AuditLog events={events} onSelect={select} />
+            </Tabs.Content>
+            <Tabs.Content value="data" className="grid min-h-0 flex-1 grid-cols-2 gap-3 overflow-auto p-3">
+              <JsonView label="Run input" value={run.input} />
+              <JsonView label="Run output" value={run.output} />
+            </Tabs.Content>
+          </Tabs.Root>
+        </div>
+        <aside aria-label={selected ? `Step ${selected}` : "Steps"} className="w-96 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white p-4">
+          {selected ? <StepPanel run={run} nodeId={selected} definition={version.data?.definition} onClose={() => select(null)} /> : <StepList run={run} definition={version.data?.definition} onSelect={select} />}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof useLiveRun>["stream"] }) {
+  const active = !FINAL_RUN_STATUSES.includes(run.status);
+  const now = useNow(active && !!run.startedAt);
+  const took = run.startedAt ? (run.finishedAt ? new Date(run.finishedAt).getTime() : now) - new Date(run.startedAt).getTime() : null;
+  return (
+    <header className="flex min-h-14 shrink-0 flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-white px-4 py-2 text-sm">
+      <Link href="/runs" className="text-zinc-500 hover:text-zinc-900">
+        Runs /
+      </Link>
+      <h1 className="font-mono text-sm font-semibold text-zinc-900" title={run.id}>
+        {run.id.slice(0, 8)}
+      </h1>
+      <RunStatusBadge status={run.status} testId="run-status" />
+      <span className="text-zinc-500">
+        <Link href={`/workflows/${run.workflowId}`} className="text-indigo-700 hover:underline">
+          {run.workflowName}
+        </Link>{" "}
+        v{run.version} · by {actorName(run.createdBy)} <span title={fullTime(run.createdAt)}>{timeAgo(run.createdAt)}</span>
+        {took !== null ? <> · {duration(took)}</> : null}
+        {run.replayOf ? (
+          <>
+            {" "}
+            · replay of{" "}
+            <Link href={`/runs/${run.replayOf}`} className="font-mono text-indigo-700 hover:underline">
+              {run.replayOf.slice(0, 8)}
+            </Link>
+          </>
+        ) : null}
+        {run.correlationId ? <> · correlation {run.correlationId}</> : null}
+      </span>
+      <span className="ml-auto flex items-center gap-3">
+        <StreamStatus state={stream} />
+        <RunCommands run={run} />
+      </span>
+    </header>
+  );
+}
+
+function StepList({ run, definition, onSelect }: { run: RunView; definition: Definition | undefined; onSelect(nodeId: string): void }) {
+  const nodes = definition?.nodes ?? [];
+  const steps: (StepView | { nodeId: string; status: string; attempt: number; maxAttempts: number })[] = [
+    ...run.steps,
+    ...nodes.filter((n) => !run.steps.some((s) => s.nodeId === n.id)).map((n) => ({ nodeId: n.id, status: "pending", attempt: 0, maxAttempts: 0 })),
+  ];
+  return (
+    <div>
+      <h2 className="text-sm font-semibold text-zinc-900">Steps</h2>
+      <p className="mt-0.5 text-xs text-zinc-500">Select a step on the canvas or here for its attempts, data and logs.</p>
+      <ul className="mt-3 space-y-1.5 text-sm">
+        {steps.map((s) => {
+          const style = statusStyle(s.status);
+          const name = nodes.find((n) => n.id === s.nodeId)?.name;
+          return (
+            <li key={s.nodeId}>
+              <button type="button" onClick={() => onSelect(s.nodeId)} className="flex w-full items-center justify-between gap-2 rounded-md border border-zinc-200 px-2 py-1.5 text-left hover:bg-zinc-50" data-testid={`step-${s.nodeId}`}>
+                <span className="min-w-0 truncate">
+                  {name || s.nodeId}
+                  {name ? <span className="ml-1 font-mono text-xs text-zinc-400">{s.nodeId}</span> : null}
+                </span>
+                <span className="flex shrink-0 items-center gap-1.5">
+                  {s.attempt > 1 ? <span className="text-xs text-zinc-500">#{s.attempt}</span> : null}
+                  <span className={cx("rounded-full px-1.5 py-0.5 text-[10px] font-semibold uppercase", style.badge)}>{style.label}</span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+"use client";
+// The runs page: every run, newest first, live. Filters live in the URL so that a view can be
+// shared; statuses change in place as events arrive, new runs appear within seconds, and stuck
+// runs carry their reason.
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useMemo, useState, type FormEvent } from "react";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { api } from "#lib/client/api.ts";
+import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
+import { runStatuses } from "#lib/engine/states.ts";
+import { actorName } from "#lib/runs/describe-event.ts";
+import { applyRunListEvents, type RunSummaryView } from "#lib/runs/live-state.ts";
+import { Button } from "../ui/button.tsx";
+import { Table, Td, Th } from "../ui/table.tsx";
+import { EmptyState } from "../ui/empty-state.tsx";
+import { PageHeader } from "../ui/page-header.tsx";
+import { RunsIcon } from "../ui/icons.tsx";
+import { StreamStatus } from "../live/stream-status.tsx";
+import { RunStatusBadge } from "./run-status.tsx";
+import { useRunsStream } from "./use-runs-stream.ts";
+
+interface Page {
+  runs: RunSummaryView[];
+  nextCursor: string | null;
+  snapshot: string | null;
+}
+
+const RANGES: Record<string, { label: string; ms?: number }> = {
+  "": { label: "Any time" },
+  "15m": { label: "Last 15 minutes", ms: 15 * 60_000 },
+  "1h": { label: "Last hour", ms: 3_600_000 },
+  "24h": { label: "Last 24 hours", ms: 86_400_000 },
+  "7d": { label: "Last 7 days", ms: 7 * 86_400_000 },
+};
+
+const select = "h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-800";
+
+export function RunsList() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = {
+    workflowId: params.get("workflowId") ?? "",
+    status: params.get("status") ?? "",
+    range: params.get("range") ?? "",
+    stuck: params.get("stuck") === "true",
+    q: params.get("q") ?? "",
+  };
+  // The window of a range starts when it was chosen (kept in the URL), so paging keeps one window.
+  const from = params.get("from") ?? "";
+  const [search, setSearch] = useState(filters.q);
+  const set = (changes: Partial<Record<keyof typeof filters | "from", string>>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    router.replace(`${pathname}${next.size ? `?${next}` : ""}`, { scroll: false });
+  };
+
+  const workflows = useQuery({ queryKey: ["workflows", ""], queryFn: () => api<{ workflows: { id: string; name: string }[] }>("/workflows") });
+  const query = new URLSearchParams({ limit: "50" });
+  if (filters.workflowId) query.set("workflowId", filters.workflowId);
+  if (filters.status) query.set("status", filters.status);
+  if (from) query.set("from", from);
+  if (filters.stuck) query.set("stuck", "true");
+  if (filters.q) query.set("q", filters.q);
+  const key = ["runs", query.toString()];
+  const list = useInfiniteQuery({
+    queryKey: key,
+    queryFn: ({ pageParam }) => api<Page>(`/runs?${query}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Stuck is a matter of time, not of events.
+    refetchInterval: 15_000,
+  });
+  const { events, stream } = useRunsStream([["runs"]]);
+  const rows = useMemo(() => (list.data?.pages ?? []).flatMap((p) => applyRunListEvents(p.runs, p.snapshot, events)), [list.data, events]);
+  const filtered = Object.values(filters).some(Boolean);
+
+  const submitSearch = (e: FormEvent) => {
+    e.preventDefault();
+    set({ q: search.trim() });
+  };
+
+  return (
+    <>
+      <PageHeader title="Runs" description="Every execution of every workflow, live." actions={<StreamStatus state={stream} />} />
+      <form onSubmit={submitSearch} className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter runs">
+        <input
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="Run id, correlation id or idempotency key"
+          aria-label="Search by run id, correlation id or idempotency key"
+          className="h-9 w-80 rounded-md border border-zinc-300 px-3 text-sm"
+        />
+        <select aria-label="Workflow" className={select} value={filters.workflowId} onChange={(e) => set({ workflowId: e.target.value })}>
+          <option value="">All workflows</option>
+          {workflows.data?.workflows.map((w) => (
+            <option key={w.id} value={w.id}>
+              {w.name}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Status" className={select} value={filters.status} onChange={(e) => set({ status: e.target.value })}>
+          <option value="">Any status</option>
+          {runStatuses.map((s) => (
+            <option key={s} value={s}>
+              {s.replaceAll("_", " ")}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Time range" className={select} value={filters.range} onChange={(e) => {
+            const ms = RANGES[e.target.value]?.ms;
+            set({ range: e.target.value, from: ms ? new Date(Date.now() - ms).toISOString() : "" });
+          }}
+        >
+          {Object.entries(RANGES).map(([value, r]) => (
+            <option key={value} value={value}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+        <label className="flex h-9 items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-800">
+          <input type="checkbox" checked={filters.stuck} onChange={(e) => set({ stuck: e.target.checked ? "true" : "" })} />
+          Stuck only
+        </label>
+        <Button type="submit" variant="secondary">
+          Search
+        </Button>
+        {filtered ? (
+          <Button
+            variant="ghost"
+            onClick={() => {
+              setSearch("");
+              router.replace(pathname);
+            }}
+          >
+            Clear filters
+          </Button>
+        ) : null}
+      </form>
+
+      {list.error ? <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{list.error.message}</p> : null}
+      {list.isSuccess && rows.length === 0 ? (
+        <EmptyState icon={<RunsIcon width={32} height={32} />} title={filtered ? "No run matches" : "No runs yet"}>
+          {filtered ? "Change or clear the filters." : "Runs appear here as soon as a workflow is started."}
+        </EmptyState>
+      ) : (
+        <Table label="Runs">
+          <thead>
+            <tr>
+              <Th>Run</Th>
+              <Th>Workflow</Th>
+              <Th>Status</Th>
+              <Th>Started by</Th>
+              <Th>Created</Th>
+              <Th className="text-right">Duration</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {rows.map((r) => (
+              <tr key={r.id} data-testid={`run-row-${r.id}`} data-status={r.status} className="hover:bg-zinc-50">
+                <Td>
+                  <Link href={`/runs/${r.id}`} className="font-mono text-xs text-indigo-700 hover:underline" title={r.id}>
+                    {r.id.slice(0, 8)}
+                  </Link>
+                  {r.correlationId ? <span className="ml-2 text-xs text-zinc-500">corr {r.correlationId}</span> : null}
+                </Td>
+                <Td>
+                  {r.workflowName} <span className="text-zinc-400">v{r.version}</span>
+                </Td>
+                <Td>
+                  <span className="flex flex-wrap items-center gap-1.5">
+                    <RunStatusBadge status={r.status} />
+                    {r.stuck ? (
+                      <span className="rounded-full bg-orange-500 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase" title={r.stuck.message} data-testid="stuck-flag">
+                        stuck
+                      </span>
+                    ) : null}
+                  </span>
+                  {r.stuck ? <p className="mt-0.5 max-w-xs truncate text-xs text-orange-800">{r.stuck.message}</p> : null}
+                </Td>
+                <Td className="text-xs">{actorName(r.createdBy)}</Td>
+                <Td className="text-xs" title={fullTime(r.createdAt)}>
+                  {timeAgo(r.createdAt)}
+                </Td>
+                <Td className="text-right text-xs tabular-nums">{duration(r.durationMs)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {list.hasNextPage ? (
+        <div className="mt-4 flex justify-center">
+          <Button variant="secondary" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+            {list.isFetchingNextPage ? "Loading…" : "Load older runs"}
+          </Button>
+        </div>
+      ) : null}
+    </>
+  );
+}

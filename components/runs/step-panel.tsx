@@ -1,0 +1,191 @@
+"use client";
+// The selected step of a run: its state, what an operator can do about it, every attempt with
+// its error, its input and output, and the lines it logged.
+import { useQuery } from "@tanstack/react-query";
+import { api } from "#lib/client/api.ts";
+import { clockTime, duration, fullTime } from "#lib/client/format.ts";
+import { cx } from "#lib/client/cx.ts";
+import { stepDefinition } from "#lib/steps/index.ts";
+import { FINAL_RUN_STATUSES, type RunView, type StepError, type StepView } from "#lib/runs/live-state.ts";
+import type { Definition } from "#lib/workflow/definition.ts";
+import { statusStyle } from "../canvas/status-style.ts";
+import { JsonView } from "../ui/json-view.tsx";
+import { useNow } from "../live/use-now.ts";
+import { StepCommands } from "./run-actions.tsx";
+import { stepLogsKey } from "./use-live-run.ts";
+
+interface LogLine {
+  id: string;
+  attempt: number;
+  level: string;
+  message: string;
+  at: string;
+}
+
+export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; nodeId: string; definition: Definition | undefined; onClose(): void }) {
+  const step = run.steps.find((s) => s.nodeId === nodeId);
+  const node = definition?.nodes.find((n) => n.id === nodeId);
+  const type = stepDefinition(node?.type ?? step?.type ?? "");
+  const stuck = run.stuckSteps.find((s) => s.nodeId === nodeId);
+  return (
+    <div className="space-y-4" data-testid="step-panel">
+      <div className="flex items-start justify-between gap-2">
+        <div className="min-w-0">
+          <h2 className="truncate text-sm font-semibold text-zinc-900">{node?.name || nodeId}</h2>
+          <p className="text-xs text-zinc-500">
+            {type?.label ?? step?.type} · <span className="font-mono">{nodeId}</span>
+          </p>
+        </div>
+        <button type="button" onClick={onClose} className="rounded px-1.5 text-sm text-zinc-500 hover:bg-zinc-100" aria-label="Close step details">
+          ✕
+        </button>
+      </div>
+      {!step ? (
+        <p className="text-sm text-zinc-600">{FINAL_RUN_STATUSES.includes(run.status) ? "This run never reached this step." : "Not reached yet."}</p>
+      ) : (
+        <>
+          <StepState step={step} />
+          {stuck ? (
+            <p role="alert" className="rounded-md bg-orange-50 px-3 py-2 text-xs text-orange-900 ring-1 ring-orange-200">
+              Stuck: {stuck.message}
+            </p>
+          ) : null}
+          {step.error ? <ErrorBox error={step.error} title={step.status === "retry_scheduled" ? "Last attempt failed" : "Error"} /> : null}
+          <StepCommands run={run} step={step} definition={definition} />
+          <Attempts step={step} />
+          {step.input !== null ? <JsonView label="Input (templates resolved)" value={step.input} /> : null}
+          {step.output !== null || step.status === "succeeded" ? <JsonView label="Output" value={step.output} /> : null}
+          <Logs runId={run.id} nodeId={nodeId} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function StepState({ step }: { step: StepView }) {
+  const now = useNow(step.status === "retry_scheduled" || step.status === "running");
+  const style = statusStyle(step.status);
+  const retryIn = step.status === "retry_scheduled" && step.nextAttemptAt ? Math.max(0, new Date(step.nextAttemptAt).getTime() - now) : null;
+  const runningFor = step.status === "running" && step.startedAt ? now - new Date(step.startedAt).getTime() : null;
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
+      <dt className="text-zinc-500">State</dt>
+      <dd>
+        <span className={cx("rounded-full px-1.5 py-0.5 text-[10px] font-semibold uppercase", style.badge)} data-testid="step-panel-status">
+          {style.label}
+        </span>
+        {step.reason ? <span className="ml-1 text-zinc-500">({step.reason.replaceAll("_", " ")})</span> : null}
+      </dd>
+      <dt className="text-zinc-500">Attempt</dt>
+      <dd data-testid="step-panel-attempt">
+        {step.attempt} of {step.maxAttempts || "?"}
+        {retryIn !== null ? <span className="text-amber-700"> · next in {duration(retryIn)}</span> : null}
+        {runningFor !== null ? <span className="text-sky-700"> · running for {duration(runningFor)}</span> : null}
+      </dd>
+      {step.startedAt ? (
+        <>
+          <dt className="text-zinc-500">Started</dt>
+          <dd title={fullTime(step.startedAt)}>{clockTime(step.startedAt)}</dd>
+        </>
+      ) : null}
+      {step.finishedAt ? (
+        <>
+          <dt className="text-zinc-500">Finished</dt>
+          <dd title={fullTime(step.finishedAt)}>
+            {clockTime(step.finishedAt)} {step.startedAt ? `(${duration(new Date(step.finishedAt).getTime() - new Date(step.startedAt).getTime())})` : ""}
+          </dd>
+        </>
+      ) : null}
+      {step.branch ? (
+        <>
+          <dt className="text-zinc-500">Branch</dt>
+          <dd className="font-mono">{step.branch}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+/** HTTP failures carry the response status in their details. */
+const httpStatus = (error: StepError) => (typeof error.details?.status === "number" ? error.details.status : undefined);
+
+function ErrorBox({ error, title }: { error: StepError; title: string }) {
+  const status = httpStatus(error);
+  return (
+    <div className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-900 ring-1 ring-red-200" data-testid="step-error">
+      <p className="font-semibold">
+        {title}
+        {status ? <span className="ml-1 rounded bg-red-200 px-1 font-mono">HTTP {status}</span> : null}
+        {error.code ? <span className="ml-1 font-mono text-red-700">{error.code}</span> : null}
+      </p>
+      <p className="mt-0.5 break-words">{error.message}</p>
+      {error.retryable === false ? <p className="mt-0.5 text-red-700">Not retryable: the step failed at once.</p> : null}
+      {error.stack ? (
+        <details className="mt-1">
+          <summary className="cursor-pointer text-red-700">Stack trace</summary>
+          <pre className="mt-1 max-h-48 overflow-auto text-[10px] whitespace-pre-wrap">{error.stack}</pre>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function Attempts({ step }: { step: StepView }) {
+  if (step.attempts.length === 0) return null;
+  return (
+    <section aria-label="Attempts">
+      <h3 className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Attempts</h3>
+      <ol className="space-y-1.5" data-testid="attempts">
+        {step.attempts.map((a) => (
+          <li key={a.attempt} className="rounded-md border border-zinc-200 px-2 py-1.5 text-xs" data-testid={`attempt-${a.attempt}`}>
+            <div className="flex items-center justify-between gap-2">
+              <span className="font-medium">#{a.attempt}</span>
+              <span className={cx("rounded-full px-1.5 text-[10px] font-semibold uppercase", statusStyle(a.status === "crashed" || a.status === "timed_out" ? "failed" : a.status).badge)}>
+                {a.status.replaceAll("_", " ")}
+              </span>
+              <span className="text-zinc-500" title={fullTime(a.startedAt)}>
+                {clockTime(a.startedAt)}
+              </span>
+              <span className="w-16 text-right tabular-nums text-zinc-700">{a.finishedAt ? duration(new Date(a.finishedAt).getTime() - new Date(a.startedAt).getTime()) : "…"}</span>
+            </div>
+            {a.error ? (
+              <div className="mt-1 text-red-800">
+                {httpStatus(a.error) ? <span className="mr-1 rounded bg-red-100 px-1 font-mono">HTTP {httpStatus(a.error)}</span> : null}
+                {a.error.message}
+                {a.retryDelayMs !== null ? <span className="text-zinc-500"> · retried after {duration(a.retryDelayMs)}</span> : null}
+                {a.error.stack ? (
+                  <details>
+                    <summary className="cursor-pointer text-red-700">Stack trace</summary>
+                    <pre className="mt-1 max-h-40 overflow-auto text-[10px] whitespace-pre-wrap">{a.error.stack}</pre>
+                  </details>
+                ) : null}
+              </div>
+            ) : null}
+            {a.workerId ? <p className="mt-0.5 truncate text-[10px] text-zinc-400">on {a.workerId}</p> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+const levelTone: Record<string, string> = { error: "text-red-400", warn: "text-amber-300", info: "text-sky-300", debug: "text-zinc-500" };
+
+function Logs({ runId, nodeId }: { runId: string; nodeId: string }) {
+  const logs = useQuery({ queryKey: stepLogsKey(runId, nodeId), queryFn: () => api<{ logs: LogLine[] }>(`/runs/${runId}/steps/${encodeURIComponent(nodeId)}/logs`) });
+  return (
+    <section aria-label="Logs">
+      <h3 className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Logs</h3>
+      {logs.error ? <p className="text-xs text-red-700">{logs.error.message}</p> : null}
+      {logs.data && logs.data.logs.length === 0 ? <p className="text-xs text-zinc-500">Nothing logged yet. Lines appear when an attempt ends.</p> : null}
+      <ol className="max-h-60 overflow-auto rounded-md bg-zinc-950 p-2 font-mono text-[11px] leading-relaxed text-zinc-200" data-testid="step-logs" hidden={!logs.data?.logs.length}>
+        {logs.data?.logs.map((l) => (
+          <li key={l.id} className="break-all">
+            <span className="text-zinc-500">{clockTime(l.at)} #{l.attempt} </span>
+            <span className={cx("uppercase", levelTone[l.level])}>{l.level}</span> {l.message}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

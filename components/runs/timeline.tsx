@@ -1,0 +1,88 @@
+"use client";
+// The run as a Gantt chart: a row per step, a light bar while it was queued and a bar per
+// attempt, coloured by how the attempt ended; gaps between attempts are backoff waits.
+import { duration } from "#lib/client/format.ts";
+import { cx } from "#lib/client/cx.ts";
+import { FINAL_RUN_STATUSES, type RunView, type StepView } from "#lib/runs/live-state.ts";
+import { useNow } from "../live/use-now.ts";
+
+const attemptColour: Record<string, string> = {
+  running: "bg-sky-500",
+  succeeded: "bg-emerald-500",
+  failed: "bg-red-500",
+  crashed: "bg-red-400",
+  timed_out: "bg-red-400",
+  waiting: "bg-violet-400",
+  cancelled: "bg-zinc-400",
+  interrupted: "bg-amber-400",
+};
+
+const ms = (iso: string | null | undefined) => (iso ? new Date(iso).getTime() : null);
+
+export function Timeline({ run, selected, onSelect }: { run: RunView; selected: string | null; onSelect(nodeId: string): void }) {
+  const active = !FINAL_RUN_STATUSES.includes(run.status);
+  const now = useNow(active, 500);
+  const start = ms(run.createdAt)!;
+  const end = Math.max(active ? now : (ms(run.finishedAt) ?? now), start + 1);
+  const span = end - start;
+  const x = (t: number) => `${((Math.min(Math.max(t, start), end) - start) / span) * 100}%`;
+  const w = (a: number, b: number) => `max(2px, ${((Math.min(b, end) - Math.max(a, start)) / span) * 100}%)`;
+  const steps = run.steps
+    .filter((s) => s.queuedAt || s.startedAt)
+    .toSorted((a, b) => (ms(a.queuedAt ?? a.startedAt) ?? 0) - (ms(b.queuedAt ?? b.startedAt) ?? 0));
+  if (steps.length === 0) return <p className="p-4 text-sm text-zinc-500">No step has started yet.</p>;
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+
+  return (
+    <div className="min-w-[560px] px-4 py-2 text-xs" data-testid="timeline">
+      <div className="relative ml-36 mr-20 h-5 border-b border-zinc-200 text-[10px] text-zinc-500">
+        {ticks.map((t) => (
+          <span key={t} className="absolute -translate-x-1/2" style={{ left: `${t * 100}%` }}>
+            +{duration(span * t)}
+          </span>
+        ))}
+      </div>
+      <ol>
+        {steps.map((s) => (
+          <li key={s.id}>
+            <button
+              type="button"
+              onClick={() => onSelect(s.nodeId)}
+              className={cx("flex h-6 w-full items-center rounded text-left hover:bg-zinc-50", selected === s.nodeId && "bg-indigo-50")}
+              aria-label={`${s.nodeId}: ${s.status}, ${label(s, now)}`}
+            >
+              <span className="w-36 shrink-0 truncate pr-2 font-mono text-zinc-700">{s.nodeId}</span>
+              <span className="relative h-3.5 flex-1">
+                {ticks.slice(1, -1).map((t) => (
+                  <span key={t} aria-hidden className="absolute inset-y-0 border-l border-dashed border-zinc-100" style={{ left: `${t * 100}%` }} />
+                ))}
+                {s.queuedAt ? (
+                  <span className="absolute inset-y-1 rounded-sm bg-zinc-200" style={{ left: x(ms(s.queuedAt)!), width: w(ms(s.queuedAt)!, ms(s.attempts[0]?.startedAt ?? s.startedAt) ?? ms(s.finishedAt) ?? now) }} />
+                ) : null}
+                {s.attempts.map((a) => {
+                  const from = ms(a.startedAt)!;
+                  const to = ms(a.finishedAt) ?? now;
+                  return (
+                    <span
+                      key={a.attempt}
+                      title={`attempt ${a.attempt}: ${a.status}, ${duration(to - from)}`}
+                      className={cx("absolute inset-y-0 rounded-sm", attemptColour[a.status] ?? "bg-zinc-400", a.status === "running" && "animate-pulse")}
+                      style={{ left: x(from), width: w(from, to) }}
+                    />
+                  );
+                })}
+              </span>
+              <span className="w-20 shrink-0 pl-2 text-right tabular-nums text-zinc-600">{label(s, now)}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function label(s: StepView, now: number): string {
+  const started = ms(s.attempts[0]?.startedAt ?? s.startedAt);
+  if (!started) return s.status;
+  return duration((ms(s.finishedAt) ?? now) - started);
+}
