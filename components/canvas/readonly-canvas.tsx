@@ -14,6 +14,8 @@ interface Props {
   decorate?: (nodeId: string) => Partial<StepNodeData> | undefined;
   decorateEdge?: (edge: { source: string; target: string; sourceHandle?: string | null }) => Partial<Edge> | undefined;
   onSelect?: (nodeId: string | null) => void;
+  /** The node to show as selected (the page owns the selection, e.g. in its URL). */
+  selectedId?: string | null;
 }
 
 export function ReadonlyCanvas(props: Props) {
@@ -26,9 +28,13 @@ export function ReadonlyCanvas(props: Props) {
 
 const plainEdge = { stroke: "#a1a1aa", strokeWidth: 1.5 };
 
-function Inner({ definition, decorate, decorateEdge, onSelect }: Props) {
+function Inner({ definition, decorate, decorateEdge, onSelect, selectedId }: Props) {
   const flow = useMemo(() => toFlow(definition), [definition]);
-  const nodes = useMemo(() => flow.nodes.map((n): FlowNode => ({ ...n, data: { ...n.data, ...decorate?.(n.id) } })), [flow, decorate]);
+  const nodes = useMemo(
+    // Steps have a fixed size; saying so lets the minimap draw them without measuring.
+    () => flow.nodes.map((n): FlowNode => ({ ...n, width: 220, height: 64, selected: selectedId === n.id, data: { ...n.data, ...decorate?.(n.id) } })),
+    [flow, decorate, selectedId],
+  );
   const edges = useMemo(
     () => flow.edges.map((e): Edge => ({ ...e, label: e.sourceHandle, labelStyle: { fontSize: 10, fill: "#71717a" }, style: plainEdge, ...decorateEdge?.(e) })),
     [flow, decorateEdge],
@@ -41,7 +47,8 @@ function Inner({ definition, decorate, decorateEdge, onSelect }: Props) {
       nodesDraggable={false}
       nodesConnectable={false}
       deleteKeyCode={null}
-      onSelectionChange={({ nodes: sel }) => onSelect?.(sel[0]?.id ?? null)}
+      // Nodes are controlled (rebuilt from props), so a click, not React Flow's selection, selects.
+      onNodeClick={(_, n) => onSelect?.(n.id)}
       {...canvasProps}
     >
       <CanvasChrome />

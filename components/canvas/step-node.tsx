@@ -59,7 +59,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           </span>
         </span>
       ) : null}
-      {status && (data.attempt ?? 0) > 0 ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
+      {status && (data.attempt ?? 0) > 0 && ((data.maxAttempts ?? 0) > 1 || (data.attempt ?? 0) > 1) ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
       {problems.length > 0 ? (
         <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-[11px] font-bold text-white" aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""}`}>
           {problems.length}

@@ -61,7 +61,7 @@ export function Dashboard() {
         <div className="space-y-6">
           <Counters s={s} />
           <div className="grid gap-6 xl:grid-cols-2">
-            <Panel title="Throughput" subtitle={`Runs per ${duration(s.bucketSeconds * 1000)}, by how they ended`}>
+            <Panel title="Throughput" subtitle={`Runs started per ${bucketName(s.bucketSeconds)}, by how they ended`}>
               <ResponsiveContainer width="100%" height={220}>
                 <BarChart data={s.series.map((p) => ({ ...p, t: tick(p.t, window) }))} margin={{ left: -20, right: 8 }}>
                   <CartesianGrid strokeDasharray="3 3" stroke="#f4f4f5" />
@@ -205,7 +205,7 @@ function Counters({ s }: { s: StatsJson }) {
         const body = (
           <dl>
             <dt className="text-xs font-medium text-zinc-500">{c.label}</dt>
-            <dd className={cx("mt-1 text-xl font-semibold tabular-nums text-zinc-900", c.tone)} data-testid={c.testId}>
+            <dd className={cx("mt-1 font-semibold tabular-nums text-zinc-900", c.value.length > 8 ? "text-base" : "text-xl", c.tone)} data-testid={c.testId}>
               {c.value}
             </dd>
           </dl>
@@ -237,6 +237,13 @@ function Panel({ title, subtitle, action, children }: { title: string; subtitle?
       {children}
     </section>
   );
+}
+
+function bucketName(seconds: number): string {
+  if (seconds < 60) return `${seconds} seconds`;
+  if (seconds === 60) return "minute";
+  if (seconds < 3600) return `${seconds / 60} minutes`;
+  return seconds === 3600 ? "hour" : `${seconds / 3600} hours`;
 }
 
 function tick(iso: string, window: StatsWindow): string {

@@ -86,7 +86,7 @@ export function RunPage({ runId }: { runId: string }) {
       <div className="flex min-h-0 flex-1">
         <div className="flex min-w-0 flex-1 flex-col">
           <div className="min-h-0 flex-1" aria-label="Workflow with step states">
-            {version.data ? <ReadonlyCanvas definition={version.data.definition} decorate={decorate} decorateEdge={decorateEdge} onSelect={(id) => id && select(id)} /> : null}
+            {version.data ? <ReadonlyCanvas definition={version.data.definition} decorate={decorate} decorateEdge={decorateEdge} onSelect={select} selectedId={selected} /> : null}
           </div>
           <Tabs.Root defaultValue="timeline" className="flex h-64 shrink-0 flex-col border-t border-zinc-200 bg-white">
             <Tabs.List aria-label="Run details" className="flex gap-1 border-b border-zinc-200 px-3">

@@ -37,7 +37,7 @@ export function Timeline({ run, selected, onSelect }: { run: RunView; selected: 
     <div className="min-w-[560px] px-4 py-2 text-xs" data-testid="timeline">
       <div className="relative ml-36 mr-20 h-5 border-b border-zinc-200 text-[10px] text-zinc-500">
         {ticks.map((t) => (
-          <span key={t} className="absolute -translate-x-1/2" style={{ left: `${t * 100}%` }}>
+          <span key={t} className={cx("absolute whitespace-nowrap", t === 0 ? "" : t === 1 ? "-translate-x-full" : "-translate-x-1/2")} style={{ left: `${t * 100}%` }}>
             +{duration(span * t)}
           </span>
         ))}

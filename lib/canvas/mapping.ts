@@ -24,6 +24,9 @@ export interface FlowNode {
   id: string;
   type: "step";
   position: { x: number; y: number };
+  /** A fixed size, when known without measuring (read-only canvases). */
+  width?: number;
+  height?: number;
   data: StepNodeData;
   selected?: boolean;
 }

@@ -31,14 +31,24 @@ async function compute(window: StatsWindow, pool: pg.Pool, boss: PgBoss | null) 
   const [active, series, totals, steps, letters, stuck, workers, queues] = await Promise.all([
     pool.query(`select status, count(*)::int as n from runs where status = any($1::run_status[]) group by status`, [activeRunStatuses]),
     pool.query(
-      `select date_bin(make_interval(secs => $2), created_at, timestamptz '2000-01-01') as t,
-              count(*)::int as started,
-              count(*) filter (where status = 'succeeded')::int as succeeded,
-              count(*) filter (where status = 'failed')::int as failed,
-              count(*) filter (where status = 'cancelled')::int as cancelled,
-              percentile_cont(0.5) within group (order by extract(epoch from finished_at - started_at) * 1000) filter (where finished_at is not null) as p50,
-              percentile_cont(0.95) within group (order by extract(epoch from finished_at - started_at) * 1000) filter (where finished_at is not null) as p95
-         from runs where created_at >= $1 group by 1 order by 1`,
+      // Every bucket of the window, empty ones included, so that charts span the whole window.
+      `with buckets as (
+         select generate_series(date_bin(make_interval(secs => $2), $1::timestamptz, timestamptz '2000-01-01'),
+                                date_bin(make_interval(secs => $2), now(), timestamptz '2000-01-01'),
+                                make_interval(secs => $2)) as t
+       ), agg as (
+         select date_bin(make_interval(secs => $2), created_at, timestamptz '2000-01-01') as t,
+                count(*)::int as started,
+                count(*) filter (where status = 'succeeded')::int as succeeded,
+                count(*) filter (where status = 'failed')::int as failed,
+                count(*) filter (where status = 'cancelled')::int as cancelled,
+                percentile_cont(0.5) within group (order by extract(epoch from finished_at - started_at) * 1000) filter (where finished_at is not null) as p50,
+                percentile_cont(0.95) within group (order by extract(epoch from finished_at - started_at) * 1000) filter (where finished_at is not null) as p95
+           from runs where created_at >= $1 group by 1
+       )
+       select b.t, coalesce(a.started, 0) as started, coalesce(a.succeeded, 0) as succeeded, coalesce(a.failed, 0) as failed,
+              coalesce(a.cancelled, 0) as cancelled, a.p50, a.p95
+         from buckets b left join agg a using (t) order by b.t`,
       [since, bucketSeconds],
     ),
     pool.query(

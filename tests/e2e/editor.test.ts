@@ -4,8 +4,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
 import { startEngine, publish, linear, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot } from "../helpers/browser.ts";
-import { emailFor, PASSWORD } from "../helpers/fixtures.ts";
+import { launchBrowser, screenshot, signedIn as signInAs } from "../helpers/browser.ts";
 import type { Role } from "../../lib/auth/permissions.ts";
 
 let engine: Engine;
@@ -19,16 +18,7 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-async function signedIn(role: Role, path = "/workflows"): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${engine.web.url}/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel("Email").fill(emailFor(role));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${engine.web.url}${path}`);
-  return page;
-}
+const signedIn = (role: Role, path?: string) => signInAs(browser, engine.web.url, role, path);
 
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 

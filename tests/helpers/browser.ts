@@ -3,6 +3,8 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { chromium, type Browser, type Page } from "playwright-core";
+import type { Role } from "../../lib/auth/permissions.ts";
+import { emailFor, PASSWORD } from "./fixtures.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const ARTIFACTS = "tests/.artifacts";
@@ -31,4 +33,16 @@ export async function screenshot(page: Page, name: string, path = `${ARTIFACTS}/
   await mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/** A new browser context signed in as the test user of `role`, on `path` of the app at `baseUrl`. */
+export async function signedIn(browser: Browser, baseUrl: string, role: Role, path = "/workflows"): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
+  await page.getByLabel("Email").fill(emailFor(role));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${baseUrl}${path}`);
+  return page;
 }

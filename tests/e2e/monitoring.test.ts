@@ -1,0 +1,189 @@
+// Watching and fixing runs in Chromium: retries appear live on the node, the step lands in the
+// dead letters, an operator retries it after the fault is fixed and the audit log names them;
+// viewers cannot act; the stream survives a cut connection without losing or repeating events;
+// the runs list and the dashboard follow along.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
+import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { startProxy } from "../helpers/proxy.ts";
+import { emailFor } from "../helpers/fixtures.ts";
+import type { Role } from "../../lib/auth/permissions.ts";
+
+let engine: Engine;
+let browser: Browser;
+let server: TestServer;
+let broken = true;
+let gateOpen = false;
+const gateWaiting: (() => void)[] = [];
+
+beforeAll(async () => {
+  [engine, browser, server] = await Promise.all([startEngine(), launchBrowser(), startTestServer()]);
+  server.on("/charge", (_req, _n, res) => (broken ? json(res, 500, { error: "card processor down" }) : json(res, 200, { charged: true })));
+  server.on("/gate", (_req, _n, res) => (gateOpen ? json(res, 200, {}) : gateWaiting.push(() => json(res, 200, {}))));
+});
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+  await server?.close();
+});
+
+const as = (role: Role, path: string, baseUrl = engine.web.url) => signedIn(browser, baseUrl, role, path);
+const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
+const statusOf = (page: Page, id: string) => node(page, id).getAttribute("data-status");
+
+const chargeWorkflow = (maxAttempts: number) =>
+  linear([
+    { id: "charge", type: "http", config: { url: `${server.url}/charge`, method: "POST" }, retry: { maxAttempts, initialDelayMs: 1500, multiplier: 1, jitter: "none" } },
+    { id: "receipt", type: "transform", config: { output: { sent: true } } },
+  ]);
+
+describe("a failing HTTP step", () => {
+  it("shows its retries live, lands in the dead letters, and succeeds when an operator retries it after the fix", async () => {
+    broken = true;
+    const editor = await engine.as("editor");
+    const runId = await runWorkflow(editor, await publish(editor, chargeWorkflow(3), "Charge card"));
+    const page = await as("operator", `/runs/${runId}`);
+    await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+    await expect.poll(() => page.getByTestId("stream-state").getAttribute("data-state")).toBe("live");
+
+    // Attempts rise on the node while the page stays loaded.
+    await expect.poll(() => node(page, "charge").getAttribute("data-attempt"), { timeout: 15_000 }).toBe("2");
+    await node(page, "charge").click();
+    await expect.poll(() => node(page, "charge").getAttribute("data-attempt"), { timeout: 15_000 }).toBe("3");
+    await expect.poll(() => statusOf(page, "charge")).toBe("retry_scheduled");
+    await expect.poll(() => node(page, "charge").getByTestId("node-attempt").textContent()).toMatch(/^attempt 3 of 3 · retry in \d s$/);
+    await expect.poll(() => page.getByTestId("attempts").locator("li").count()).toBe(2);
+    await expect.poll(() => page.getByTestId("step-error").textContent()).toContain("HTTP 500");
+    await screenshot(page, "run", "docs/run.png");
+
+    await expect.poll(() => statusOf(page, "charge"), { timeout: 15_000 }).toBe("failed");
+    await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("failed");
+    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await statusOf(page, "receipt")).toBe("pending");
+    await expect.poll(() => page.getByTestId("step-logs").textContent()).toContain("→ 500");
+
+    // It is in the dead letters.
+    const letters = await as("viewer", "/dead-letters");
+    await expect.poll(() => letters.getByTestId(`dead-letter-${runId}`).textContent()).toContain("HTTP 500");
+
+    // The fault is fixed; the operator retries the step.
+    broken = false;
+    await page.getByTestId("retry-step").click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.textContent()).toContain("runs again as attempt 4, with a fresh budget of 3 attempts. The run reopens");
+    await dialog.getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => statusOf(page, "charge"), { timeout: 15_000 }).toBe("succeeded");
+    await expect.poll(() => statusOf(page, "receipt")).toBe("succeeded");
+    await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("succeeded");
+    await expect.poll(() => page.locator(".react-flow__edge.edge-taken").count()).toBe(3);
+
+    await page.getByRole("tab", { name: /Audit log/ }).click();
+    const retry = page.locator('[data-event-type="command.retry_step"]');
+    await expect.poll(() => retry.getByTestId("event-actor").textContent()).toBe(emailFor("operator"));
+    expect(await retry.textContent()).toContain("Retry step charge");
+
+    await letters.reload();
+    await expect.poll(() => letters.getByText("No open dead letters").count()).toBe(1);
+  });
+
+  it("offers a viewer no command it could use, and says why", async () => {
+    broken = true;
+    const editor = await engine.as("editor");
+    const runId = await runWorkflow(editor, await publish(editor, chargeWorkflow(1), "Charge once"));
+    await waitForRun(editor, runId, ["failed"]);
+    const page = await as("viewer", `/runs/${runId}?step=charge`);
+    await expect.poll(() => statusOf(page, "charge")).toBe("failed");
+    const commands = page.locator('[data-testid="cancel-run"], [data-testid="resume-run"], [data-testid="rerun"], [data-testid="retry-step"], [data-testid="skip-step"], [data-testid="replay-step"]');
+    await expect.poll(() => commands.count()).toBeGreaterThanOrEqual(4);
+    expect(await commands.evaluateAll((buttons) => buttons.filter((b) => !(b as HTMLButtonElement).disabled).length)).toBe(0);
+    expect(await page.getByTestId("step-panel").textContent()).toContain("needs the runs.operate permission (operator, admin); you are viewer.");
+
+    const letters = await as("viewer", "/dead-letters");
+    const row = letters.getByTestId(`dead-letter-${runId}`);
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getByRole("button").evaluateAll((b) => b.filter((x) => !(x as HTMLButtonElement).disabled).length)).toBe(0);
+  });
+});
+
+describe("the live stream", () => {
+  it("reconnects after the connection is cut and shows what happened meanwhile, once", async () => {
+    gateOpen = false;
+    const proxy = await startProxy(engine.web.url);
+    try {
+      const editor = await engine.as("editor");
+      const workflowId = await publish(
+        editor,
+        definition(
+          [
+            { id: "start", type: "start" },
+            { id: "call", type: "http", config: { url: `${server.url}/gate` } },
+            { id: "shape", type: "transform", config: { output: { ok: true } } },
+            { id: "end", type: "end" },
+          ],
+          [["start", "call"], ["call", "shape"], ["shape", "end"]],
+        ),
+        "Gated",
+      );
+      const runId = await runWorkflow(editor, workflowId);
+      const page = await as("viewer", `/runs/${runId}`, proxy.url);
+      await expect.poll(() => statusOf(page, "call"), { timeout: 15_000 }).toBe("running");
+      await expect.poll(() => page.getByTestId("stream-state").getAttribute("data-state")).toBe("live");
+
+      proxy.cut();
+      await expect.poll(() => page.getByTestId("stream-state").getAttribute("data-state")).toBe("reconnecting");
+      expect(await page.getByTestId("stream-state").textContent()).toContain("Disconnected");
+      gateOpen = true;
+      gateWaiting.splice(0).forEach((go) => go());
+      await waitForRun(editor, runId, ["succeeded"]);
+      expect(await statusOf(page, "shape")).toBe("pending");
+
+      proxy.restore();
+      await expect.poll(() => page.getByTestId("stream-state").getAttribute("data-state"), { timeout: 15_000 }).toBe("live");
+      await expect.poll(() => statusOf(page, "shape")).toBe("succeeded");
+      await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("succeeded");
+
+      const stored = (await editor.get(`/runs/${runId}/events?limit=1000`)).json.events.map((e: { id: string }) => e.id);
+      await page.getByRole("tab", { name: /Audit log/ }).click();
+      const shown = await page.locator("[data-event-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-event-id")));
+      expect(shown.length).toBe(stored.length);
+      expect(new Set(shown).size).toBe(shown.length);
+      expect([...shown].sort()).toEqual([...stored].sort());
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("lists and the dashboard", () => {
+  it("lists a new run as it starts and finishes, filters failed runs, and counts them on the dashboard", async () => {
+    broken = false;
+    const editor = await engine.as("editor");
+    const workflowId = await publish(editor, chargeWorkflow(1), "Listed");
+    const page = await as("viewer", `/runs?workflowId=${workflowId}`);
+    await expect.poll(() => page.getByTestId("stream-state").getAttribute("data-state")).toBe("live");
+    const runId = await runWorkflow(editor, workflowId);
+    await expect.poll(() => page.getByTestId(`run-row-${runId}`).getAttribute("data-status"), { timeout: 15_000 }).toBe("succeeded");
+
+    broken = true;
+    const failedId = await runWorkflow(editor, workflowId);
+    await waitForRun(editor, failedId, ["failed"]);
+    await page.getByLabel("Status").selectOption("failed");
+    await expect.poll(() => page.locator("[data-testid^=run-row-]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid")))).toEqual([`run-row-${failedId}`]);
+    await page.getByLabel("Search by run id, correlation id or idempotency key").fill(runId);
+    await page.getByLabel("Status").selectOption("");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => page.locator("[data-testid^=run-row-]").count()).toBe(1);
+    await expect.poll(() => page.getByTestId(`run-row-${runId}`).count()).toBe(1);
+
+    const failedRuns = (await editor.get(`/runs?status=failed&limit=200`)).json.runs.length;
+    const dash = await as("viewer", "/dashboard");
+    await expect.poll(() => dash.getByTestId("count-failed").textContent()).toBe(String(failedRuns));
+    expect(await dash.locator(".recharts-surface").count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => dash.getByTestId("live-workers").textContent()).toBe("1");
+    await expect.poll(() => dash.getByTestId("dashboard-dead-letters").textContent()).toContain("Listed · charge");
+    await expect.poll(() => dash.getByTestId("queues").textContent()).toContain("baton-steps");
+    await screenshot(dash, "dashboard", "docs/dashboard.png");
+  });
+});
