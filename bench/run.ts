@@ -9,12 +9,13 @@ import { startCluster } from "./lib/cluster.ts";
 import { apiLoadScenario, engineScenario, fanOutDefinition, linearDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
 import { round } from "./lib/stats.ts";
 import { editorLoadScenario, type EditorLoadResult } from "./lib/editor-load.ts";
+import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 600, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 600, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -26,7 +27,13 @@ const git = (...args: string[]) => {
 };
 
 const cluster = await startCluster(log);
-const results: { baseline?: BaselineResult; engine: EngineResult[]; api?: ApiLoadResult; editor?: EditorLoadResult | { skipped: string } } = { engine: [] };
+const results: {
+  baseline?: BaselineResult;
+  engine: EngineResult[];
+  api?: ApiLoadResult;
+  editor?: EditorLoadResult | { skipped: string };
+  live?: LiveLatencyResult | { skipped: string };
+} = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
   const baselineDb = await cluster.freshDatabase();
@@ -54,6 +61,16 @@ try {
   results.editor = await editorLoadScenario(cluster, { nodes: sizes.editorNodes, samples: sizes.editorSamples });
 } finally {
   await cluster.stop();
+}
+
+// On a cluster of its own: commit timestamps cost a little on every commit, and the figures
+// above are for the default settings.
+log(`live: event-to-browser latency with ${sizes.liveInFlight} runs in flight (${sizes.liveRounds} rounds of ${sizes.liveSteps}-step runs)`);
+const liveCluster = await startCluster(log, ["track_commit_timestamp=on"]);
+try {
+  results.live = await liveLatencyScenario(liveCluster, { inFlight: sizes.liveInFlight, rounds: sizes.liveRounds, steps: sizes.liveSteps, stepMs: 100 });
+} finally {
+  await liveCluster.stop();
 }
 
 const commit = git("rev-parse", "--short", "HEAD");
@@ -107,5 +124,12 @@ console.log(
   "skipped" in ed
     ? `Editor: skipped (${ed.skipped}).`
     : `Editor: a ${ed.nodes}-node workflow drawn in ${f(ed.drawnMs.p50, 0)} ms and interactive in ${f(ed.interactiveMs.p50, 0)} ms (median of ${ed.drawnMs.n}).`,
+);
+const lv = results.live!;
+console.log(
+  "skipped" in lv
+    ? `Live: skipped (${lv.skipped}).`
+    : `Live: step state ${lv.measuredFrom === "commit" ? "committed" : "written (transaction start)"} → node updated in Chromium p50 ${f(lv.latencyMs.p50, 1)} ms, p95 ${f(lv.latencyMs.p95, 1)} ms ` +
+        `(${lv.latencyMs.n} changes, ${lv.inFlight} runs in flight).`,
 );
 console.log(`\nSaved ${file}`);

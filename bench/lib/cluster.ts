@@ -25,7 +25,8 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(log: (line: string) => void): Promise<Cluster> {
+/** `settings` are extra server settings for the embedded Postgres (ignored with BENCH_DATABASE_URL). */
+export async function startCluster(log: (line: string) => void, settings: string[] = []): Promise<Cluster> {
   let embedded: EmbeddedPostgres | undefined;
   let dir: string | undefined;
   let serverUrl = process.env.BENCH_DATABASE_URL;
@@ -34,7 +35,7 @@ export async function startCluster(log: (line: string) => void): Promise<Cluster
     await chmod(dir, 0o755);
     // Durable settings (fsync on), as in production: the figures are about what users get.
     // BENCH_PG_SETTINGS="a=1 b=2" adds server settings, e.g. to profile with pg_stat_statements.
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: 0, settings: process.env.BENCH_PG_SETTINGS?.split(/\s+/).filter(Boolean) });
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: 0, settings: [...settings, ...(process.env.BENCH_PG_SETTINGS?.split(/\s+/).filter(Boolean) ?? [])] });
     serverUrl = embedded.url;
     log(`embedded Postgres on port ${embedded.port}`);
   }
