@@ -168,6 +168,31 @@ describe("run list", () => {
   });
 });
 
+describe("dashboard figures", () => {
+  it("count runs by status, bucket them over the window, and list queues and dead letters", async () => {
+    const editor = await engine.as("editor");
+    const viewer = await engine.as("viewer");
+    const runId = await runWorkflow(editor, await publish(editor, linear([{ id: "call", type: "http", config: { url: `${server.url}/missing` }, retry: { maxAttempts: 1 } }]), "Stats"));
+    await waitForRun(editor, runId, ["failed"]);
+    const res = await viewer.get(`/stats?window=15m`);
+    expect(res.status).toBe(200);
+    const s = res.json;
+    const failed = (await viewer.get(`/runs?status=failed&limit=200`)).json.runs.length;
+    expect(s.runs.byStatus.failed).toBe(failed);
+    expect(s.series.length).toBeGreaterThanOrEqual(30);
+    expect(s.series.reduce((n: number, p: { failed: number }) => n + p.failed, 0)).toBe(failed);
+    expect(s.steps.find((t: { type: string }) => t.type === "http")).toMatchObject({ failed: expect.any(Number) });
+    expect(s.queues.map((q: { name: string }) => q.name)).toContain("baton-steps");
+    expect(s.deadLetters.open).toBeGreaterThanOrEqual(1);
+    expect(s.deadLetters.recent.map((d: { runId: string }) => d.runId)).toContain(runId);
+    expect(s.workers.live).toBe(1);
+
+    const bad = await viewer.get(`/stats?window=1y`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].path).toBe("query.window");
+  });
+});
+
 describe("step logs", () => {
   it("lists what a step logged, by attempt", async () => {
     const editor = await engine.as("editor");
