@@ -9,19 +9,9 @@ import { databaseUrl, pool } from "../db.ts";
 import { log } from "../log.ts";
 import { laterOf, parsePosition, type Position } from "./position.ts";
 import { inScope, type Scope, scopeSql } from "./scope.ts";
+import type { StreamEvent as LiveEvent } from "./event.ts";
 
-export interface LiveEvent {
-  /** `<xid>-<id>`: the SSE event id and the resume position. */
-  position: string;
-  id: string;
-  runId: string;
-  stepRunId: string | null;
-  nodeId: string | null;
-  type: string;
-  actor: string;
-  data: Record<string, unknown>;
-  at: string;
-}
+export type { StreamEvent as LiveEvent } from "./event.ts";
 
 type Subscriber = (event: LiveEvent) => void;
 
@@ -53,7 +43,7 @@ export async function* readEvents(scope: Scope, after: Position, upTo: Position)
     const { rows } = await pool().query(
       `select ${COLUMNS} from run_events
         where (xid, id) > ($1::xid8, $2::bigint) and (xid, id) <= ($3::xid8, $4::bigint) ${where.sql}
-        order by xid, id limit ${BATCH}`,
+        order by run_events.xid, run_events.id limit ${BATCH}`,
       [from.xid.toString(), from.id.toString(), upTo.xid.toString(), upTo.id.toString(), ...where.values],
     );
     if (rows.length === 0) return;
@@ -163,7 +153,7 @@ class Listener {
     for (;;) {
       const { rows } = await pool().query(
         `select ${COLUMNS}, xid < pg_snapshot_xmin(pg_current_snapshot()) as settled from run_events
-          where (xid, id) > ($1::xid8, $2::bigint) order by xid, id limit ${BATCH}`,
+          where (xid, id) > ($1::xid8, $2::bigint) order by run_events.xid, run_events.id limit ${BATCH}`,
         [this.#position.xid.toString(), this.#position.id.toString()],
       );
       for (const r of rows) {

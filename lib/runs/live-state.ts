@@ -4,18 +4,9 @@
 // that arrive in an order other than the one they happened in cannot roll a step back.
 // Browser-safe and pure: the UI and the unit tests use it.
 import { parseSnapshot, snapshotIncludes } from "../live/snapshot.ts";
+import type { StreamEvent } from "../live/event.ts";
 
-export interface StreamEvent {
-  position: string;
-  id: string;
-  runId: string;
-  stepRunId: string | null;
-  nodeId: string | null;
-  type: string;
-  actor: string;
-  data: Record<string, unknown>;
-  at: string;
-}
+export type { StreamEvent } from "../live/event.ts";
 
 export interface StepError {
   message?: string;

@@ -70,7 +70,8 @@ export async function listRuns(query: z.infer<typeof listRunsQuery>, pool: Query
   const { rows } = await pool.query(
     `select *, pg_current_snapshot()::text as snapshot from (${runRows()}
       ${where.length ? `where ${where.join(" and ")}` : ""}
-      order by r.created_at desc, r.id desc limit ${param(query.limit + 1)}) page`,
+      order by r.created_at desc, r.id desc limit ${param(query.limit + 1)}) page
+      order by page.created_at desc, page.id desc`,
     values,
   );
   const page = rows.slice(0, query.limit);
@@ -167,7 +168,7 @@ export async function listStepLogs(runId: string, nodeId: string, query: z.infer
   }
   const { rows } = await pool.query(
     `select id::text, attempt, level, message, data, at from step_logs
-      where step_run_id = $1 and ($2::int is null or attempt = $2) and id > $3 order by id limit $4`,
+      where step_run_id = $1 and ($2::int is null or attempt = $2) and id > $3 order by step_logs.id limit $4`,
     [steps[0].id, query.attempt ?? null, (query.after ?? 0n).toString(), query.limit + 1],
   );
   const page = rows.slice(0, query.limit);
@@ -178,7 +179,7 @@ export async function listRunEvents(runId: string, query: z.infer<typeof listEve
   await assertRunExists(runId, pool);
   const { rows } = await pool.query(
     `select id::text, xid::text || '-' || id::text as position, step_run_id as "stepRunId", node_id as "nodeId", type, actor, data, at
-       from run_events where run_id = $1 and id > $2 order by id limit $3`,
+       from run_events where run_id = $1 and id > $2 order by run_events.id limit $3`,
     [runId, (query.after ?? 0n).toString(), query.limit + 1],
   );
   const page = rows.slice(0, query.limit);

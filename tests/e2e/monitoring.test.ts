@@ -3,11 +3,12 @@
 // viewers cannot act; the stream survives a cut connection without losing or repeating events;
 // the runs list and the dashboard follow along.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
 import { startProxy } from "../helpers/proxy.ts";
+import { waitFor } from "../helpers/processes.ts";
 import { emailFor } from "../helpers/fixtures.ts";
 import type { Role } from "../../lib/auth/permissions.ts";
 
@@ -17,10 +18,17 @@ let server: TestServer;
 let broken = true;
 let gateOpen = false;
 const gateWaiting: (() => void)[] = [];
+// /paced answers each request only when the test says so: 500 while broken, then 200.
+const paced: (() => void)[] = [];
+const answerPaced = async () => {
+  await waitFor("a request to /paced", () => paced.length > 0, 15_000);
+  paced.shift()!();
+};
 
 beforeAll(async () => {
   [engine, browser, server] = await Promise.all([startEngine(), launchBrowser(), startTestServer()]);
   server.on("/charge", (_req, _n, res) => (broken ? json(res, 500, { error: "card processor down" }) : json(res, 200, { charged: true })));
+  server.on("/paced", (_req, _n, res) => paced.push(() => (broken ? json(res, 500, { error: "card processor down" }) : json(res, 200, { charged: true }))));
   server.on("/gate", (_req, _n, res) => (gateOpen ? json(res, 200, {}) : gateWaiting.push(() => json(res, 200, {}))));
 });
 afterAll(async () => {
@@ -33,9 +41,16 @@ const as = (role: Role, path: string, baseUrl = engine.web.url) => signedIn(brow
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 const statusOf = (page: Page, id: string) => node(page, id).getAttribute("data-status");
 
-const chargeWorkflow = (maxAttempts: number) =>
+async function typeInto(editor: Locator, text: string) {
+  await editor.click();
+  await editor.press("ControlOrMeta+a");
+  await editor.press("Delete");
+  await editor.pressSequentially(text);
+}
+
+const chargeWorkflow = (maxAttempts: number, path = "/charge") =>
   linear([
-    { id: "charge", type: "http", config: { url: `${server.url}/charge`, method: "POST" }, retry: { maxAttempts, initialDelayMs: 1500, multiplier: 1, jitter: "none" } },
+    { id: "charge", type: "http", config: { url: `${server.url}${path}`, method: "POST" }, retry: { maxAttempts, initialDelayMs: 1000, multiplier: 1, jitter: "none" } },
     { id: "receipt", type: "transform", config: { output: { sent: true } } },
   ]);
 
@@ -43,14 +58,18 @@ describe("a failing HTTP step", () => {
   it("shows its retries live, lands in the dead letters, and succeeds when an operator retries it after the fix", async () => {
     broken = true;
     const editor = await engine.as("editor");
-    const runId = await runWorkflow(editor, await publish(editor, chargeWorkflow(3), "Charge card"));
+    const runId = await runWorkflow(editor, await publish(editor, chargeWorkflow(3, "/paced"), "Charge card"));
     const page = await as("operator", `/runs/${runId}`);
     await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
     await expect.poll(() => page.getByTestId("stream-state").getAttribute("data-state")).toBe("live");
+    await expect.poll(() => statusOf(page, "charge"), { timeout: 15_000 }).toBe("running");
+    await node(page, "charge").click();
 
     // Attempts rise on the node while the page stays loaded.
+    await answerPaced();
     await expect.poll(() => node(page, "charge").getAttribute("data-attempt"), { timeout: 15_000 }).toBe("2");
-    await node(page, "charge").click();
+    await expect.poll(() => statusOf(page, "charge")).toBe("retry_scheduled");
+    await answerPaced();
     await expect.poll(() => node(page, "charge").getAttribute("data-attempt"), { timeout: 15_000 }).toBe("3");
     await expect.poll(() => statusOf(page, "charge")).toBe("retry_scheduled");
     await expect.poll(() => node(page, "charge").getByTestId("node-attempt").textContent()).toMatch(/^attempt 3 of 3 · retry in \d s$/);
@@ -58,6 +77,7 @@ describe("a failing HTTP step", () => {
     await expect.poll(() => page.getByTestId("step-error").textContent()).toContain("HTTP 500");
     await screenshot(page, "run", "docs/run.png");
 
+    await answerPaced();
     await expect.poll(() => statusOf(page, "charge"), { timeout: 15_000 }).toBe("failed");
     await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("failed");
     expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
@@ -74,6 +94,7 @@ describe("a failing HTTP step", () => {
     const dialog = page.getByRole("dialog");
     await expect.poll(() => dialog.textContent()).toContain("runs again as attempt 4, with a fresh budget of 3 attempts. The run reopens");
     await dialog.getByRole("button", { name: "Retry" }).click();
+    await answerPaced();
     await expect.poll(() => statusOf(page, "charge"), { timeout: 15_000 }).toBe("succeeded");
     await expect.poll(() => statusOf(page, "receipt")).toBe("succeeded");
     await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("succeeded");
@@ -104,6 +125,38 @@ describe("a failing HTTP step", () => {
     const row = letters.getByTestId(`dead-letter-${runId}`);
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.getByRole("button").evaluateAll((b) => b.filter((x) => !(x as HTMLButtonElement).disabled).length)).toBe(0);
+  });
+});
+
+describe("other commands", () => {
+  it("skips a failed step with an output written by the operator, then replays the run from a later step", async () => {
+    broken = true;
+    const editor = await engine.as("editor");
+    const runId = await runWorkflow(editor, await publish(editor, chargeWorkflow(1), "Charge and skip"));
+    await waitForRun(editor, runId, ["failed"]);
+    const page = await as("operator", `/runs/${runId}?step=charge`);
+    await expect.poll(() => statusOf(page, "charge")).toBe("failed");
+
+    await page.getByTestId("skip-step").click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.textContent()).toContain("charge is marked skipped with the output below");
+    await typeInto(dialog.getByRole("textbox", { name: "Output to use" }), '{"charged": "by hand"}');
+    await dialog.getByRole("button", { name: "Skip step" }).click();
+    await expect.poll(() => statusOf(page, "charge")).toBe("skipped");
+    await expect.poll(() => statusOf(page, "receipt"), { timeout: 15_000 }).toBe("succeeded");
+    await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("succeeded");
+    const run = (await editor.get(`/runs/${runId}`)).json;
+    expect(run.steps.find((s: { nodeId: string }) => s.nodeId === "charge")).toMatchObject({ status: "skipped", output: { charged: "by hand" } });
+    await page.getByRole("tab", { name: /Audit log/ }).click();
+    await expect.poll(() => page.locator('[data-event-type="command.skip_step"]').getByTestId("event-actor").textContent()).toBe(emailFor("operator"));
+
+    await node(page, "receipt").click();
+    await page.getByTestId("replay-step").click();
+    await expect.poll(() => page.getByRole("dialog").textContent()).toContain("Steps before receipt reuse this run's outputs");
+    await page.getByRole("dialog").getByRole("button", { name: "Start replay" }).click();
+    await page.waitForURL((url) => url.pathname.startsWith("/runs/") && !url.pathname.endsWith(runId));
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("succeeded");
+    expect(await page.locator("header").textContent()).toContain(`replay of ${runId.slice(0, 8)}`);
   });
 });
 

@@ -90,6 +90,24 @@ describe("run event stream", () => {
     stream.close();
   });
 
+  it("keeps numeric order where event ids gain a digit", async () => {
+    const editor = await engine.as("editor");
+    const runId = await runWorkflow(editor, await publish(editor, linear([])));
+    await waitForRun(editor, runId, ["succeeded"]);
+    const stream = await openStream(await engine.as("viewer"), `/runs/${runId}/stream`);
+    await stream.waitFor("ready", (m) => m.some((x) => x.event === "ready"));
+    const { rows } = await engine.db.pool.query(`select max(id) as id from run_events`);
+    const next = 10 ** String(rows[0].id).length - 3; // the next ids cross a power of ten
+    await engine.db.pool.query(`select setval('run_events_id_seq', $1)`, [next]);
+    // One transaction: the six share a transaction id, so only the event ids order them.
+    await engine.db.pool.query(`insert into run_events (run_id, type, actor) select $1, 'test.tick', 'test' from generate_series(1, 6)`, [runId]);
+    await stream.waitFor("six events", () => stream.events().length === 6);
+    expect(stream.events().map((e) => Number(e.id))).toEqual([1, 2, 3, 4, 5, 6].map((i) => next + i));
+    const listed = (await editor.get(`/runs/${runId}/events?limit=1000`)).json.events.map((e: { id: string }) => Number(e.id));
+    expect(listed).toEqual([...listed].sort((a, b) => a - b));
+    stream.close();
+  });
+
   it("streams only run-level events of all runs on the runs stream", async () => {
     const editor = await engine.as("editor");
     const stream = await openStream(await engine.as("viewer"), `/runs/stream`);
