@@ -13,6 +13,7 @@ import type { Stats, StatsWindow } from "#lib/runs/stats.ts";
 import { PageHeader } from "../ui/page-header.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
 import { useRunsStream } from "../runs/use-runs-stream.ts";
+import { stuckText } from "../runs/run-status.tsx";
 
 type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
 type StatsJson = Json<Stats>;
@@ -173,7 +174,7 @@ export function Dashboard() {
                     <Link href={`/runs/${r.runId}?step=${encodeURIComponent(r.nodeId)}`} className="text-indigo-700 hover:underline">
                       {r.workflowName} · <span className="font-mono text-xs">{r.runId.slice(0, 8)}</span>
                     </Link>
-                    <p className="text-xs text-orange-800">{r.message}</p>
+                    <p className="text-xs text-orange-800">{stuckText(r)}</p>
                   </li>
                 ))}
                 {s.stuck.length === 0 ? <li className="py-3 text-center text-xs text-zinc-500">Nothing stuck.</li> : null}

@@ -18,7 +18,7 @@ import { statusStyle } from "../canvas/status-style.ts";
 import { JsonView } from "../ui/json-view.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
 import { useNow } from "../live/use-now.ts";
-import { RunStatusBadge } from "./run-status.tsx";
+import { RunStatusBadge, stuckText } from "./run-status.tsx";
 import { RunCommands } from "./run-actions.tsx";
 import { StepPanel } from "./step-panel.tsx";
 import { Timeline } from "./timeline.tsx";
@@ -44,7 +44,7 @@ export function RunPage({ runId }: { runId: string }) {
   );
 
   const byNode = useMemo(() => new Map((run?.steps ?? []).map((s) => [s.nodeId, s])), [run?.steps]);
-  const stuckByNode = useMemo(() => new Map((run?.stuckSteps ?? []).map((s) => [s.nodeId, s.message])), [run?.stuckSteps]);
+  const stuckByNode = useMemo(() => new Map((run?.stuckSteps ?? []).map((s) => [s.nodeId, stuckText(s)])), [run?.stuckSteps]);
   const decorate = useCallback(
     (nodeId: string) => {
       const s = byNode.get(nodeId);
@@ -72,7 +72,7 @@ export function RunPage({ runId }: { runId: string }) {
       <RunHeader run={run} stream={stream} />
       {run.stuck ? (
         <p role="alert" className="border-b border-orange-200 bg-orange-50 px-4 py-2 text-sm text-orange-900" data-testid="run-stuck">
-          <strong>Stuck.</strong> {run.stuck.message}{" "}
+          <strong>Stuck.</strong> {stuckText(run.stuck)}{" "}
           <button type="button" className="underline" onClick={() => select(run.stuck!.nodeId)}>
             Show step
           </button>

@@ -1,3 +1,5 @@
+import { fullTime } from "#lib/client/format.ts";
+import { stuckMessage, type StuckKind } from "#lib/runs/stuck-words.ts";
 import { Badge, type Tone } from "../ui/badge.tsx";
 
 export const runTone: Record<string, Tone> = {
@@ -19,3 +21,6 @@ export function RunStatusBadge({ status, testId }: { status: string; testId?: st
     </Badge>
   );
 }
+
+/** Why a run is stuck, with the time in the reader's own zone. */
+export const stuckText = (s: { nodeId: string; kind: string; since: string }) => stuckMessage(s.nodeId, s.kind as StuckKind, fullTime(s.since) ?? s.since);

@@ -17,7 +17,7 @@ import { EmptyState } from "../ui/empty-state.tsx";
 import { PageHeader } from "../ui/page-header.tsx";
 import { RunsIcon } from "../ui/icons.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
-import { RunStatusBadge } from "./run-status.tsx";
+import { RunStatusBadge, stuckText } from "./run-status.tsx";
 import { useRunsStream } from "./use-runs-stream.ts";
 
 interface Page {
@@ -176,12 +176,12 @@ export function RunsList() {
                   <span className="flex flex-wrap items-center gap-1.5">
                     <RunStatusBadge status={r.status} />
                     {r.stuck ? (
-                      <span className="rounded-full bg-orange-500 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase" title={r.stuck.message} data-testid="stuck-flag">
+                      <span className="rounded-full bg-orange-500 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase" title={stuckText(r.stuck)} data-testid="stuck-flag">
                         stuck
                       </span>
                     ) : null}
                   </span>
-                  {r.stuck ? <p className="mt-0.5 max-w-xs truncate text-xs text-orange-800">{r.stuck.message}</p> : null}
+                  {r.stuck ? <p className="mt-0.5 max-w-xs truncate text-xs text-orange-800">{stuckText(r.stuck)}</p> : null}
                 </Td>
                 <Td className="text-xs">{actorName(r.createdBy)}</Td>
                 <Td className="text-xs" title={fullTime(r.createdAt)}>

@@ -12,6 +12,7 @@ import { statusStyle } from "../canvas/status-style.ts";
 import { JsonView } from "../ui/json-view.tsx";
 import { useNow } from "../live/use-now.ts";
 import { StepCommands } from "./run-actions.tsx";
+import { stuckText } from "./run-status.tsx";
 import { stepLogsKey } from "./use-live-run.ts";
 
 interface LogLine {
@@ -47,7 +48,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
           <StepState step={step} />
           {stuck ? (
             <p role="alert" className="rounded-md bg-orange-50 px-3 py-2 text-xs text-orange-900 ring-1 ring-orange-200">
-              Stuck: {stuck.message}
+              Stuck: {stuckText(stuck)}
             </p>
           ) : null}
           {step.error ? <ErrorBox error={step.error} title={step.status === "retry_scheduled" ? "Last attempt failed" : "Error"} /> : null}

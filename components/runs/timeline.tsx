@@ -59,6 +59,7 @@ export function Timeline({ run, selected, onSelect }: { run: RunView; selected: 
                 {s.queuedAt ? (
                   <span className="absolute inset-y-1 rounded-sm bg-zinc-200" style={{ left: x(ms(s.queuedAt)!), width: w(ms(s.queuedAt)!, ms(s.attempts[0]?.startedAt ?? s.startedAt) ?? ms(s.finishedAt) ?? now) }} />
                 ) : null}
+                {s.waitUntil || s.status === "waiting" ? <WaitBar step={s} now={now} x={x} w={w} /> : null}
                 {s.attempts.map((a) => {
                   const from = ms(a.startedAt)!;
                   const to = ms(a.finishedAt) ?? now;
@@ -79,6 +80,15 @@ export function Timeline({ run, selected, onSelect }: { run: RunView; selected: 
       </ol>
     </div>
   );
+}
+
+/** A step waiting (a delay, an approval) after its attempt handed over: the wait itself. */
+function WaitBar({ step, now, x, w }: { step: StepView; now: number; x(t: number): string; w(a: number, b: number): string }) {
+  const last = step.attempts.at(-1);
+  const from = ms(last?.finishedAt) ?? ms(step.startedAt);
+  if (from === null) return null;
+  const to = ms(step.finishedAt) ?? now;
+  return <span title={`waiting ${duration(to - from)}`} className="absolute inset-y-0.5 rounded-sm bg-violet-200" style={{ left: x(from), width: w(from, to) }} />;
 }
 
 function label(s: StepView, now: number): string {

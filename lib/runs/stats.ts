@@ -106,7 +106,8 @@ async function compute(window: StatsWindow, pool: pg.Pool, boss: PgBoss | null) 
     series: series.rows.map((r) => ({ t: r.t as Date, started: r.started, succeeded: r.succeeded, failed: r.failed, cancelled: r.cancelled, p50: ms(r.p50), p95: ms(r.p95) })),
     steps: steps.rows.map((r) => ({ type: r.type as string, count: r.n as number, failed: r.failed as number, p50: ms(r.p50), p95: ms(r.p95) })),
     stepSampleRuns: STEP_SAMPLE_RUNS,
-    queues: queues.map((q) => ({ name: q.name, queued: q.queuedCount, ready: q.readyCount, deferred: q.deferredCount, active: q.activeCount, failed: q.failedCount })),
+    // pg-boss's own internal queues (names starting with "__pgboss") are not Baton's.
+    queues: queues.filter((q) => !q.name.startsWith("__pgboss")).map((q) => ({ name: q.name, queued: q.queuedCount, ready: q.readyCount, deferred: q.deferredCount, active: q.activeCount, failed: q.failedCount })),
     deadLetters: { open: letters.rows[0].open as number, recent: letters.rows[0].recent },
     stuck: stuck.rows.map((r) => ({ runId: r.id as string, workflowName: r.workflow_name as string, ...describeStuck(r) })),
     workers: { live: workers.rows[0].n as number },

@@ -6,8 +6,9 @@
 import { env } from "../env.ts";
 import { LEASE_MS } from "../engine/sweep.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "../workflow/definition.ts";
+import { stuckMessage, type StuckKind } from "./stuck-words.ts";
 
-export type StuckKind = "timeout" | "heartbeat" | "queued" | "retry" | "waiting";
+export type { StuckKind };
 
 export interface Stuck {
   nodeId: string;
@@ -49,14 +50,6 @@ export function stuckStepsSql(thresholdParam: string): string {
     order by x.since`;
 }
 
-const MESSAGES: Record<StuckKind, (since: string) => string> = {
-  timeout: (since) => `running past its timeout (since ${since}); its worker should have stopped it.`,
-  heartbeat: (since) => `running, but its worker has not been heard from since ${since}.`,
-  queued: (since) => `queued since ${since}; are workers running?`,
-  retry: (since) => `due for a retry since ${since}; are workers running?`,
-  waiting: (since) => `waiting since ${since}.`,
-};
-
 export function describeStuck(row: { node_id: string; kind: StuckKind; since: Date }): Stuck {
-  return { nodeId: row.node_id, kind: row.kind, since: row.since, message: `Step ${row.node_id} is ${MESSAGES[row.kind](row.since.toISOString())}` };
+  return { nodeId: row.node_id, kind: row.kind, since: row.since, message: stuckMessage(row.node_id, row.kind, row.since.toISOString()) };
 }
