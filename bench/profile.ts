@@ -2,12 +2,13 @@
 // 10-step linear workflow on one worker, with pg_stat_statements loaded, and prints the costliest
 // statements (calls, execution and planning ms, mean ms). Use it before and after a change to
 // the engine's SQL; the figures are for comparing, not for quoting.
-import { startCluster, startStack, publishWorkflow, waitForRuns } from "./lib/cluster.ts";
+import { startCluster, startStack, publishWorkflow, stopOnSignal, waitForRuns } from "./lib/cluster.ts";
 import { linearDefinition } from "./lib/scenarios.ts";
 
 process.env.BENCH_PG_SETTINGS ??= "shared_preload_libraries=pg_stat_statements pg_stat_statements.track_planning=on";
 const runs = Number(process.argv[2] ?? 1000);
 const cluster = await startCluster((line) => console.error(`[profile] ${line}`));
+stopOnSignal(() => cluster.stop());
 const stack = await startStack(cluster, 1);
 try {
   await stack.db.pool.query("create extension if not exists pg_stat_statements");

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { mkdir, writeFile } from "node:fs/promises";
 import { rawPgBoss, type BaselineResult } from "./lib/baseline.ts";
-import { startCluster } from "./lib/cluster.ts";
+import { startCluster, stopOnSignal } from "./lib/cluster.ts";
 import { apiLoadScenario, engineScenario, fanOutDefinition, linearDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
 import { round } from "./lib/stats.ts";
 import { editorLoadScenario, type EditorLoadResult } from "./lib/editor-load.ts";
@@ -27,6 +27,7 @@ const git = (...args: string[]) => {
 };
 
 const cluster = await startCluster(log);
+stopOnSignal(() => cluster.stop());
 const results: {
   baseline?: BaselineResult;
   engine: EngineResult[];
@@ -67,6 +68,7 @@ try {
 // above are for the default settings.
 log(`live: event-to-browser latency with ${sizes.liveInFlight} runs in flight (${sizes.liveRounds} rounds of ${sizes.liveSteps}-step runs)`);
 const liveCluster = await startCluster(log, ["track_commit_timestamp=on"]);
+stopOnSignal(() => liveCluster.stop());
 try {
   results.live = await liveLatencyScenario(liveCluster, { inFlight: sizes.liveInFlight, rounds: sizes.liveRounds, steps: sizes.liveSteps, stepMs: 100 });
 } finally {

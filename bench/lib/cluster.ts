@@ -68,6 +68,16 @@ export async function startCluster(log: (line: string) => void, settings: string
   };
 }
 
+/** Ctrl-C or SIGTERM stops the database too (web and worker processes die with this one). */
+export function stopOnSignal(stop: () => Promise<void>): void {
+  const handler = (signal: NodeJS.Signals) => {
+    console.error(`[bench] ${signal}: stopping`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+}
+
 export interface Stack {
   url: string;
   db: DbHandles;

@@ -13,6 +13,19 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): void;
 }
 
+// Children run in their own process groups (so that a stop reaches their children too); kill
+// what is left of them when this process exits, so an interrupted test or bench leaves nothing.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
 function launch(args: string[], env: Record<string, string | undefined>): Proc {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, LOG_FORMAT: "json", NEXT_TELEMETRY_DISABLED: "1", ...env, NODE_ENV: "production" },
@@ -22,7 +35,13 @@ function launch(args: string[], env: Record<string, string | undefined>): Proc {
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.once("exit", (code, signal) => r(code ?? (signal ? -1 : null))));
+  running.add(child);
+  const exited = new Promise<number | null>((r) =>
+    child.once("exit", (code, signal) => {
+      running.delete(child);
+      r(code ?? (signal ? -1 : null));
+    }),
+  );
   const kill = (signal: NodeJS.Signals = "SIGKILL") => {
     try {
       process.kill(-child.pid!, signal);
