@@ -17,7 +17,14 @@ export const stepLogsKey = (runId: string, nodeId: string) => ["run", runId, "lo
 export function useLiveRun(runId: string): { run: RunView | undefined; events: StreamEvent[]; error: Error | null; stream: StreamState } {
   const qc = useQueryClient();
   const query = useQuery({ queryKey: runKey(runId), queryFn: () => api<RunView>(`/runs/${runId}`), staleTime: Infinity });
-  const events = useQuery({ queryKey: runEventsKey(runId), queryFn: () => [] as StreamEvent[], initialData: [], staleTime: Infinity, gcTime: 0 }).data;
+  // Filled by the stream only: a refetch (after an invalidation of ["run", id]) keeps what is there.
+  const events = useQuery({
+    queryKey: runEventsKey(runId),
+    queryFn: () => qc.getQueryData<StreamEvent[]>(runEventsKey(runId)) ?? [],
+    initialData: [],
+    staleTime: Infinity,
+    gcTime: 0,
+  }).data;
 
   const refresh = useRef<{ timer?: ReturnType<typeof setTimeout>; last: number }>({ last: 0 });
   useEffect(() => () => clearTimeout(refresh.current.timer), []);

@@ -12,7 +12,7 @@ export const runsStreamKey = ["runs-stream"] as const;
 
 export function useRunsStream(refresh: QueryKey[], refreshMs = 2_000): { events: StreamEvent[]; stream: StreamState } {
   const qc = useQueryClient();
-  const events = useQuery({ queryKey: runsStreamKey, queryFn: () => [] as StreamEvent[], initialData: [], staleTime: Infinity }).data;
+  const events = useQuery({ queryKey: runsStreamKey, queryFn: () => qc.getQueryData<StreamEvent[]>(runsStreamKey) ?? [], initialData: [], staleTime: Infinity }).data;
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const keys = useRef(refresh);
   useEffect(() => {

@@ -77,6 +77,11 @@ class Listener {
     return { from: this.#position, close: () => this.#subscribers.delete(entry) };
   }
 
+  /** Open subscriptions in this process (SSE clients and waiting requests). */
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+
   /** Every event up to here has been handed to the subscribers. */
   get position(): Position {
     return this.#position;
@@ -161,7 +166,14 @@ class Listener {
         const event = toEvent(r);
         this.#position = { xid: BigInt(r.xid), id: BigInt(r.id) };
         for (const s of this.#subscribers) {
-          if (inScope(s.scope, event)) s.fn(event);
+          if (!inScope(s.scope, event)) continue;
+          try {
+            s.fn(event);
+          } catch (error) {
+            // One subscriber's failure must not cost the others this event.
+            log.warn({ err: error }, "a live event subscriber failed; dropping it");
+            this.#subscribers.delete(s);
+          }
         }
       }
       if (rows.length < BATCH) return false;

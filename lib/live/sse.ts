@@ -34,7 +34,11 @@ export async function eventStream(request: Request, scope: Scope, resume: Positi
   const write = (text: string) => {
     if (closed) return;
     if ((controller.desiredSize ?? 0) < -MAX_BACKLOG) return close(true);
-    controller.enqueue(encoder.encode(text));
+    try {
+      controller.enqueue(encoder.encode(text));
+    } catch {
+      close(); // the client went away
+    }
   };
   const send = (event: LiveEvent) => {
     const position = parsePosition(event.position)!;

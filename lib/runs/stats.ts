@@ -6,6 +6,7 @@
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import { pool as defaultPool } from "../db.ts";
+import { WORKER_STALE_MS } from "../health.ts";
 import { activeRunStatuses } from "../engine/states.ts";
 import { describeStuck, stuckAfterSeconds, stuckStepsSql } from "./stuck.ts";
 
@@ -20,8 +21,6 @@ export type StatsWindow = keyof typeof WINDOWS;
 /** Steps of this many of the window's newest runs make the step-duration sample. */
 const STEP_SAMPLE_RUNS = 1_000;
 const CACHE_MS = 2_000;
-/** A worker is live when it beat within this long (it beats every few seconds). */
-const WORKER_LIVE_MS = 30_000;
 
 const ms = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
 
@@ -83,7 +82,7 @@ async function compute(window: StatsWindow, pool: pg.Pool, boss: PgBoss | null) 
         where r.status = any($2::run_status[]) order by st.since limit 10`,
       [stuckAfterSeconds(), activeRunStatuses],
     ),
-    pool.query(`select count(*)::int as n from workers where stopped_at is null and heartbeat_at > now() - make_interval(secs => $1)`, [WORKER_LIVE_MS / 1000]),
+    pool.query(`select count(*)::int as n from workers where stopped_at is null and heartbeat_at > now() - make_interval(secs => $1)`, [WORKER_STALE_MS / 1000]),
     boss ? boss.getQueues() : Promise.resolve([]),
   ]);
 

@@ -120,6 +120,17 @@ describe("run event stream", () => {
     stream.close();
   });
 
+  it("lets go of a subscription when its client disconnects", async () => {
+    const viewer = await engine.as("viewer");
+    const count = async () => (await viewer.get("/health")).json.live.subscribers as number;
+    const before = await count();
+    const streams = await Promise.all(Array.from({ length: 5 }, () => openStream(viewer, `/runs/stream`)));
+    await Promise.all(streams.map((s) => s.waitFor("ready", (m) => m.some((x) => x.event === "ready"))));
+    expect(await count()).toBe(before + 5);
+    streams.forEach((s) => s.close());
+    await waitFor("the subscriptions to close", async () => (await count()) === before, 10_000);
+  });
+
   it("refuses a malformed Last-Event-ID or after, an unknown run and anonymous readers", async () => {
     const viewer = await engine.as("viewer");
     const bad = await viewer.get(`/runs/stream`, { headers: { "last-event-id": "yesterday" } });
