@@ -9,7 +9,7 @@ const db = await openDatabase(env, (line) => console.error(line));
 try {
   const { applied, admin } = await prepareDatabase(db.url, env);
   console.log(applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date");
-  if (admin) announceAdmin(admin, env.PORT);
+  if (admin) announceAdmin(admin, env.PORT, false);
 } finally {
   await db.stop();
 }

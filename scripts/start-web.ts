@@ -34,5 +34,4 @@ void web.exited.then((code) => {
     process.exit(1);
   }
 });
-await waitForHealth(env.PORT, () => stopping);
-announceAdmin(prepared.admin, env.PORT);
+announceAdmin(prepared.admin, env.PORT, await waitForHealth(env.PORT, () => stopping));

@@ -8,7 +8,12 @@ import { prepareDatabase } from "#lib/db/prepare.ts";
 import { openDatabase } from "./lib/database.ts";
 import { buildIfStale, nextBin } from "./lib/build.ts";
 import { startChild, stopChildren, type Child } from "./lib/children.ts";
-import { announceAdmin, waitForHealth } from "./lib/announce.ts";
+import { announceAdmin, portInUse, waitForHealth } from "./lib/announce.ts";
+
+if (await portInUse(env.PORT)) {
+  log.fatal(`Port ${env.PORT} is already in use (is Baton running already?). Stop that process, or start with PORT=<another port>.`);
+  process.exit(1);
+}
 
 const database = await openDatabase(env, (line) => log.info(line)).catch((error) => {
   log.fatal(`could not start the database: ${error.message}`);
@@ -57,8 +62,7 @@ try {
     }
   });
 
-  await waitForHealth(env.PORT, () => !!stopping);
-  announceAdmin(prepared.admin, env.PORT);
+  announceAdmin(prepared.admin, env.PORT, await waitForHealth(env.PORT, () => !!stopping));
 } catch (error) {
   log.fatal((error as Error).message);
   await shutdown("start-up failed", 1);

@@ -1,19 +1,33 @@
 // What a person starting Baton needs to read: where it runs and how to sign in.
+import { createServer } from "node:net";
 import type { SeededAdmin } from "#lib/db/seed.ts";
 import { log } from "#lib/log.ts";
 
-export async function waitForHealth(port: number, cancelled: () => boolean): Promise<void> {
+/** Resolves true once the web process answers health checks, false if start-up was cancelled. */
+export async function waitForHealth(port: number, cancelled: () => boolean): Promise<boolean> {
   const url = `http://127.0.0.1:${port}/api/v1/health`;
   while (!cancelled()) {
     const status = await fetch(url).then((r) => r.status, () => 0);
-    if (status === 200) return;
+    if (status === 200) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
+  return false;
 }
 
-export function announceAdmin(admin: SeededAdmin | null, port: number): void {
+/** Whether something already listens on `port` (another Baton, say): better said before a build. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE"));
+    server.listen(port, () => server.close(() => resolve(false)));
+  });
+}
+
+/** Says Baton is ready (when it is), and shows a generated admin password even when start-up
+ * failed: the admin exists now, and the password is shown only once. */
+export function announceAdmin(admin: SeededAdmin | null, port: number, ready: boolean): void {
   const url = `http://localhost:${port}`;
-  log.info({ url }, `Baton is ready at ${url}`);
+  if (ready) log.info({ url }, `Baton is ready at ${url}`);
   if (!admin) return;
   const lines = admin.generatedPassword
     ? [

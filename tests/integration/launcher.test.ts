@@ -1,6 +1,7 @@
 // `npm start` as a user runs it: embedded Postgres, web, worker, a clean stop, data that
 // survives a restart, a crash that is reported, and a bad setting that stops start-up.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -105,5 +106,22 @@ describe("npm start", () => {
     expect(await run.exited).toBe(2);
     expect(run.output()).toContain("PORT:");
     expect(run.output()).toContain("WORKER_CONCURRENCY:");
+  });
+
+  it("stops before starting anything when its port is taken, and says so", async () => {
+    const port = await freePort();
+    const taken = createServer().listen(port);
+    await new Promise((r) => taken.once("listening", r));
+    try {
+      const dir = await mkdtemp(join(tmpdir(), "baton-launch-"));
+      dirs.push(dir);
+      const run = launch({ PORT: String(port), BATON_DATA_DIR: dir });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`Port ${port} is already in use`);
+      // Nothing was started: no database folder.
+      expect(existsSync(join(dir, "postgres"))).toBe(false);
+    } finally {
+      taken.close();
+    }
   });
 });
