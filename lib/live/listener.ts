@@ -18,6 +18,8 @@ type Subscriber = (event: LiveEvent) => void;
 const BATCH = 1000;
 /** While rows of still-running transactions hold the read back, look again this soon (then backing off). */
 const RECHECK_MS = [2, 5, 10, 20, 50, 100, 200];
+/** Held back this long, the listener says why in the log (a long transaction somewhere). */
+const HELD_WARNING_MS = 10_000;
 
 const COLUMNS = `id::text, xid::text, run_id, step_run_id, node_id, type, actor, data, at`;
 
@@ -64,6 +66,8 @@ class Listener {
   #again = false;
   #recheck?: NodeJS.Timeout;
   #recheckStep = 0;
+  #heldSince?: number;
+  #warned = false;
 
   /**
    * Registers `fn` for the events in `scope`. It receives every event after the returned
@@ -134,6 +138,13 @@ class Listener {
       this.#reading = false;
     }
     if (heldBack) {
+      this.#heldSince ??= Date.now();
+      if (!this.#warned && Date.now() - this.#heldSince > HELD_WARNING_MS) {
+        this.#warned = true;
+        log.warn(
+          "live events are held back by a transaction running for more than 10 s (pg_stat_activity shows it: the oldest backend_xid); they follow once it ends",
+        );
+      }
       // Rows of a transaction still running (or a failed read): look again shortly, since the
       // transaction holding them back may end without writing an event of its own.
       const ms = RECHECK_MS[Math.min(this.#recheckStep++, RECHECK_MS.length - 1)];
@@ -141,6 +152,8 @@ class Listener {
       this.#recheck.unref();
     } else {
       this.#recheckStep = 0;
+      this.#heldSince = undefined;
+      this.#warned = false;
     }
   }
 
