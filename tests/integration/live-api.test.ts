@@ -226,6 +226,16 @@ describe("dashboard figures", () => {
   });
 });
 
+describe("the OpenAPI document", () => {
+  it("is served without signing in", async () => {
+    const res = await fetch(`${engine.web.url}/api/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.paths["/runs/{id}/stream"].get["x-baton-permission"]).toBe("read");
+  });
+});
+
 describe("step logs", () => {
   it("lists what a step logged, by attempt", async () => {
     const editor = await engine.as("editor");

@@ -1,5 +1,5 @@
 import { route } from "#lib/api/route.ts";
-import { listDeadLettersQuery } from "#lib/workflows/schemas.ts";
+import { operations } from "#lib/api/operations.ts";
 import { listDeadLetters } from "#lib/runs/queries.ts";
 
-export const GET = route({ permission: "read", query: listDeadLettersQuery }, async ({ query }) => listDeadLetters(query));
+export const GET = route(operations.listDeadLetters, async ({ query }) => listDeadLetters(query));

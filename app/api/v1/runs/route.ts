@@ -1,5 +1,5 @@
 import { route } from "#lib/api/route.ts";
-import { listRunsQuery } from "#lib/workflows/schemas.ts";
+import { operations } from "#lib/api/operations.ts";
 import { listRuns } from "#lib/runs/queries.ts";
 
-export const GET = route({ permission: "read", query: listRunsQuery }, async ({ query }) => listRuns(query));
+export const GET = route(operations.listRuns, async ({ query }) => listRuns(query));

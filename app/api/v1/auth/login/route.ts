@@ -1,9 +1,9 @@
 import { route, assertSameOrigin } from "#lib/api/route.ts";
-import { loginBody } from "#lib/admin/schemas.ts";
+import { operations } from "#lib/api/operations.ts";
 import { login } from "#lib/auth/login.ts";
 import { sessionCookie } from "#lib/auth/cookies.ts";
 
-export const POST = route({ permission: "public", body: loginBody }, async ({ request, body }) => {
+export const POST = route(operations.login, async ({ request, body }) => {
   // A browser form on another site must not sign a visitor into an attacker's account.
   if (request.headers.has("origin")) assertSameOrigin(request);
   const { token, expiresAt, user } = await login(body, request.headers.get("user-agent"));

@@ -1,7 +1,8 @@
 import { route } from "#lib/api/route.ts";
+import { operations } from "#lib/api/operations.ts";
 import { uuidParam } from "#lib/api/params.ts";
 import { actorLabel } from "#lib/auth/actor.ts";
 import { engine } from "#lib/engine/runtime.ts";
 import { cancelRun } from "#lib/engine/commands.ts";
 
-export const POST = route({ permission: "runs.operate" }, async ({ params, actor }) => cancelRun(await engine(), uuidParam(params.id, "Run"), actorLabel(actor)));
+export const POST = route(operations.cancelRun, async ({ params, actor }) => cancelRun(await engine(), uuidParam(params.id, "Run"), actorLabel(actor)));

@@ -1,9 +1,9 @@
 import { route } from "#lib/api/route.ts";
+import { operations } from "#lib/api/operations.ts";
 import { idempotencyKey, uuidParam } from "#lib/api/params.ts";
 import { actorLabel } from "#lib/auth/actor.ts";
 import { engine } from "#lib/engine/runtime.ts";
 import { startRun } from "#lib/engine/start-run.ts";
-import { startRunBody, startRunQuery } from "#lib/workflows/schemas.ts";
 import { getRun, statusUrl } from "#lib/runs/queries.ts";
 import { waitForRun } from "#lib/runs/wait.ts";
 
@@ -12,7 +12,7 @@ import { waitForRun } from "#lib/runs/wait.ts";
  * finished run if it ends in time, else 202. A repeated Idempotency-Key with the same body
  * answers with the run it started (header Idempotent-Replayed: true).
  */
-export const POST = route({ permission: "runs.start", body: startRunBody, query: startRunQuery }, async ({ params, body, query, actor, request }) => {
+export const POST = route(operations.startRun, async ({ params, body, query, actor, request }) => {
   const run = await startRun(await engine(), {
     workflowId: uuidParam(params.id, "Workflow"),
     version: body.version,

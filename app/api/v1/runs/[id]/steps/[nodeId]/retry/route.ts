@@ -1,9 +1,10 @@
 import { route } from "#lib/api/route.ts";
+import { operations } from "#lib/api/operations.ts";
 import { uuidParam } from "#lib/api/params.ts";
 import { actorLabel } from "#lib/auth/actor.ts";
 import { engine } from "#lib/engine/runtime.ts";
 import { retryStep } from "#lib/engine/commands.ts";
 
-export const POST = route({ permission: "runs.operate" }, async ({ params, actor }) =>
+export const POST = route(operations.retryStep, async ({ params, actor }) =>
   retryStep(await engine(), uuidParam(params.id, "Run"), params.nodeId, actorLabel(actor)),
 );

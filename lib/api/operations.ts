@@ -1,0 +1,110 @@
+// Every operation of /api/v1 in one table: path, permission, query and body schemas. Route
+// handlers take their spec from here (`route(operations.startRun, …)`), and the OpenAPI document
+// (openapi.ts) is generated from the same objects, so the two cannot drift apart.
+import { z } from "zod";
+import { changePasswordBody, createTokenBody, createUserBody, loginBody, updateUserBody } from "../admin/schemas.ts";
+import {
+  createWorkflowBody,
+  listDeadLettersQuery,
+  listEventsQuery,
+  listRunsQuery,
+  listStepLogsQuery,
+  listWorkflowsQuery,
+  publishBody,
+  replayBody,
+  saveDraftBody,
+  skipStepBody,
+  startRunBody,
+  startRunQuery,
+  updateWorkflowBody,
+} from "../workflows/schemas.ts";
+import { positionParam } from "../live/position.ts";
+import { WINDOWS, type StatsWindow } from "../runs/stats.ts";
+import type { Permission } from "../auth/permissions.ts";
+
+export interface Operation {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** OpenAPI style, under /api/v1: `/runs/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** The permission required; "public" routes skip authentication (health, login). */
+  permission: Permission | "public";
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Accept a request without a body, parsed as `{}` (e.g. publish with no note). */
+  optionalBody?: boolean;
+  /** The success status and what it returns. */
+  success: { status: number; description: string; contentType?: string };
+}
+
+const stream = z.strictObject({
+  /** Where to start: an event id as sent in the stream, or 0 for the beginning. */
+  after: positionParam.optional(),
+});
+const demoQuery = z.strictObject({
+  key: z.string().min(1).max(200),
+  fail: z.coerce.number().int().min(0).max(1000).default(0),
+  status: z.coerce.number().int().min(400).max(599).default(503),
+  delayMs: z.coerce.number().int().min(0).max(30_000).default(0),
+});
+const statsQuery = z.strictObject({ window: z.enum(Object.keys(WINDOWS) as [StatsWindow, ...StatsWindow[]]).default("1h") });
+
+const ok = (description: string) => ({ status: 200, description });
+const created = (description: string) => ({ status: 201, description });
+const noContent = { status: 204, description: "Done; no body." };
+const sse = { status: 200, description: "A Server-Sent Events stream of run events; resume with Last-Event-ID.", contentType: "text/event-stream" };
+
+export const operations = {
+  health: { method: "GET", path: "/health", tag: "system", summary: "Database, migrations and workers", permission: "public", success: ok("Health; 503 when the database does not answer.") },
+  login: { method: "POST", path: "/auth/login", tag: "auth", summary: "Sign in with email and password (sets the session cookie)", permission: "public", body: loginBody, success: ok("The signed-in user.") },
+  logout: { method: "POST", path: "/auth/logout", tag: "auth", summary: "End the session", permission: "public", success: noContent },
+  me: { method: "GET", path: "/me", tag: "auth", summary: "Who is calling", permission: "read", success: ok("The caller: a user or an API token.") },
+  changePassword: { method: "POST", path: "/me/password", tag: "auth", summary: "Change one's own password", permission: "read", body: changePasswordBody, success: noContent },
+  listUsers: { method: "GET", path: "/users", tag: "admin", summary: "List users", permission: "admin", success: ok("Users.") },
+  createUser: { method: "POST", path: "/users", tag: "admin", summary: "Create a user", permission: "admin", body: createUserBody, success: created("The user.") },
+  updateUser: { method: "PATCH", path: "/users/{id}", tag: "admin", summary: "Change a user's name, role, password or disable them", permission: "admin", body: updateUserBody, success: ok("The user.") },
+  listTokens: { method: "GET", path: "/tokens", tag: "admin", summary: "List API tokens", permission: "admin", success: ok("Tokens (never their secrets).") },
+  createToken: { method: "POST", path: "/tokens", tag: "admin", summary: "Create an API token", permission: "admin", body: createTokenBody, success: created("The token, with its secret shown this once.") },
+  revokeToken: { method: "DELETE", path: "/tokens/{id}", tag: "admin", summary: "Revoke an API token", permission: "admin", success: noContent },
+
+  listWorkflows: { method: "GET", path: "/workflows", tag: "workflows", summary: "List workflows", permission: "read", query: listWorkflowsQuery, success: ok("Workflows.") },
+  createWorkflow: { method: "POST", path: "/workflows", tag: "workflows", summary: "Create a workflow", permission: "workflows.write", body: createWorkflowBody, success: created("The workflow.") },
+  getWorkflow: { method: "GET", path: "/workflows/{id}", tag: "workflows", summary: "A workflow with its draft and the draft's problems", permission: "read", success: ok("The workflow.") },
+  updateWorkflow: { method: "PATCH", path: "/workflows/{id}", tag: "workflows", summary: "Rename or describe a workflow", permission: "workflows.write", body: updateWorkflowBody, success: ok("The workflow.") },
+  deleteWorkflow: { method: "DELETE", path: "/workflows/{id}", tag: "workflows", summary: "Delete a workflow (its versions and runs stay)", permission: "workflows.write", success: noContent },
+  duplicateWorkflow: { method: "POST", path: "/workflows/{id}/duplicate", tag: "workflows", summary: "Copy a workflow's draft into a new workflow", permission: "workflows.write", success: created("The copy.") },
+  saveDraft: { method: "PUT", path: "/workflows/{id}/draft", tag: "workflows", summary: "Save the draft; with `revision`, 409 if someone saved since", permission: "workflows.write", body: saveDraftBody, success: ok("The saved draft, its revision and problems.") },
+  listVersions: { method: "GET", path: "/workflows/{id}/versions", tag: "workflows", summary: "Published versions", permission: "read", success: ok("Versions, newest first.") },
+  publish: { method: "POST", path: "/workflows/{id}/versions", tag: "workflows", summary: "Publish the draft as a new version (422 with its problems)", permission: "workflows.write", body: publishBody, optionalBody: true, success: created("The version.") },
+  getVersion: { method: "GET", path: "/workflows/{id}/versions/{number}", tag: "workflows", summary: "One published version", permission: "read", success: ok("The version and its definition.") },
+  startRun: {
+    method: "POST",
+    path: "/workflows/{id}/runs",
+    tag: "runs",
+    summary: "Start a run (Idempotency-Key header: one run per key and body); ?wait=<s> waits for the result",
+    permission: "runs.start",
+    body: startRunBody,
+    query: startRunQuery,
+    success: { status: 202, description: "Accepted: `{ id, status, statusUrl }`; 200 with the finished run when `wait` was enough." },
+  },
+
+  listRuns: { method: "GET", path: "/runs", tag: "runs", summary: "Runs, newest first, with filters and search", permission: "read", query: listRunsQuery, success: ok("Runs with their stuck reason, a cursor, and the snapshot read.") },
+  runsStream: { method: "GET", path: "/runs/stream", tag: "live", summary: "Status changes and dead letters of all runs", permission: "read", query: stream, success: sse },
+  getRun: { method: "GET", path: "/runs/{id}", tag: "runs", summary: "A run with its steps, attempts and stuck steps", permission: "read", success: ok("The run.") },
+  runStream: { method: "GET", path: "/runs/{id}/stream", tag: "live", summary: "Every event of one run; `after=0` starts from the first", permission: "read", query: stream, success: sse },
+  listRunEvents: { method: "GET", path: "/runs/{id}/events", tag: "runs", summary: "The run's audit log, oldest first", permission: "read", query: listEventsQuery, success: ok("Events and a cursor.") },
+  listStepLogs: { method: "GET", path: "/runs/{id}/steps/{nodeId}/logs", tag: "runs", summary: "Lines a step logged", permission: "read", query: listStepLogsQuery, success: ok("Log lines and a cursor.") },
+  cancelRun: { method: "POST", path: "/runs/{id}/cancel", tag: "commands", summary: "Cancel a run (409 unless queued, running or waiting)", permission: "runs.operate", success: ok("The run's new status.") },
+  resumeRun: { method: "POST", path: "/runs/{id}/resume", tag: "commands", summary: "Queue a failed or cancelled run's failed and cancelled steps again", permission: "runs.operate", success: ok("The run's new status.") },
+  replayRun: { method: "POST", path: "/runs/{id}/replay", tag: "commands", summary: "A new run reusing outputs before `fromNodeId` (from the start node with `input`: edit and re-run)", permission: "runs.operate", body: replayBody, success: { status: 202, description: "The new run." } },
+  retryStep: { method: "POST", path: "/runs/{id}/steps/{nodeId}/retry", tag: "commands", summary: "Run a failed, cancelled or retry-scheduled step again now", permission: "runs.operate", success: ok("The run's new status.") },
+  skipStep: { method: "POST", path: "/runs/{id}/steps/{nodeId}/skip", tag: "commands", summary: "Mark a step skipped with a given output (and branch)", permission: "runs.operate", body: skipStepBody, optionalBody: true, success: ok("The run's new status.") },
+  listDeadLetters: { method: "GET", path: "/dead-letters", tag: "runs", summary: "Steps that failed their run", permission: "read", query: listDeadLettersQuery, success: ok("Dead letters and a cursor.") },
+  requeueDeadLetter: { method: "POST", path: "/dead-letters/{id}/requeue", tag: "commands", summary: "Run a dead-lettered step again; its run resumes", permission: "runs.operate", success: ok("The run's new status.") },
+  discardDeadLetter: { method: "DELETE", path: "/dead-letters/{id}", tag: "commands", summary: "Close a dead letter; its run stays failed", permission: "runs.operate", success: noContent },
+  stats: { method: "GET", path: "/stats", tag: "runs", summary: "The dashboard's figures for a window", permission: "read", query: statsQuery, success: ok("Counts, series, durations, queues, dead letters, stuck runs.") },
+  openapi: { method: "GET", path: "/openapi.json", tag: "system", summary: "This document", permission: "public", success: ok("OpenAPI 3.1.") },
+  demoFlaky: { method: "GET", path: "/demo/flaky", tag: "system", summary: "Fails the first `fail` calls per `key` (for the example workflow)", permission: "public", query: demoQuery, success: ok("`{ ok, call }` once it stops failing.") },
+  demoFlakyPost: { method: "POST", path: "/demo/flaky", tag: "system", summary: "As GET", permission: "public", query: demoQuery, success: ok("`{ ok, call }` once it stops failing.") },
+} as const satisfies Record<string, Operation>;
