@@ -16,6 +16,7 @@ import { startHeartbeat } from "./heartbeat.ts";
 import { InFlight, LEASE_RENEW_MS } from "./inflight.ts";
 import { listenForNotices } from "./notifications.ts";
 import { startSweeper } from "./sweeper.ts";
+import { startCallbacks } from "./callbacks.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, type Runtime } from "./run-step.ts";
 import { Batcher } from "./batcher.ts";
@@ -58,11 +59,14 @@ export async function startWorker(): Promise<Worker> {
   );
   // Retries and waits this worker schedules are fetched when due, not at the next poll.
   deps.onDelayedJob = (at) => dispatcher.wakeAt(at);
+  const callbacks = startCallbacks(pool(), log);
   const notices = listenForNotices(databaseUrl(), {
     jobs: () => dispatcher.wake(),
     cancel: (ids) => inflight.abort(ids, "cancelled"),
+    callbacks: () => callbacks.wake(),
     onReconnect: () => {
       dispatcher.wake();
+      callbacks.wake();
       void inflight.renew();
     },
   });
@@ -83,6 +87,7 @@ export async function startWorker(): Promise<Worker> {
     async stop() {
       await dispatcher.stopFetching();
       await sweeper.stop();
+      await callbacks.stop();
       if (!(await dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS))) {
         log.warn({ running: inflight.size }, "grace period over: handing running steps back to the queue");
         inflight.abortAll("shutdown");

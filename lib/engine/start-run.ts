@@ -19,6 +19,8 @@ export interface StartRunInput {
   input: unknown;
   idempotencyKey?: string;
   correlationId?: string;
+  /** POSTed the result when the run ends (a trigger queues it; workers deliver it). */
+  callbackUrl?: string;
   actor: string;
   replay?: { sourceRunId: string; fromNodeId: string };
 }
@@ -61,13 +63,15 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
   if (version.validateInput && !version.validateInput(request.input)) {
     throw unprocessable("The input does not match the workflow's input schema.", inputErrors(version.validateInput.errors));
   }
-  const hash = requestHash({ input: request.input, version: version.number, replay: request.replay ?? null });
+  const hash = requestHash({ input: request.input, version: version.number, replay: request.replay ?? null, callbackUrl: request.callbackUrl ?? null });
   const deadline = version.runTimeoutMs ? new Date(Date.now() + version.runTimeoutMs) : null;
 
   const created = {
     version: version.number,
     ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+    // The host only: a callback URL may carry a secret in its path or query.
+    ...(request.callbackUrl ? { callbackHost: new URL(request.callbackUrl).host } : {}),
     ...(request.replay ? { replayOf: request.replay.sourceRunId, fromNodeId: request.replay.fromNodeId } : {}),
   };
   return transaction(deps.pool, async (tx) => {
@@ -76,8 +80,8 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
     const { rows } = await tx.query({
       name: "create-run",
       text: `with run as (
-               insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at)
-               values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10)
+               insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url)
+               values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13)
                on conflict (workflow_id, idempotency_key) do nothing
                returning id, status
              ), start as (
@@ -104,6 +108,7 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
         deadline,
         version.start.id,
         JSON.stringify(created),
+        request.callbackUrl ?? null,
       ],
     });
     if (!rows[0]) {

@@ -76,6 +76,10 @@ export function describeEvent(e: StreamEvent): EventDescription {
       return { kind: "command", text: `Requeue ${step} from the dead letters` };
     case "command.discard_dead_letter":
       return { kind: "command", text: `Discard the dead letter of ${step}` };
+    case "callback.delivered":
+      return { kind: "run", text: `Result delivered to ${d.host}${typeof d.attempt === "number" && d.attempt > 1 ? ` (attempt ${d.attempt})` : ""}` };
+    case "callback.failed":
+      return { kind: "run", text: `Result could not be delivered to ${d.host} after ${d.attempts} attempts: ${d.error}` };
     default:
       return { kind: e.type.startsWith("command.") ? "command" : e.type.startsWith("run.") ? "run" : "step", text: e.type };
   }

@@ -111,6 +111,12 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
          from step_runs s where s.run_id = $1 order by s.created_at, s.node_id`,
       [id],
     );
+    const callback = await client.query(
+      `select r.callback_url, c.status, c.attempts, c.last_error, c.delivered_at, c.next_attempt_at
+         from runs r left join lateral (select * from run_callbacks where run_id = r.id order by id desc limit 1) c on true
+        where r.id = $1 and r.callback_url is not null`,
+      [id],
+    );
     const stuck = await client.query(
       `select stuck.* from runs r join lateral (${stuckStepsSql("$2")}) stuck on true where r.id = $1 and r.status in ${ACTIVE}`,
       [id, stuckAfterSeconds()],
@@ -124,6 +130,17 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
       deadlineAt: r.deadline_at as Date | null,
       progress: r.progress,
       stuckSteps: stuck.rows.map(describeStuck),
+      // Where the result goes when the run ends (the host only: URLs may carry secrets).
+      callback: callback.rows[0]
+        ? {
+            host: URL.parse(callback.rows[0].callback_url)?.host ?? null,
+            status: (callback.rows[0].status as string | null) ?? "waiting for the run to end",
+            attempts: (callback.rows[0].attempts as number | null) ?? 0,
+            lastError: callback.rows[0].last_error as string | null,
+            deliveredAt: callback.rows[0].delivered_at as Date | null,
+            nextAttemptAt: callback.rows[0].status === "pending" ? (callback.rows[0].next_attempt_at as Date) : null,
+          }
+        : null,
       steps: steps.rows.map((s) => ({
         id: s.id as string,
         nodeId: s.node_id as string,

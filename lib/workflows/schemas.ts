@@ -28,6 +28,8 @@ export const startRunBody = z.strictObject({
   input: z.json().default({}),
   version: z.int().min(1).optional(),
   correlationId: z.string().min(1).max(200).optional(),
+  /** Baton POSTs the run's result here when it ends (retried until a 2xx answer). */
+  callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000).optional(),
 });
 
 export const startRunQuery = z.strictObject({

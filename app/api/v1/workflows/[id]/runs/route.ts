@@ -18,6 +18,7 @@ export const POST = route(operations.startRun, async ({ params, body, query, act
     version: body.version,
     input: body.input,
     correlationId: body.correlationId,
+    callbackUrl: body.callbackUrl,
     idempotencyKey: idempotencyKey(request),
     actor: actorLabel(actor),
   });
