@@ -61,7 +61,7 @@ describe("the OpenAPI document", () => {
     const start = doc.paths["/workflows/{id}/runs"].post as { parameters: { name: string; in: string }[]; requestBody: { content: { "application/json": { schema: { properties: object } } } }; "x-baton-permission": string; responses: object };
     expect(start["x-baton-permission"]).toBe("runs.start");
     expect(start.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["path:id", "query:wait"]);
-    expect(Object.keys(start.requestBody.content["application/json"].schema.properties)).toEqual(["input", "version", "correlationId"]);
+    expect(Object.keys(start.requestBody.content["application/json"].schema.properties)).toEqual(["input", "version", "correlationId", "callbackUrl"]);
     expect(Object.keys(start.responses)).toEqual(expect.arrayContaining(["202", "401", "403", "404", "413", "422"]));
     const health = doc.paths["/health"].get as { security: unknown[] };
     expect(health.security).toEqual([]);
