@@ -149,6 +149,13 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
           </>
         ) : null}
         {run.correlationId ? <> · correlation {run.correlationId}</> : null}
+        {run.callback ? (
+          <span data-testid="run-callback" title={run.callback.lastError ? `last error: ${run.callback.lastError}` : undefined}>
+            {" "}
+            · result to {run.callback.host}: {run.callback.status}
+            {run.callback.status === "pending" && run.callback.attempts > 0 ? ` (attempt ${run.callback.attempts} failed: ${run.callback.lastError})` : ""}
+          </span>
+        ) : null}
       </span>
       <span className="ml-auto flex items-center gap-3">
         <StreamStatus state={stream} />

@@ -82,6 +82,8 @@ export interface RunView extends RunSummaryView {
   stuckSteps: StuckView[];
   steps: StepView[];
   snapshot: string;
+  /** Where the result is POSTed when the run ends, and how that went. */
+  callback: { host: string | null; status: string; attempts: number; lastError: string | null; deliveredAt: string | null; nextAttemptAt: string | null } | null;
 }
 
 export const RUN_STATUS_AFTER: Record<string, string> = {
