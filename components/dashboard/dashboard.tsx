@@ -101,57 +101,26 @@ export function Dashboard() {
               </ResponsiveContainer>
             </Panel>
             <Panel title="Step duration" subtitle={`By step type, over the steps of the latest ${s.stepSampleRuns.toLocaleString()} runs`}>
-              <table className="w-full text-sm" aria-label="Step duration by type">
-                <thead className="text-left text-xs text-zinc-500">
-                  <tr>
-                    <th className="py-1 font-medium">Type</th>
-                    <th className="py-1 text-right font-medium">Steps</th>
-                    <th className="py-1 text-right font-medium">Failed</th>
-                    <th className="py-1 text-right font-medium">p50</th>
-                    <th className="py-1 text-right font-medium">p95</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 tabular-nums">
-                  {s.steps.map((t) => (
-                    <tr key={t.type}>
-                      <td className="py-1.5 font-mono text-xs">{t.type}</td>
-                      <td className="py-1.5 text-right">{t.count.toLocaleString()}</td>
-                      <td className={cx("py-1.5 text-right", t.failed > 0 && "text-red-700")}>{t.failed.toLocaleString()}</td>
-                      <td className="py-1.5 text-right">{duration(t.p50)}</td>
-                      <td className="py-1.5 text-right">{duration(t.p95)}</td>
-                    </tr>
-                  ))}
-                  {s.steps.length === 0 ? (
-                    <tr>
-                      <td colSpan={5} className="py-3 text-center text-xs text-zinc-500">No finished steps in this window.</td>
-                    </tr>
-                  ) : null}
-                </tbody>
-              </table>
+              <FigureTable
+                label="Step duration by type"
+                headers={["Type", "Steps", "Failed", "p50", "p95"]}
+                rows={s.steps.map((t) => ({
+                  key: t.type,
+                  cells: [t.type, t.count.toLocaleString(), <span key="f" className={cx(t.failed > 0 && "text-red-700")}>{t.failed.toLocaleString()}</span>, duration(t.p50), duration(t.p95)],
+                }))}
+                empty="No finished steps in this window."
+              />
             </Panel>
           </div>
           <div className="grid gap-6 xl:grid-cols-3">
             <Panel title="Queues" subtitle="Jobs in pg-boss queues (refreshed by workers every 10 s)">
-              <table className="w-full text-sm" aria-label="Queue depth">
-                <thead className="text-left text-xs text-zinc-500">
-                  <tr>
-                    <th className="py-1 font-medium">Queue</th>
-                    <th className="py-1 text-right font-medium">Ready</th>
-                    <th className="py-1 text-right font-medium">Deferred</th>
-                    <th className="py-1 text-right font-medium">Active</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 tabular-nums" data-testid="queues">
-                  {s.queues.map((q) => (
-                    <tr key={q.name}>
-                      <td className="py-1.5 font-mono text-xs">{q.name}</td>
-                      <td className="py-1.5 text-right">{q.ready}</td>
-                      <td className="py-1.5 text-right">{q.deferred}</td>
-                      <td className="py-1.5 text-right">{q.active}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <FigureTable
+                label="Queue depth"
+                testId="queues"
+                headers={["Queue", "Ready", "Deferred", "Active"]}
+                rows={s.queues.map((q) => ({ key: q.name, cells: [q.name, q.ready, q.deferred, q.active] }))}
+                empty="No queues."
+              />
             </Panel>
             <Panel title={`Dead letters (${s.deadLetters.open} open)`} subtitle="Steps that failed their run" action={<Link href="/dead-letters" className="text-xs text-indigo-700 hover:underline">All dead letters →</Link>}>
               <ul className="divide-y divide-zinc-100 text-sm" data-testid="dashboard-dead-letters">
@@ -222,6 +191,41 @@ function Counters({ s }: { s: StatsJson }) {
         );
       })}
     </div>
+  );
+}
+
+/** A small table of figures: a name in the first column, numbers right-aligned after it. */
+function FigureTable({ label, headers, rows, empty, testId }: { label: string; headers: string[]; rows: { key: string; cells: React.ReactNode[] }[]; empty: string; testId?: string }) {
+  return (
+    <table className="w-full text-sm" aria-label={label}>
+      <thead className="text-left text-xs text-zinc-500">
+        <tr>
+          {headers.map((h, i) => (
+            <th key={h} className={cx("py-1 font-medium", i > 0 && "text-right")}>
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-zinc-100 tabular-nums" data-testid={testId}>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            {r.cells.map((c, i) => (
+              <td key={i} className={cx("py-1.5", i === 0 ? "font-mono text-xs" : "text-right")}>
+                {c}
+              </td>
+            ))}
+          </tr>
+        ))}
+        {rows.length === 0 ? (
+          <tr>
+            <td colSpan={headers.length} className="py-3 text-center text-xs text-zinc-500">
+              {empty}
+            </td>
+          </tr>
+        ) : null}
+      </tbody>
+    </table>
   );
 }
 
