@@ -83,7 +83,7 @@ export function Dashboard() {
                   <XAxis dataKey="t" fontSize={11} />
                   <YAxis fontSize={11} unit="%" domain={[0, 100]} />
                   <Tooltip formatter={(v) => `${v}%`} />
-                  <Line dataKey="rate" name="failure rate" stroke={colours.failed} dot={false} connectNulls isAnimationActive={false} />
+                  <Line dataKey="rate" name="failure rate" stroke={colours.failed} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
                 </LineChart>
               </ResponsiveContainer>
             </Panel>
@@ -95,8 +95,8 @@ export function Dashboard() {
                   <YAxis fontSize={11} tickFormatter={(v) => duration(v)} width={60} />
                   <Tooltip formatter={(v) => duration(Number(v))} />
                   <Legend wrapperStyle={{ fontSize: 12 }} />
-                  <Line dataKey="p50" stroke={colours.p50} dot={false} connectNulls isAnimationActive={false} />
-                  <Line dataKey="p95" stroke={colours.p95} dot={false} connectNulls isAnimationActive={false} />
+                  <Line dataKey="p50" stroke={colours.p50} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+                  <Line dataKey="p95" stroke={colours.p95} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
                 </LineChart>
               </ResponsiveContainer>
             </Panel>
