@@ -121,6 +121,12 @@ function ErrorBox({ error, title }: { error: StepError; title: string }) {
       </p>
       <p className="mt-0.5 break-words">{error.message}</p>
       {error.retryable === false ? <p className="mt-0.5 text-red-700">Not retryable: the step failed at once.</p> : null}
+      {typeof error.details?.body === "string" && error.details.body ? (
+        <details className="mt-1">
+          <summary className="cursor-pointer text-red-700">Response body</summary>
+          <pre className="mt-1 max-h-48 overflow-auto text-[10px] break-all whitespace-pre-wrap">{error.details.body}</pre>
+        </details>
+      ) : null}
       {error.stack ? (
         <details className="mt-1">
           <summary className="cursor-pointer text-red-700">Stack trace</summary>
