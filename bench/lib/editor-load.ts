@@ -1,9 +1,8 @@
 // How long the editor takes to show a large workflow in Chromium: from navigation until all its
 // nodes are drawn, and until a click on one opens it in the side panel (interactive).
-import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../lib/auth/passwords.ts";
-import { launchBrowser, CHROMIUM } from "../../tests/helpers/browser.ts";
+import { launchBrowser } from "../../tests/helpers/browser.ts";
 import { Client } from "../../tests/helpers/http.ts";
 import { startStack, type Cluster } from "./cluster.ts";
 import { distribution, type Distribution } from "./stats.ts";
@@ -25,8 +24,7 @@ function bigDefinition(n: number) {
   return { nodes, edges };
 }
 
-export async function editorLoadScenario(cluster: Cluster, options: { nodes: number; samples: number }): Promise<EditorLoadResult | { skipped: string }> {
-  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
+export async function editorLoadScenario(cluster: Cluster, options: { nodes: number; samples: number }): Promise<EditorLoadResult> {
   const stack = await startStack(cluster, 0);
   const browser = await launchBrowser();
   try {

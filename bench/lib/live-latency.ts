@@ -2,12 +2,11 @@
 // that changed it (Postgres commit timestamps) to the DOM mutation of the node's data-status
 // (a MutationObserver in the page, on the same machine clock), while `inFlight` runs execute.
 // Each round starts `inFlight` runs of `steps` slow HTTP steps and watches one of them.
-import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hashPassword } from "../../lib/auth/passwords.ts";
-import { launchBrowser, CHROMIUM } from "../../tests/helpers/browser.ts";
+import { launchBrowser } from "../../tests/helpers/browser.ts";
 import { Client } from "../../tests/helpers/http.ts";
 import { publishWorkflow, startStack, waitForRuns, type Cluster } from "./cluster.ts";
 import { distribution, type Distribution } from "./stats.ts";
@@ -31,8 +30,7 @@ interface Mutation {
 export async function liveLatencyScenario(
   cluster: Cluster,
   options: { inFlight: number; rounds: number; steps: number; stepMs: number },
-): Promise<LiveLatencyResult | { skipped: string }> {
-  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
+): Promise<LiveLatencyResult> {
   const slow = createServer((_req, res) => setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), options.stepMs));
   await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
   const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;

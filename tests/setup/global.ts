@@ -1,6 +1,6 @@
 // Once per `vitest run`: an embedded Postgres (throwaway, fsync off) with a migrated template
-// database that each test file clones, and a fresh Next.js build for the web processes tests
-// start. Test files find the server through BATON_TEST_PG_URL.
+// database that each test file clones, a fresh Next.js build for the web processes tests start,
+// and a Chromium for the e2e tests. Test files find the server through BATON_TEST_PG_URL.
 import { mkdtemp, rm, chmod, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,8 @@ import { withDatabase } from "../../lib/db/url.ts";
 import { ensureDatabase } from "../../scripts/lib/database.ts";
 import { buildIfStale } from "../../scripts/lib/build.ts";
 import { applyMigrations } from "../../lib/db/migrations.ts";
+import { chromiumPath } from "../helpers/browser.ts";
+import { clearProductEnv } from "../helpers/env.ts";
 
 export const TEMPLATE_DB = "baton_template";
 
@@ -41,6 +43,7 @@ async function removeAbandonedClusters() {
 export default async function setup() {
   // Every vitest project runs its global setup in this one process; the first one serves all.
   if (process.env.BATON_TEST_PG_URL) return;
+  clearProductEnv();
   await removeAbandonedClusters();
   const dir = await mkdtemp(join(tmpdir(), "baton-test-"));
   await chmod(dir, 0o755);
@@ -51,6 +54,8 @@ export default async function setup() {
   process.env.BATON_TEST_PG_URL = server.url;
   process.env.BATON_TEST_PG_DIR = dir;
   await buildIfStale(pino({ level: "info" }));
+  // Unpacks the packaged Chromium (when there is no system one) once, before files run in parallel.
+  await chromiumPath();
   return async () => {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
