@@ -21,6 +21,11 @@ const schema = z.object({
   BATON_SEED_EXAMPLES: bool.default(true),
   /** A step queued, waiting or overdue for a retry this long flags its run as stuck. */
   BATON_STUCK_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Expressions (templates, conditions) run in evaluator processes with these limits; see lib/expressions. */
+  BATON_EXPRESSION_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),
+  BATON_EXPRESSION_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  BATON_EXPRESSION_MEMORY_MB: z.coerce.number().int().min(32).max(8192).default(256),
+  BATON_EXPRESSION_MAX_RESULT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

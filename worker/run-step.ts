@@ -2,7 +2,8 @@
 // and an abort signal, and report the result. Stale jobs (fenced out by the claim) are dropped.
 import type { Logger } from "#lib/log.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
-import { resolveTemplates } from "#lib/workflow/templates.ts";
+import { findTemplates } from "#lib/workflow/templates.ts";
+import type { ExpressionPool } from "#lib/expressions/pool.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
@@ -37,6 +38,8 @@ export interface Runtime {
   /** Batched reads and hand-offs of pure steps (see batcher.ts). */
   pureReads: Batcher<StepJob, ClaimedStep | null>;
   pureResults: Batcher<PureResult, Outcome>;
+  /** Where templates and conditions are evaluated (threads that can be stopped). */
+  expressions: ExpressionPool;
 }
 
 export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
@@ -72,13 +75,14 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     context: claimed.context,
     baseUrl: rt.baseUrl,
     log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
+    evaluate: (expression, path) => rt.expressions.evaluate(expression, claimed.context, path, controller.signal),
   };
   const timeoutMs = node.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const timer = setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);
   let result: StepResult | undefined;
   let failure: unknown;
   try {
-    result = await execute(node.type, node.config, ctx, report);
+    result = await execute(rt.expressions, node.type, node.config, ctx, report);
   } catch (error) {
     failure = error;
   } finally {
@@ -118,11 +122,12 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   }
 }
 
-async function execute(type: string, rawConfig: unknown, ctx: StepRunContext, report: Report): Promise<StepResult> {
+async function execute(expressions: ExpressionPool, type: string, rawConfig: unknown, ctx: StepRunContext, report: Report): Promise<StepResult> {
   const definition = stepDefinition(type);
   const executor = executors[type];
   if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);
-  const resolved = await resolveTemplates(rawConfig, ctx.context);
+  // All of the step's templates in one message to the pool; a config without any skips it.
+  const resolved = findTemplates(rawConfig).length ? await expressions.resolve(rawConfig, ctx.context, ctx.signal) : rawConfig;
   report.input = resolved;
   const config = definition.config.safeParse(resolved);
   if (!config.success) {

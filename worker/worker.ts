@@ -20,6 +20,7 @@ import { startCallbacks } from "./callbacks.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, type Runtime } from "./run-step.ts";
 import { Batcher } from "./batcher.ts";
+import { expressionPool } from "#lib/expressions/pool.ts";
 
 export interface Worker {
   id: string;
@@ -32,6 +33,8 @@ export async function startWorker(): Promise<Worker> {
   const boss = await startBoss({ databaseUrl: databaseUrl(), role: "worker" });
   const deps: EngineDeps = { pool: pool(), boss };
   const inflight = new InFlight(pool());
+  const expressions = expressionPool();
+  expressions.warm();
   const runtime: Runtime = {
     deps,
     workerId: id,
@@ -40,6 +43,7 @@ export async function startWorker(): Promise<Worker> {
     log,
     pureReads: new Batcher((jobs) => readPureSteps(pool(), jobs)),
     pureResults: new Batcher((items) => completePureSteps(deps, items, `worker:${id}`)),
+    expressions,
   };
 
   const dispatcher = new Dispatcher(
@@ -98,6 +102,7 @@ export async function startWorker(): Promise<Worker> {
       await notices.stop();
       inflight.stopRenewing();
       await heartbeat.stop();
+      await expressions.close();
       await closeDb();
     },
   };

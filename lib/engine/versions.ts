@@ -1,7 +1,7 @@
 // Published versions, compiled once per process: they never change, so graph, order and the
 // input validator are cached by version id.
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { ValidateFunction } from "ajv";
+import { compileInputSchema } from "../workflow/input-schema.ts";
 import { stepDefinition } from "../steps/index.ts";
 import type { Definition, WorkflowNode } from "../workflow/definition.ts";
 import { buildGraph, topologicalOrder, type Graph } from "../workflow/graph.ts";
@@ -24,9 +24,6 @@ export interface CompiledVersion {
   validateInput?: ValidateFunction;
   runTimeoutMs?: number;
 }
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats.default(ajv);
 
 export function compileVersion(row: { id: string; workflow_id: string; number: number; definition: Definition }): CompiledVersion {
   const graph = buildGraph(row.definition);
@@ -55,7 +52,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     outputsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.outputs.length ?? 1,
     directSuccessors: (id) => direct.get(id),
     isPure: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.pure === true,
-    validateInput: config.inputSchema ? ajv.compile(config.inputSchema) : undefined,
+    validateInput: config.inputSchema ? compileInputSchema(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
   };
 }

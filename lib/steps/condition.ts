@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkTemplates, compile, describeJsonataError } from "../workflow/templates.ts";
+import { checkTemplates, expressionProblem } from "../workflow/templates.ts";
 import { defineStep } from "./types.ts";
 
 export const condition = defineStep({
@@ -20,11 +20,7 @@ export const condition = defineStep({
   pure: true,
   validate(config) {
     if (config.expression.includes("{{")) return checkTemplates(config.expression, ["expression"]);
-    try {
-      compile(config.expression);
-      return [];
-    } catch (error) {
-      return [{ path: "expression", message: `is not a valid JSONata expression: ${describeJsonataError(error)}` }];
-    }
+    const problem = expressionProblem(config.expression);
+    return problem ? [{ path: "expression", message: `is not a valid JSONata expression: ${problem}` }] : [];
   },
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Ajv } from "ajv";
+import { compileInputSchema } from "../workflow/input-schema.ts";
 import { defineStep } from "./types.ts";
 
 export const start = defineStep({
@@ -26,7 +26,7 @@ export const start = defineStep({
   validate(config) {
     if (!config.inputSchema) return [];
     try {
-      new Ajv({ strict: false }).compile(config.inputSchema);
+      compileInputSchema(config.inputSchema);
       return [];
     } catch (error) {
       return [{ path: "inputSchema", message: `is not a valid JSON Schema: ${(error as Error).message}` }];

@@ -1,5 +1,6 @@
 // What the editor and the validator know about a step type. How it runs is in worker/steps/.
 import { z } from "zod";
+import { hasTemplate } from "../workflow/templates.ts";
 
 export interface ConfigProblem {
   path: string;
@@ -34,7 +35,7 @@ export const defineStep = <S extends z.ZodType>(definition: StepDefinition<S>): 
 /** A string holding at least one `{{ template }}`: accepted wherever a templatable value is. */
 export const templateString = z
   .string()
-  .regex(/\{\{[\s\S]*\}\}/, "must be a value or a {{ template }}")
+  .refine(hasTemplate, "must be a value or a {{ template }}")
   .meta({ template: true });
 
 /** A field that takes either a value of `schema` or a template resolved when the step runs. */

@@ -14,12 +14,33 @@ export const retryPolicySchema = z.strictObject({
 });
 export type RetryPolicyInput = z.infer<typeof retryPolicySchema>;
 
+/** What one definition may hold: bounds on the work of validating, storing and drawing it. */
+export const DEFINITION_LIMITS = { nodes: 2000, edges: 10_000, configStringChars: 100_000, jsonChars: 1_000_000 };
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** Each string in a config at most `configStringChars` long, reported at its own path. */
+function boundedStrings(value: unknown, ctx: z.RefinementCtx, path: (string | number)[] = []): void {
+  if (typeof value === "string") {
+    if (value.length > DEFINITION_LIMITS.configStringChars) {
+      ctx.addIssue({ code: "custom", path, message: `is ${fmt(value.length)} characters long; a config value may have at most ${fmt(DEFINITION_LIMITS.configStringChars)}` });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => boundedStrings(v, ctx, [...path, i]));
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) boundedStrings(v, ctx, [...path, k]);
+  }
+}
+
 export const nodeSchema = z.strictObject({
   id: z.string().regex(NODE_ID, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
   type: z.string().min(1, "is required"),
   name: z.string().max(200).optional(),
   position: z.strictObject({ x: z.number(), y: z.number() }),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .superRefine((config, ctx) => boundedStrings(config, ctx)),
   retry: retryPolicySchema.optional(),
   timeoutMs: z.int().min(1).max(86_400_000).optional(),
 });
@@ -36,10 +57,17 @@ export const edgeSchema = z.strictObject({
 });
 export type WorkflowEdge = z.infer<typeof edgeSchema>;
 
-export const definitionSchema = z.strictObject({
-  nodes: z.array(nodeSchema).max(2000),
-  edges: z.array(edgeSchema).max(10_000),
-});
+export const definitionSchema = z
+  .strictObject({
+    nodes: z.array(nodeSchema).max(DEFINITION_LIMITS.nodes, `a workflow may have at most ${fmt(DEFINITION_LIMITS.nodes)} steps`),
+    edges: z.array(edgeSchema).max(DEFINITION_LIMITS.edges, `a workflow may have at most ${fmt(DEFINITION_LIMITS.edges)} connections`),
+  })
+  .superRefine((definition, ctx) => {
+    const chars = JSON.stringify(definition).length;
+    if (chars > DEFINITION_LIMITS.jsonChars) {
+      ctx.addIssue({ code: "custom", path: [], message: `is ${fmt(chars)} characters of JSON; a definition may have at most ${fmt(DEFINITION_LIMITS.jsonChars)}` });
+    }
+  });
 export type Definition = z.infer<typeof definitionSchema>;
 
 export const emptyDefinition = (): Definition => ({

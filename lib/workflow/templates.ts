@@ -1,11 +1,8 @@
-// `{{ jsonata }}` templates in step configs. A string that is one template alone yields the raw
-// value (number, object, ...); otherwise each template's value is spliced into the text.
-// Expressions are JSONata, evaluated with a time and depth limit: no JavaScript evaluation.
+// `{{ jsonata }}` templates in step configs: finding them and checking their syntax. Browser-
+// safe; evaluation happens in lib/expressions (worker threads that can be stopped). Scanning is
+// linear in the length of the text: a string of a million `{` costs a millisecond, not minutes.
 import jsonata from "jsonata";
-
-const TEMPLATE = /\{\{([\s\S]+?)\}\}/g;
-const WHOLE = /^\s*\{\{((?:(?!\{\{|\}\})[\s\S])+)\}\}\s*$/;
-const LIMITS = { timeout: 1000, stack: 200, sequence: 100_000 };
+import { Re2RegExp } from "../expressions/re2.ts";
 
 /** The data templates see: the run input, the outputs of finished steps, and the run itself. */
 export interface RunContext {
@@ -14,26 +11,58 @@ export interface RunContext {
   run: { id: string; workflowId: string; attempt: number };
 }
 
-export class TemplateError extends Error {
-  /** The same data gives the same error, so a step failing on it is not retried. */
-  readonly retryable = false;
-  readonly code = "template";
-  readonly path: string;
-  readonly expression: string;
+/** A template in a string: `text.slice(start, end)` is `{{expression}}`. */
+export interface TemplateSpan {
+  start: number;
+  end: number;
+  expression: string;
+}
 
-  constructor(path: string, expression: string, message: string) {
-    super(`${path ? `${path}: ` : ""}{{${expression}}}: ${message}`);
-    this.path = path;
-    this.expression = expression;
+/**
+ * Every `{{ … }}` in a string, left to right: each runs to the first `}}` after its `{{` (with at
+ * least one character between). Each search starts where the previous one stopped, so the whole
+ * scan is linear; a `{{` with no `}}` after it ends the scan.
+ */
+export function scanTemplates(text: string): TemplateSpan[] {
+  const spans: TemplateSpan[] = [];
+  for (let from = 0; ; ) {
+    const open = text.indexOf("{{", from);
+    if (open < 0) return spans;
+    const close = text.indexOf("}}", open + 3);
+    if (close < 0) return spans;
+    spans.push({ start: open, end: close + 2, expression: text.slice(open + 2, close) });
+    from = close + 2;
   }
+}
+
+/** The expression when `text` is one template alone (blank around it): its value is kept raw. */
+export function wholeTemplate(text: string, spans = scanTemplates(text)): string | undefined {
+  if (spans.length !== 1) return undefined;
+  const [only] = spans;
+  if (only.expression.includes("{{") || text.slice(0, only.start).trim() || text.slice(only.end).trim()) return undefined;
+  return only.expression;
+}
+
+export const isTemplate = (value: unknown): boolean => typeof value === "string" && value.includes("{{");
+
+/** Whether a string holds at least one complete template. */
+export const hasTemplate = (text: string): boolean => scanTemplates(text).length > 0;
+
+/** JSONata's own guards, inside the evaluating thread (which is stopped from outside as well). */
+const options = { timeout: 1000, stack: 200, sequence: 100_000, RegexEngine: Re2RegExp as unknown as RegExpConstructor };
+
+/** The expression threads set JSONata's own time guard to their time limit. */
+export function setExpressionTimeout(ms: number): void {
+  options.timeout = ms;
 }
 
 const cache = new Map<string, jsonata.Expression>();
 
+/** Parses an expression (cached); regular expressions in it run on RE2. Throws on bad syntax. */
 export function compile(expression: string): jsonata.Expression {
   let compiled = cache.get(expression);
   if (!compiled) {
-    compiled = jsonata(expression, LIMITS);
+    compiled = jsonata(expression, options);
     if (cache.size >= 2000) cache.delete(cache.keys().next().value!);
     cache.set(expression, compiled);
   }
@@ -43,26 +72,47 @@ export function compile(expression: string): jsonata.Expression {
 /** jsonata's errors are plain objects with a message; this makes a sentence of them. */
 export function describeJsonataError(error: unknown): string {
   const e = error as { message?: string; position?: number; token?: string; code?: string };
-  if (e?.code === "D1012") return "took longer than 1 s";
+  if (e?.code === "D1012") return `took longer than ${options.timeout} ms`;
   if (e?.code === "D1011") return "nests too deeply";
   const where = typeof e?.position === "number" ? ` (at character ${e.position})` : "";
   return `${e?.message ?? String(error)}${where}`;
 }
 
-export function isTemplate(value: unknown): boolean {
-  return typeof value === "string" && value.includes("{{");
-}
-
 /** Every template in a value, with the dotted path of the string that holds it. */
 export function findTemplates(value: unknown, path: (string | number)[] = []): { path: string; expression: string }[] {
-  if (typeof value === "string") {
-    return [...value.matchAll(TEMPLATE)].map((m) => ({ path: path.join("."), expression: m[1] }));
-  }
+  if (typeof value === "string") return scanTemplates(value).map((t) => ({ path: path.join("."), expression: t.expression }));
   if (Array.isArray(value)) return value.flatMap((v, i) => findTemplates(v, [...path, i]));
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => findTemplates(v, [...path, k]));
-  }
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => findTemplates(v, [...path, k]));
   return [];
+}
+
+/** Regular expressions RE2 cannot run (backreferences, lookaround), found in a parsed expression. */
+function unsupportedRegex(node: unknown): string | undefined {
+  if (!node || typeof node !== "object") return undefined;
+  const n = node as { type?: string; value?: unknown };
+  if (n.type === "regex" && n.value instanceof RegExp) {
+    try {
+      new Re2RegExp(n.value);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  for (const child of Object.values(node)) {
+    const found = Array.isArray(child) ? child.map(unsupportedRegex).find(Boolean) : unsupportedRegex(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Why an expression cannot run (bad syntax, unsupported regex), or undefined when it can. */
+export function expressionProblem(expression: string): string | undefined {
+  let parsed: jsonata.Expression;
+  try {
+    parsed = compile(expression);
+  } catch (error) {
+    return describeJsonataError(error);
+  }
+  return unsupportedRegex(parsed.ast());
 }
 
 /** Syntax errors of every template in a value (nothing is evaluated). */
@@ -73,48 +123,8 @@ export function checkTemplates(value: unknown, path: (string | number)[] = []): 
       errors.push({ path: t.path, message: "has an empty template {{ }}" });
       continue;
     }
-    try {
-      compile(t.expression);
-    } catch (error) {
-      errors.push({ path: t.path, message: `invalid expression {{${t.expression}}}: ${describeJsonataError(error)}` });
-    }
+    const problem = expressionProblem(t.expression);
+    if (problem) errors.push({ path: t.path, message: `invalid expression {{${t.expression}}}: ${problem}` });
   }
   return errors;
-}
-
-/** Evaluates one JSONata expression against the run context; the result is plain JSON. */
-export async function evaluate(expression: string, context: RunContext, path = ""): Promise<unknown> {
-  let result: unknown;
-  try {
-    result = await compile(expression).evaluate(context);
-  } catch (error) {
-    throw new TemplateError(path, expression, describeJsonataError(error));
-  }
-  // jsonata returns arrays tagged as sequences and may return functions: keep plain JSON only.
-  return result === undefined ? undefined : JSON.parse(JSON.stringify(result) ?? "null");
-}
-
-function splice(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-export async function resolveTemplates(value: unknown, context: RunContext, path: (string | number)[] = []): Promise<unknown> {
-  if (typeof value === "string") {
-    if (!value.includes("{{")) return value;
-    const where = path.join(".");
-    const whole = WHOLE.exec(value);
-    if (whole) return (await evaluate(whole[1], context, where)) ?? null;
-    const parts = await Promise.all([...value.matchAll(TEMPLATE)].map((m) => evaluate(m[1], context, where)));
-    let i = 0;
-    return value.replace(TEMPLATE, () => splice(parts[i++]));
-  }
-  if (Array.isArray(value)) return Promise.all(value.map((v, i) => resolveTemplates(v, context, [...path, i])));
-  if (value && typeof value === "object") {
-    const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await resolveTemplates(v, context, [...path, k])] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-  return value;
 }

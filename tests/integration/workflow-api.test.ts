@@ -178,6 +178,64 @@ describe("bad requests", () => {
   });
 });
 
+describe("oversized definitions", () => {
+  it("refuse a config string over the limit, naming it and the field, and keep the draft as it was", async () => {
+    const editor = await as("editor");
+    const { json: wf } = await editor.post("/workflows", { name: "Braces" });
+    const before = await snapshot();
+    // 160,000 braces once cost the web process 3.9 s of template scanning on every save and read.
+    const hostile = linear([{ id: "t", type: "transform", config: { output: "{".repeat(160_000) } }]);
+    const res = await editor.put(`/workflows/${wf.id}/draft`, { definition: hostile });
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([
+      { nodeId: "t", path: "definition.nodes.1.config.output", message: "is 160,000 characters long; a config value may have at most 100,000" },
+    ]);
+    expect(await snapshot()).toBe(before);
+
+    // Just under the limit: saved, validated and read back at once.
+    const large = linear([{ id: "t", type: "transform", config: { output: "{{".repeat(49_000) } }]);
+    const saved = await editor.put(`/workflows/${wf.id}/draft`, { definition: large });
+    expect(saved.status).toBe(200);
+    expect((await editor.get(`/workflows/${wf.id}`)).json.draft.nodes[1].config.output).toHaveLength(98_000);
+  });
+
+  it("refuse a definition over a million characters of JSON, and bodies over 1 MiB with 413", async () => {
+    const editor = await as("editor");
+    const { json: wf } = await editor.post("/workflows", { name: "Huge" });
+    const before = await snapshot();
+    const nodes = Array.from({ length: 11 }, (_, i) => ({ id: `t${i}`, type: "transform", config: { output: "x".repeat(91_000) } }));
+    const res = await editor.put(`/workflows/${wf.id}/draft`, { definition: linear(nodes) });
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([{ path: "definition", message: expect.stringMatching(/^is 1,00\d,\d{3} characters of JSON; a definition may have at most 1,000,000$/) }]);
+    const tooBig = await editor.put(`/workflows/${wf.id}/draft`, { definition: linear([{ id: "t", type: "transform", config: { output: "x".repeat(1_100_000) } }]) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.json.detail).toContain("1048576 bytes");
+    expect(await snapshot()).toBe(before);
+  });
+});
+
+describe("run input schemas", () => {
+  it("check patterns with RE2: a backtracking pattern and a hostile input answer 422 at once", async () => {
+    const editor = await as("editor");
+    const schema = { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$" } } };
+    const { json: wf } = await editor.post("/workflows", { name: "Patterned", definition: definition([{ id: "start", type: "start", config: { inputSchema: schema } }, { id: "end", type: "end" }], [["start", "end"]]) });
+    expect((await editor.post(`/workflows/${wf.id}/versions`, {})).status).toBe(201);
+    const res = await editor.post(`/workflows/${wf.id}/runs`, { input: { code: "a".repeat(50_000) + "!" } });
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([{ path: "input.code", message: 'must match pattern "^(a+)+$"' }]);
+    expect(await db().prisma.run.count({ where: { workflowId: wf.id } })).toBe(0);
+  });
+
+  it("refuse a pattern RE2 cannot run when publishing, naming the field", async () => {
+    const editor = await as("editor");
+    const schema = { type: "object", properties: { twice: { type: "string", pattern: "(a)\\1" } } };
+    const { json: wf } = await editor.post("/workflows", { name: "Backreference", definition: definition([{ id: "start", type: "start", config: { inputSchema: schema } }, { id: "end", type: "end" }], [["start", "end"]]) });
+    const res = await editor.post(`/workflows/${wf.id}/versions`, {});
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([expect.objectContaining({ nodeId: "start", path: "nodes.0.config.inputSchema", message: expect.stringContaining("not supported") })]);
+  });
+});
+
 describe("duplicate and delete", () => {
   it("duplicates a draft as a new, unpublished workflow", async () => {
     const editor = await as("editor");

@@ -1,43 +1,30 @@
+// Finding and checking templates: pure, linear in the text, nothing evaluated.
 import { describe, expect, it } from "vitest";
-import { checkTemplates, findTemplates, resolveTemplates, TemplateError, type RunContext } from "../../lib/workflow/templates.ts";
+import { checkTemplates, expressionProblem, findTemplates, hasTemplate, scanTemplates, wholeTemplate } from "../../lib/workflow/templates.ts";
+import { Re2RegExp } from "../../lib/expressions/re2.ts";
 
-const context: RunContext = {
-  input: { n: 2, name: "Ada", tags: ["a", "b"] },
-  steps: { fetch: { output: { body: { items: [1, 2, 3] } } } },
-  run: { id: "r1", workflowId: "w1", attempt: 1 },
-};
-
-describe("resolveTemplates", () => {
-  it("gives the raw value for a string that is one template", async () => {
-    expect(await resolveTemplates("{{ input.n * 2 }}", context)).toBe(4);
-    expect(await resolveTemplates("  {{ steps.fetch.output.body }} ", context)).toEqual({ items: [1, 2, 3] });
-    expect(await resolveTemplates("{{ input.tags }}", context)).toEqual(["a", "b"]);
+describe("scanTemplates", () => {
+  it("finds each template up to the first }} after its {{", () => {
+    expect(scanTemplates("a {{ x }} b {{y}}").map((t) => t.expression)).toEqual([" x ", "y"]);
+    expect(scanTemplates('{{ {"a": 1} }}').map((t) => t.expression)).toEqual([' {"a": 1} ']);
+    expect(scanTemplates("{{ unclosed")).toEqual([]);
+    expect(scanTemplates("{{}}")).toEqual([]);
   });
 
-  it("splices values into text", async () => {
-    expect(await resolveTemplates("Hi {{ input.name }}, {{ $count(steps.fetch.output.body.items) }} items", context)).toBe("Hi Ada, 3 items");
-    expect(await resolveTemplates("tags: {{ input.tags }}; missing: [{{ input.nope }}]", context)).toBe('tags: ["a","b"]; missing: []');
+  it("tells a string that is one template alone from one with text around it", () => {
+    expect(wholeTemplate("  {{ input.a }} ")).toBe(" input.a ");
+    expect(wholeTemplate("id: {{ input.a }}")).toBeUndefined();
+    expect(wholeTemplate("{{ a }}{{ b }}")).toBeUndefined();
+    expect(hasTemplate("{{ a }}")).toBe(true);
+    expect(hasTemplate("{{ a")).toBe(false);
   });
 
-  it("walks objects and arrays and leaves other values alone", async () => {
-    expect(await resolveTemplates({ a: ["{{ run.id }}", 5, null, true], b: { c: "{{ input.n }}" } }, context)).toEqual({ a: ["r1", 5, null, true], b: { c: 2 } });
-  });
-
-  it("turns a missing value into null", async () => {
-    expect(await resolveTemplates("{{ input.nothing }}", context)).toBeNull();
-  });
-
-  it("reports an evaluation error with its path, and it is not retryable", async () => {
-    const error = (await resolveTemplates({ x: { y: "{{ $number('abc') }}" } }, context).catch((e) => e)) as TemplateError;
-    expect(error).toBeInstanceOf(TemplateError);
-    expect(error.path).toBe("x.y");
-    expect(error.retryable).toBe(false);
-  });
-
-  it("stops an expression that runs too long", async () => {
-    const error = (await resolveTemplates("{{ ($f := function($n) { $n = 0 ? 0 : $f($n - 1) + $f($n - 1) }; $f(40)) }}", context).catch((e) => e)) as TemplateError;
-    expect(error).toBeInstanceOf(TemplateError);
-    expect(error.message).toMatch(/longer than 1 s|nests too deeply/);
+  it("scans a string of 200,000 braces (quadratic scanning once took seconds on 160,000)", () => {
+    const hostile = "{".repeat(200_000);
+    expect(scanTemplates(hostile)).toEqual([]);
+    expect(checkTemplates({ a: hostile, b: "{{".repeat(100_000) + "}}" })).toEqual([
+      { path: "b", message: expect.stringContaining("invalid expression") },
+    ]);
   });
 });
 
@@ -54,5 +41,28 @@ describe("checkTemplates", () => {
       { path: "a", expression: " x " },
       { path: "a", expression: " y " },
     ]);
+  });
+
+  it("refuses regular expressions that need backtracking, which RE2 cannot run", () => {
+    expect(expressionProblem('$match("aa", /(a)\\1/)')).toMatch(/not supported/);
+    expect(expressionProblem('$contains("x", /^(a+)+$/)')).toBeUndefined();
+  });
+});
+
+describe("Re2RegExp", () => {
+  it("matches in linear time where JavaScript's engine backtracks exponentially", () => {
+    const re = new Re2RegExp(/^(a+)+$/);
+    expect(re.test("a".repeat(100_000) + "!")).toBe(false);
+    expect(re.test("aaaa")).toBe(true);
+  });
+
+  it("behaves as a global RegExp for JSONata: exec from lastIndex, with groups and index", () => {
+    const re = new Re2RegExp(/b(.)/);
+    const first = re.exec("abc abd")!;
+    expect([...first]).toEqual(["bc", "c"]);
+    expect(first.index).toBe(1);
+    expect(re.exec("abc abd")!.index).toBe(5);
+    expect(re.exec("abc abd")).toBeNull();
+    expect(new Re2RegExp(/HELLO/i).test("say hello")).toBe(true);
   });
 });

@@ -1,9 +1,8 @@
-import { evaluate } from "#lib/workflow/templates.ts";
 import type { Executor } from "./types.ts";
 
 /** Truthy as in JSONata: an empty array, "", 0, false and null take the false branch. */
 export const condition: Executor<{ expression: string }> = async (config, ctx) => {
-  const value = await evaluate(config.expression, ctx.context, "expression");
+  const value = await ctx.evaluate(config.expression, "expression");
   const result = Boolean(value) && !(Array.isArray(value) && value.length === 0);
   ctx.log("info", `${config.expression} → ${JSON.stringify(value ?? null)} (${result})`);
   return { output: { result, value: value ?? null }, branch: result ? "true" : "false" };

@@ -18,6 +18,8 @@ export interface StepRunContext {
   /** Where paths like /api/v1/... point: Baton's own web process. */
   baseUrl: string;
   log(level: LogLine["level"], message: string, data?: unknown): void;
+  /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
+  evaluate(expression: string, path: string): Promise<unknown>;
 }
 
 export type StepResult = { output: unknown; branch?: string } | { wait: { until: Date; output?: unknown } };

@@ -5,10 +5,12 @@ import { isUuid, orNotFound } from "../../../../_server/not-found.ts";
 import { getVersion, getWorkflow } from "#lib/workflows/workflows.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { VersionDiff } from "#components/canvas/version-diff.tsx";
+import { requireUser } from "../../../../_server/session.ts";
 
 export const metadata: Metadata = { title: "Compare versions" };
 
 export default async function ComparePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ from?: string; to?: string }> }) {
+  await requireUser();
   const { id } = await params;
   const q = await searchParams;
   const from = Number(q.from);

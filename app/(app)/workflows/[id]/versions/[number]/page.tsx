@@ -5,10 +5,12 @@ import { isUuid, orNotFound } from "../../../../../_server/not-found.ts";
 import { getVersion, getWorkflow } from "#lib/workflows/workflows.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { ReadonlyCanvas } from "#components/canvas/readonly-canvas.tsx";
+import { requireUser } from "../../../../../_server/session.ts";
 
 export const metadata: Metadata = { title: "Version" };
 
 export default async function VersionPage({ params }: { params: Promise<{ id: string; number: string }> }) {
+  await requireUser();
   const { id, number } = await params;
   const n = Number(number);
   if (!isUuid(id) || !Number.isInteger(n) || n < 1) notFound();

@@ -1,0 +1,58 @@
+// Evaluating templates and expressions against a run context. This runs inside the expression
+// threads (thread.ts): never call it on a process's main thread, where a slow expression would
+// stall every other run (use the pool, pool.ts).
+import { compile, describeJsonataError, scanTemplates, wholeTemplate, type RunContext } from "../workflow/templates.ts";
+import { ExpressionLimitError, TemplateError } from "./errors.ts";
+
+/** JSONata's guard codes that mean a limit was hit, not a mistake in the expression. */
+const LIMIT_CODES: Record<string, ExpressionLimitError["limit"]> = { D1012: "time", D1011: "depth", D2015: "sequence", D2014: "sequence" };
+
+/** Evaluates one JSONata expression; the result is plain JSON (or undefined for "nothing"). */
+export async function evaluate(expression: string, context: RunContext, path = ""): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await compile(expression).evaluate(context);
+  } catch (error) {
+    const limit = LIMIT_CODES[(error as { code?: string })?.code ?? ""];
+    const where = `${path ? `${path}: ` : ""}{{${expression}}}`;
+    if (limit) throw new ExpressionLimitError(limit, `${where}: ${describeJsonataError(error)} (expression ${limit} limit)`);
+    if (error instanceof RangeError) throw new ExpressionLimitError("memory", `${where}: ${error.message} (expression memory limit)`);
+    throw new TemplateError(path, expression, describeJsonataError(error));
+  }
+  // jsonata returns arrays tagged as sequences and may return functions: keep plain JSON only.
+  return result === undefined ? undefined : JSON.parse(JSON.stringify(result) ?? "null");
+}
+
+const splice = (value: unknown): string => (value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value));
+
+/**
+ * Resolves every template in a value. A string that is one template alone yields the raw value
+ * (number, object, ...); otherwise each template's value is spliced into the text.
+ */
+export async function resolveTemplates(value: unknown, context: RunContext, path: (string | number)[] = []): Promise<unknown> {
+  if (typeof value === "string") {
+    if (!value.includes("{{")) return value;
+    const where = path.join(".");
+    const spans = scanTemplates(value);
+    const whole = wholeTemplate(value, spans);
+    if (whole !== undefined) return (await evaluate(whole, context, where)) ?? null;
+    let text = "";
+    let at = 0;
+    for (const span of spans) {
+      text += value.slice(at, span.start) + splice(await evaluate(span.expression, context, where));
+      at = span.end;
+    }
+    return text + value.slice(at);
+  }
+  if (Array.isArray(value)) {
+    const out = [];
+    for (const [i, v] of value.entries()) out.push(await resolveTemplates(v, context, [...path, i]));
+    return out;
+  }
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await resolveTemplates(v, context, [...path, k]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,102 @@
+// Expressions run in evaluator processes that can be stopped: the hostile templates of a
+// workflow author fail their own evaluation with an error naming the limit, and never stall
+// or crash the process that asked, nor the expressions of other runs.
+import { afterAll, describe, expect, it } from "vitest";
+import { ExpressionPool } from "../../lib/expressions/pool.ts";
+import { ExpressionLimitError, TemplateError } from "../../lib/expressions/errors.ts";
+import type { RunContext } from "../../lib/workflow/templates.ts";
+
+const context: RunContext = {
+  input: { n: 2, name: "Ada", tags: ["a", "b"] },
+  steps: { fetch: { output: { body: { items: [1, 2, 3] } } } },
+  run: { id: "r1", workflowId: "w1", attempt: 1 },
+};
+
+const pool = new ExpressionPool({ processes: 2, timeoutMs: 1000, memoryMb: 128, maxResultBytes: 1024 * 1024 });
+afterAll(() => pool.close());
+
+/** The error a promise fails with (and a failed assertion if it succeeds). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- errors of several classes, checked by the tests
+const failure = (promise: Promise<unknown>): Promise<any> => promise.then((value) => expect.fail(`expected a failure, got ${JSON.stringify(value)}`), (error) => error);
+
+/** Doubles a one-character string n times: 2^n characters. */
+const doubling = (n: number) => `{{ ($d := function($x, $n) { $n = 0 ? $x : $d($x & $x, $n - 1) }; $length($d("a", ${n}))) }}`;
+
+describe("resolving templates", () => {
+  it("gives the raw value for a string that is one template", async () => {
+    expect(await pool.resolve("{{ input.n * 2 }}", context)).toBe(4);
+    expect(await pool.resolve("  {{ steps.fetch.output.body }} ", context)).toEqual({ items: [1, 2, 3] });
+    expect(await pool.resolve("{{ input.tags }}", context)).toEqual(["a", "b"]);
+    expect(await pool.resolve("{{ input.nothing }}", context)).toBeNull();
+  });
+
+  it("splices values into text, walking objects and arrays", async () => {
+    expect(await pool.resolve("Hi {{ input.name }}, {{ $count(steps.fetch.output.body.items) }} items", context)).toBe("Hi Ada, 3 items");
+    expect(await pool.resolve("tags: {{ input.tags }}; missing: [{{ input.nope }}]", context)).toBe('tags: ["a","b"]; missing: []');
+    expect(await pool.resolve({ a: ["{{ run.id }}", 5, null, true], b: { c: "{{ input.n }}" } }, context)).toEqual({ a: ["r1", 5, null, true], b: { c: 2 } });
+  });
+
+  it("evaluates a bare expression, and undefined stays undefined", async () => {
+    expect(await pool.evaluate("input.n > 1", context, "expression")).toBe(true);
+    expect(await pool.evaluate("input.nothing", context, "expression")).toBeUndefined();
+  });
+
+  it("reports an evaluation error with its path, not retryable", async () => {
+    const error = await failure(pool.resolve({ x: { y: "{{ $number('abc') }}" } }, context));
+    expect(error).toBeInstanceOf(TemplateError);
+    expect(error.path).toBe("x.y");
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/^x\.y: \{\{ \$number\('abc'\) \}\}: /);
+  });
+});
+
+describe("hostile expressions", () => {
+  it("runs a catastrophic regular expression in linear time (RE2), without blocking anything", async () => {
+    expect(await pool.resolve(`{{ $contains("${"a".repeat(5000)}!", /^(a+)+$/) }}`, context)).toBe(false);
+  });
+
+  it("stops an expression that loops past the time limit", async () => {
+    const error = await failure(pool.resolve("{{ ($f := function($n) { $n = 0 ? 0 : $f($n - 1) + $f($n - 1) }; $f(40)) }}", context));
+    expect(error).toBeInstanceOf(ExpressionLimitError);
+    expect(error).toMatchObject({ limit: "time", retryable: false, code: "expression_limit" });
+    expect(error.message).toContain("expression time limit");
+  });
+
+  it("kills an evaluator stuck in one long native call, and the next expression runs on a fresh one", async () => {
+    const before = pool.replaced;
+    const error = await failure(pool.resolve('{{ $length($replace($pad("", 30000000, "a"), /a/, "bb")) }}', context));
+    expect(error).toMatchObject({ name: "ExpressionLimitError", limit: expect.stringMatching(/time|memory/) });
+    expect(pool.replaced).toBeGreaterThan(before);
+    expect(await pool.resolve("{{ 1 + 1 }}", context)).toBe(2);
+  });
+
+  it("confines a template that doubles a string 27 times to its own process", async () => {
+    const error = await failure(pool.resolve(doubling(27), context));
+    expect(error).toBeInstanceOf(ExpressionLimitError);
+    expect(error.limit).toBe("memory");
+    expect(error.message).toContain("128 MB");
+    // This process is still here to say so, and evaluates on.
+    expect(await pool.resolve("{{ input.name }}", context)).toBe("Ada");
+  });
+
+  it("refuses a result over the size limit", async () => {
+    const error = await failure(pool.resolve('{{ $pad("", 2000000, "x") }}', context));
+    expect(error).toMatchObject({ name: "ExpressionLimitError", limit: "result" });
+    expect(error.message).toContain("1,048,576");
+  });
+
+  it("keeps serving other expressions while one evaluator is stuck", async () => {
+    const stuck = failure(pool.resolve('{{ $length($replace($pad("", 30000000, "a"), /a/, "bb")) }}', context));
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await pool.resolve("{{ input.n + " + i + " }}", context));
+    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => 2 + i));
+    expect(await stuck).toBeInstanceOf(ExpressionLimitError);
+  });
+
+  it("stops an evaluation when its step is aborted", async () => {
+    const controller = new AbortController();
+    const pending = failure(pool.resolve('{{ $length($replace($pad("", 30000000, "a"), /a/, "bb")) }}', context, controller.signal));
+    setTimeout(() => controller.abort("cancelled"), 50);
+    expect(await pending).toBe("cancelled");
+  });
+});
