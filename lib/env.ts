@@ -17,8 +17,15 @@ const schema = z.object({
   BATON_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   BATON_ADMIN_EMAIL: z.email().optional(),
   BATON_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  /** A session unused this long ends (idle lifetime); each use extends it. */
   BATON_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  /** A session ends this long after sign-in however much it is used (absolute lifetime). */
+  BATON_SESSION_MAX_HOURS: z.coerce.number().positive().default(24 * 30),
   BATON_SEED_EXAMPLES: bool.default(true),
+  /** Proxies in front of the web process that append to X-Forwarded-For (0: none). */
+  BATON_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** Password hashes (argon2id, 64 MiB each) one web process computes at once; more wait in line. */
+  BATON_PASSWORD_HASHES_AT_ONCE: z.coerce.number().int().min(1).max(64).default(4),
   /** A step queued, waiting or overdue for a retry this long flags its run as stuck. */
   BATON_STUCK_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Expressions (templates, conditions) run in evaluator processes with these limits; see lib/expressions. */

@@ -1,5 +1,6 @@
 // What /api/v1/health reports: database reachability, migration state, worker heartbeats.
 import type pg from "pg";
+import { log } from "./log.ts";
 import { migrationStatus, type MigrationStatus } from "./db/status.ts";
 
 /** A worker whose heartbeat is older than this is counted as gone. */
@@ -20,7 +21,9 @@ export async function checkHealth(pool: pg.Pool): Promise<Health> {
   try {
     await withTimeout(pool.query("select 1"), 3_000);
   } catch (error) {
-    return { status: "down", database: { reachable: false, error: (error as Error).message } };
+    // Health is public: the driver's message (host names, users, SQL states) goes to the log only.
+    log.warn({ err: error }, "health check: the database does not answer");
+    return { status: "down", database: { reachable: false, error: "the database does not answer; see the web process's log" } };
   }
   const latencyMs = Math.round((performance.now() - started) * 10) / 10;
   const [migrations, workers] = await Promise.all([

@@ -3,17 +3,14 @@ import { redirect } from "next/navigation";
 import { currentUser } from "../_server/session.ts";
 import { LoginForm } from "#components/auth/login-form.tsx";
 import { LogoMark } from "#components/ui/icons.tsx";
+import { safeNextPath } from "#lib/auth/next-path.ts";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-/** Only same-site paths: an open redirect would let a link send people elsewhere after sign-in. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/workflows";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  const next = safeNext((await searchParams).next);
+  // Only a path on Baton: an open redirect would let a link send people elsewhere after sign-in.
+  const next = safeNextPath((await searchParams).next);
   if (await currentUser()) redirect(next);
   return (
     <main className="flex min-h-screen items-center justify-center bg-zinc-50 px-4">

@@ -93,7 +93,7 @@ export async function startStack(cluster: Cluster, workers: number, workerEnv: R
   await handles.prisma.user.create({
     data: { email: "bench@baton.local", name: "Bench", role: "admin", passwordHash: await hashPassword(randomBytes(16).toString("hex")) },
   });
-  const { token } = await createApiToken({ name: "bench", role: "admin" }, "system", handles.prisma);
+  const { token } = await createApiToken({ name: "bench", role: "admin" }, { label: "system", userId: null }, handles.prisma);
   const web = await startWeb(url);
   const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(url, { PORT: new URL(web.url).port, ...workerEnv }))).catch(async (error) => {
     await web.stop();

@@ -21,6 +21,22 @@ interface Token {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  expiresAt: string | null;
+  createdByUser: { email: string; disabledAt: string | null } | null;
+}
+
+const EXPIRY_CHOICES = [
+  { value: "", label: "Never (until revoked)" },
+  { value: "30", label: "In 30 days" },
+  { value: "90", label: "In 90 days" },
+  { value: "365", label: "In a year" },
+];
+
+/** Why a token that is not revoked does not work, if it does not. */
+function inactiveReason(t: Token): string | null {
+  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return "expired";
+  if (t.createdByUser?.disabledAt) return "owner disabled";
+  return null;
 }
 
 export function TokensSettings() {
@@ -66,6 +82,7 @@ function TokensTable() {
               <Th>Role</Th>
               <Th>Created</Th>
               <Th>Last used</Th>
+              <Th>Expires</Th>
               <Th className="text-right">Actions</Th>
             </tr>
           </thead>
@@ -77,9 +94,15 @@ function TokensTable() {
                 <Td><Badge tone="accent">{t.role}</Badge></Td>
                 <Td title={fullTime(t.createdAt)}>{timeAgo(t.createdAt)} <span className="text-zinc-400">by {t.createdBy}</span></Td>
                 <Td title={fullTime(t.lastUsedAt)}>{timeAgo(t.lastUsedAt)}</Td>
+                <Td title={t.expiresAt ? fullTime(t.expiresAt) : undefined}>{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString("en-GB") : "never"}</Td>
                 <Td className="text-right">
                   {t.revokedAt ? (
                     <Badge tone="danger">revoked</Badge>
+                  ) : inactiveReason(t) ? (
+                    <span className="inline-flex items-center gap-2">
+                      <Badge tone="danger">{inactiveReason(t)}</Badge>
+                      <Button variant="secondary" size="sm" onClick={() => setRevoking(t)}>Revoke</Button>
+                    </span>
                   ) : (
                     <Button variant="secondary" size="sm" onClick={() => setRevoking(t)}>Revoke</Button>
                   )}
@@ -111,7 +134,7 @@ function CreateTokenDialog({ open, onOpenChange }: { open: boolean; onOpenChange
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const create = useMutation({
-    mutationFn: (body: Record<string, FormDataEntryValue | null>) => api<Token & { token: string }>("/tokens", { body }),
+    mutationFn: (body: Record<string, FormDataEntryValue | string | null>) => api<Token & { token: string }>("/tokens", { body }),
     onSuccess: (t) => {
       setCreated(t.token);
       void queryClient.invalidateQueries({ queryKey: ["tokens"] });
@@ -130,7 +153,8 @@ function CreateTokenDialog({ open, onOpenChange }: { open: boolean; onOpenChange
     event.preventDefault();
     setProblem(null);
     const f = new FormData(event.currentTarget);
-    create.mutate({ name: f.get("name"), role: f.get("role") });
+    const days = Number(f.get("expires") || 0);
+    create.mutate({ name: f.get("name"), role: f.get("role"), ...(days ? { expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() } : {}) });
   };
   return (
     <Dialog open={open} onOpenChange={close} title={created ? "Token created" : "Create API token"}>
@@ -149,6 +173,8 @@ function CreateTokenDialog({ open, onOpenChange }: { open: boolean; onOpenChange
         <form onSubmit={submit} className="space-y-4" noValidate>
           <TextField label="Name" name="name" required placeholder="e.g. billing-service" hint="Who uses it; shown in audit trails as token:<name>." error={problem?.fieldError("name")} />
           <SelectField label="Role" name="role" defaultValue="editor" options={roles.map((r) => ({ value: r, label: r }))} error={problem?.fieldError("role")} />
+          <SelectField label="Expires" name="expires" defaultValue="90" options={EXPIRY_CHOICES} error={problem?.fieldError("expiresAt")} />
+          <p className="text-xs text-zinc-500">The token works only while you (its owner) are an active user.</p>
           {problem && problem.errors.length === 0 ? <p role="alert" className="text-sm text-red-700">{problem.message}</p> : null}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => close(false)}>Cancel</Button>

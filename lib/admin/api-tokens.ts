@@ -1,4 +1,5 @@
-// API tokens: created by an admin with a role, shown once, revocable.
+// API tokens: created by an admin with a role and an optional expiry, shown once, revocable.
+// Each belongs to the person who made it and stops working while that person is disabled.
 import { db as defaultDb, type Db } from "../db.ts";
 import { newApiToken } from "../auth/tokens.ts";
 import { notFound } from "../api/errors.ts";
@@ -14,20 +15,29 @@ const publicFields = {
   lastUsedAt: true,
   revokedAt: true,
   createdBy: true,
+  expiresAt: true,
+  createdByUser: { select: { email: true, disabledAt: true } },
 } as const;
 
 export function listApiTokens(db: Db = defaultDb()) {
   return db.apiToken.findMany({ select: publicFields, orderBy: { createdAt: "desc" } });
 }
 
-export async function createApiToken(input: CreateTokenBody, createdBy: string, db: Db = defaultDb()) {
+export async function createApiToken(input: CreateTokenBody, creator: { label: string; userId: string | null }, db: Db = defaultDb()) {
   const { token, tokenHash, prefix } = newApiToken();
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   return db.$transaction(async (tx) => {
     const record = await tx.apiToken.create({
-      data: { name: input.name, role: input.role, tokenHash, prefix, createdBy },
+      data: { name: input.name, role: input.role, tokenHash, prefix, createdBy: creator.label, createdByUserId: creator.userId, expiresAt },
       select: publicFields,
     });
-    await audit(tx, { actor: createdBy, action: "token.created", targetType: "api_token", targetId: record.id, data: { name: input.name, role: input.role } });
+    await audit(tx, {
+      actor: creator.label,
+      action: "token.created",
+      targetType: "api_token",
+      targetId: record.id,
+      data: { name: input.name, role: input.role, expiresAt: expiresAt?.toISOString() ?? null },
+    });
     return { ...record, token };
   });
 }

@@ -22,7 +22,15 @@ export const updateUserBody = z
   .refine((b) => Object.values(b).some((v) => v !== undefined), "name at least one field to change");
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
-export const createTokenBody = z.strictObject({ name, role });
+export const createTokenBody = z.strictObject({
+  name,
+  role,
+  /** When it stops working; absent: until revoked. */
+  expiresAt: z.iso
+    .datetime({ offset: true, error: "must be an ISO 8601 time, e.g. 2027-01-31T00:00:00Z" })
+    .refine((t) => Date.parse(t) > Date.now(), "must be in the future")
+    .optional(),
+});
 export type CreateTokenBody = z.infer<typeof createTokenBody>;
 
 export const changePasswordBody = z.strictObject({

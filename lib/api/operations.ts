@@ -67,6 +67,8 @@ export const operations = {
   listTokens: { method: "GET", path: "/tokens", tag: "admin", summary: "List API tokens", permission: "admin", success: ok("Tokens (never their secrets).") },
   createToken: { method: "POST", path: "/tokens", tag: "admin", summary: "Create an API token", permission: "admin", body: createTokenBody, success: created("The token, with its secret shown this once.") },
   revokeToken: { method: "DELETE", path: "/tokens/{id}", tag: "admin", summary: "Revoke an API token", permission: "admin", success: noContent },
+  listLoginThrottles: { method: "GET", path: "/login-throttles", tag: "admin", summary: "Failed sign-in counts and the waits they impose", permission: "admin", success: ok("Counts per account, address and account from an address, and the rules.") },
+  clearLoginThrottle: { method: "DELETE", path: "/login-throttles/{key}", tag: "admin", summary: "Clear one failed sign-in count (URL-encode the key)", permission: "admin", success: noContent },
 
   listWorkflows: { method: "GET", path: "/workflows", tag: "workflows", summary: "List workflows", permission: "read", query: listWorkflowsQuery, success: ok("Workflows.") },
   createWorkflow: { method: "POST", path: "/workflows", tag: "workflows", summary: "Create a workflow", permission: "workflows.write", body: createWorkflowBody, success: created("The workflow.") },

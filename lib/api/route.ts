@@ -148,6 +148,7 @@ async function parseBody(schema: z.ZodType, request: Request, optional = false):
 function toProblem(error: unknown, requestId: string, reqLog: Logger): Response {
   if (error instanceof ApiError) {
     const headers: Record<string, string> = error.status === 401 ? { "www-authenticate": 'Bearer realm="baton"' } : {};
+    if (typeof error.extra.retryAfter === "number") headers["retry-after"] = String(error.extra.retryAfter);
     return problemResponse(error, requestId, headers);
   }
   if (error instanceof z.ZodError) {

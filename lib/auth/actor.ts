@@ -3,11 +3,15 @@ import type { Role } from "./permissions.ts";
 /** Whoever makes a request: a person with a browser session, or a machine with an API token. */
 export type Actor =
   | { type: "user"; id: string; email: string; name: string; role: Role; via: "cookie"; sessionId: string }
-  | { type: "token"; id: string; name: string; role: Role; via: "bearer" };
+  /** `userId`: the person the token acts for (it stops working while they are disabled). */
+  | { type: "token"; id: string; name: string; role: Role; via: "bearer"; userId: string | null };
 
 /** How an actor is named in audit trails: `user:alice@example.com`, `token:deploy-bot`. */
 export const actorLabel = (actor: Actor): string =>
   actor.type === "user" ? `user:${actor.email}` : `token:${actor.name}`;
+
+/** The person behind an actor: the user, or the user a token was made by. */
+export const actorUserId = (actor: Actor): string | null => (actor.type === "user" ? actor.id : actor.userId);
 
 /** What the API tells a caller about itself. */
 export function describeActor(actor: Actor) {

@@ -3,10 +3,17 @@ import type { Actor } from "./actor.ts";
 import { SESSION_COOKIE, sessionActor } from "./sessions.ts";
 import { tokenActor } from "./tokens.ts";
 
+/** A cookie's value; a value that is not valid percent-encoding is no value (not an error). */
 export function readCookie(header: string | null, name: string): string | undefined {
   for (const part of header?.split(";") ?? []) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

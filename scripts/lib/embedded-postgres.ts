@@ -193,8 +193,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   const port = options.port || (await freePort());
-  const logFile = await open(join(dataDir, "postgres.log"), "a");
-  if (owner) await chown(join(dataDir, "postgres.log"), owner.uid, owner.gid);
+  // Owner-only: the log can hold statements, with whatever values they carried.
+  const logPath = join(dataDir, "postgres.log");
+  const logFile = await open(logPath, "a", 0o600);
+  await chmod(logPath, 0o600);
+  if (owner) await chown(logPath, owner.uid, owner.gid);
   const settings = [
     "listen_addresses=127.0.0.1",
     "unix_socket_directories=",

@@ -4,6 +4,8 @@ import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startWeb, type Web } from "../helpers/processes.ts";
 import { Client } from "../helpers/http.ts";
 import { createRoleUsers, emailFor, PASSWORD } from "../helpers/fixtures.ts";
+import { startProxy } from "../helpers/proxy.ts";
+import { sha256 } from "../../lib/auth/secrets.ts";
 
 let db: TestDatabase;
 let web: Web;
@@ -65,6 +67,37 @@ describe("authentication", () => {
     const stale = new Client(web.url);
     stale.cookie = cookie.split(";")[0];
     expectProblem(await stale.get("/me"), 401);
+  });
+});
+
+describe("sessions and cookies", () => {
+  it("end at their absolute lifetime however recently they were used", async () => {
+    const c = await client().login(emailFor("operator"), PASSWORD);
+    expect((await c.get("/me")).status).toBe(200);
+    const id = sha256(c.cookie!.split("=")[1]);
+    await db.prisma.session.update({ where: { id }, data: { createdAt: new Date(Date.now() - 31 * 86_400_000), lastSeenAt: new Date() } });
+    expectProblem(await c.get("/me"), 401);
+  });
+
+  it("treat a cookie that is not valid percent-encoding as no cookie (401, not 500)", async () => {
+    const c = client();
+    c.cookie = "baton_session=%E0%A4%A";
+    expectProblem(await c.get("/me"), 401);
+  });
+});
+
+describe("the sign-in page", () => {
+  it("sends people on only to a path on Baton after signing in", async () => {
+    // The sign-in form's `next` prop, from the page's RSC payload (the page also echoes its own URL).
+    const nextOf = async (next: string) => {
+      const html = await (await fetch(`${web.url}/login?next=${encodeURIComponent(next)}`)).text();
+      return /\\"next\\":\\"(.*?)\\"/.exec(html)?.[1];
+    };
+    // `next=/%09/evil.example` in a link arrives decoded, as "/\t/evil.example".
+    for (const hostile of ["/\\evil.example", "/\t/evil.example", "//evil.example", "https://evil.example/x", "/\\/evil.example"]) {
+      expect(await nextOf(hostile), hostile).toBe("/workflows");
+    }
+    expect(await nextOf("/runs?status=failed")).toBe("/runs?status=failed");
   });
 });
 
@@ -135,6 +168,40 @@ describe("API tokens", () => {
     expect(revoked.json.detail).toContain("revoked");
     const audit = await db.prisma.auditEntry.findMany({ where: { targetId: created.json.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["token.created", "token.revoked"]);
+  });
+
+  it("expire, refuse an expiry in the past, and stop working while their owner is disabled", async () => {
+    const admin = await as("admin");
+    const past = await admin.post("/tokens", { name: "old", role: "viewer", expiresAt: "2020-01-01T00:00:00Z" });
+    expectProblem(past, 422);
+    expect(past.json.errors).toEqual([{ path: "expiresAt", message: "must be in the future" }]);
+
+    // An owner who is not the signed-in admin, so that disabling them keeps this test's admin.
+    const owner = await admin.post("/users", { email: "owner@test.local", name: "Owner", role: "admin", password: PASSWORD });
+    const ownerClient = await client().login("owner@test.local", PASSWORD);
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const created = await ownerClient.post("/tokens", { name: "owned", role: "admin", expiresAt });
+    expect(created.json).toMatchObject({ expiresAt: expect.any(String), createdByUser: { email: "owner@test.local", disabledAt: null } });
+    const bot = client();
+    bot.token = created.json.token;
+    expect((await bot.get("/me")).status).toBe(200);
+
+    // A token made by this token belongs to the same person.
+    const child = await bot.post("/tokens", { name: "owned-child", role: "viewer" }, { origin: null });
+    expect(child.status).toBe(201);
+    expect((await db.prisma.apiToken.findUniqueOrThrow({ where: { id: child.json.id } })).createdByUserId).toBe(owner.json.id);
+    const childBot = client();
+    childBot.token = child.json.token;
+
+    await admin.patch(`/users/${owner.json.id}`, { disabled: true });
+    expectProblem(await bot.get("/me"), 401);
+    expectProblem(await childBot.get("/me"), 401);
+    await admin.patch(`/users/${owner.json.id}`, { disabled: false });
+    expect((await bot.get("/me")).status).toBe(200);
+
+    await db.prisma.apiToken.update({ where: { id: created.json.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expectProblem(await bot.get("/me"), 401);
+    expect((await admin.get("/tokens")).json.tokens.find((t: { id: string }) => t.id === created.json.id).expiresAt).toBeTruthy();
   });
 
   it("answers 401 for a made-up token", async () => {
@@ -259,5 +326,22 @@ describe("health", () => {
       workers: { alive: 0, lastHeartbeatAt: null },
     });
     expect(res.json.migrations.applied).toBeGreaterThan(0);
+  });
+
+  it("answers 503 without the database's error text when the database is out of reach", async () => {
+    const proxy = await startProxy(db.url);
+    const url = new URL(db.url);
+    url.host = new URL(proxy.url).host;
+    const cut = await startWeb(url.toString());
+    try {
+      proxy.cut();
+      const res = await new Client(cut.url).get("/health");
+      expect(res.status).toBe(503);
+      expect(res.json).toMatchObject({ status: "down", database: { reachable: false, error: expect.stringContaining("does not answer") } });
+      expect(res.text).not.toMatch(/ECONNREFUSED|ECONNRESET|terminated|127\.0\.0\.1|postgres|password/i);
+    } finally {
+      await cut.stop();
+      await proxy.close();
+    }
   });
 });

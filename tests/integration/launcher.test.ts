@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -62,6 +62,8 @@ describe("npm start", () => {
     await waitFor("ready banner", () => first.output().includes("password:"), 30_000);
     const password = /password: (\S+)/.exec(first.output())![1];
     expect(first.output()).toContain("embedded Postgres ready");
+    // The database's log can hold statements and their values: its owner's alone.
+    expect((await stat(join(env.BATON_DATA_DIR, "postgres", "postgres.log"))).mode & 0o077).toBe(0);
     const health = await waitFor("a live worker", async () => {
       const h = await (await fetch(`http://127.0.0.1:${env.PORT}/api/v1/health`)).json();
       return h.workers.alive === 1 ? h : undefined;
