@@ -1,6 +1,8 @@
 // Configuration, parsed once per process. A wrong value stops start-up with a message that
 // names the variable; every other module reads `env`, never `process.env`.
 import { z } from "zod";
+import { parseAllowList } from "./net/egress.ts";
+import { compileRe2 } from "./expressions/re2.ts";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const port = z.coerce.number().int().min(0).max(65535);
@@ -22,6 +24,30 @@ const schema = z.object({
   /** A session ends this long after sign-in however much it is used (absolute lifetime). */
   BATON_SESSION_MAX_HOURS: z.coerce.number().positive().default(24 * 30),
   BATON_SEED_EXAMPLES: bool.default(true),
+  /** Private and loopback destinations outbound calls may reach (see lib/net/egress.ts). */
+  BATON_EGRESS_ALLOW: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((e) => e.trim()).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      try {
+        parseAllowList(entries);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  /** More header and query-parameter names to redact (a regular expression, case-insensitive). */
+  BATON_REDACT_PATTERN: z
+    .string()
+    .optional()
+    .superRefine((pattern, ctx) => {
+      if (pattern === undefined) return;
+      try {
+        compileRe2(pattern, "i");
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** Proxies in front of the web process that append to X-Forwarded-For (0: none). */
   BATON_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   /** Password hashes (argon2id, 64 MiB each) one web process computes at once; more wait in line. */

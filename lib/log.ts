@@ -19,7 +19,13 @@ export const log: Logger = pino(
     level: env.LOG_LEVEL,
     base: { proc: process.env.BATON_PROCESS ?? "baton" },
     redact: {
-      paths: ["password", "*.password", "token", "*.token", "headers.authorization", "headers.cookie"],
+      paths: [
+        "password",
+        "*.password",
+        "token",
+        "*.token",
+        ...["authorization", "cookie", '["set-cookie"]', '["x-api-key"]', '["proxy-authorization"]'].flatMap((h) => [`headers.${h}`, `*.headers.${h}`]),
+      ],
       censor: "[redacted]",
     },
   },

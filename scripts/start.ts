@@ -42,7 +42,10 @@ try {
   if (prepared.applied.length) log.info({ migrations: prepared.applied }, "database migrated");
   await buildIfStale(log);
 
-  const common = { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
+  // On the embedded database everything runs on this machine: workflows may call loopback
+  // addresses (local development) unless BATON_EGRESS_ALLOW says otherwise (`none` locks it down).
+  const egressDefault = database.embedded && !process.env.BATON_EGRESS_ALLOW ? { BATON_EGRESS_ALLOW: "loopback" } : {};
+  const common = { ...process.env, ...egressDefault, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
   children = [
     startChild("web", [nextBin, "start", "--port", String(env.PORT)], { ...common, BATON_PROCESS: "web", NODE_ENV: "production" }),
     startChild("worker", ["worker/main.ts"], { ...common, BATON_PROCESS: "worker" }, { ipc: true }),

@@ -4,6 +4,7 @@ import type { Logger } from "#lib/log.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { findTemplates } from "#lib/workflow/templates.ts";
 import type { ExpressionPool } from "#lib/expressions/pool.ts";
+import { Redactor } from "#lib/security/redact.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
@@ -63,6 +64,8 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const controller = job.pure ? new AbortController() : rt.inflight.add(claimed.stepRunId, claimed.attempt);
   const logs: LogLine[] = [];
   const report: Report = { logs };
+  // Credentials the attempt registers are masked in all it reports (input, output, error, logs).
+  const redactor = new Redactor();
   const ctx: StepRunContext = {
     runId: claimed.runId,
     workflowId: claimed.workflowId,
@@ -76,6 +79,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     baseUrl: rt.baseUrl,
     log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
     evaluate: (expression, path) => rt.expressions.evaluate(expression, claimed.context, path, controller.signal),
+    redactor,
   };
   const timeoutMs = node.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const timer = setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);
@@ -88,6 +92,10 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+  report.input = redactor.scrub(report.input);
+  report.logs = logs.map((line) => ({ ...line, message: redactor.scrub(line.message), data: redactor.scrub(line.data) }));
+  if (result) result = "wait" in result ? { wait: { ...result.wait, output: redactor.scrub(result.wait.output) } } : { ...result, output: redactor.scrub(result.output) };
+  if (failure !== undefined) failure = redactor.error(failure);
   try {
     if (result && job.pure && !("wait" in result)) {
       const done = result;

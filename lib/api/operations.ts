@@ -68,6 +68,7 @@ export const operations = {
   createToken: { method: "POST", path: "/tokens", tag: "admin", summary: "Create an API token", permission: "admin", body: createTokenBody, success: created("The token, with its secret shown this once.") },
   revokeToken: { method: "DELETE", path: "/tokens/{id}", tag: "admin", summary: "Revoke an API token", permission: "admin", success: noContent },
   listLoginThrottles: { method: "GET", path: "/login-throttles", tag: "admin", summary: "Failed sign-in counts and the waits they impose", permission: "admin", success: ok("Counts per account, address and account from an address, and the rules.") },
+  egressPolicy: { method: "GET", path: "/egress-policy", tag: "admin", summary: "Where outbound calls (HTTP steps, callbacks) may connect", permission: "admin", success: ok("The rules in the order they apply, and BATON_EGRESS_ALLOW.") },
   clearLoginThrottle: { method: "DELETE", path: "/login-throttles/{key}", tag: "admin", summary: "Clear one failed sign-in count (URL-encode the key)", permission: "admin", success: noContent },
 
   listWorkflows: { method: "GET", path: "/workflows", tag: "workflows", summary: "List workflows", permission: "read", query: listWorkflowsQuery, success: ok("Workflows.") },

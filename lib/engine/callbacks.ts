@@ -6,6 +6,7 @@
 import type pg from "pg";
 import { backoffDelay, type RetryPolicy } from "./retry.ts";
 import { insertEvents } from "./events.ts";
+import { egressDenial, outboundFetch } from "../net/outbound.ts";
 
 export const CALLBACK_POLICY: RetryPolicy = { maxAttempts: 8, initialDelayMs: 2_000, multiplier: 2, maxDelayMs: 5 * 60_000, jitter: "full" };
 const TIMEOUT_MS = 10_000;
@@ -21,7 +22,7 @@ interface Due {
 }
 
 /** Claims due callbacks and delivers them; returns how many it tried. */
-export async function deliverDueCallbacks(pool: pg.Pool, fetchImpl: typeof fetch = fetch, limit = 10): Promise<number> {
+export async function deliverDueCallbacks(pool: pg.Pool, limit = 10): Promise<number> {
   const { rows } = await pool.query<Due>(
     `update run_callbacks c set attempts = c.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
       where c.id in (select id from run_callbacks where status = 'pending' and next_attempt_at <= now()
@@ -29,15 +30,17 @@ export async function deliverDueCallbacks(pool: pg.Pool, fetchImpl: typeof fetch
       returning c.id::text, c.run_id, c.url, c.attempts`,
     [limit, CLAIM_MS / 1000],
   );
-  await Promise.all(rows.map((due) => deliver(pool, due, fetchImpl)));
+  await Promise.all(rows.map((due) => deliver(pool, due)));
   return rows.length;
 }
 
-async function deliver(pool: pg.Pool, due: Due, fetchImpl: typeof fetch) {
+async function deliver(pool: pg.Pool, due: Due) {
   let error: string | null = null;
+  /** Set when retrying cannot help (the egress policy refuses the address). */
+  let permanent = false;
   try {
     const payload = await resultOf(pool, due.run_id);
-    const response = await fetchImpl(due.url, {
+    const response = await outboundFetch(due.url, {
       method: "POST",
       headers: { "content-type": "application/json", "user-agent": "Baton", "idempotency-key": `baton-callback-${due.id}` },
       body: JSON.stringify(payload),
@@ -47,8 +50,10 @@ async function deliver(pool: pg.Pool, due: Due, fetchImpl: typeof fetch) {
     await response.body?.cancel();
     if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
   } catch (e) {
+    const denied = egressDenial(e);
+    permanent = !!denied;
     const cause = (e as { cause?: { code?: string } }).cause?.code;
-    error = (e as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : (cause ?? (e as Error).message);
+    error = denied ? denied.message : (e as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : (cause ?? (e as Error).message);
   }
   const client = await pool.connect();
   try {
@@ -56,7 +61,7 @@ async function deliver(pool: pg.Pool, due: Due, fetchImpl: typeof fetch) {
     if (error === null) {
       await client.query(`update run_callbacks set status = 'delivered', delivered_at = now(), last_error = null where id = $1`, [due.id]);
       await insertEvents(client, [{ runId: due.run_id, type: "callback.delivered", actor: ACTOR, data: { attempt: due.attempts, host: host(due.url) } }]);
-    } else if (due.attempts >= CALLBACK_POLICY.maxAttempts) {
+    } else if (permanent || due.attempts >= CALLBACK_POLICY.maxAttempts) {
       await client.query(`update run_callbacks set status = 'failed', last_error = $2 where id = $1`, [due.id, error]);
       await insertEvents(client, [{ runId: due.run_id, type: "callback.failed", actor: ACTOR, data: { attempts: due.attempts, error, host: host(due.url) } }]);
     } else {

@@ -91,6 +91,8 @@ export async function startWeb(databaseUrl: string, env: Record<string, string |
   const proc = launch([nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     DATABASE_URL: databaseUrl,
     BATON_PROCESS: "web",
+    // As `npm start` on the embedded database: callbacks to the tests' own servers are allowed.
+    BATON_EGRESS_ALLOW: "loopback",
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
@@ -108,8 +110,10 @@ export async function startWeb(databaseUrl: string, env: Record<string, string |
   return { ...proc, url };
 }
 
+/** A worker process; like `npm start` on the embedded database, it may call loopback addresses
+ * (the tests' own servers) unless the test sets BATON_EGRESS_ALLOW itself. */
 export function launchWorker(databaseUrl: string, env: Record<string, string | undefined> = {}): Proc {
-  return launch(["worker/main.ts"], { DATABASE_URL: databaseUrl, BATON_PROCESS: "worker", ...env });
+  return launch(["worker/main.ts"], { DATABASE_URL: databaseUrl, BATON_PROCESS: "worker", BATON_EGRESS_ALLOW: "loopback", ...env });
 }
 
 export async function startWorker(databaseUrl: string, env: Record<string, string | undefined> = {}): Promise<Proc> {

@@ -1,8 +1,12 @@
-// HTTP requests. 5xx, 408, 429, network errors and timeouts are retryable (429 and 503 honour
-// Retry-After); other statuses outside the success set fail at once. Bodies are read up to a
-// size limit; JSON responses are parsed.
+// HTTP requests, under the egress policy (a refused address fails at once, naming the rule).
+// 5xx, 408, 429, network errors and timeouts are retryable (429 and 503 honour Retry-After);
+// other statuses outside the success set fail at once. Bodies are read up to a size limit; JSON
+// responses are parsed. Credentials in the request are registered with the redactor, so the
+// attempt's input, output, errors and logs keep none of them.
 import { NonRetryableError, RetryableError, RetryAfterError } from "#lib/engine/errors.ts";
 import { readLimited } from "#lib/read-limited.ts";
+import { egressDenial, outboundFetch } from "#lib/net/outbound.ts";
+import { redactUrl } from "#lib/security/redact.ts";
 import type { Executor } from "./types.ts";
 
 interface HttpConfig {
@@ -33,20 +37,34 @@ export const http: Executor<HttpConfig> = async (config, ctx) => {
   const headers = new Headers({ "user-agent": "Baton", "idempotency-key": ctx.stepKey });
   if (hasBody) headers.set("content-type", typeof config.body === "string" ? "text/plain; charset=utf-8" : "application/json");
   for (const [k, v] of Object.entries(config.headers ?? {})) headers.set(k, v);
+  ctx.redactor.request(url.href, Object.fromEntries(headers));
+  const shown = redactUrl(url.href);
+  // fetch refuses URLs with credentials: they become Basic authentication, as curl does.
+  if (url.username || url.password) {
+    if (!headers.has("authorization")) {
+      const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64");
+      headers.set("authorization", `Basic ${basic}`);
+      ctx.redactor.secret(`Basic ${basic}`);
+    }
+    url.username = "";
+    url.password = "";
+  }
 
   const timeout = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
-  let response: Response;
+  let response: Awaited<ReturnType<typeof outboundFetch>>;
   try {
-    response = await fetch(url, {
+    response = await outboundFetch(url, {
       method: config.method,
-      headers,
+      headers: Object.fromEntries(headers),
       body: hasBody ? (typeof config.body === "string" ? config.body : JSON.stringify(config.body)) : undefined,
       signal: AbortSignal.any([ctx.signal, timeout]),
       redirect: "follow",
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
+    const denied = egressDenial(error);
+    if (denied) throw new NonRetryableError(denied.message, { code: "egress_denied", details: { rule: denied.rule } });
     if (timeout.aborted) throw new RetryableError(`no response within ${timeoutMs} ms`, { code: "timeout" });
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new RetryableError(`request to ${url.origin} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { code: "network" });
@@ -54,12 +72,12 @@ export const http: Executor<HttpConfig> = async (config, ctx) => {
 
   const limit = config.maxResponseBytes ?? DEFAULT_MAX_BYTES;
   const text = await readLimited(
-    response.body,
+    response.body as ReadableStream<Uint8Array> | null,
     limit,
     () => new NonRetryableError(`the response is larger than ${limit} bytes (maxResponseBytes)`, { code: "response_too_large" }),
   );
   const ms = Math.round(performance.now() - started);
-  ctx.log(response.ok ? "info" : "warn", `${config.method} ${url.href} → ${response.status} in ${ms} ms`);
+  ctx.log(response.ok ? "info" : "warn", `${config.method} ${shown} → ${response.status} in ${ms} ms`);
   let body: unknown = text;
   if (/\bjson\b/i.test(response.headers.get("content-type") ?? "") && text) {
     try {
@@ -73,7 +91,7 @@ export const http: Executor<HttpConfig> = async (config, ctx) => {
   const success = config.successStatus ? config.successStatus.includes(response.status) : response.status >= 200 && response.status < 300;
   if (success) return { output };
   const details = { status: response.status, body: text.slice(0, 2000) };
-  const message = `HTTP ${response.status} from ${config.method} ${url.href}`;
+  const message = `HTTP ${response.status} from ${config.method} ${shown}`;
   const wait = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get("retry-after")) : undefined;
   if (wait !== undefined) throw new RetryAfterError(message, wait, { code: "http_status", details });
   if (response.status >= 500 || response.status === 429 || response.status === 408) throw new RetryableError(message, { code: "http_status", details });

@@ -1,6 +1,7 @@
 // The contract between the worker and a step executor.
 import type { RunContext } from "#lib/workflow/templates.ts";
 import type { LogLine } from "#lib/engine/step-results.ts";
+import type { Redactor } from "#lib/security/redact.ts";
 
 export interface StepRunContext {
   runId: string;
@@ -18,6 +19,8 @@ export interface StepRunContext {
   /** Where paths like /api/v1/... point: Baton's own web process. */
   baseUrl: string;
   log(level: LogLine["level"], message: string, data?: unknown): void;
+  /** Register credentials the attempt uses here: they are masked in everything it keeps. */
+  redactor: Redactor;
   /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
   evaluate(expression: string, path: string): Promise<unknown>;
 }

@@ -6,6 +6,7 @@ import { engine } from "#lib/engine/runtime.ts";
 import { startRun } from "#lib/engine/start-run.ts";
 import { getRun, statusUrl } from "#lib/runs/queries.ts";
 import { waitForRun } from "#lib/runs/wait.ts";
+import { assertEgressAllowed } from "#lib/net/outbound.ts";
 
 /**
  * 202 with the run id and its status URL at once. With ?wait=<seconds> (up to 30): 200 with the
@@ -13,6 +14,7 @@ import { waitForRun } from "#lib/runs/wait.ts";
  * answers with the run it started (header Idempotent-Replayed: true).
  */
 export const POST = route(operations.startRun, async ({ params, body, query, actor, request }) => {
+  if (body.callbackUrl) await assertEgressAllowed(body.callbackUrl, "callbackUrl");
   const run = await startRun(await engine(), {
     workflowId: uuidParam(params.id, "Workflow"),
     version: body.version,
