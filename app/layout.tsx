@@ -7,6 +7,9 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Baton", template: "%s · Baton" },
   description: "Design, run and operate durable workflows on Postgres.",
+  // Static files from public/.
+  icons: { icon: [{ url: "/favicon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "32x32" }], apple: "/apple-touch-icon.png" },
+  robots: { index: false, follow: false },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

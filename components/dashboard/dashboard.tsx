@@ -7,7 +7,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api } from "#lib/client/api.ts";
-import { duration, timeAgo } from "#lib/client/format.ts";
+import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import type { Stats, StatsWindow } from "#lib/runs/stats.ts";
 import { PageHeader } from "../ui/page-header.tsx";
@@ -60,6 +60,7 @@ export function Dashboard() {
         <p className="text-sm text-zinc-500">Loading figures…</p>
       ) : (
         <div className="space-y-6">
+          <ProcessEvents s={s} />
           <Counters s={s} />
           <div className="grid gap-6 xl:grid-cols-2">
             <Panel title="Throughput" subtitle={`Runs started per ${bucketName(s.bucketSeconds)}, by how they ended`}>
@@ -153,6 +154,29 @@ export function Dashboard() {
         </div>
       )}
     </>
+  );
+}
+
+/** Crashes the launcher recovered from: a process that keeps crashing needs looking at. */
+function ProcessEvents({ s }: { s: StatsJson }) {
+  const crashes = s.processes.filter((e) => e.event === "crashed");
+  if (crashes.length === 0) return null;
+  const names = [...new Set(crashes.map((c) => c.process))];
+  return (
+    <div role="status" data-testid="process-crashes" className="mb-4 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+      <p className="font-medium">
+        {names.map((n) => `${n} crashed ${crashes.filter((c) => c.process === n).length}×`).join(", ")} in this window; Baton restarted{" "}
+        {crashes.length === 1 ? "it" : "them"}.
+      </p>
+      <ul className="mt-1 space-y-0.5 text-xs">
+        {s.processes.map((e, i) => (
+          <li key={i}>
+            <span title={fullTime(e.at)}>{timeAgo(e.at)}</span>: {e.process} {e.event === "crashed" ? `crashed (${e.signal ? `signal ${e.signal}` : `exit code ${e.exitCode}`})` : e.event === "restarted" ? "restarted" : "gave up"}
+          </li>
+        ))}
+      </ul>
+      <p className="mt-1 text-xs">Each crash is in the launcher&apos;s log; a process that crashes 5 times within 5 minutes stops Baton.</p>
+    </div>
   );
 }
 

@@ -6,7 +6,7 @@
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import { pool as defaultPool } from "../db.ts";
-import { WORKER_STALE_MS } from "../health.ts";
+import { recentProcessEvents, WORKER_STALE_MS } from "../health.ts";
 import { activeRunStatuses } from "../engine/states.ts";
 import { describeStuck, stuckAfterSeconds, stuckStepsSql } from "./stuck.ts";
 
@@ -27,7 +27,7 @@ const ms = (v: unknown) => (v === null || v === undefined ? null : Math.round(Nu
 async function compute(window: StatsWindow, pool: pg.Pool, boss: PgBoss | null) {
   const { ms: span, bucketSeconds } = WINDOWS[window];
   const since = new Date(Date.now() - span);
-  const [active, series, totals, steps, letters, stuck, workers, queues] = await Promise.all([
+  const [active, series, totals, steps, letters, stuck, workers, queues, processes] = await Promise.all([
     pool.query(`select status, count(*)::int as n from runs where status = any($1::run_status[]) group by status`, [activeRunStatuses]),
     pool.query(
       // Every bucket of the window, empty ones included, so that charts span the whole window.
@@ -84,6 +84,7 @@ async function compute(window: StatsWindow, pool: pg.Pool, boss: PgBoss | null) 
     ),
     pool.query(`select count(*)::int as n from workers where stopped_at is null and heartbeat_at > now() - make_interval(secs => $1)`, [WORKER_STALE_MS / 1000]),
     boss ? boss.getQueues() : Promise.resolve([]),
+    recentProcessEvents(pool, `${span / 1000} seconds`, 10),
   ]);
 
   const all = totals.rows.find((r) => r.status === null);
@@ -110,6 +111,8 @@ async function compute(window: StatsWindow, pool: pg.Pool, boss: PgBoss | null) 
     deadLetters: { open: letters.rows[0].open as number, recent: letters.rows[0].recent },
     stuck: stuck.rows.map((r) => ({ runId: r.id as string, workflowName: r.workflow_name as string, ...describeStuck(r) })),
     workers: { live: workers.rows[0].n as number },
+    /** Crashes and restarts of web, worker and database that the launcher saw, newest first. */
+    processes,
   };
 }
 

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import type { Logger } from "#lib/log.ts";
 
 const SOURCE_DIRS = ["app", "components", "lib", "public"];
-const SOURCE_FILES = ["next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
+const SOURCE_FILES = ["next.config.js", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
 const STAMP = join(".next", "baton-sources.sha256");
 export const nextBin = join("node_modules", "next", "dist", "bin", "next");
 

@@ -2,12 +2,15 @@
 // whole tree (`next start` forks a `next-server` that ignores its parent's death).
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Logger } from "#lib/log.ts";
+import type { Exit, Running } from "./supervisor.ts";
 
 export interface Child {
   name: string;
   process: ChildProcess;
   /** Resolves when the child has exited, with its code (or 128 + signal number). */
   exited: Promise<number>;
+  exit: Promise<Exit>;
+  /** Signals the child's whole process group. */
   signal(sig: NodeJS.Signals): void;
 }
 
@@ -22,16 +25,19 @@ export function startChild(
     detached: true,
     stdio: options.ipc ? ["ignore", "inherit", "inherit", "ipc"] : ["ignore", "inherit", "inherit"],
   });
-  const exited = new Promise<number>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? 128 + (signal ? signalNumber(signal) : 0)));
-    child.once("error", () => resolve(127));
+  const exit = new Promise<Exit>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", () => resolve({ code: 127, signal: null }));
   });
+  const exited = exit.then(({ code, signal }) => code ?? 128 + (signal ? signalNumber(signal as NodeJS.Signals) : 0));
   return {
     name,
     process: child,
     exited,
+    exit,
     signal(sig) {
-      if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+      if (!child.pid) return;
+      // Also after the leader exited: what it started (next-server) may still hold the port.
       try {
         process.kill(-child.pid, sig);
       } catch {
@@ -58,4 +64,11 @@ export async function stopChildren(children: Child[], graceMs: number, log: Logg
       }
     }),
   );
+}
+
+/** A child as the supervisor runs it: stopping is SIGTERM, then SIGKILL after `graceMs`; when it
+ * ends, however, whatever is left of its process group is killed. */
+export function supervised(child: Child, graceMs: number, log: Logger): Running {
+  void child.exit.then(() => child.signal("SIGKILL"));
+  return { pid: child.process.pid, exit: child.exit, stop: () => stopChildren([child], graceMs, log), kill: () => child.signal("SIGKILL") };
 }

@@ -3,7 +3,8 @@
 import pg from "pg";
 import type { Env } from "#lib/env.ts";
 import { withDatabase } from "#lib/db/url.ts";
-import { portIsFree, startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { portIsFree, startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.ts";
+import type { Running } from "./supervisor.ts";
 
 const DEFAULT_PG_PORT = 54320;
 
@@ -15,7 +16,11 @@ export interface Database {
   logFile?: string;
   /** Resolves if the embedded server dies on its own; never for an external one. */
   exited: Promise<number | null>;
+  /** The embedded server, for the supervisor: running now, and how to start it again (same data, same port). */
+  server?: { running: Running; restart(): Promise<Running> };
 }
+
+const asRunning = (server: EmbeddedPostgres): Running => ({ pid: server.pid, exit: server.exit, stop: server.stop });
 
 export async function openDatabase(env: Env, onLog: (line: string) => void): Promise<Database> {
   if (env.DATABASE_URL) {
@@ -29,12 +34,22 @@ export async function openDatabase(env: Env, onLog: (line: string) => void): Pro
     await server.stop();
     throw error;
   }
+  // After a restart the supervisor stops the newest server; `stop` here is the first one's.
+  let current = server;
   return {
     url: withDatabase(server.url, "baton"),
     embedded: true,
-    stop: server.stop,
+    stop: () => current.stop(),
     exited: server.exited,
     logFile: `${server.dataDir}/postgres.log`,
+    server: {
+      running: asRunning(server),
+      async restart() {
+        // Postgres replays its write-ahead log on start: nothing committed is lost.
+        current = await startEmbeddedPostgres({ dataDir: `${env.BATON_DATA_DIR}/postgres`, port: server.port, onLog });
+        return asRunning(current);
+      },
+    },
   };
 }
 

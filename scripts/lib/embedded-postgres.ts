@@ -24,6 +24,10 @@ export interface EmbeddedPostgres {
   kill(): Promise<void>;
   /** Resolves with the exit code if the server dies on its own. */
   exited: Promise<number | null>;
+  /** The same, with the signal that ended it. */
+  exit: Promise<{ code: number | null; signal: string | null }>;
+  /** The postmaster's process id. */
+  pid: number;
 }
 
 export interface EmbeddedPostgresOptions {
@@ -212,7 +216,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     env: { ...process.env, LC_ALL: "C" },
   });
   await logFile.close();
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  const exited = exit.then(({ code }) => code);
 
   const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
   await waitUntilReady(url, exited, join(dataDir, "postgres.log"));
@@ -228,6 +233,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port,
     dataDir,
     exited,
+    exit,
+    pid: child.pid!,
     stop: () => signal("SIGINT"),
     kill: () => signal("SIGQUIT"),
   };

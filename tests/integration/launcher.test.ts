@@ -48,6 +48,8 @@ async function healthy(port: number) {
 }
 
 const workerPid = (output: string) => Number(/"workerId":"[^:]+:(\d+):/.exec(output)?.[1]);
+/** Every worker process started so far, in order (from their "worker started" lines). */
+const workerPids = (output: string) => [...output.matchAll(/"workerId":"[^:]+:(\d+):[^"]*"[^\n]*"worker started"/g)].map((m) => Number(m[1]));
 
 describe("npm start", () => {
   it("runs everything on an embedded Postgres, stops cleanly on SIGTERM and keeps data across restarts", async () => {
@@ -87,19 +89,27 @@ describe("npm start", () => {
     expect(await second.exited).toBe(0);
   });
 
-  it("uses DATABASE_URL without starting a database, and reports a crashed worker", async () => {
+  it("uses DATABASE_URL without starting a database, and stops after repeated crashes of a process", async () => {
     const db = await freshDatabase();
     const port = await freePort();
     const run = launch({ DATABASE_URL: db.url, PORT: String(port), BATON_ADMIN_EMAIL: "ops@test.local", BATON_ADMIN_PASSWORD: "a password from the environment" });
     await healthy(port);
     expect(run.output()).not.toContain("embedded Postgres");
     await new Client(`http://127.0.0.1:${port}`).login("ops@test.local", "a password from the environment");
-    await waitFor("worker start line", () => workerPid(run.output()));
 
-    process.kill(workerPid(run.output()), "SIGKILL");
+    // Each crash is restarted (after 1, 2, 4, 8 s); the fifth within five minutes stops Baton.
+    for (let crash = 1; crash <= 5; crash++) {
+      const pid = await waitFor(`worker number ${crash}`, () => workerPids(run.output())[crash - 1]);
+      process.kill(pid, "SIGKILL");
+      if (crash < 5) await waitFor(`restart ${crash}`, () => workerPids(run.output()).length > crash, 30_000, 200);
+    }
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain("worker process exited unexpectedly");
+    expect(run.output()).toContain("worker crashed 5 times within 5 min");
     expect(await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(() => "answered", () => "closed")).toBe("closed");
+    const { rows } = await db.pool.query(`select process, event, signal from process_events order by id`);
+    expect(rows.filter((r) => r.event === "crashed")).toHaveLength(5);
+    expect(rows.filter((r) => r.event === "restarted")).toHaveLength(4);
+    expect(rows.at(-1)).toEqual({ process: "worker", event: "gave_up", signal: "SIGKILL" });
     await db.close();
   });
 

@@ -49,15 +49,22 @@ export default async function setup() {
   await chmod(dir, 0o755);
   await writeFile(join(dir, "owner.pid"), String(process.pid));
   const server = await startEmbeddedPostgres({ dataDir: dir, port: 0, ephemeral: true });
-  await ensureDatabase(server.url, TEMPLATE_DB);
-  await applyMigrations(withDatabase(server.url, TEMPLATE_DB));
-  process.env.BATON_TEST_PG_URL = server.url;
-  process.env.BATON_TEST_PG_DIR = dir;
-  await buildIfStale(pino({ level: "info" }));
-  // Unpacks the packaged Chromium (when there is no system one) once, before files run in parallel.
-  await chromiumPath();
-  return async () => {
+  const teardown = async () => {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   };
+  try {
+    await ensureDatabase(server.url, TEMPLATE_DB);
+    await applyMigrations(withDatabase(server.url, TEMPLATE_DB));
+    process.env.BATON_TEST_PG_URL = server.url;
+    process.env.BATON_TEST_PG_DIR = dir;
+    await buildIfStale(pino({ level: "info" }));
+    // Unpacks the packaged Chromium (when there is no system one) once, before files run in parallel.
+    await chromiumPath();
+  } catch (error) {
+    // A failed build must not leave the database running.
+    await teardown();
+    throw error;
+  }
+  return teardown;
 }
