@@ -6,7 +6,9 @@ import { cpus, totalmem } from "node:os";
 import { mkdir, writeFile } from "node:fs/promises";
 import { rawPgBoss, type BaselineResult } from "./lib/baseline.ts";
 import { startCluster, stopOnSignal } from "./lib/cluster.ts";
-import { apiLoadScenario, engineScenario, fanOutDefinition, linearDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
+import { apiLoadScenario, engineScenario, fanOutDefinition, linearDefinition, linearTemplatedDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
+import { expressionPoolScenario, type ExpressionPoolResult } from "./lib/expression-pool.ts";
+import { hostileScenario, type HostileResult } from "./lib/hostile.ts";
 import { round } from "./lib/stats.ts";
 import { editorLoadScenario, type EditorLoadResult } from "./lib/editor-load.ts";
 import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.ts";
@@ -14,8 +16,8 @@ import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 600, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 600, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -34,6 +36,8 @@ const results: {
   api?: ApiLoadResult;
   editor?: EditorLoadResult;
   live?: LiveLatencyResult;
+  expressions?: ExpressionPoolResult;
+  hostile?: HostileResult;
 } = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
@@ -44,6 +48,10 @@ try {
   const linear = linearDefinition(10);
   log(`linear: ${sizes.idleRuns} runs one by one, then ${sizes.linearRuns} at once (10 transforms + end each)`);
   results.engine.push(await engineScenario(cluster, { scenario: "linear, 10 transforms", definition: linear, runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }));
+  log(`linear, templated: the same with templates in every transform (each step a message to the expression pool)`);
+  results.engine.push(
+    await engineScenario(cluster, { scenario: "linear, 10 templated transforms", definition: linearTemplatedDefinition(10), runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }),
+  );
 
   log(`fan-out: ${sizes.fanOutRuns} runs of start → 50 parallel transforms → join`);
   results.engine.push(
@@ -57,6 +65,12 @@ try {
 
   log(`API: POST /runs from ${sizes.apiConnections} connections for ${sizes.apiSeconds} s`);
   results.api = await apiLoadScenario(cluster, { connections: sizes.apiConnections, seconds: sizes.apiSeconds });
+
+  log(`expressions: ${sizes.evaluations} evaluations of a 3-template config in this thread and through the pool`);
+  results.expressions = await expressionPoolScenario({ evaluations: sizes.evaluations, processes: 2 });
+
+  log(`hostile: ${sizes.hostileRuns} ordinary runs idle and under expression attack; the draft attack`);
+  results.hostile = await hostileScenario(cluster, { runs: sizes.hostileRuns });
 
   log(`editor: a ${sizes.editorNodes}-node workflow opened in Chromium, ${sizes.editorSamples} time(s)`);
   results.editor = await editorLoadScenario(cluster, { nodes: sizes.editorNodes, samples: sizes.editorSamples });
@@ -121,6 +135,24 @@ console.log(
 );
 const a = results.api!;
 console.log(`API: POST /runs ${f(a.requestsPerSecond, 0)} req/s from ${a.connections} connections, p50 ${f(a.latencyMs.p50, 1)} ms, p99 ${f(a.latencyMs.p99, 1)} ms, ${a.errors} errors.`);
+const ex = results.expressions!;
+console.log(
+  `Expressions: ${f(ex.inThread.microsEach, 0)} µs per step's templates in-thread (${f(ex.inThread.perSecond, 0)}/s); through the pool ` +
+    `${f(ex.pool.sequentialMicrosEach, 0)} µs one at a time, ${f(ex.pool.concurrentPerSecond, 0)}/s twenty at once on ${ex.pool.processes} evaluators.`,
+);
+const templated = results.engine.find((e) => e.scenario === "linear, 10 templated transforms");
+if (templated) {
+  console.log(`Linear throughput: ${f(first.stepsPerSecond, 0)} steps/s without templates, ${f(templated.stepsPerSecond, 0)} steps/s with a pool message per step (${f(templated.stepsPerSecond / first.stepsPerSecond, 2)}×).`);
+}
+const h = results.hostile!;
+const d = (x: { p50: number; p95: number; p99: number }) => `p50 ${f(x.p50, 0)} / p95 ${f(x.p95, 0)} / p99 ${f(x.p99, 0)} ms`;
+console.log(
+  `Hostile expressions: ordinary runs idle ${d(h.idle)}; while a catastrophic regex evaluates ${d(h.underRegexAttack)}; while a blocking template evaluates ${d(h.underBlockingAttack)}.`,
+);
+console.log(`  hostile runs ended: ${Object.entries(h.hostileOutcomes).map(([k, v]) => `${k}: ${v}`).join("; ")}`);
+console.log(
+  `Draft attack: 160,000 braces answered ${h.draft.bracesStatus} in ${f(h.draft.bracesMs, 0)} ms; a 98,000-character template string saved in ${f(h.draft.nearLimitSaveMs, 0)} ms, read back in ${f(h.draft.nearLimitReadMs, 0)} ms.`,
+);
 const ed = results.editor!;
 console.log(
   `Editor: a ${ed.nodes}-node workflow drawn in ${f(ed.drawnMs.p50, 0)} ms and interactive in ${f(ed.interactiveMs.p50, 0)} ms (median of ${ed.drawnMs.n}).`,

@@ -24,6 +24,18 @@ export function linearDefinition(n: number): Definition {
   };
 }
 
+/** start → n transforms that each read the one before through templates → end: every step
+ * sends its templates to the expression pool. */
+export function linearTemplatedDefinition(n: number): Definition {
+  const definition = linearDefinition(n);
+  for (const [i, node] of definition.nodes.entries()) {
+    if (node.type !== "transform") continue;
+    const previous = i === 1 ? "input" : `steps.${definition.nodes[i - 1].id}.output`;
+    node.config = { output: { step: i, total: `{{ (${previous}.total ? ${previous}.total : 0) + ${i} }}`, label: `step {{ ${i} }}` } };
+  }
+  return definition;
+}
+
 /** start → `width` parallel transforms → one join (end). */
 export function fanOutDefinition(width: number): Definition {
   const branches = Array.from({ length: width }, (_, i) => `b${i + 1}`);

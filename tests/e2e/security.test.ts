@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { definition, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
-import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, signedIn, signIn } from "../helpers/browser.ts";
 import { emailFor, PASSWORD } from "../helpers/fixtures.ts";
 
 let engine: Engine;
@@ -30,12 +30,6 @@ async function signInPage(): Promise<Page> {
 
 /** The sign-in form's own message (Next's route announcer is an alert too). */
 const formAlert = (page: Page) => page.locator("form").getByRole("alert");
-
-async function attemptSignIn(page: Page, email: string, password: string) {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 describe("the run page", () => {
   it("shows a call the egress policy refused, and credentials only as [redacted]", async () => {
@@ -72,10 +66,10 @@ describe("sign-in throttling", () => {
   it("tells a person to wait after repeated failures, and an admin can clear it", async () => {
     const page = await signInPage();
     for (let i = 0; i < 6; i++) {
-      await attemptSignIn(page, emailFor("operator"), `wrong ${i}`);
+      await signIn(page, emailFor("operator"), `wrong ${i}`);
       await expect.poll(() => formAlert(page).textContent()).toMatch(/wrong|Too many/);
     }
-    await attemptSignIn(page, emailFor("operator"), PASSWORD);
+    await signIn(page, emailFor("operator"), PASSWORD);
     await expect.poll(() => formAlert(page).textContent()).toMatch(/^Too many failed sign-ins for this account from your address; wait \d+ s before trying again\.$/);
     await screenshot(page, "sign-in-throttled");
 
@@ -88,7 +82,7 @@ describe("sign-in throttling", () => {
     await row.getByRole("button", { name: "Clear" }).click();
     await row.waitFor({ state: "detached" });
 
-    await attemptSignIn(page, emailFor("operator"), PASSWORD);
+    await signIn(page, emailFor("operator"), PASSWORD);
     await page.waitForURL(`${engine.web.url}/workflows`);
     await admin.context().close();
     await page.context().close();

@@ -1,9 +1,9 @@
 // Sign-in, the app shell, settings and sign-out in a real Chromium against the built app.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startWeb, type Web } from "../helpers/processes.ts";
-import { launchBrowser, screenshot } from "../helpers/browser.ts";
+import { launchBrowser, screenshot, signIn } from "../helpers/browser.ts";
 import { createRoleUsers, emailFor, PASSWORD } from "../helpers/fixtures.ts";
 
 let db: TestDatabase;
@@ -21,12 +21,6 @@ afterAll(async () => {
   await web?.stop();
   await db?.close();
 });
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 describe("signing in", () => {
   it("sends a visitor to sign-in, shows a wrong password, then opens the page asked for", async () => {

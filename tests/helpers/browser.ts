@@ -56,14 +56,19 @@ export async function screenshot(page: Page, name: string, path = `${ARTIFACTS}/
   return path;
 }
 
+/** Fills and sends the sign-in form on the current page. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
 /** A new browser context signed in as the test user of `role`, on `path` of the app at `baseUrl`. */
 export async function signedIn(browser: Browser, baseUrl: string, role: Role, path = "/workflows"): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel("Email").fill(emailFor(role));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, emailFor(role), PASSWORD);
   await page.waitForURL(`${baseUrl}${path}`);
   return page;
 }

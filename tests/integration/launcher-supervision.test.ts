@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/lib/embedded-postgres.ts";
-import { waitFor } from "../helpers/processes.ts";
+import { alive, waitFor } from "../helpers/processes.ts";
 import { Client } from "../helpers/http.ts";
 import { linear } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
@@ -23,15 +23,6 @@ afterAll(async () => {
   await server?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Pids from the launcher's JSON log: the first start of each process, then each restart. */
 function pids(output: string, name: "web" | "worker" | "postgres"): number[] {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/lib/embedded-postgres.ts";
 import { freshDatabase } from "../helpers/db.ts";
-import { waitFor } from "../helpers/processes.ts";
+import { alive, waitFor } from "../helpers/processes.ts";
 import { Client } from "../helpers/http.ts";
 
 const dirs: string[] = [];
@@ -30,15 +30,6 @@ function launch(env: Record<string, string>) {
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   return { child, exited, output: () => output };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function healthy(port: number) {
   return waitFor(`health on ${port}`, async () => {

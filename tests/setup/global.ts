@@ -11,18 +11,10 @@ import { ensureDatabase } from "../../scripts/lib/database.ts";
 import { buildIfStale } from "../../scripts/lib/build.ts";
 import { applyMigrations } from "../../lib/db/migrations.ts";
 import { chromiumPath } from "../helpers/browser.ts";
+import { alive } from "../helpers/processes.ts";
 import { clearProductEnv } from "../helpers/env.ts";
 
 export const TEMPLATE_DB = "baton_template";
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A test run that was killed (timeout, Ctrl-C twice) leaves its Postgres behind: stop those. */
 async function removeAbandonedClusters() {
