@@ -37,7 +37,8 @@ export function redactUrl(text: string): string {
     }
   }
   if (!hadCredentials && !sensitiveQuery) return text;
-  const href = url.href.replace(/=REDACTED(?=&|#|$)/g, `=${encodeURIComponent(REDACTED)}`);
+  // Written plainly (not %5Bredacted%5D): people read these URLs on the run page.
+  const href = url.href.replace(/=REDACTED(?=&|#|$)/g, `=${REDACTED}`);
   return hadCredentials ? href.replace("://", `://${REDACTED}@`) : href;
 }
 

@@ -152,7 +152,7 @@ describe("credentials in HTTP steps", () => {
     // What Baton kept says where the values were, not what they were.
     const step = stepOf(run, "call");
     expect(step.input.headers.authorization).toBe("[redacted]");
-    expect(step.input.url).toBe(`http://[redacted]@${base.host}/echo?access_token=%5Bredacted%5D&page=2`);
+    expect(step.input.url).toBe(`http://[redacted]@${base.host}/echo?access_token=[redacted]&page=2`);
     expect(step.output.headers["set-cookie"]).toBe("[redacted]");
     expect(step.output.body).toEqual({ sawAuth: "[redacted]", url: "/echo?access_token=[redacted]&page=2" });
     expect(stepOf(run, "again").error.details.body).toContain("bad token [redacted]");
