@@ -48,10 +48,11 @@ try {
   const linear = linearDefinition(10);
   log(`linear: ${sizes.idleRuns} runs one by one, then ${sizes.linearRuns} at once (10 transforms + end each)`);
   results.engine.push(await engineScenario(cluster, { scenario: "linear, 10 transforms", definition: linear, runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }));
-  log(`linear, templated: the same with templates in every transform (each step a message to the expression pool)`);
-  results.engine.push(
-    await engineScenario(cluster, { scenario: "linear, 10 templated transforms", definition: linearTemplatedDefinition(10), runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }),
-  );
+  for (const functions of [false, true]) {
+    const scenario = functions ? "linear, templates with functions" : "linear, templates (paths)";
+    log(`${scenario}: the same with templates in every transform${functions ? " (each step a message to an evaluator process)" : " (evaluated inline)"}`);
+    results.engine.push(await engineScenario(cluster, { scenario, definition: linearTemplatedDefinition(10, functions), runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }));
+  }
 
   log(`fan-out: ${sizes.fanOutRuns} runs of start → 50 parallel transforms → join`);
   results.engine.push(
@@ -140,10 +141,12 @@ console.log(
   `Expressions: ${f(ex.inThread.microsEach, 0)} µs per step's templates in-thread (${f(ex.inThread.perSecond, 0)}/s); through the pool ` +
     `${f(ex.pool.sequentialMicrosEach, 0)} µs one at a time, ${f(ex.pool.concurrentPerSecond, 0)}/s twenty at once on ${ex.pool.processes} evaluators.`,
 );
-const templated = results.engine.find((e) => e.scenario === "linear, 10 templated transforms");
-if (templated) {
-  console.log(`Linear throughput: ${f(first.stepsPerSecond, 0)} steps/s without templates, ${f(templated.stepsPerSecond, 0)} steps/s with a pool message per step (${f(templated.stepsPerSecond / first.stepsPerSecond, 2)}×).`);
-}
+const paths = results.engine.find((e) => e.scenario === "linear, templates (paths)")!;
+const functions = results.engine.find((e) => e.scenario === "linear, templates with functions")!;
+console.log(
+  `Linear throughput: ${f(first.stepsPerSecond, 0)} steps/s without templates, ${f(paths.stepsPerSecond, 0)} with path templates evaluated inline ` +
+    `(${f(paths.stepsPerSecond / first.stepsPerSecond, 2)}×), ${f(functions.stepsPerSecond, 0)} with function templates sent to evaluators (${f(functions.stepsPerSecond / first.stepsPerSecond, 2)}×).`,
+);
 const h = results.hostile!;
 const d = (x: { p50: number; p95: number; p99: number }) => `p50 ${f(x.p50, 0)} / p95 ${f(x.p95, 0)} / p99 ${f(x.p99, 0)} ms`;
 console.log(

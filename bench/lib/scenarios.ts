@@ -24,14 +24,18 @@ export function linearDefinition(n: number): Definition {
   };
 }
 
-/** start → n transforms that each read the one before through templates → end: every step
- * sends its templates to the expression pool. */
-export function linearTemplatedDefinition(n: number): Definition {
+/**
+ * start → n transforms that each read the one before through templates → end. With `functions`,
+ * each step's templates call a JSONata function, so they go to an evaluator process; without,
+ * they are paths and arithmetic, evaluated inline (lib/expressions/bounded.ts).
+ */
+export function linearTemplatedDefinition(n: number, functions: boolean): Definition {
   const definition = linearDefinition(n);
   for (const [i, node] of definition.nodes.entries()) {
     if (node.type !== "transform") continue;
     const previous = i === 1 ? "input" : `steps.${definition.nodes[i - 1].id}.output`;
-    node.config = { output: { step: i, total: `{{ (${previous}.total ? ${previous}.total : 0) + ${i} }}`, label: `step {{ ${i} }}` } };
+    const total = `(${previous}.total ? ${previous}.total : 0) + ${i}`;
+    node.config = { output: { step: i, total: functions ? `{{ $sum([${total}]) }}` : `{{ ${total} }}`, label: functions ? `step {{ $string(${i}) }}` : `step {{ ${i} }}` } };
   }
   return definition;
 }

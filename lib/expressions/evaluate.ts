@@ -1,8 +1,10 @@
-// Evaluating templates and expressions against a run context. This runs inside the expression
-// threads (thread.ts): never call it on a process's main thread, where a slow expression would
-// stall every other run (use the pool, pool.ts).
+// Evaluating templates and expressions against a run context: in an evaluator process
+// (evaluator.ts), or inline for bounded expressions (bounded.ts). Never call it on a process's
+// own event loop with anything else, where a slow expression would stall every other run: go
+// through the pool (pool.ts), which decides.
 import { compile, describeJsonataError, scanTemplates, wholeTemplate, type RunContext } from "../workflow/templates.ts";
 import { ExpressionLimitError, TemplateError } from "./errors.ts";
+import type { ExpressionTask } from "./protocol.ts";
 
 /** JSONata's guard codes that mean a limit was hit, not a mistake in the expression. */
 const LIMIT_CODES: Record<string, ExpressionLimitError["limit"]> = { D1012: "time", D1011: "depth", D2015: "sequence", D2014: "sequence" };
@@ -55,4 +57,17 @@ export async function resolveTemplates(value: unknown, context: RunContext, path
     return out;
   }
   return value;
+}
+
+/** Runs a task and returns its result as JSON (null for "nothing"), refusing one over `maxResultChars`. */
+export async function evaluateTask(task: ExpressionTask, maxResultChars: number): Promise<string | null> {
+  const result = task.kind === "resolve" ? await resolveTemplates(task.value, task.context) : await evaluate(task.expression, task.context, task.path);
+  const json = result === undefined ? null : JSON.stringify(result);
+  if (json !== null && json.length > maxResultChars) {
+    throw new ExpressionLimitError(
+      "result",
+      `the result is ${json.length.toLocaleString("en-US")} characters of JSON, over the limit of ${maxResultChars.toLocaleString("en-US")} (expression result limit)`,
+    );
+  }
+  return json;
 }

@@ -3,7 +3,7 @@
 // can cost at most this process, never the worker or web process that asked.
 import { setExpressionTimeout } from "../workflow/templates.ts";
 import { ExpressionLimitError, TemplateError } from "./errors.ts";
-import { evaluate, resolveTemplates } from "./evaluate.ts";
+import { evaluateTask } from "./evaluate.ts";
 import type { EvaluatorReply as Reply, EvaluatorRequest as Request } from "./protocol.ts";
 
 const [timeoutMs, maxResultChars] = process.argv.slice(2).map(Number);
@@ -11,16 +11,7 @@ setExpressionTimeout(timeoutMs);
 
 async function run(request: Request): Promise<Reply> {
   try {
-    const { task } = request;
-    const result = task.kind === "resolve" ? await resolveTemplates(task.value, task.context) : await evaluate(task.expression, task.context, task.path);
-    const json = result === undefined ? null : JSON.stringify(result);
-    if (json !== null && json.length > maxResultChars) {
-      throw new ExpressionLimitError(
-        "result",
-        `the result is ${json.length.toLocaleString("en-US")} characters of JSON, over the limit of ${maxResultChars.toLocaleString("en-US")} (expression result limit)`,
-      );
-    }
-    return { id: request.id, ok: true, json };
+    return { id: request.id, ok: true, json: await evaluateTask(request.task, maxResultChars) };
   } catch (error) {
     if (error instanceof TemplateError) return { id: request.id, ok: false, error: { kind: "template", path: error.path, expression: error.expression, detail: error.detail } };
     if (error instanceof ExpressionLimitError) return { id: request.id, ok: false, error: { kind: "limit", limit: error.limit, message: error.message } };

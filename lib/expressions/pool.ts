@@ -1,8 +1,10 @@
-// Where templates and conditions are evaluated: a small pool of evaluator processes, each with a
-// heap limit and a time limit. One that overruns its time is killed and replaced; one that runs
-// out of memory dies alone. Either way the step fails with an ExpressionLimitError naming the
-// limit, and every other run keeps its latency, because the asking process's event loop never
-// evaluates an expression. A step's templates travel in one message.
+// Where templates and conditions are evaluated. Expressions whose cost is bounded by their size
+// (bounded.ts: paths, arithmetic, comparisons, no functions or regexes) are evaluated inline;
+// every other one goes to a small pool of evaluator processes, each with a heap limit and a time
+// limit. One that overruns its time is killed and replaced; one that runs out of memory dies
+// alone. Either way the step fails with an ExpressionLimitError naming the limit, and every
+// other run keeps its latency, because the asking process's event loop never evaluates an
+// unbounded expression. A step's templates travel in one message.
 //
 // Processes rather than worker threads: a thread's `resourceLimits` are best effort, and one
 // large allocation (a string doubled 27 times) aborts the whole process instead of the thread
@@ -13,7 +15,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { env } from "../env.ts";
 import type { RunContext } from "../workflow/templates.ts";
+import { findTemplates, setExpressionTimeout } from "../workflow/templates.ts";
 import { ExpressionLimitError, TemplateError } from "./errors.ts";
+import { isBounded } from "./bounded.ts";
+import { evaluateTask } from "./evaluate.ts";
 import type { EvaluatorReply, ExpressionTask } from "./protocol.ts";
 
 export interface ExpressionLimits {
@@ -60,9 +65,13 @@ export class ExpressionPool {
   #closed = false;
   /** Evaluators killed or lost to a limit since start. */
   replaced = 0;
+  /** Tasks evaluated inline, being bounded (see bounded.ts). */
+  inline = 0;
 
   constructor(limits: ExpressionLimits) {
     this.limits = limits;
+    // JSONata's own guard for what is evaluated inline (evaluators set theirs from their arguments).
+    setExpressionTimeout(limits.timeoutMs);
   }
 
   /** Resolves every template in `value` (a step's config) against the run context. */
@@ -89,6 +98,11 @@ export class ExpressionPool {
   #submit(task: ExpressionTask, signal?: AbortSignal): Promise<unknown> {
     if (this.#closed) return Promise.reject(new Error("the expression pool is closed"));
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const expressions = task.kind === "resolve" ? findTemplates(task.value).map((t) => t.expression) : [task.expression];
+    if (expressions.every(isBounded)) {
+      this.inline++;
+      return evaluateTask(task, this.limits.maxResultBytes).then((json) => (json === null ? undefined : JSON.parse(json)));
+    }
     return new Promise((resolve, reject) => {
       const entry: Task = { id: this.#nextId++, task, resolve, reject, signal };
       if (signal) {

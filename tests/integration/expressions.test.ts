@@ -50,6 +50,16 @@ describe("resolving templates", () => {
   });
 });
 
+describe("where expressions run", () => {
+  it("evaluates bounded templates inline and the rest in an evaluator, with the same results", async () => {
+    const before = pool.inline;
+    expect(await pool.resolve({ a: "{{ input.n * 2 }}", b: "{{ steps.fetch.output.body.items[$ > 1] }}" }, context)).toEqual({ a: 4, b: [2, 3] });
+    expect(pool.inline).toBe(before + 1);
+    expect(await pool.resolve({ a: "{{ input.n * 2 }}", b: "{{ $count(steps.fetch.output.body.items) }}" }, context)).toEqual({ a: 4, b: 3 });
+    expect(pool.inline).toBe(before + 1);
+  });
+});
+
 describe("hostile expressions", () => {
   it("runs a catastrophic regular expression in linear time (RE2), without blocking anything", async () => {
     expect(await pool.resolve(`{{ $contains("${"a".repeat(5000)}!", /^(a+)+$/) }}`, context)).toBe(false);
@@ -88,7 +98,8 @@ describe("hostile expressions", () => {
   it("keeps serving other expressions while one evaluator is stuck", async () => {
     const stuck = failure(pool.resolve('{{ $length($replace($pad("", 30000000, "a"), /a/, "bb")) }}', context));
     const answers = [];
-    for (let i = 0; i < 20; i++) answers.push(await pool.resolve("{{ input.n + " + i + " }}", context));
+    // Function calls: these go to an evaluator, not inline.
+    for (let i = 0; i < 20; i++) answers.push(await pool.resolve(`{{ $sum([input.n, ${i}]) }}`, context));
     expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => 2 + i));
     expect(await stuck).toBeInstanceOf(ExpressionLimitError);
   });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { checkTemplates, expressionProblem, findTemplates, hasTemplate, scanTemplates, wholeTemplate } from "../../lib/workflow/templates.ts";
 import { Re2RegExp } from "../../lib/expressions/re2.ts";
+import { isBounded } from "../../lib/expressions/bounded.ts";
 
 describe("scanTemplates", () => {
   it("finds each template up to the first }} after its {{", () => {
@@ -64,5 +65,19 @@ describe("Re2RegExp", () => {
     expect(re.exec("abc abd")!.index).toBe(5);
     expect(re.exec("abc abd")).toBeNull();
     expect(new Re2RegExp(/HELLO/i).test("say hello")).toBe(true);
+  });
+});
+
+describe("isBounded", () => {
+  it("lets paths, literals, arithmetic, comparisons, filters and constructors run inline", () => {
+    for (const e of ["input.n + 1", 'steps.a.output.items[price > 10].id', '"a" & input.name', 'input.amount > 100 ? "big" : "small"', '{"x": input.a, "y": [1, 2]}', "$", "input.tags[0]", "x in ['a', 'b'] and true", "a.*", "(input.a; input.b)"]) {
+      expect(isBounded(e), e).toBe(true);
+    }
+  });
+
+  it("sends anything that can loop, recurse, match or multiply to an evaluator", () => {
+    for (const e of ["$count(x)", "[1..10000000]", "a@$o.b", "a#$i.b", "items[$$.items[x = 1]]", "**.id", "%.x", "a^(b)", "($f := function($n) { $f($n) }; $f(1))", '$contains("x", /a+/)', "a ~> $string()", "a{b: c}", "input.("]) {
+      expect(isBounded(e), e).toBe(false);
+    }
   });
 });
