@@ -2,7 +2,6 @@
 // and an abort signal, and report the result. Stale jobs (fenced out by the claim) are dropped.
 import type { Logger } from "#lib/log.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
-import { findTemplates } from "#lib/workflow/templates.ts";
 import type { ExpressionPool } from "#lib/expressions/pool.ts";
 import { Redactor } from "#lib/security/redact.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
@@ -39,7 +38,7 @@ export interface Runtime {
   /** Batched reads and hand-offs of pure steps (see batcher.ts). */
   pureReads: Batcher<StepJob, ClaimedStep | null>;
   pureResults: Batcher<PureResult, Outcome>;
-  /** Where templates and conditions are evaluated (threads that can be stopped). */
+  /** Where templates and conditions are evaluated (inline when bounded, else in evaluator processes). */
   expressions: ExpressionPool;
 }
 
@@ -134,8 +133,8 @@ async function execute(expressions: ExpressionPool, type: string, rawConfig: unk
   const definition = stepDefinition(type);
   const executor = executors[type];
   if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);
-  // All of the step's templates in one message to the pool; a config without any skips it.
-  const resolved = findTemplates(rawConfig).length ? await expressions.resolve(rawConfig, ctx.context, ctx.signal) : rawConfig;
+  // All of the step's templates at once (one message, when they go to an evaluator).
+  const resolved = await expressions.resolve(rawConfig, ctx.context, ctx.signal);
   report.input = resolved;
   const config = definition.config.safeParse(resolved);
   if (!config.success) {

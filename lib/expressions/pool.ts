@@ -74,7 +74,8 @@ export class ExpressionPool {
     setExpressionTimeout(limits.timeoutMs);
   }
 
-  /** Resolves every template in `value` (a step's config) against the run context. */
+  /** Resolves every template in `value` (a step's config) against the run context; a value
+   * without templates comes back as it is. */
   resolve(value: unknown, context: RunContext, signal?: AbortSignal): Promise<unknown> {
     return this.#submit({ kind: "resolve", value, context }, signal);
   }
@@ -99,6 +100,7 @@ export class ExpressionPool {
     if (this.#closed) return Promise.reject(new Error("the expression pool is closed"));
     if (signal?.aborted) return Promise.reject(signal.reason);
     const expressions = task.kind === "resolve" ? findTemplates(task.value).map((t) => t.expression) : [task.expression];
+    if (expressions.length === 0) return Promise.resolve(task.kind === "resolve" ? task.value : undefined);
     if (expressions.every(isBounded)) {
       this.inline++;
       return evaluateTask(task, this.limits.maxResultBytes).then((json) => (json === null ? undefined : JSON.parse(json)));
