@@ -4,7 +4,14 @@
 // limit. One that overruns its time is killed and replaced; one that runs out of memory dies
 // alone. Either way the step fails with an ExpressionLimitError naming the limit, and every
 // other run keeps its latency, because the asking process's event loop never evaluates an
-// unbounded expression. A step's templates travel in one message.
+// unbounded expression. A step's templates travel as one task.
+//
+// Tasks asked for in the same turn of the event loop go to an evaluator together, as a batch it
+// works through in order, answering each; the batch's results are handed back together, so the
+// steps that finish together still hand off in one transaction (worker/batcher.ts). Each task
+// has the whole time limit from when the one before it was answered: when one overruns, the
+// evaluator is killed, that task fails, the ones answered keep their results and the ones not yet
+// started go back to the queue. A task never fails for another's sake.
 //
 // Processes rather than worker threads: a thread's `resourceLimits` are best effort, and one
 // large allocation (a string doubled 27 times) aborts the whole process instead of the thread
@@ -14,8 +21,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { env } from "../env.ts";
-import type { RunContext } from "../workflow/templates.ts";
-import { findTemplates, setExpressionTimeout } from "../workflow/templates.ts";
+import { findTemplates, setExpressionTimeout, type RunContext } from "../workflow/templates.ts";
 import { ExpressionLimitError, TemplateError } from "./errors.ts";
 import { isBounded } from "./bounded.ts";
 import { evaluateTask } from "./evaluate.ts";
@@ -24,31 +30,35 @@ import type { EvaluatorReply, ExpressionTask } from "./protocol.ts";
 export interface ExpressionLimits {
   /** Evaluator processes, so expressions evaluated at once. */
   processes: number;
-  /** Wall time for one message (all of a step's templates). */
+  /** Wall time for one task (all of a step's templates). */
   timeoutMs: number;
   /** Heap of one evaluator process. */
   memoryMb: number;
-  /** JSON size of one message's result. */
+  /** JSON size of one task's result. */
   maxResultBytes: number;
 }
 
 interface Task {
-  id: number;
   task: ExpressionTask;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  settled?: boolean;
 }
+
+type Reply = EvaluatorReply & { id: number; index: number };
 
 interface Slot {
   child: ChildProcess;
-  task?: Task;
+  batch?: { id: number; tasks: Task[]; replies: Reply[] };
   timer?: NodeJS.Timeout;
 }
 
 /** Past the time limit, this long for the evaluator's own guard to answer before it is killed. */
 const KILL_GRACE_MS = 100;
+/** The most tasks one batch carries. */
+const MAX_BATCH = 32;
 
 // The evaluator's source, next to this file; under a bundler (Next's server build) this module
 // has moved, so the checkout's own copy is used.
@@ -57,11 +67,14 @@ function evaluatorScript(): string {
   return existsSync(beside) ? beside : join(process.cwd(), "lib", "expressions", "evaluator.ts");
 }
 
+const timeLimit = (ms: number) => new ExpressionLimitError("time", `the step's expressions ran longer than ${ms} ms (expression time limit)`);
+
 export class ExpressionPool {
   readonly limits: ExpressionLimits;
   #slots = new Set<Slot>();
   #queue: Task[] = [];
-  #nextId = 1;
+  #nextBatch = 1;
+  #dispatchScheduled = false;
   #closed = false;
   /** Evaluators killed or lost to a limit since start. */
   replaced = 0;
@@ -92,7 +105,7 @@ export class ExpressionPool {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const task of this.#queue.splice(0)) task.reject(new Error("the expression pool was closed"));
+    for (const task of this.#queue.splice(0)) this.#finish(task, (t) => t.reject(new Error("the expression pool was closed")));
     for (const slot of [...this.#slots]) this.#discard(slot);
   }
 
@@ -106,34 +119,44 @@ export class ExpressionPool {
       return evaluateTask(task, this.limits.maxResultBytes).then((json) => (json === null ? undefined : JSON.parse(json)));
     }
     return new Promise((resolve, reject) => {
-      const entry: Task = { id: this.#nextId++, task, resolve, reject, signal };
+      const entry: Task = { task, resolve, reject, signal };
       if (signal) {
         entry.onAbort = () => this.#abort(entry);
         signal.addEventListener("abort", entry.onAbort, { once: true });
       }
       this.#queue.push(entry);
-      this.#dispatch();
+      // Whatever else this turn asks for goes in the same batches.
+      if (!this.#dispatchScheduled) {
+        this.#dispatchScheduled = true;
+        setImmediate(() => {
+          this.#dispatchScheduled = false;
+          this.#dispatch();
+        });
+      }
     });
   }
 
+  /** Shares the queue out among the idle evaluators (starting more up to the limit). */
   #dispatch(): void {
-    while (this.#queue.length) {
-      let slot = [...this.#slots].find((s) => !s.task);
-      if (!slot) {
-        if (this.#slots.size >= this.limits.processes) return;
-        slot = this.#spawn();
-      }
-      const task = this.#queue.shift()!;
-      const busy = slot;
-      busy.task = task;
-      busy.timer = setTimeout(() => {
-        this.#settle(busy, (t) => t.reject(new ExpressionLimitError("time", `the step's expressions ran longer than ${this.limits.timeoutMs} ms (expression time limit)`)));
-        this.#replace(busy);
-      }, this.limits.timeoutMs + KILL_GRACE_MS);
+    if (this.#closed) return;
+    while (this.#slots.size < this.limits.processes && this.#queue.length > [...this.#slots].filter((s) => !s.batch).length) this.#spawn();
+    const idle = [...this.#slots].filter((s) => !s.batch);
+    for (const [i, slot] of idle.entries()) {
+      const size = Math.min(MAX_BATCH, Math.ceil(this.#queue.length / (idle.length - i)));
+      if (size === 0) return;
+      const tasks = this.#queue.splice(0, size);
+      slot.batch = { id: this.#nextBatch++, tasks, replies: [] };
+      this.#arm(slot);
       // An answer is awaited: keep the process alive for it (idle evaluators hold nothing open).
-      busy.child.channel?.ref();
-      busy.child.send({ id: task.id, task: task.task });
+      slot.child.channel?.ref();
+      slot.child.send({ id: slot.batch.id, tasks: tasks.map((t) => t.task) });
     }
+  }
+
+  /** The time limit of the slot's next unanswered task. */
+  #arm(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => this.#lose(slot, timeLimit(this.limits.timeoutMs)), this.limits.timeoutMs + KILL_GRACE_MS);
   }
 
   #spawn(): Slot {
@@ -147,11 +170,7 @@ export class ExpressionPool {
     child.channel?.unref();
     const slot: Slot = { child };
     this.#slots.add(slot);
-    child.on("message", (reply: EvaluatorReply) => {
-      if (slot.task?.id !== reply.id) return;
-      this.#settle(slot, (t) => (reply.ok ? t.resolve(reply.json === null ? undefined : JSON.parse(reply.json)) : t.reject(toError(reply.error))));
-      this.#dispatch();
-    });
+    child.on("message", (reply: Reply) => this.#answer(slot, reply));
     child.on("error", () => undefined); // 'exit' follows and does the work
     child.on("exit", (code, signal) => {
       if (!this.#slots.has(slot)) return;
@@ -159,41 +178,59 @@ export class ExpressionPool {
       const message = outOfMemory
         ? `the step's expressions used more than ${this.limits.memoryMb} MB of memory (expression memory limit)`
         : `the expression evaluator stopped during evaluation (${signal ?? `exit code ${code}`})`;
-      this.#settle(slot, (t) => t.reject(new ExpressionLimitError("memory", message)));
-      this.#replace(slot);
+      this.#lose(slot, new ExpressionLimitError("memory", message));
     });
     return slot;
   }
 
-  /** Ends the slot's task (if any) with `how`, once. */
-  #settle(slot: Slot, how: (task: Task) => void): void {
-    const task = slot.task;
-    if (!task) return;
-    slot.task = undefined;
+  #answer(slot: Slot, reply: Reply): void {
+    const batch = slot.batch;
+    if (!batch || batch.id !== reply.id) return;
+    batch.replies.push(reply);
+    if (batch.replies.length < batch.tasks.length) return this.#arm(slot);
+    // The whole batch is answered: hand every result back in this one turn.
+    this.#release(slot);
+    batch.tasks.forEach((task, i) => this.#finish(task, (t) => settleWith(t, batch.replies[i])));
+    this.#dispatch();
+  }
+
+  /** The evaluator overran or died: the task it was on fails with `error`, those answered keep
+   * their results, the rest go back to the front of the queue; a fresh evaluator takes over. */
+  #lose(slot: Slot, error: Error): void {
+    const batch = slot.batch;
+    this.#release(slot);
+    this.replaced++;
+    this.#discard(slot);
+    if (batch) {
+      const answered = batch.replies.length;
+      batch.tasks.slice(0, answered).forEach((task, i) => this.#finish(task, (t) => settleWith(t, batch.replies[i])));
+      this.#finish(batch.tasks[answered], (t) => t.reject(error));
+      this.#queue.unshift(...batch.tasks.slice(answered + 1).filter((t) => !t.settled));
+    }
+    this.#dispatch();
+  }
+
+  #release(slot: Slot): void {
     clearTimeout(slot.timer);
+    slot.batch = undefined;
     slot.child.channel?.unref();
+  }
+
+  /** Settles a task once (an aborted one was settled already). */
+  #finish(task: Task | undefined, how: (task: Task) => void): void {
+    if (!task || task.settled) return;
+    task.settled = true;
     if (task.onAbort) task.signal?.removeEventListener("abort", task.onAbort);
     how(task);
   }
 
   #abort(task: Task): void {
     const queued = this.#queue.indexOf(task);
-    if (queued >= 0) {
-      this.#queue.splice(queued, 1);
-      task.reject(task.signal?.reason);
-      return;
-    }
-    const slot = [...this.#slots].find((s) => s.task === task);
-    if (!slot) return;
-    this.#settle(slot, (t) => t.reject(t.signal?.reason));
-    this.#replace(slot);
-  }
-
-  /** Kills an evaluator that may be stuck, and lets the queue go on with a fresh one. */
-  #replace(slot: Slot): void {
-    this.replaced++;
-    this.#discard(slot);
-    if (!this.#closed) this.#dispatch();
+    if (queued >= 0) this.#queue.splice(queued, 1);
+    const slot = [...this.#slots].find((s) => s.batch?.tasks.includes(task));
+    this.#finish(task, (t) => t.reject(t.signal?.reason));
+    // Stop the evaluator only if it is working on this very task; otherwise its answer is ignored.
+    if (slot?.batch && slot.batch.tasks[slot.batch.replies.length] === task) this.#lose(slot, new Error("aborted"));
   }
 
   #discard(slot: Slot): void {
@@ -203,8 +240,10 @@ export class ExpressionPool {
   }
 }
 
-function toError(error: Extract<EvaluatorReply, { ok: false }>["error"]): Error {
-  return error.kind === "limit" ? new ExpressionLimitError(error.limit, error.message) : new TemplateError(error.path, error.expression, error.detail);
+function settleWith(task: Task, reply: EvaluatorReply): void {
+  if (reply.ok) return task.resolve(reply.json === null ? undefined : JSON.parse(reply.json));
+  const { error } = reply;
+  task.reject(error.kind === "limit" ? new ExpressionLimitError(error.limit, error.message) : new TemplateError(error.path, error.expression, error.detail));
 }
 
 let shared: ExpressionPool | undefined;

@@ -8,12 +8,13 @@ export type ExpressionTask =
   /** One bare JSONata expression (a condition). */
   | { kind: "evaluate"; expression: string; context: RunContext; path: string };
 
-export interface EvaluatorRequest {
+/** Tasks an evaluator works through in order, answering each (`{ id, index, ...reply }`). */
+export interface EvaluatorBatch {
   id: number;
-  task: ExpressionTask;
+  tasks: ExpressionTask[];
 }
 
 export type EvaluatorReply =
   /** The result as JSON text; null for JSONata's "nothing" (undefined). */
-  | { id: number; ok: true; json: string | null }
-  | { id: number; ok: false; error: { kind: "template"; path: string; expression: string; detail: string } | { kind: "limit"; limit: ExpressionLimit; message: string } };
+  | { ok: true; json: string | null }
+  | { ok: false; error: { kind: "template"; path: string; expression: string; detail: string } | { kind: "limit"; limit: ExpressionLimit; message: string } };

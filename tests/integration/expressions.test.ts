@@ -104,6 +104,25 @@ describe("hostile expressions", () => {
     expect(await stuck).toBeInstanceOf(ExpressionLimitError);
   });
 
+  it("fails only the overrunning task of a batch: those before keep their results, those after run elsewhere", async () => {
+    // One evaluator: asked for in one turn, the four travel as one batch.
+    const single = new ExpressionPool({ processes: 1, timeoutMs: 1000, memoryMb: 256, maxResultBytes: 1024 * 1024 });
+    try {
+      const asked = [
+        single.resolve("{{ $sum([1, 2]) }}", context),
+        failure(single.resolve('{{ $length($replace($pad("", 30000000, "a"), /a/, "bb")) }}', context)),
+        single.resolve("{{ $string(input.n) }}", context),
+        single.resolve("{{ $uppercase(input.name) }}", context),
+      ];
+      const [first, stuck, third, fourth] = await Promise.all(asked);
+      expect([first, third, fourth]).toEqual([3, "2", "ADA"]);
+      expect(stuck).toBeInstanceOf(ExpressionLimitError);
+      expect(single.replaced).toBe(1);
+    } finally {
+      await single.close();
+    }
+  });
+
   it("stops an evaluation when its step is aborted", async () => {
     const controller = new AbortController();
     const pending = failure(pool.resolve('{{ $length($replace($pad("", 30000000, "a"), /a/, "bb")) }}', context, controller.signal));
