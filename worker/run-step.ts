@@ -91,7 +91,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-  report.input = redactor.scrub(report.input);
+  report.input = redactor.scrubInput(report.input);
   report.logs = logs.map((line) => ({ ...line, message: redactor.scrub(line.message), data: redactor.scrub(line.data) }));
   if (result) result = "wait" in result ? { wait: { ...result.wait, output: redactor.scrub(result.wait.output) } } : { ...result, output: redactor.scrub(result.output) };
   if (failure !== undefined) failure = redactor.error(failure);

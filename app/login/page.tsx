@@ -8,7 +8,7 @@ import { safeNextPath } from "#lib/auth/next-path.ts";
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   // Only a path on Baton: an open redirect would let a link send people elsewhere after sign-in.
   const next = safeNextPath((await searchParams).next);
   if (await currentUser()) redirect(next);

@@ -4,8 +4,10 @@
 const HERE = "http://baton.invalid";
 export const DEFAULT_NEXT = "/workflows";
 
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/")) return DEFAULT_NEXT;
+/** `next` as a query parameter: repeated (`?next=/a&next=/b`) it arrives as a list, and the first counts. */
+export function safeNextPath(param: string | string[] | null | undefined): string {
+  const next = Array.isArray(param) ? param[0] : param;
+  if (typeof next !== "string" || !next.startsWith("/")) return DEFAULT_NEXT;
   let url: URL;
   try {
     url = new URL(next, HERE);

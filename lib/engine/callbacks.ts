@@ -7,6 +7,7 @@ import type pg from "pg";
 import { backoffDelay, type RetryPolicy } from "./retry.ts";
 import { insertEvents } from "./events.ts";
 import { egressDenial, outboundFetch } from "../net/outbound.ts";
+import { redactUrl } from "../security/redact.ts";
 
 export const CALLBACK_POLICY: RetryPolicy = { maxAttempts: 8, initialDelayMs: 2_000, multiplier: 2, maxDelayMs: 5 * 60_000, jitter: "full" };
 const TIMEOUT_MS = 10_000;
@@ -53,7 +54,8 @@ async function deliver(pool: pg.Pool, due: Due) {
     const denied = egressDenial(e);
     permanent = !!denied;
     const cause = (e as { cause?: { code?: string } }).cause?.code;
-    error = denied ? denied.message : (e as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : (cause ?? (e as Error).message);
+    // The URL's query may carry the receiver's token: what is kept of an error goes through redactUrl.
+    error = denied ? denied.message : (e as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : (cause ?? (e as Error).message).replace(/\S+:\/\/\S+/g, redactUrl);
   }
   const client = await pool.connect();
   try {

@@ -2,9 +2,12 @@
 // (`steps.fetch.output.body.items[price > 10].id`), literals, arithmetic, comparison, `&`,
 // `and`/`or`, `? :`, array and object constructors. Without function calls, lambdas, regular
 // expressions, ranges (`[1..1e7]`), variable bindings, sorting, or the join (`@`, `#`) and parent
-// (`%`) operators, nothing can loop, recurse, or build more than a multiple of what it reads.
-// Such templates, most of them in practice, are evaluated inline; everything else goes to an
-// evaluator process (pool.ts), where it can be stopped.
+// (`%`) operators, nothing can loop or recurse. And a path may only navigate after its first
+// step (names, `*`, filters): a step that computes (`a.{"x": $, "y": $}`, `a.(b & b)`) would
+// double what the step before it made, and chained it doubles again at each step (exponential
+// in the expression's length). So what such an expression builds is at most its own size times
+// the data it reads. Such templates, most of them in practice, are evaluated inline; everything
+// else goes to an evaluator process (pool.ts), where it can be stopped.
 import { compile } from "../workflow/templates.ts";
 
 const ALLOWED = new Set(["path", "name", "string", "number", "value", "binary", "unary", "condition", "filter", "wildcard", "block", "variable"]);
@@ -22,6 +25,7 @@ function bounded(node: unknown): boolean {
     // other variables name functions.
     if (n.type === "variable" && n.value !== "") return false;
     if (JOINS.some((key) => key in n)) return false;
+    if (n.type === "path" && !(n.steps as { type: string }[]).slice(1).every((step) => step.type === "name" || step.type === "wildcard")) return false;
   }
   return Object.entries(n).every(([key, value]) => key === "position" || bounded(value));
 }

@@ -105,8 +105,12 @@ export class ExpressionPool {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const task of this.#queue.splice(0)) this.#finish(task, (t) => t.reject(new Error("the expression pool was closed")));
-    for (const slot of [...this.#slots]) this.#discard(slot);
+    const closed = (t: Task) => t.reject(new Error("the expression pool was closed"));
+    for (const task of this.#queue.splice(0)) this.#finish(task, closed);
+    for (const slot of [...this.#slots]) {
+      for (const task of slot.batch?.tasks ?? []) this.#finish(task, closed);
+      this.#discard(slot);
+    }
   }
 
   #submit(task: ExpressionTask, signal?: AbortSignal): Promise<unknown> {

@@ -13,8 +13,11 @@ import { compileRe2 } from "../expressions/re2.ts";
 export const REDACTED = "[redacted]";
 
 const SENSITIVE_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token", "x-csrf-token", "x-xsrf-token"]);
-/** Header and query parameter names that hold credentials, beyond the list above. */
-const SENSITIVE_NAME = /token|secret|passw|api[-_]?key|signature|credential|session|private[-_]?key/i;
+/** Header, query-parameter and body-field names that hold credentials, beyond the list above:
+ * tokens, secrets, passwords (pass, pwd), keys (api_key, x-auth-key, subscription-key,
+ * access_key, private_key, `key` alone as Google's), signatures (`sig` alone as Azure's),
+ * credentials, sessions, `auth` alone. (Not Idempotency-Key: Baton's own, and no secret.) */
+const SENSITIVE_NAME = /token|secret|passw|^pwd$|^pass$|(api|auth|subscription|access|private)[-_]?key|^key$|signature|^sig$|credential|session|^auth$|[-_]auth$|^auth[-_]/i;
 const extra = env.BATON_REDACT_PATTERN ? compileRe2(env.BATON_REDACT_PATTERN, "i") : undefined;
 
 export function isSensitiveName(name: string): boolean {
@@ -68,14 +71,33 @@ export class Redactor {
     }
   }
 
-  /** Registers the sensitive parts of a request: header values by name, URL credentials and query values. */
-  request(url: string, headers: Record<string, string>): void {
+  /** Registers the sensitive parts of a request: header values by name, URL credentials and
+   * query values, and the values of sensitive fields in its body (JSON or form-encoded). */
+  request(url: string, headers: Record<string, string>, body?: unknown): void {
     for (const [name, value] of Object.entries(headers)) if (isSensitiveName(name)) this.secret(value);
     const parsed = URL.parse(url);
-    if (!parsed) return;
-    this.secret(decodeURIComponent(parsed.password));
-    if (parsed.username && parsed.password) this.secret(decodeURIComponent(parsed.username));
-    for (const [name, value] of parsed.searchParams) if (isSensitiveName(name)) this.secret(value);
+    if (parsed) {
+      // `https://TOKEN@host` carries its secret as the user name.
+      this.secret(decodeURIComponent(parsed.username));
+      this.secret(decodeURIComponent(parsed.password));
+      for (const [name, value] of parsed.searchParams) if (isSensitiveName(name)) this.secret(value);
+    }
+    if (typeof body === "string" && /^[^=&\s]+=/.test(body)) {
+      for (const [name, value] of new URLSearchParams(body)) if (isSensitiveName(name)) this.secret(value);
+    } else {
+      this.#fields(body);
+    }
+  }
+
+  /** Values of sensitive fields anywhere in a JSON value. */
+  #fields(value: unknown): void {
+    if (Array.isArray(value)) value.forEach((v) => this.#fields(v));
+    else if (value && typeof value === "object") {
+      for (const [name, v] of Object.entries(value)) {
+        if (isSensitiveName(name) && (typeof v === "string" || typeof v === "number")) this.secret(String(v));
+        else this.#fields(v);
+      }
+    }
   }
 
   #text(text: string): string {
@@ -89,23 +111,33 @@ export class Redactor {
 
   /** A copy of `value` fit to store or log. */
   scrub<T>(value: T): T {
-    return this.#walk(value) as T;
+    return this.#walk(value, false) as T;
   }
 
-  /** `header`: the name of the header this value belongs to, inside a `headers` object. */
-  #walk(value: unknown, header?: string): unknown {
-    if (typeof value === "string") return header !== undefined && isSensitiveName(header) ? REDACTED : this.#text(value);
-    if (Array.isArray(value)) return value.map((v) => this.#walk(v, header));
-    if (value && typeof value === "object") return this.#object(value as Record<string, unknown>, false);
+  /** The same for what a step was asked to do (its resolved config): there, any field with a
+   * sensitive name (a `password` in a request body, say) is redacted too. An output keeps such
+   * fields, since later steps may need them (a token an API handed out). */
+  scrubInput<T>(value: T): T {
+    return this.#walk(value, true) as T;
+  }
+
+  /** `name`: the header (inside a `headers` object) or, with `fields`, the field this value is under. */
+  #walk(value: unknown, fields: boolean, name?: string): unknown {
+    if (typeof value === "string" || typeof value === "number") {
+      if (name !== undefined && isSensitiveName(name)) return REDACTED;
+      return typeof value === "string" ? this.#text(value) : value;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.#walk(v, fields, name));
+    if (value && typeof value === "object") return this.#object(value as Record<string, unknown>, fields, false);
     return value;
   }
 
-  #object(object: Record<string, unknown>, isHeaders: boolean): Record<string, unknown> {
+  #object(object: Record<string, unknown>, fields: boolean, isHeaders: boolean): Record<string, unknown> {
     return Object.fromEntries(
       Object.entries(object).map(([key, v]) => {
-        if (isHeaders) return [key, this.#walk(v, key)];
-        const headers = key.toLowerCase() === "headers" && v !== null && typeof v === "object" && !Array.isArray(v);
-        return [key, headers ? this.#object(v as Record<string, unknown>, true) : this.#walk(v)];
+        if (isHeaders) return [key, this.#walk(v, fields, key)];
+        if (key.toLowerCase() === "headers" && v !== null && typeof v === "object" && !Array.isArray(v)) return [key, this.#object(v as Record<string, unknown>, fields, true)];
+        return [key, this.#walk(v, fields, fields ? key : undefined)];
       }),
     );
   }

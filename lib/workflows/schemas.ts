@@ -29,7 +29,13 @@ export const startRunBody = z.strictObject({
   version: z.int().min(1).optional(),
   correlationId: z.string().min(1).max(200).optional(),
   /** Baton POSTs the run's result here when it ends (retried until a 2xx answer). */
-  callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000).optional(),
+  callbackUrl: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .max(2000)
+    // Credentials in the URL would end up in the delivery's error messages; a token in the path or
+    // the query is kept with the URL alone.
+    .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), "must not hold a user name or password; put a token in the path or query instead")
+    .optional(),
 });
 
 export const startRunQuery = z.strictObject({

@@ -41,6 +41,8 @@ export interface SupervisorOptions {
 interface Unit {
   name: string;
   running?: Running;
+  /** A restart under way: stopping waits for it, so that what it starts is stopped too. */
+  starting?: Promise<Running | undefined>;
   start(): Promise<Running>;
   crashes: number[];
   restartTimer?: NodeJS.Timeout;
@@ -82,7 +84,13 @@ export class Supervisor {
     this.#stopping = true;
     for (const unit of this.#units.values()) clearTimeout(unit.restartTimer);
     for (const group of groups) {
-      await Promise.all(group.map((name) => this.#units.get(name)?.running?.stop()));
+      await Promise.all(
+        group.map(async (name) => {
+          const unit = this.#units.get(name);
+          await unit?.starting;
+          await unit?.running?.stop();
+        }),
+      );
     }
   }
 
@@ -115,22 +123,28 @@ export class Supervisor {
 
   async #restart(unit: Unit): Promise<void> {
     if (this.#stopping) return;
-    try {
-      const running = await unit.start();
-      if (this.#stopping) {
-        await running.stop();
-        return;
-      }
-      unit.running = running;
-      this.#options.log.info({ pid: running.pid }, `${unit.name} restarted`);
-      this.#options.onEvent({ process: unit.name, event: "restarted" });
-      this.#watch(unit, running);
-    } catch (error) {
-      // Failing to start counts as another crash, with the same backoff.
-      this.#options.log.error(`${unit.name} could not be restarted: ${(error as Error).message}`);
+    // The new process is the unit's as soon as it exists, so a stop() waiting on `starting`
+    // finds it and stops it.
+    unit.starting = unit.start().then(
+      (running) => (unit.running = running),
+      (error) => {
+        // Failing to start counts as another crash, with the same backoff.
+        this.#options.log.error(`${unit.name} could not be restarted: ${(error as Error).message}`);
+        return undefined;
+      },
+    );
+    const running = await unit.starting;
+    unit.starting = undefined;
+    if (this.#stopping) return;
+    if (!running) {
       const failed: Running = { exit: Promise.resolve({ code: 1, signal: null }), stop: async () => {} };
       unit.running = failed;
       this.#watch(unit, failed);
+      return;
     }
+    this.#options.log.info({ pid: running.pid }, `${unit.name} restarted`);
+    this.#options.onEvent({ process: unit.name, event: "restarted" });
+    this.#watch(unit, running);
   }
+
 }

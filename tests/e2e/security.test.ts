@@ -13,7 +13,7 @@ let browser: Browser;
 let server: TestServer;
 
 beforeAll(async () => {
-  [engine, browser, server] = await Promise.all([startEngine(), launchBrowser(), startTestServer()]);
+  [engine, browser, server] = await Promise.all([startEngine({ webEnv: { BATON_TRUSTED_PROXIES: "1" } }), launchBrowser(), startTestServer()]);
   server.on("/orders", (_req, _n, res) => json(res, 200, { ok: true }, { "set-cookie": "session=abc123def456; HttpOnly" }));
 });
 afterAll(async () => {

@@ -109,14 +109,15 @@ describe("credentials in HTTP steps", () => {
   const PASSWORD = "pw-5ec7e7c4b2";
   const QUERY = "qs-5ec7e7c4c3";
   const COOKIE = "ck-5ec7e7c4d4";
-  const secrets = [TOKEN, PASSWORD, QUERY, COOKIE];
+  const BODY = "cs-5ec7e7c4e5";
+  const secrets = [TOKEN, PASSWORD, QUERY, COOKIE, BODY];
 
   it("reach the server but no table, API answer or log line", async () => {
     const lenient = await engine.addWorker({ BATON_EGRESS_ALLOW: "loopback" });
     await engine.workers[0].stop();
     engine.workers.splice(0, 1);
     // The server echoes what it got, sets a session cookie, and fails the second call with the token in its error body.
-    server.on("/echo", (req, _n, res) => json(res, 200, { sawAuth: req.headers.authorization, url: req.url }, { "set-cookie": `session=${COOKIE}; HttpOnly` }));
+    server.on("/echo", (req, _n, res) => json(res, 200, { sawAuth: req.headers.authorization, url: req.url, sawBody: JSON.parse(req.body) }, { "set-cookie": `session=${COOKIE}; HttpOnly` }));
     server.on("/fail", (req, _n, res) => json(res, 400, { error: `bad token ${req.headers["x-api-key"]}` }));
     const base = new URL(server.url);
     const editor = await engine.as("editor");
@@ -129,8 +130,10 @@ describe("credentials in HTTP steps", () => {
             id: "call",
             type: "http",
             config: {
+              method: "POST",
               url: `http://alice:${PASSWORD}@${base.host}/echo?access_token=${QUERY}&page=2`,
-              headers: { authorization: "Bearer {{ input.token }}" },
+              headers: { authorization: "Bearer {{ input.token }}", "x-forwarded-for": "10.9.8.7" },
+              body: { client_secret: BODY, amount: 5 },
             },
           },
           { id: "again", type: "http", retry: { maxAttempts: 1 }, config: { url: `${server.url}/fail`, headers: { "x-api-key": "{{ input.token }}" } } },
@@ -147,14 +150,18 @@ describe("credentials in HTTP steps", () => {
     const [call] = server.calls("/echo");
     expect(call.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(call.url).toBe(`/echo?access_token=${QUERY}&page=2`);
+    expect(JSON.parse(call.body)).toEqual({ client_secret: BODY, amount: 5 });
+    // A step does not get to say where its request comes from.
+    expect(call.headers["x-forwarded-for"]).toBeUndefined();
     expect(server.calls("/fail")[0].headers["x-api-key"]).toBe(TOKEN);
 
     // What Baton kept says where the values were, not what they were.
     const step = stepOf(run, "call");
     expect(step.input.headers.authorization).toBe("[redacted]");
+    expect(step.input.body).toEqual({ client_secret: "[redacted]", amount: 5 });
     expect(step.input.url).toBe(`http://[redacted]@${base.host}/echo?access_token=[redacted]&page=2`);
     expect(step.output.headers["set-cookie"]).toBe("[redacted]");
-    expect(step.output.body).toEqual({ sawAuth: "[redacted]", url: "/echo?access_token=[redacted]&page=2" });
+    expect(step.output.body).toEqual({ sawAuth: "[redacted]", url: "/echo?access_token=[redacted]&page=2", sawBody: { client_secret: "[redacted]", amount: 5 } });
     expect(stepOf(run, "again").error.details.body).toContain("bad token [redacted]");
 
     // Nowhere in the database but the run input the caller sent (runs.input, and the start step's

@@ -89,6 +89,14 @@ describe("hostile expressions", () => {
     expect(await pool.resolve("{{ input.name }}", context)).toBe("Ada");
   });
 
+  it("sends a constructor chain that doubles at each step to an evaluator, which stops it", async () => {
+    const chain = `{"a": 1}${'.{"a": $, "b": $}'.repeat(30)}`;
+    const before = pool.inline;
+    const error = await failure(pool.resolve(`{{ (${chain}) = (${chain}) }}`, context));
+    expect(error).toBeInstanceOf(ExpressionLimitError);
+    expect(pool.inline).toBe(before);
+  });
+
   it("refuses a result over the size limit", async () => {
     const error = await failure(pool.resolve('{{ $pad("", 2000000, "x") }}', context));
     expect(error).toMatchObject({ name: "ExpressionLimitError", limit: "result" });

@@ -1,6 +1,8 @@
 // Sign-in throttling in Postgres: two web processes share one budget; failures slow attempts
 // down rather than lock an account, so a stranger hammering from one address cannot keep the
-// owner out from another; admins see and clear counts; password hashing is capped per process.
+// owner out from another; a burst of concurrent guesses gets one through per wait; without a
+// proxy a claimed address counts for nothing; admins see and clear counts; password hashing is
+// capped per process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
 import { startWeb, waitFor, type Web } from "../helpers/processes.ts";
@@ -13,7 +15,12 @@ let webs: Web[];
 beforeAll(async () => {
   db = await freshDatabase();
   await createRoleUsers(db.prisma);
-  webs = await Promise.all([startWeb(db.url), startWeb(db.url, { BATON_PASSWORD_HASHES_AT_ONCE: "1" })]);
+  // Behind one proxy, as the X-Forwarded-For headers below say; the third is exposed directly.
+  webs = await Promise.all([
+    startWeb(db.url, { BATON_TRUSTED_PROXIES: "1" }),
+    startWeb(db.url, { BATON_TRUSTED_PROXIES: "1", BATON_PASSWORD_HASHES_AT_ONCE: "1" }),
+    startWeb(db.url, { BATON_TRUSTED_PROXIES: "0" }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all(webs?.map((w) => w.stop()) ?? []);
@@ -34,6 +41,7 @@ describe("sign-in throttling", () => {
     expect(slowed.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(slowed.json.detail).toMatch(/Too many failed sign-ins for this account from your address; wait \d+ s/);
     const row = await db.prisma.loginThrottle.findUniqueOrThrow({ where: { key: `account-address:${email}|203.0.113.1` } });
+    // Six failures, and the refused seventh attempt counted nothing.
     expect(row.failures).toBe(6);
     // The wait passes; the right password then works, and clears this address's count.
     await waitFor("the wait to pass", async () => (await attempt(0, "203.0.113.1", email, PASSWORD)).status === 200, 10_000, 250);
@@ -50,6 +58,24 @@ describe("sign-in throttling", () => {
     await attempt(0, "198.51.100.66", email, "one more guess");
     expect((await attempt(1, "198.51.100.66", email, PASSWORD)).status).toBe(429);
     expect((await attempt(0, "192.0.2.10", email, PASSWORD)).status).toBe(200);
+  });
+
+  it("lets one attempt through per wait however many arrive at once", async () => {
+    const email = emailFor("approver");
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(i % 2, "198.51.100.9", email, `burst ${i}`)));
+    const checked = burst.filter((r) => r.status === 401).length;
+    // Five free, the sixth starts a 1 s wait; a seventh only if the burst outlasted that wait.
+    expect(checked).toBeGreaterThanOrEqual(5);
+    expect(checked).toBeLessThanOrEqual(7);
+    expect(burst.filter((r) => r.status === 429).length).toBe(30 - checked);
+  });
+
+  it("without a proxy, counts no claimed address: a stranger cannot slow others down by naming their address", async () => {
+    // Directly exposed (BATON_TRUSTED_PROXIES=0), X-Forwarded-For is whatever the client says.
+    for (let i = 0; i < 25; i++) expect((await attempt(2, "192.0.2.77", emailFor("operator"), `guess ${i}`)).status).toBe(401);
+    expect((await attempt(2, "192.0.2.77", emailFor("viewer"), PASSWORD)).status).toBe(200);
+    expect(await db.prisma.loginThrottle.count({ where: { key: { contains: "192.0.2.77" } } })).toBe(0);
+    expect((await db.prisma.loginThrottle.findUniqueOrThrow({ where: { key: `account:${emailFor("operator")}` } })).failures).toBe(25);
   });
 
   it("lets an admin see the counts and clear one", async () => {

@@ -8,6 +8,7 @@ describe("safeNextPath", () => {
   it("keeps paths on Baton, with their query and fragment", () => {
     expect(safeNextPath("/runs?status=failed#top")).toBe("/runs?status=failed#top");
     expect(safeNextPath("/%09/x")).toBe("/%09/x");
+    expect(safeNextPath(["/runs", "//evil.example"])).toBe("/runs");
   });
 
   it("refuses anything a browser would take to another site", () => {
@@ -20,16 +21,20 @@ describe("safeNextPath", () => {
 describe("clientAddress", () => {
   const request = (xff?: string) => new Request("http://baton.test/", { headers: xff ? { "x-forwarded-for": xff } : {} });
 
-  it("takes the address the nearest trusted hop saw", () => {
-    expect(clientAddress(request("203.0.113.7"), 0)).toBe("203.0.113.7");
+  it("takes the address the outermost trusted proxy saw", () => {
     expect(clientAddress(request("1.1.1.1, 203.0.113.7"), 1)).toBe("203.0.113.7");
     expect(clientAddress(request("spoofed, 198.51.100.2, 10.0.0.1"), 2)).toBe("198.51.100.2");
-    expect(clientAddress(request("::ffff:127.0.0.1"), 0)).toBe("127.0.0.1");
-    expect(clientAddress(request(), 0)).toBe("unknown");
+    expect(clientAddress(request("::ffff:127.0.0.1"), 1)).toBe("127.0.0.1");
+    expect(clientAddress(request(), 1)).toBe("unknown");
   });
 
-  it("keys throttles by account, address, and both", () => {
+  it("trusts no address without a proxy (a client would name its own)", () => {
+    expect(clientAddress(request("203.0.113.7"), 0)).toBeNull();
+  });
+
+  it("keys throttles by account, address, and both; by account alone without an address", () => {
     expect(throttleKeys("a@b.c", "1.2.3.4").map((k) => k.key)).toEqual(["account-address:a@b.c|1.2.3.4", "address:1.2.3.4", "account:a@b.c"]);
+    expect(throttleKeys("a@b.c", null).map((k) => k.key)).toEqual(["account:a@b.c"]);
   });
 });
 

@@ -74,6 +74,30 @@ describe("redaction", () => {
     expect(error.details).toEqual({ body: "[redacted]" });
   });
 
+  it("knows the names credentials go by, and not Idempotency-Key", () => {
+    for (const name of ["Authorization", "x-auth-key", "Ocp-Apim-Subscription-Key", "key", "sig", "pwd", "client_secret", "refresh_token", "X-Session-Id", "aws_access_key"]) {
+      expect(redactUrl(`https://h.example/?${name}=v`), name).toContain("[redacted]");
+    }
+    for (const name of ["idempotency-key", "page", "author", "keyword", "monkey"]) expect(redactUrl(`https://h.example/?${name}=v`), name).not.toContain("[redacted]");
+  });
+
+  it("redacts sensitive fields of a request, and remembers their values, a token-only URL's too", () => {
+    const r = new Redactor();
+    r.request("https://tok_only_123456@api.example/", {}, { user: "ada", password: "hunter2-long", nested: [{ api_key: "k-987654321" }] });
+    expect(r.scrubInput({ body: { user: "ada", password: "hunter2-long", nested: [{ api_key: "k-987654321" }] }, url: "https://tok_only_123456@api.example/" })).toEqual({
+      body: { user: "ada", password: "[redacted]", nested: [{ api_key: "[redacted]" }] },
+      url: "https://[redacted]@api.example/",
+    });
+    // An output keeps its fields (later steps may need them), but not the values the request sent.
+    expect(r.scrub({ echo: { password: "hunter2-long", token: "new-token-from-api" }, note: "saw tok_only_123456" })).toEqual({
+      echo: { password: "[redacted]", token: "new-token-from-api" },
+      note: "saw [redacted]",
+    });
+    const form = new Redactor();
+    form.request("https://api.example/", {}, "grant_type=client_credentials&client_secret=s3cr3t-value");
+    expect(form.scrub("echo s3cr3t-value")).toBe("echo [redacted]");
+  });
+
   it("registers the password of Basic authentication", () => {
     const r = new Redactor();
     r.secret(`Basic ${Buffer.from("alice:wonderland-9").toString("base64")}`);

@@ -76,7 +76,7 @@ describe("isBounded", () => {
   });
 
   it("sends anything that can loop, recurse, match or multiply to an evaluator", () => {
-    for (const e of ["$count(x)", "[1..10000000]", "a@$o.b", "a#$i.b", "items[$$.items[x = 1]]", "**.id", "%.x", "a^(b)", "($f := function($n) { $f($n) }; $f(1))", '$contains("x", /a+/)', "a ~> $string()", "a{b: c}", "input.("]) {
+    for (const e of ["$count(x)", "[1..10000000]", "a@$o.b", "a#$i.b", "items[$$.items[x = 1]]", "**.id", "%.x", "a^(b)", "($f := function($n) { $f($n) }; $f(1))", '$contains("x", /a+/)', "a ~> $string()", "a{b: c}", "input.(", '{"a": 1}.{"a": $, "b": $}.{"a": $, "b": $}', "input.{\"s\": s & s}", "a.(b & b)", "a.[b, b]"]) {
       expect(isBounded(e), e).toBe(false);
     }
   });

@@ -37,7 +37,10 @@ export const http: Executor<HttpConfig> = async (config, ctx) => {
   const headers = new Headers({ "user-agent": "Baton", "idempotency-key": ctx.stepKey });
   if (hasBody) headers.set("content-type", typeof config.body === "string" ? "text/plain; charset=utf-8" : "application/json");
   for (const [k, v] of Object.entries(config.headers ?? {})) headers.set(k, v);
-  ctx.redactor.request(url.href, Object.fromEntries(headers));
+  // Where a request comes from is for proxies to say: a step must not claim an address (Baton's
+  // own sign-in throttling trusts X-Forwarded-For behind a proxy).
+  for (const name of ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "forwarded"]) headers.delete(name);
+  ctx.redactor.request(url.href, Object.fromEntries(headers), config.body);
   const shown = redactUrl(url.href);
   // fetch refuses URLs with credentials: they become Basic authentication, as curl does.
   if (url.username || url.password) {
@@ -90,7 +93,8 @@ export const http: Executor<HttpConfig> = async (config, ctx) => {
 
   const success = config.successStatus ? config.successStatus.includes(response.status) : response.status >= 200 && response.status < 300;
   if (success) return { output };
-  const details = { status: response.status, body: text.slice(0, 2000) };
+  // Masked before it is cut, so that no credential is kept half.
+  const details = { status: response.status, body: ctx.redactor.scrub(text).slice(0, 2000) };
   const message = `HTTP ${response.status} from ${config.method} ${shown}`;
   const wait = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get("retry-after")) : undefined;
   if (wait !== undefined) throw new RetryAfterError(message, wait, { code: "http_status", details });
