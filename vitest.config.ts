@@ -10,6 +10,9 @@ export default defineConfig({
     // Slow machines and process start-up: generous, because these are limits, not assertions.
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // How long expect.poll waits for a page or an API to show a state (1 s by default, too short
+    // on a busy 2-core machine running four test files at once).
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"] } },
