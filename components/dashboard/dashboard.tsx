@@ -3,7 +3,8 @@
 // letters and stuck runs. Figures come from /api/v1/stats and refresh when run events arrive
 // (at most every two seconds) and every ten seconds regardless (stuck is a matter of time).
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
+import { replaceSearch } from "#lib/client/url-state.ts";
 import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api } from "#lib/client/api.ts";
@@ -23,8 +24,6 @@ const colours = { succeeded: "#10b981", failed: "#ef4444", cancelled: "#a1a1aa",
 
 export function Dashboard() {
   const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
   const window = (params.get("window") as StatsWindow) in WINDOW_LABELS ? (params.get("window") as StatsWindow) : "1h";
   const key = ["stats", window];
   const stats = useQuery({ queryKey: key, queryFn: () => api<StatsJson>(`/stats?window=${window}`), refetchInterval: 10_000 });
@@ -45,7 +44,7 @@ export function Dashboard() {
                   key={w}
                   type="button"
                   aria-pressed={w === window}
-                  onClick={() => router.replace(`${pathname}?window=${w}`, { scroll: false })}
+                  onClick={() => replaceSearch({ window: w })}
                   className={cx("rounded px-2.5 py-1 text-xs font-medium", w === window ? "bg-indigo-600 text-white" : "text-zinc-700 hover:bg-zinc-100")}
                 >
                   {w}

@@ -3,7 +3,8 @@
 // attempt budget; the run resumes) or discard it (the run stays failed). Live: new dead letters
 // appear as they happen.
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
+import { replaceSearch } from "#lib/client/url-state.ts";
 import { useState } from "react";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "#lib/client/api.ts";
@@ -37,8 +38,6 @@ const FILTERS = { open: "Open", resolved: "Resolved", all: "All" } as const;
 
 export function DeadLetters() {
   const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
   const status = (params.get("status") ?? "open") as keyof typeof FILTERS;
   const qc = useQueryClient();
   const canOperate = useCan("runs.operate");
@@ -69,7 +68,7 @@ export function DeadLetters() {
                   key={f}
                   type="button"
                   aria-pressed={f === status}
-                  onClick={() => router.replace(`${pathname}?status=${f}`, { scroll: false })}
+                  onClick={() => replaceSearch({ status: f })}
                   className={f === status ? "rounded bg-indigo-600 px-2.5 py-1 text-xs font-medium text-white" : "rounded px-2.5 py-1 text-xs font-medium text-zinc-700 hover:bg-zinc-100"}
                 >
                   {FILTERS[f]}

@@ -4,7 +4,8 @@
 // run's event stream; operators act from the header and the step panel.
 import Link from "next/link";
 import { useCallback, useMemo } from "react";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
+import { replaceSearch } from "#lib/client/url-state.ts";
 import { useQuery } from "@tanstack/react-query";
 import { Tabs } from "radix-ui";
 import { api } from "#lib/client/api.ts";
@@ -35,13 +36,8 @@ export function RunPage({ runId }: { runId: string }) {
     enabled: !!run,
     staleTime: Infinity,
   });
-  const router = useRouter();
-  const pathname = usePathname();
   const selected = useSearchParams().get("step");
-  const select = useCallback(
-    (nodeId: string | null) => router.replace(nodeId ? `${pathname}?step=${encodeURIComponent(nodeId)}` : pathname, { scroll: false }),
-    [router, pathname],
-  );
+  const select = useCallback((nodeId: string | null) => replaceSearch({ step: nodeId }), []);
 
   const byNode = useMemo(() => new Map((run?.steps ?? []).map((s) => [s.nodeId, s])), [run?.steps]);
   const stuckByNode = useMemo(() => new Map((run?.stuckSteps ?? []).map((s) => [s.nodeId, stuckText(s)])), [run?.stuckSteps]);

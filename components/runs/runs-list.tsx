@@ -3,7 +3,8 @@
 // shared; statuses change in place as events arrive, new runs appear within seconds, and stuck
 // runs carry their reason.
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
+import { replaceSearch } from "#lib/client/url-state.ts";
 import { useMemo, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api } from "#lib/client/api.ts";
@@ -38,8 +39,6 @@ const select = "h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm text
 
 export function RunsList() {
   const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
   const filters = {
     workflowId: params.get("workflowId") ?? "",
     status: params.get("status") ?? "",
@@ -50,14 +49,7 @@ export function RunsList() {
   // The window of a range starts when it was chosen (kept in the URL), so paging keeps one window.
   const from = params.get("from") ?? "";
   const [search, setSearch] = useState(filters.q);
-  const set = (changes: Partial<Record<keyof typeof filters | "from", string>>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    router.replace(`${pathname}${next.size ? `?${next}` : ""}`, { scroll: false });
-  };
+  const set = (changes: Partial<Record<keyof typeof filters | "from", string>>) => replaceSearch(changes);
 
   const workflows = useQuery({ queryKey: ["workflows", ""], queryFn: () => api<{ workflows: { id: string; name: string }[] }>("/workflows") });
   const query = new URLSearchParams({ limit: "50" });
@@ -135,7 +127,7 @@ export function RunsList() {
             variant="ghost"
             onClick={() => {
               setSearch("");
-              router.replace(pathname);
+              replaceSearch({}, { clear: true });
             }}
           >
             Clear filters
