@@ -23,8 +23,9 @@ const signedIn = (role: Role, path?: string) => signInAs(browser, engine.web.url
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 
 /** Drags with the mouse from a node's output handle to another node's input handle. */
-/** Drags from a node's source handle to another's target handle, until the edge is drawn: on a
- * busy machine a drag that starts while the canvas is still placing a new node can miss it. */
+/** Drags from a node's source handle to another's target handle, until the edge is drawn. Each
+ * stage waits for the canvas to show it (the connection line, then the target handle marked as
+ * the one being connected to), so a busy machine does not release the mouse too early. */
 async function connect(page: Page, from: string, to: string, handle?: string) {
   const source = node(page, from).locator(handle ? `.react-flow__handle.source[data-handleid="${handle}"]` : ".react-flow__handle.source");
   const target = node(page, to).locator(".react-flow__handle.target");
@@ -35,10 +36,12 @@ async function connect(page: Page, from: string, to: string, handle?: string) {
     const b = (await target.boundingBox())!;
     await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
     await page.mouse.down();
-    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 10 });
+    await page.locator(".react-flow__connection").waitFor({ timeout: 5_000 }).catch(() => undefined);
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+    await page.locator(`[data-testid="node-${to}"] .react-flow__handle.target.connectingto`).waitFor({ timeout: 5_000 }).catch(() => undefined);
     await page.mouse.up();
-    await page.waitForFunction((n) => document.querySelectorAll(".react-flow__edge").length > n, before, { timeout: 2_000 }).catch(() => undefined);
+    await page.waitForFunction((n) => document.querySelectorAll(".react-flow__edge").length > n, before, { timeout: 5_000 }).catch(() => undefined);
   }
 }
 
