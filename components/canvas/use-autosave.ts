@@ -1,8 +1,11 @@
 "use client";
 // Saves the draft a moment after each change. Each save names the revision it started from, so
 // a second tab (or person) saving meanwhile makes this one stop with a conflict instead of
-// overwriting their work; the person then reloads theirs or overwrites on purpose.
+// overwriting their work; the person then reloads theirs or overwrites on purpose. Leaving the
+// editor never loses an edit: a link inside Baton waits for the save (and asks if it fails),
+// closing the tab warns, and any other way out (the back button) saves as the editor goes.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
 import { api, ApiProblem } from "#lib/client/api.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 
@@ -22,12 +25,19 @@ export function useAutosave(options: { workflowId: string; definition: Definitio
   });
   const inFlight = useRef<Promise<void> | null>(null);
   const blocked = useRef(false);
+  const enabledRef = useRef(enabled);
+  useEffect(() => {
+    enabledRef.current = enabled;
+  });
+  const router = useRouter();
+  const dirty = () => latest.current.version !== saved.current;
 
   const save = useCallback(
     async (force = false): Promise<void> => {
       if (inFlight.current) await inFlight.current;
       const { definition: body, version: at } = latest.current;
       if (!force && (at === saved.current || blocked.current)) return;
+      if (!enabledRef.current) return;
       setStatus("saving");
       const attempt = (async () => {
         try {
@@ -73,10 +83,30 @@ export function useAutosave(options: { workflowId: string; definition: Definitio
 
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
-      if (latest.current.version !== saved.current) e.preventDefault();
+      if (enabledRef.current && dirty()) e.preventDefault();
+    };
+    // A click on a link inside Baton (breadcrumb, navigation, user menu) waits for the save; if
+    // it cannot be saved, the person decides. Caught before Next's own handler sees the click.
+    const leave = (e: MouseEvent) => {
+      if (!enabledRef.current || !dirty() || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const link = (e.target as Element | null)?.closest?.("a[href]") as HTMLAnchorElement | null;
+      if (!link || link.target === "_blank" || link.origin !== window.location.origin || link.hasAttribute("download")) return;
+      e.preventDefault();
+      e.stopPropagation();
+      void save().then(() => {
+        if (!dirty() || window.confirm("Your latest changes could not be saved. Leave this page and lose them?")) router.push(link.pathname + link.search + link.hash);
+      });
     };
     window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
+    document.addEventListener("click", leave, true);
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      document.removeEventListener("click", leave, true);
+      // Leaving by other means (the back button): the save goes out as the editor unmounts.
+      if (enabledRef.current && dirty() && !blocked.current) void save();
+    };
+    // Set up once: everything it reads is in refs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   return {
@@ -84,6 +114,8 @@ export function useAutosave(options: { workflowId: string; definition: Definitio
     error,
     /** Saves now if anything is unsaved (before publishing). */
     flush: () => save(),
+    /** Whether the document has changes not saved yet. */
+    dirty,
     /** After a conflict: keep my version, replacing theirs. */
     overwrite: () => save(true),
     /** After a conflict, once their version is loaded: start from its revision. */
