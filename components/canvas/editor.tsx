@@ -4,18 +4,20 @@
 import "@xyflow/react/dist/style.css";
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import { ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection } from "@xyflow/react";
+import { ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection, type OnConnectEnd } from "@xyflow/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
 import { exportFile } from "#lib/canvas/file-format.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "#lib/canvas/layout.ts";
+import { connectionRefusal } from "#lib/canvas/connections.ts";
+import { placeBeside } from "#lib/canvas/placement.ts";
 import { validateDefinition, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { api, ApiProblem } from "#lib/client/api.ts";
 import { cx } from "#lib/client/cx.ts";
 import { nodeTypes } from "./step-node.tsx";
-import { CanvasChrome, canvasProps } from "./canvas-chrome.tsx";
+import { CanvasChrome, canvasProps, READABLE_FIT } from "./canvas-chrome.tsx";
 import { downloadJson } from "#lib/client/download.ts";
 import { Palette, STEP_MIME } from "./palette.tsx";
 import { Inspector } from "./inspector.tsx";
@@ -25,6 +27,7 @@ import { PublishDialog } from "./dialogs/publish-dialog.tsx";
 import { VersionsDialog, type VersionSummary } from "./dialogs/versions-dialog.tsx";
 import { RunDialog } from "./dialogs/run-dialog.tsx";
 import { Button } from "../ui/button.tsx";
+import { Toast, type ToastMessage } from "../ui/toast.tsx";
 
 export interface EditableWorkflow {
   id: string;
@@ -86,6 +89,9 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const [publishError, setPublishError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [toast, setToast] = useState<ToastMessage | null>(null);
+  const hideToast = useCallback(() => setToast(null), []);
 
   const problemsByNode = useMemo(() => {
     const map = new Map<string, string[]>();
@@ -110,31 +116,21 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
         ariaLabel: `Edge from ${e.source}${e.sourceHandle ? ` (${e.sourceHandle})` : ""} to ${e.target}`,
         style: badEdges.has(e.id) ? { stroke: "#dc2626", strokeWidth: 2 } : e.selected ? { stroke: "#4f46e5", strokeWidth: 2 } : { stroke: "#a1a1aa", strokeWidth: 1.5 },
         label: e.sourceHandle,
-        labelStyle: { fontSize: 10, fill: "#71717a" },
+        labelStyle: { fontSize: 12, fill: "#52525b" },
         labelBgStyle: { fill: "#fafafa" },
       })),
     [state.edges, badEdges],
   );
   const selected = state.nodes.filter((n) => n.selected);
 
-  const isValidConnection: IsValidConnection = useCallback(
-    (c) => {
-      if (!c.source || !c.target || c.source === c.target) return false;
-      const target = state.nodes.find((n) => n.id === c.target);
-      if (target && stepDefinition(target.data.stepType)?.acceptsInput === false) return false;
-      // No cycles: the target must not already lead back to the source.
-      const out = new Map<string, string[]>();
-      for (const e of state.edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
-      const stack = [c.target];
-      const seen = new Set<string>();
-      while (stack.length) {
-        const id = stack.pop()!;
-        if (id === c.source) return false;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        stack.push(...(out.get(id) ?? []));
-      }
-      return true;
+  const isValidConnection: IsValidConnection = useCallback((c) => connectionRefusal(c, state.nodes, state.edges) === null, [state.nodes, state.edges]);
+  // A drag released over a step that cannot take the connection says why, by the cursor.
+  const onConnectEnd: OnConnectEnd = useCallback(
+    (event, connection) => {
+      if (connection.isValid !== false || !connection.fromNode || !connection.toNode) return;
+      const refusal = connectionRefusal({ source: connection.fromNode.id, target: connection.toNode.id, sourceHandle: connection.fromHandle?.id }, state.nodes, state.edges);
+      const point = "changedTouches" in event ? event.changedTouches[0] : event;
+      if (refusal) setToast({ text: refusal, x: point.clientX, y: point.clientY });
     },
     [state.nodes, state.edges],
   );
@@ -143,14 +139,26 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
     (type: string, at?: { x: number; y: number }) => {
       const definitionOf = stepDefinition(type);
       if (!definitionOf) return;
-      let position = at;
-      if (!position) {
+      let position: { x: number; y: number };
+      if (at) {
+        position = { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) };
+      } else {
+        // Beside the selected step, else the last one added, else the start; never on another.
+        const chosen = state.nodes.filter((n) => n.selected);
+        const anchor = (chosen.length === 1 ? chosen[0] : undefined) ?? state.nodes.find((n) => n.id === state.lastAdded) ?? state.nodes.find((n) => n.data.stepType === "start");
         const box = canvas.current?.getBoundingClientRect();
-        position = rf.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
+        const centre = rf.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
+        position = placeBeside(state.nodes, anchor, { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - NODE_HEIGHT / 2) });
+        // Bring it into view when it landed outside.
+        const topLeft = rf.screenToFlowPosition({ x: box?.left ?? 0, y: box?.top ?? 0 });
+        const bottomRight = rf.screenToFlowPosition({ x: (box?.right ?? 800) - 40, y: (box?.bottom ?? 600) - 40 });
+        if (position.x < topLeft.x || position.y < topLeft.y || position.x + NODE_WIDTH > bottomRight.x || position.y + NODE_HEIGHT > bottomRight.y) {
+          void rf.setCenter(position.x + NODE_WIDTH / 2, position.y + NODE_HEIGHT / 2, { zoom: rf.getZoom(), duration: 200 });
+        }
       }
-      dispatch({ type: "add", stepType: type, position: { x: Math.round(position.x - NODE_WIDTH / 2), y: Math.round(position.y - NODE_HEIGHT / 2) }, config: definitionOf.defaultConfig as Record<string, unknown> });
+      dispatch({ type: "add", stepType: type, position, config: definitionOf.defaultConfig as Record<string, unknown> });
     },
-    [dispatch, rf],
+    [dispatch, rf, state.nodes, state.lastAdded],
   );
 
   const onDrop = useCallback(
@@ -168,7 +176,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
       const id = p.nodeId ?? (p.edgeId ? state.edges.find((e) => e.id === p.edgeId)?.source : undefined);
       if (!id) return;
       dispatch({ type: "select", ids: [id] });
-      void rf.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 });
+      void rf.fitView({ nodes: [{ id }], duration: 300, ...READABLE_FIT });
     },
     [dispatch, rf, state.edges],
   );
@@ -224,10 +232,21 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
 
   const exportJson = () => downloadJson(name, exportFile({ name, description: workflow.description }, definition));
 
+  const [savedName, setSavedName] = useState(workflow.name);
   const rename = async (next: string) => {
-    if (!next.trim() || next === workflow.name) return;
-    await api(`/workflows/${workflow.id}`, { method: "PATCH", body: { name: next.trim() } });
-    void queryClient.invalidateQueries({ queryKey: ["workflows"] });
+    if (!next.trim()) {
+      setNameError(`Give the workflow a name; it is still “${savedName}”.`);
+      return;
+    }
+    if (next.trim() === savedName) return setNameError(null);
+    try {
+      await api(`/workflows/${workflow.id}`, { method: "PATCH", body: { name: next.trim() } });
+      setSavedName(next.trim());
+      setNameError(null);
+      void queryClient.invalidateQueries({ queryKey: ["workflows"] });
+    } catch (e) {
+      setNameError(e instanceof ApiProblem ? (e.fieldError("name") ?? e.message) : "The name could not be saved; check that Baton is running and try again.");
+    }
   };
 
   const publishBlocker = !canEdit ? "Your role cannot publish." : problems.length ? `Fix ${problems.length} problem${problems.length > 1 ? "s" : ""} to publish.` : autosave.status === "conflict" ? "Resolve the conflict first." : null;
@@ -238,14 +257,30 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
         <Link href="/workflows" className="text-sm text-zinc-500 hover:text-zinc-900">
           Workflows /
         </Link>
-        <input
-          aria-label="Workflow name"
-          value={name}
-          disabled={readOnly}
-          onChange={(e) => setName(e.target.value)}
-          onBlur={() => void rename(name)}
-          className="min-w-0 flex-1 rounded px-1 text-base font-semibold text-zinc-900 hover:bg-zinc-50 focus:bg-white disabled:bg-transparent"
-        />
+        <div className="relative min-w-0 flex-1">
+          <input
+            aria-label="Workflow name"
+            value={name}
+            disabled={readOnly}
+            aria-invalid={!!nameError || undefined}
+            aria-describedby={nameError ? "name-error" : undefined}
+            onChange={(e) => setName(e.target.value)}
+            onBlur={() => void rename(name)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") e.currentTarget.blur();
+              if (e.key === "Escape") {
+                setName(savedName);
+                setNameError(null);
+              }
+            }}
+            className="w-full rounded px-1 text-base font-semibold text-zinc-900 hover:bg-zinc-50 focus:bg-white disabled:bg-transparent aria-invalid:ring-2 aria-invalid:ring-red-500"
+          />
+          {nameError ? (
+            <p id="name-error" role="alert" className="absolute top-full left-1 z-20 mt-1 rounded bg-red-600 px-2 py-1 text-xs text-white shadow">
+              {nameError}
+            </p>
+          ) : null}
+        </div>
         {canEdit ? (
           <span data-testid="save-status" data-status={autosave.status} className={cx("text-xs", autosave.status === "error" || autosave.status === "conflict" ? "text-red-600" : "text-zinc-500")}>
             {saveLabels[autosave.status]}
@@ -259,7 +294,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
             <>
               <Button variant="ghost" size="sm" onClick={() => dispatch({ type: "undo" })} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">Undo</Button>
               <Button variant="ghost" size="sm" onClick={() => dispatch({ type: "redo" })} disabled={!canRedo} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">Redo</Button>
-              <Button variant="ghost" size="sm" onClick={() => { dispatch({ type: "layout" }); setTimeout(() => void rf.fitView({ duration: 300 }), 50); }}>Auto-layout</Button>
+              <Button variant="ghost" size="sm" onClick={() => { dispatch({ type: "layout" }); setTimeout(() => void rf.fitView({ duration: 300, ...READABLE_FIT }), 50); }}>Auto-layout</Button>
             </>
           ) : null}
           <Button variant="ghost" size="sm" onClick={exportJson}>Export</Button>
@@ -300,6 +335,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
             onNodesChange={(changes) => dispatch({ type: "nodes", changes })}
             onEdgesChange={(changes) => dispatch({ type: "edges", changes: changes as never })}
             onConnect={(connection: Connection) => dispatch({ type: "connect", connection })}
+            onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
             nodesDraggable={canEdit}
             nodesConnectable={canEdit}
@@ -323,12 +359,14 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           readOnly={readOnly}
           onChange={(id, patch) => dispatch({ type: "update", id, patch })}
           onRenameId={(id, to) => dispatch({ type: "rename-id", id, to })}
+          takenIds={state.nodes.map((n) => n.id)}
           onDelete={() => dispatch({ type: "delete-selection" })}
           onFocusProblem={focusProblem}
         />
       </div>
       <PublishDialog open={dialog === "publish"} onOpenChange={(o) => setDialog(o ? "publish" : null)} onPublish={(note) => void publish(note)} pending={publishing} error={publishError} />
       <VersionsDialog open={dialog === "versions"} onOpenChange={(o) => setDialog(o ? "versions" : null)} workflowId={workflow.id} versions={versions} active={activeVersion} />
+      <Toast toast={toast} onDone={hideToast} />
       <RunDialog open={dialog === "run"} onOpenChange={(o) => setDialog(o ? "run" : null)} workflowId={workflow.id} activeVersion={activeVersion} />
     </div>
   );

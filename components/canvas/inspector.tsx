@@ -23,15 +23,17 @@ interface Props {
   readOnly: boolean;
   onChange(id: string, patch: Partial<StepNodeData>): void;
   onRenameId(id: string, to: string): void;
+  /** Every step's id: a step may not take one of them. */
+  takenIds: string[];
   onDelete(): void;
   onFocusProblem(problem: DefinitionProblem): void;
 }
 
-export function Inspector({ node, selectedCount, edges, problems, readOnly, onChange, onRenameId, onDelete, onFocusProblem }: Props) {
+export function Inspector({ node, selectedCount, edges, problems, readOnly, onChange, onRenameId, takenIds, onDelete, onFocusProblem }: Props) {
   return (
     <aside aria-label="Inspector" className="flex w-80 shrink-0 flex-col overflow-y-auto border-l border-zinc-200 bg-white">
       {node ? (
-        <NodePanel key={node.id} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} onDelete={onDelete} />
+        <NodePanel key={node.id} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} takenIds={takenIds} onDelete={onDelete} />
       ) : (
         <div className="p-4">
           <h2 className="text-sm font-semibold text-zinc-900">{selectedCount > 1 ? `${selectedCount} items selected` : "Workflow"}</h2>
@@ -70,7 +72,7 @@ export function ProblemsList({ problems, onFocus }: { problems: DefinitionProble
   );
 }
 
-function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, onDelete }: { node: FlowNode; edges: FlowEdge[]; problems: DefinitionProblem[]; readOnly: boolean } & Pick<Props, "onChange" | "onRenameId" | "onDelete">) {
+function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, takenIds, onDelete }: { node: FlowNode; edges: FlowEdge[]; problems: DefinitionProblem[]; readOnly: boolean } & Pick<Props, "onChange" | "onRenameId" | "takenIds" | "onDelete">) {
   const definition = stepDefinition(node.data.stepType);
   const fields = useMemo(() => (definition ? fieldsFor(definition.config) : []), [definition]);
   const paths = useMemo(
@@ -86,7 +88,11 @@ function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, onDe
     return byKey;
   }, [problems]);
   const [idDraft, setIdDraft] = useState(node.id);
-  const idValid = NODE_ID.test(idDraft);
+  const idError = !NODE_ID.test(idDraft)
+    ? "An id starts with a letter or _ and holds only letters, digits and _ (at most 64)."
+    : idDraft !== node.id && takenIds.includes(idDraft)
+      ? `Another step already has the id “${idDraft}”; choose another.`
+      : null;
   const [copied, setCopied] = useState<string | null>(null);
 
   return (
@@ -134,11 +140,18 @@ function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, onDe
             className="block w-full rounded-md border border-zinc-300 px-2.5 py-1.5 font-mono text-[13px] shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none disabled:bg-zinc-50 aria-invalid:border-red-500"
             value={idDraft}
             disabled={readOnly}
-            aria-invalid={!idValid || undefined}
+            aria-invalid={!!idError || undefined}
+            aria-describedby={idError ? "node-id-error" : undefined}
             onChange={(e) => setIdDraft(e.target.value)}
-            onBlur={() => (idValid && idDraft !== node.id ? onRenameId(node.id, idDraft) : setIdDraft(node.id))}
+            onKeyDown={(e) => e.key === "Enter" && e.currentTarget.blur()}
+            // A refused id stays in the field with its reason, until it is changed.
+            onBlur={() => !idError && idDraft !== node.id && onRenameId(node.id, idDraft)}
           />
-          {!idValid ? <p className="text-xs text-red-600">Letters, digits and _, starting with a letter or _.</p> : null}
+          {idError ? (
+            <p id="node-id-error" role="alert" className="text-xs text-red-600">
+              {idError}
+            </p>
+          ) : null}
         </div>
       </div>
 

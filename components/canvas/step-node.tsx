@@ -51,8 +51,8 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       </span>
       {status ? (
         <span className="absolute -top-2.5 right-2 flex items-center gap-1">
-          {data.stuck ? <span className="rounded-full bg-orange-500 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase">stuck</span> : null}
-          <span className={cx("flex items-center gap-1 rounded-full px-1.5 py-0.5 text-[10px] font-semibold uppercase shadow-sm", status.badge)}>
+          {data.stuck ? <span className="rounded-full bg-orange-500 px-1.5 py-0.5 text-xs font-semibold text-white uppercase">stuck</span> : null}
+          <span className={cx("flex items-center gap-1 rounded-full px-1.5 py-0.5 text-xs font-semibold uppercase shadow-sm", status.badge)}>
             {data.status === "running" ? <span aria-hidden className="size-1.5 animate-ping rounded-full bg-sky-600" /> : null}
             <span className="sr-only">Step state: </span>
             <span data-testid="node-status">{status.label}</span>
@@ -61,7 +61,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       ) : null}
       {status && (data.attempt ?? 0) > 0 && ((data.maxAttempts ?? 0) > 1 || (data.attempt ?? 0) > 1) ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
       {problems.length > 0 ? (
-        <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-[11px] font-bold text-white" aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""}`}>
+        <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-xs font-bold text-white" aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""}`}>
           {problems.length}
         </span>
       ) : null}
@@ -78,7 +78,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
             className={cx("!h-3 !w-3 !border-2 !border-white", handle === "true" ? "!bg-emerald-500" : handle === "false" ? "!bg-red-400" : "!bg-zinc-400")}
             aria-label={`${handle} branch`}
           >
-            <span className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-[10px] font-medium text-zinc-500">{handle}</span>
+            <span className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-xs font-medium text-zinc-600">{handle}</span>
           </Handle>
         ))
       )}
@@ -91,7 +91,7 @@ function AttemptLine({ attempt, maxAttempts, nextAttemptAt }: { attempt: number;
   const now = useNow(!!nextAttemptAt);
   const left = nextAttemptAt ? Math.max(0, Math.ceil((new Date(nextAttemptAt).getTime() - now) / 1000)) : null;
   return (
-    <span className="absolute -bottom-5 left-1 text-[10px] whitespace-nowrap text-zinc-600" data-testid="node-attempt">
+    <span className="absolute -bottom-5 left-1 text-xs whitespace-nowrap text-zinc-600" data-testid="node-attempt">
       attempt {attempt}
       {maxAttempts ? ` of ${maxAttempts}` : ""}
       {left !== null ? <span className="font-medium text-amber-700"> · retry in {left} s</span> : null}

@@ -97,10 +97,24 @@ export function useAutosave(options: { workflowId: string; definition: Definitio
         if (!dirty() || window.confirm("Your latest changes could not be saved. Leave this page and lose them?")) router.push(link.pathname + link.search + link.hash);
       });
     };
+    // The page itself goes away (reload, another site, a history step out of Baton): the save
+    // goes out as a keepalive request, which outlives the page.
+    const unload = () => {
+      if (!enabledRef.current || !dirty() || blocked.current) return;
+      void fetch(`/api/v1/workflows/${workflowId}/draft`, {
+        method: "PUT",
+        keepalive: true,
+        credentials: "same-origin",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ definition: latest.current.definition, revision: revision.current }),
+      }).catch(() => undefined);
+    };
     window.addEventListener("beforeunload", warn);
+    window.addEventListener("pagehide", unload);
     document.addEventListener("click", leave, true);
     return () => {
       window.removeEventListener("beforeunload", warn);
+      window.removeEventListener("pagehide", unload);
       document.removeEventListener("click", leave, true);
       // Leaving by other means (the back button): the save goes out as the editor unmounts.
       if (enabledRef.current && dirty() && !blocked.current) void save();

@@ -6,6 +6,7 @@ import { useCallback, useReducer } from "react";
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { cloneFragment, newNodeId, toFlow, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
 import { layout } from "#lib/canvas/layout.ts";
+import { pasteOffset } from "#lib/canvas/placement.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 
 interface Snapshot {
@@ -20,6 +21,8 @@ interface State extends Snapshot {
   version: number;
   /** The document before the drag in progress began: what undo returns to. */
   dragOrigin?: Snapshot;
+  /** The step added last: where the next one added without a drop point goes beside. */
+  lastAdded?: string;
 }
 
 type Action =
@@ -77,7 +80,7 @@ function reducer(state: State, action: Action): State {
     case "add": {
       const id = newNodeId(action.stepType, state.nodes.map((n) => n.id));
       const node: FlowNode = { id, type: "step", position: action.position, data: { stepType: action.stepType, config: structuredClone(action.config) }, selected: true };
-      return commit(state, { nodes: [...unselect(state.nodes), node], edges: unselect(state.edges) });
+      return { ...commit(state, { nodes: [...unselect(state.nodes), node], edges: unselect(state.edges) }), lastAdded: id };
     }
     case "update":
       return commit(state, {
@@ -136,7 +139,7 @@ export function useEditorState(initial: Definition) {
   const paste = useCallback(
     (fragment: { nodes: FlowNode[]; edges: FlowEdge[] }) => {
       if (fragment.nodes.length === 0) return;
-      dispatch({ type: "paste", ...cloneFragment(fragment.nodes, fragment.edges, state.nodes.map((n) => n.id)) });
+      dispatch({ type: "paste", ...cloneFragment(fragment.nodes, fragment.edges, state.nodes.map((n) => n.id), pasteOffset(fragment.nodes, state.nodes)) });
     },
     [state.nodes],
   );

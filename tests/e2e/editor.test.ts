@@ -88,7 +88,7 @@ describe("designing a workflow", () => {
     await page.getByRole("button", { name: "Publish" }).click();
     await page.getByLabel(/Note/).fill("first cut");
     await page.getByRole("dialog").getByRole("button", { name: "Publish" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toBe("Published version 1");
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Published" }).textContent()).toBe("Published version 1");
 
     await page.getByRole("button", { name: "Run", exact: true }).click();
     await typeInto(page.getByRole("textbox", { name: "Run input (JSON)" }), '{"name": "Ada"}');

@@ -7,12 +7,13 @@ export const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 /** Drags from a node's source handle to another's target handle, until the edge is drawn. Each
  * stage waits for the canvas to show it (the connection line, then the target handle marked as
  * the one being connected to), so a busy machine does not release the mouse too early. */
-export async function connect(page: Page, from: string, to: string, handle?: string) {
+export async function connect(page: Page, from: string, to: string, handle?: string, options: { refused?: boolean } = {}) {
   const source = node(page, from).locator(handle ? `.react-flow__handle.source[data-handleid="${handle}"]` : ".react-flow__handle.source");
   const target = node(page, to).locator(".react-flow__handle.target");
   const edges = page.locator(".react-flow__edge");
   const before = await edges.count();
-  for (let attempt = 0; attempt < 3 && (await edges.count()) === before; attempt++) {
+  // A drag the editor refuses is made once.
+  for (let attempt = 0; attempt < (options.refused ? 1 : 3) && (await edges.count()) === before; attempt++) {
     const a = (await source.boundingBox())!;
     const b = (await target.boundingBox())!;
     await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
@@ -22,6 +23,7 @@ export async function connect(page: Page, from: string, to: string, handle?: str
     await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
     await page.locator(`[data-testid="node-${to}"] .react-flow__handle.target.connectingto`).waitFor({ timeout: 5_000 }).catch(() => undefined);
     await page.mouse.up();
+    if (options.refused) return;
     await page.waitForFunction((n) => document.querySelectorAll(".react-flow__edge").length > n, before, { timeout: 5_000 }).catch(() => undefined);
   }
 }

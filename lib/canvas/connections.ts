@@ -1,0 +1,57 @@
+// Whether a connection may be drawn, and if not, why, in a sentence about the steps involved.
+// Pure: the editor shows the sentence by the cursor when a drag is refused, and uses the same
+// rule to mark handles valid while dragging.
+import { stepDefinition } from "../steps/index.ts";
+import type { FlowEdge, FlowNode } from "./mapping.ts";
+
+export interface ProposedConnection {
+  source: string | null;
+  target: string | null;
+  sourceHandle?: string | null;
+}
+
+const nameOf = (nodes: readonly FlowNode[], id: string) => {
+  const n = nodes.find((x) => x.id === id);
+  return n?.data.name || id;
+};
+
+/** The path from `from` to `to` along edges, if there is one (both ends included). */
+function pathBetween(edges: readonly FlowEdge[], from: string, to: string): string[] | null {
+  const out = new Map<string, string[]>();
+  for (const e of edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+  const previous = new Map<string, string>();
+  const queue = [from];
+  const seen = new Set([from]);
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (id === to) {
+      const path = [to];
+      while (path[0] !== from) path.unshift(previous.get(path[0])!);
+      return path;
+    }
+    for (const next of out.get(id) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      previous.set(next, id);
+      queue.push(next);
+    }
+  }
+  return null;
+}
+
+export function connectionRefusal(c: ProposedConnection, nodes: readonly FlowNode[], edges: readonly FlowEdge[]): string | null {
+  if (!c.source || !c.target) return null;
+  if (c.source === c.target) return `A step cannot connect to itself.`;
+  const target = nodes.find((n) => n.id === c.target);
+  const targetType = target ? stepDefinition(target.data.stepType) : undefined;
+  if (targetType && !targetType.acceptsInput) return `${targetType.label} is where a run begins: nothing connects into it.`;
+  if (edges.some((e) => e.source === c.source && e.target === c.target && (e.sourceHandle ?? null) === (c.sourceHandle ?? null))) {
+    return `“${nameOf(nodes, c.source)}” is already connected to “${nameOf(nodes, c.target)}”.`;
+  }
+  const back = pathBetween(edges, c.target, c.source);
+  if (back) {
+    const loop = [...back, c.target].map((id) => nameOf(nodes, id)).join(" → ");
+    return `That connection would close a loop (${loop}). A workflow runs forward only; repeat work with a loop step instead.`;
+  }
+  return null;
+}

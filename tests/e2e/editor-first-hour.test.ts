@@ -1,0 +1,168 @@
+// A new person's first hour in the editor: no edit is lost on the way out, every refusal says
+// why where it happened, steps added from the keyboard do not pile up, and the canvas opens at a
+// size that can be read.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
+import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { connect, node, saved } from "../helpers/editor.ts";
+
+let engine: Engine;
+let browser: Browser;
+
+beforeAll(async () => {
+  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+});
+
+async function newWorkflow(name: string, def?: unknown): Promise<string> {
+  const editor = await engine.as("editor");
+  const created = await editor.post("/workflows", { name, ...(def ? { definition: def } : {}) });
+  return created.json.id;
+}
+
+const openEditor = async (id: string) => {
+  const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+  await node(page, "start").waitFor();
+  return page;
+};
+
+/** The smallest text size on the canvas's steps as drawn, in CSS pixels (font size × zoom). */
+const smallestText = (page: Page) =>
+  page.evaluate(() => {
+    const sizes: number[] = [];
+    for (const card of document.querySelectorAll<HTMLElement>(".react-flow__node")) {
+      const scale = card.getBoundingClientRect().width / card.offsetWidth;
+      for (const el of card.querySelectorAll<HTMLElement>("span")) {
+        if (!el.textContent?.trim() || el.offsetParent === null) continue;
+        sizes.push(parseFloat(getComputedStyle(el).fontSize) * scale);
+      }
+    }
+    return Math.min(...sizes);
+  });
+const zoom = (page: Page) => page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a);
+
+describe("leaving the editor", () => {
+  it("saves a change made just before clicking away, instead of losing it", async () => {
+    const id = await newWorkflow("Quick leave", linear([{ id: "shape", type: "transform", config: { output: { a: 1 } } }]));
+    const page = await openEditor(id);
+    await node(page, "shape").click();
+    await page.getByLabel("Name", { exact: true }).fill("Shape the order");
+    // At once, well within the autosave's pause.
+    await page.getByRole("link", { name: "Workflows /" }).click();
+    await page.waitForURL(`${engine.web.url}/workflows`);
+    const draft = (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft;
+    expect(draft.nodes.find((n: { id: string }) => n.id === "shape").name).toBe("Shape the order");
+    await page.context().close();
+  });
+
+  it("saves when the editor is left with the back button", async () => {
+    const id = await newWorkflow("Back button", linear([{ id: "shape", type: "transform", config: { output: { a: 1 } } }]));
+    // Into the editor and back out within the app, as a person clicking around would.
+    const page = await signedIn(browser, engine.web.url, "editor", "/workflows");
+    await page.getByRole("link", { name: "Back button" }).click();
+    await node(page, "shape").click();
+    await page.getByLabel("Name", { exact: true }).fill("Left by going back");
+    await page.goBack();
+    await page.waitForURL(`${engine.web.url}/workflows`);
+    await expect.poll(async () => (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft.nodes.find((n: { id: string }) => n.id === "shape").name).toBe("Left by going back");
+    await page.context().close();
+  });
+});
+
+describe("refusals say why, where they happen", () => {
+  it("explains a connection that would close a loop, by the cursor", async () => {
+    const spaced = linear([{ id: "a", type: "transform", config: { output: 1 } }, { id: "b", type: "transform", config: { output: 2 } }]);
+    spaced.nodes.forEach((n, i) => (n.position = { x: i * 320, y: 0 }));
+    const page = await openEditor(await newWorkflow("Loop", spaced));
+    const before = await page.locator(".react-flow__edge").count();
+    await connect(page, "b", "a", undefined, { refused: true });
+    await expect.poll(() => page.getByTestId("toast").textContent()).toBe("That connection would close a loop (a → b → a). A workflow runs forward only; repeat work with a loop step instead.");
+    expect(await page.locator(".react-flow__edge").count()).toBe(before);
+    await screenshot(page, "editor-refused-loop");
+    await page.context().close();
+  });
+
+  it("keeps an id another step has in the field, saying so, and does not rename", async () => {
+    const id = await newWorkflow("Ids", linear([{ id: "a", type: "transform", config: { output: 1 } }, { id: "b", type: "transform", config: { output: 2 } }]));
+    const page = await openEditor(id);
+    await node(page, "b").click();
+    const field = page.getByLabel("Id (used in templates)");
+    await field.fill("a");
+    await field.press("Enter");
+    await expect.poll(() => page.getByText("Another step already has the id “a”; choose another.").isVisible()).toBe(true);
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    expect(await node(page, "b").count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("refuses an empty workflow name, keeps the old one, and saves a rename on Enter", async () => {
+    const id = await newWorkflow("Named");
+    const page = await openEditor(id);
+    const name = page.getByLabel("Workflow name");
+    await name.fill("");
+    await name.press("Tab");
+    await expect.poll(() => page.locator("#name-error").textContent()).toBe("Give the workflow a name; it is still “Named”.");
+    expect((await (await engine.as("viewer")).get(`/workflows/${id}`)).json.name).toBe("Named");
+    await name.fill("Renamed by Enter");
+    await name.press("Enter");
+    await expect.poll(async () => (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.name).toBe("Renamed by Enter");
+    await expect.poll(() => page.locator("#name-error").count()).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe("adding steps from the keyboard", () => {
+  it("places each new step beside the last, never on another", async () => {
+    const id = await newWorkflow("Keyboard");
+    const page = await openEditor(id);
+    for (const type of ["transform", "condition", "delay", "end"]) {
+      await page.getByTestId(`palette-${type}`).focus();
+      await page.keyboard.press("Enter");
+    }
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(5);
+    const boxes = await page.locator(".react-flow__node").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+        expect(apart, `steps ${i} and ${j} overlap`).toBe(true);
+      }
+    }
+    await saved(page);
+    await page.context().close();
+  });
+});
+
+describe("a readable canvas", () => {
+  it("opens a large workflow with text of at least 11 px, and does not blow a small one up", async () => {
+    const many = Array.from({ length: 24 }, (_, i) => ({ id: `t${i}`, type: "transform", config: { output: i } }));
+    const big = await openEditor(await newWorkflow("Big", linear(many)));
+    await big.getByRole("button", { name: "Auto-layout" }).click();
+    await expect.poll(() => smallestText(big)).toBeGreaterThanOrEqual(11);
+    await big.getByRole("button", { name: "Fit View" }).click();
+    await expect.poll(() => smallestText(big)).toBeGreaterThanOrEqual(11);
+    await big.context().close();
+
+    const loose = definition([{ id: "start", type: "start" }, { id: "a", type: "transform", config: { output: 1 } }, { id: "b", type: "transform", config: { output: 2 } }], []);
+    const small = await openEditor(await newWorkflow("Loose", loose));
+    await small.getByRole("button", { name: "Fit View" }).click();
+    await expect.poll(() => zoom(small)).toBeLessThanOrEqual(1.25);
+    await small.context().close();
+  });
+
+  it("draws a run of a large workflow at a readable size too", async () => {
+    const editor = await engine.as("editor");
+    const many = Array.from({ length: 16 }, (_, i) => ({ id: `t${i}`, type: "transform", config: { output: i } }));
+    const workflowId = await publish(editor, linear(many), "Big run");
+    const runId = await runWorkflow(editor, workflowId);
+    await waitForRun(editor, runId);
+    const page = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}`);
+    await node(page, "t0").waitFor();
+    await expect.poll(() => smallestText(page)).toBeGreaterThanOrEqual(11);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,50 @@
+// The editor's pure rules for connections and placement.
+import { describe, expect, it } from "vitest";
+import { connectionRefusal } from "../../lib/canvas/connections.ts";
+import { pasteOffset, placeBeside } from "../../lib/canvas/placement.ts";
+import { NODE_HEIGHT, NODE_WIDTH } from "../../lib/canvas/layout.ts";
+import type { FlowEdge, FlowNode } from "../../lib/canvas/mapping.ts";
+
+const step = (id: string, x = 0, y = 0, stepType = "transform", name?: string): FlowNode => ({ id, type: "step", position: { x, y }, data: { stepType, config: {}, ...(name ? { name } : {}) } });
+
+describe("connectionRefusal", () => {
+  const nodes = [step("start", 0, 0, "start"), step("a", 300, 0, "transform", "Charge card"), step("b", 600, 0)];
+  const edges: FlowEdge[] = [{ id: "1", source: "start", target: "a" }, { id: "2", source: "a", target: "b" }];
+
+  it("allows a forward connection", () => {
+    expect(connectionRefusal({ source: "start", target: "b" }, nodes, edges)).toBeNull();
+  });
+
+  it("says why it refuses a loop, naming the steps on it", () => {
+    expect(connectionRefusal({ source: "b", target: "a" }, nodes, edges)).toBe("That connection would close a loop (Charge card → b → Charge card). A workflow runs forward only; repeat work with a loop step instead.");
+    expect(connectionRefusal({ source: "b", target: "b" }, nodes, edges)).toBe("A step cannot connect to itself.");
+  });
+
+  it("refuses a connection into Start and a second one between the same handles", () => {
+    expect(connectionRefusal({ source: "b", target: "start" }, nodes, edges)).toBe("Start is where a run begins: nothing connects into it.");
+    expect(connectionRefusal({ source: "a", target: "b" }, nodes, edges)).toBe("“Charge card” is already connected to “b”.");
+  });
+});
+
+describe("placement", () => {
+  const overlap = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.abs(a.x - b.x) < NODE_WIDTH && Math.abs(a.y - b.y) < NODE_HEIGHT;
+
+  it("puts a step to the right of its anchor, level with it when free", () => {
+    const anchor = step("a", 100, 100);
+    expect(placeBeside([anchor], anchor, { x: 0, y: 0 })).toEqual({ x: 100 + NODE_WIDTH + 60, y: 100 });
+  });
+
+  it("moves down and up the column, then to the next, until nothing overlaps", () => {
+    const anchor = step("a", 0, 0);
+    const taken = [anchor, step("b", NODE_WIDTH + 60, 0), step("c", NODE_WIDTH + 60, NODE_HEIGHT + 30)];
+    const spot = placeBeside(taken, anchor, { x: 0, y: 0 });
+    expect(taken.some((n) => overlap(spot, n.position))).toBe(false);
+    expect(spot.x).toBe(NODE_WIDTH + 60);
+  });
+
+  it("shifts a pasted fragment clear of the steps it was copied from", () => {
+    const nodes = [step("a", 0, 0), step("b", 280, 0)];
+    const offset = pasteOffset(nodes, nodes);
+    for (const f of nodes) for (const n of nodes) expect(overlap({ x: f.position.x + offset.x, y: f.position.y + offset.y }, n.position)).toBe(false);
+  });
+});
