@@ -16,12 +16,14 @@ interface Props {
   paths?: string[];
   /** Problems by field key. */
   errors?: Record<string, string[]>;
+  /** Warnings by field key (shown, not blocking). */
+  warnings?: Record<string, string[]>;
 }
 
 const input =
   "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 disabled:bg-zinc-50 disabled:text-zinc-500 aria-invalid:border-red-500";
 
-export function ConfigForm({ fields, value, onChange, readOnly, paths = [], errors = {} }: Props) {
+export function ConfigForm({ fields, value, onChange, readOnly, paths = [], errors = {}, warnings = {} }: Props) {
   const set = (key: string, v: unknown) => {
     const next = { ...value };
     if (v === undefined) delete next[key];
@@ -32,15 +34,14 @@ export function ConfigForm({ fields, value, onChange, readOnly, paths = [], erro
   return (
     <div className="space-y-4">
       {fields.map((field) => (
-        <FieldRow key={field.key} field={field} value={value[field.key]} onValue={(v) => set(field.key, v)} readOnly={readOnly} paths={paths} errors={errors[field.key]} />
+        <FieldRow key={field.key} field={field} value={value[field.key]} onValue={(v) => set(field.key, v)} readOnly={readOnly} paths={paths} errors={errors[field.key]} warnings={warnings[field.key]} />
       ))}
     </div>
   );
 }
 
-function FieldRow({ field, value, onValue, readOnly, paths, errors }: { field: FieldSpec; value: unknown; onValue(v: unknown): void; readOnly?: boolean; paths: string[]; errors?: string[] }) {
+function FieldRow({ field, value, onValue, readOnly, paths, errors, warnings }: { field: FieldSpec; value: unknown; onValue(v: unknown): void; readOnly?: boolean; paths: string[]; errors?: string[]; warnings?: string[] }) {
   const id = useId();
-  const help = errors?.length ? errors.join("; ") : field.description;
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="flex items-baseline justify-between text-sm font-medium text-zinc-800">
@@ -51,7 +52,13 @@ function FieldRow({ field, value, onValue, readOnly, paths, errors }: { field: F
         {field.templatable ? <span className="text-[10px] font-normal text-zinc-400">value or {"{{ template }}"}</span> : null}
       </label>
       <Control id={id} field={field} value={value} onValue={onValue} readOnly={readOnly} paths={paths} invalid={!!errors?.length} />
-      {help ? <p className={cx("text-xs", errors?.length ? "text-red-600" : "text-zinc-500")}>{help}</p> : null}
+      {errors?.length ? errors.map((e, i) => <p key={i} className="text-xs text-red-700">{e}</p>) : field.description ? <p className="text-xs text-zinc-600">{field.description}</p> : null}
+      {warnings?.map((w, i) => (
+        <p key={`w${i}`} className="text-xs text-amber-800">
+          <span className="font-semibold">Warning: </span>
+          {w}
+        </p>
+      ))}
     </div>
   );
 }

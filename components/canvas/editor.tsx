@@ -12,9 +12,10 @@ import { exportFile } from "#lib/canvas/file-format.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "#lib/canvas/layout.ts";
 import { connectionRefusal } from "#lib/canvas/connections.ts";
 import { placeBeside } from "#lib/canvas/placement.ts";
-import { validateDefinition, type DefinitionProblem } from "#lib/workflow/validate.ts";
+import { isError, validateDefinition, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { api, ApiProblem } from "#lib/client/api.ts";
+import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
 import { nodeTypes } from "./step-node.tsx";
 import { CanvasChrome, canvasProps, READABLE_FIT } from "./canvas-chrome.tsx";
@@ -36,6 +37,8 @@ export interface EditableWorkflow {
   draft: Definition;
   draftRevision: number;
   activeVersion: number | null;
+  /** The latest published version's definition: publishing the same again is refused. */
+  latestDefinition: Definition | null;
   versions: VersionSummary[];
 }
 
@@ -85,6 +88,8 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const [name, setName] = useState(workflow.name);
   const [activeVersion, setActiveVersion] = useState(workflow.activeVersion);
   const [versions, setVersions] = useState(workflow.versions);
+  const [published, setPublished] = useState(() => (workflow.latestDefinition ? canonicalJson(workflow.latestDefinition) : null));
+  const unchanged = useMemo(() => published !== null && validation.definition !== undefined && canonicalJson(validation.definition) === published, [published, validation.definition]);
   const [dialog, setDialog] = useState<"publish" | "versions" | "run" | null>(null);
   const [publishError, setPublishError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
@@ -93,11 +98,13 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const hideToast = useCallback(() => setToast(null), []);
 
+  const errors = useMemo(() => problems.filter(isError), [problems]);
+  // A step's badge counts what stops publishing; warnings show in the side panel.
   const problemsByNode = useMemo(() => {
     const map = new Map<string, string[]>();
-    for (const p of problems) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), `${p.path.replace(/^nodes\.\d+\.?/, "") || "step"}: ${p.message}`]);
+    for (const p of errors) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p.message]);
     return map;
-  }, [problems]);
+  }, [errors]);
   const badEdges = useMemo(() => new Set(problems.flatMap((p) => (p.edgeId ? [p.edgeId] : []))), [problems]);
 
   const nodes = useMemo(
@@ -122,6 +129,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
     [state.edges, badEdges],
   );
   const selected = state.nodes.filter((n) => n.selected);
+  const names = useMemo(() => new Map(state.nodes.map((n) => [n.id, n.data.name])), [state.nodes]);
 
   const isValidConnection: IsValidConnection = useCallback((c) => connectionRefusal(c, state.nodes, state.edges) === null, [state.nodes, state.edges]);
   // A drag released over a step that cannot take the connection says why, by the cursor.
@@ -210,6 +218,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
       await autosave.flush();
       const res = await api<{ version: VersionSummary }>(`/workflows/${workflow.id}/versions`, { body: note ? { note } : {} });
       setVersions((v) => [res.version, ...v]);
+      if (validation.definition) setPublished(canonicalJson(validation.definition));
       setActiveVersion(res.version.number);
       setDialog(null);
       setNotice(`Published version ${res.version.number}`);
@@ -249,7 +258,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
     }
   };
 
-  const publishBlocker = !canEdit ? "Your role cannot publish." : problems.length ? `Fix ${problems.length} problem${problems.length > 1 ? "s" : ""} to publish.` : autosave.status === "conflict" ? "Resolve the conflict first." : null;
+  const publishBlocker = !canEdit ? "Your role cannot publish." : errors.length ? `Fix ${errors.length} problem${errors.length > 1 ? "s" : ""} to publish.` : autosave.status === "conflict" ? "Resolve the conflict first." : unchanged ? `No changes since version ${activeVersion}.` : null;
 
   return (
     <div className="-mx-8 -my-7 flex h-screen flex-col bg-zinc-50">
@@ -306,6 +315,11 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
               Run
             </Button>
           ) : null}
+          {canEdit && publishBlocker ? (
+            <span id="publish-blocker" className="hidden max-w-56 truncate text-xs text-zinc-600 lg:inline" title={publishBlocker}>
+              {publishBlocker}
+            </span>
+          ) : null}
           {canEdit ? (
             <span title={publishBlocker ?? undefined}>
               <Button size="sm" onClick={() => { setPublishError(null); setDialog("publish"); }} disabled={!!publishBlocker} aria-describedby={publishBlocker ? "publish-blocker" : undefined}>
@@ -315,9 +329,6 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           ) : null}
         </div>
       </header>
-      {publishBlocker && canEdit ? (
-        <p id="publish-blocker" className="sr-only">{publishBlocker}</p>
-      ) : null}
       {autosave.status === "conflict" ? (
         <div role="alert" className="flex items-center gap-3 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
           <span className="flex-1">This workflow was saved in another tab or by someone else since you opened it. Your latest changes are not saved.</span>
@@ -356,6 +367,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           selectedCount={selected.length + state.edges.filter((e) => e.selected).length}
           edges={state.edges}
           problems={problems}
+          names={names}
           readOnly={readOnly}
           onChange={(id, patch) => dispatch({ type: "update", id, patch })}
           onRenameId={(id, to) => dispatch({ type: "rename-id", id, to })}

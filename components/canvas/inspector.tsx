@@ -6,7 +6,8 @@ import { stepDefinition } from "#lib/steps/index.ts";
 import { fieldsFor, fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { ancestors, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
 import { NODE_ID, retryPolicySchema } from "#lib/workflow/definition.ts";
-import type { DefinitionProblem } from "#lib/workflow/validate.ts";
+import { isError, type DefinitionProblem } from "#lib/workflow/validate.ts";
+import { problemLine } from "#lib/messages.ts";
 import { cx } from "#lib/client/cx.ts";
 import { ConfigForm } from "./config-form.tsx";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
@@ -20,6 +21,8 @@ interface Props {
   selectedCount: number;
   edges: FlowEdge[];
   problems: DefinitionProblem[];
+  /** Step names by id, for problem lines. */
+  names: Map<string, string | undefined>;
   readOnly: boolean;
   onChange(id: string, patch: Partial<StepNodeData>): void;
   onRenameId(id: string, to: string): void;
@@ -29,7 +32,7 @@ interface Props {
   onFocusProblem(problem: DefinitionProblem): void;
 }
 
-export function Inspector({ node, selectedCount, edges, problems, readOnly, onChange, onRenameId, takenIds, onDelete, onFocusProblem }: Props) {
+export function Inspector({ node, selectedCount, edges, problems, names, readOnly, onChange, onRenameId, takenIds, onDelete, onFocusProblem }: Props) {
   return (
     <aside aria-label="Inspector" className="flex w-80 shrink-0 flex-col overflow-y-auto border-l border-zinc-200 bg-white">
       {node ? (
@@ -38,34 +41,49 @@ export function Inspector({ node, selectedCount, edges, problems, readOnly, onCh
         <div className="p-4">
           <h2 className="text-sm font-semibold text-zinc-900">{selectedCount > 1 ? `${selectedCount} items selected` : "Workflow"}</h2>
           <p className="mt-1 text-sm text-zinc-600">
-            {selectedCount > 1 ? "Delete them, or copy them with Ctrl/⌘ C." : "Select a step to configure it. Connect steps by dragging from a right handle to a left one."}
+            {readOnly
+              ? "Select a step to see how it is configured."
+              : selectedCount > 1
+                ? "Delete them, or copy them with Ctrl/⌘ C."
+                : "Select a step to configure it. Connect steps by dragging from a right handle to a left one."}
           </p>
-          <ProblemsList problems={problems} onFocus={onFocusProblem} />
+          <ProblemsList problems={problems} names={names} onFocus={onFocusProblem} readOnly={readOnly} />
         </div>
       )}
     </aside>
   );
 }
 
-export function ProblemsList({ problems, onFocus }: { problems: DefinitionProblem[]; onFocus(p: DefinitionProblem): void }) {
+export function ProblemsList({ problems, names, onFocus, readOnly }: { problems: DefinitionProblem[]; names: Map<string, string | undefined>; onFocus(p: DefinitionProblem): void; readOnly: boolean }) {
+  const errors = problems.filter(isError).length;
   return (
     <section aria-labelledby="problems-heading" className="mt-5">
-      <h3 id="problems-heading" className="mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
-        Problems ({problems.length})
+      <h3 id="problems-heading" className="mb-2 text-xs font-semibold tracking-wide text-zinc-600 uppercase">
+        Problems ({errors}){problems.length > errors ? ` · warnings (${problems.length - errors})` : ""}
       </h3>
       {problems.length === 0 ? (
-        <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">No problems: ready to publish.</p>
+        <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{readOnly ? "No problems." : "No problems: ready to publish."}</p>
       ) : (
         <ul className="space-y-1.5" data-testid="problems">
-          {problems.map((p, i) => (
-            <li key={i}>
-              <button type="button" onClick={() => onFocus(p)} className="w-full rounded-md border border-red-200 bg-red-50 px-2.5 py-1.5 text-left text-xs text-red-800 hover:bg-red-100">
-                <span className="font-semibold">{p.nodeId ?? p.edgeId ?? "workflow"}</span>
-                <span className="text-red-500"> · {p.path}</span>
-                <span className="block text-red-700">{p.message}</span>
-              </button>
-            </li>
-          ))}
+          {problems.map((p, i) => {
+            const warning = !isError(p);
+            return (
+              <li key={i}>
+                <button
+                  type="button"
+                  onClick={() => onFocus(p)}
+                  data-severity={warning ? "warning" : "error"}
+                  className={cx(
+                    "w-full rounded-md border px-2.5 py-1.5 text-left text-sm",
+                    warning ? "border-amber-200 bg-amber-50 text-amber-900 hover:bg-amber-100" : "border-red-200 bg-red-50 text-red-800 hover:bg-red-100",
+                  )}
+                >
+                  {warning ? <span className="font-semibold">Warning: </span> : null}
+                  {problemLine(p, names)}
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>
@@ -79,14 +97,17 @@ function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, take
     () => ["input", ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`), "run.id", "run.attempt"],
     [node.id, edges],
   );
-  const errors = useMemo(() => {
-    const byKey: Record<string, string[]> = {};
+  // Problems of one config field show under it: errors in red, warnings in amber.
+  const [errors, warnings, stepProblems] = useMemo(() => {
+    const byKey: [Record<string, string[]>, Record<string, string[]>] = [{}, {}];
+    const rest: DefinitionProblem[] = [];
     for (const p of problems) {
       const m = /\.config\.([^.]+)/.exec(p.path);
-      if (m) (byKey[m[1]] ??= []).push(p.message);
+      if (m && fields.some((f) => f.key === m[1])) (byKey[isError(p) ? 0 : 1][m[1]] ??= []).push(p.message);
+      else rest.push(p);
     }
-    return byKey;
-  }, [problems]);
+    return [...byKey, rest] as const;
+  }, [problems, fields]);
   const [idDraft, setIdDraft] = useState(node.id);
   const idError = !NODE_ID.test(idDraft)
     ? "An id starts with a letter or _ and holds only letters, digits and _ (at most 64)."
@@ -107,11 +128,13 @@ function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, take
         </div>
       </div>
 
-      {problems.length ? (
-        <ul className="mt-3 space-y-1 rounded-md border border-red-200 bg-red-50 p-2 text-xs text-red-800" aria-label="Problems of this step">
-          {problems.map((p, i) => (
-            <li key={i}>
-              <span className="font-medium">{p.path.replace(/^nodes\.\d+\.?/, "") || "step"}</span>: {p.message}
+      {/* Problems of the step as a whole; a config field's own problems show under the field. */}
+      {stepProblems.length ? (
+        <ul className="mt-3 space-y-1 rounded-md border border-zinc-200 p-2 text-sm" aria-label="Problems of this step">
+          {stepProblems.map((p, i) => (
+            <li key={i} className={isError(p) ? "text-red-700" : "text-amber-800"}>
+              {isError(p) ? null : <span className="font-semibold">Warning: </span>}
+              {p.message}
             </li>
           ))}
         </ul>
@@ -156,7 +179,7 @@ function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, take
       </div>
 
       <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Configuration</h3>
-      <ConfigForm fields={fields} value={node.data.config} onChange={(config) => onChange(node.id, { config })} readOnly={readOnly} paths={paths} errors={errors} />
+      <ConfigForm fields={fields} value={node.data.config} onChange={(config) => onChange(node.id, { config })} readOnly={readOnly} paths={paths} errors={errors} warnings={warnings} />
 
       <div className="mt-4 rounded-md bg-zinc-50 p-2.5">
         <p className="text-xs font-medium text-zinc-700">Templates here can use</p>

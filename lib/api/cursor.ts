@@ -16,6 +16,6 @@ export function decodeCursor(cursor: string | undefined): { key: string; id: str
     if (typeof key !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(key))) throw new Error();
     return { key, id };
   } catch {
-    throw badRequest("The cursor is not one this API returned.", [{ path: "query.cursor", message: "is invalid" }]);
+    throw badRequest("The cursor is not one this API returned.", [{ path: "query.cursor", message: "Use the cursor a previous page returned." }]);
   }
 }

@@ -39,7 +39,7 @@ export function zodFieldErrors(error: z.ZodError, prefix: (string | number)[] = 
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
     return keys.map((key) => ({
       path: [...prefix, ...issue.path, ...(key === undefined ? [] : [key])].map(String).join(".") || "(root)",
-      message: key === undefined ? issue.message : `unknown field "${key}"`,
+      message: key === undefined ? issue.message : `Remove “${key}”: it is not a known field.`,
     }));
   }).flat();
 }

@@ -19,7 +19,7 @@ export function idempotencyKey(request: Request): string | undefined {
   const key = request.headers.get("idempotency-key");
   if (key === null) return undefined;
   if (!/^[\x20-\x7e]{1,200}$/.test(key)) {
-    throw badRequest("The Idempotency-Key header must be 1 to 200 printable ASCII characters.", [{ path: "headers.idempotency-key", message: "is invalid" }]);
+    throw badRequest("The Idempotency-Key header must be 1 to 200 printable ASCII characters.", [{ path: "headers.idempotency-key", message: "Use 1 to 200 printable ASCII characters." }]);
   }
   return key;
 }

@@ -9,7 +9,8 @@ import type { Actor } from "../auth/actor.ts";
 import { can, rolesWith, type Permission } from "../auth/permissions.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import { readLimited } from "../read-limited.ts";
-import { ApiError, badRequest, forbidden, problemResponse, unauthorized, unprocessable, zodFieldErrors } from "./errors.ts";
+import { ApiError, badRequest, forbidden, problemResponse, unauthorized, unprocessable, zodFieldErrors, type FieldError } from "./errors.ts";
+import "../messages.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -116,7 +117,10 @@ function parseQuery(schema: z.ZodType, url: URL): unknown {
     raw[key] = values.length > 1 ? values : values[0];
   }
   const result = schema.safeParse(raw);
-  if (!result.success) throw badRequest("The query string is invalid.", zodFieldErrors(result.error, ["query"]));
+  if (!result.success) {
+    const errors = zodFieldErrors(result.error, ["query"]);
+    throw badRequest(summary(errors, "query parameters"), errors);
+  }
   return result.data;
 }
 
@@ -141,8 +145,17 @@ export async function readJson(request: Request, options: { limit?: number; opti
 
 async function parseBody(schema: z.ZodType, request: Request, optional = false): Promise<unknown> {
   const result = schema.safeParse(await readJson(request, { optional }));
-  if (!result.success) throw unprocessable("The request body is invalid.", zodFieldErrors(result.error));
+  if (!result.success) {
+    const errors = zodFieldErrors(result.error);
+    throw unprocessable(summary(errors, "fields"), errors);
+  }
   return result.data;
+}
+
+/** The problem's detail: the sentences themselves when there are few, else how many and which. */
+function summary(errors: FieldError[], what: string): string {
+  if (errors.length <= 3) return errors.map((e) => (e.path === "(root)" ? e.message : /^[A-Z]/.test(e.message) ? e.message : `${e.path}: ${e.message}`)).join(" ");
+  return `${errors.length} ${what} need attention: ${errors.map((e) => e.path).join(", ")}.`;
 }
 
 function toProblem(error: unknown, requestId: string, reqLog: Logger): Response {

@@ -10,7 +10,7 @@ export async function changeOwnPassword(actor: Actor, currentPassword: string, n
   if (actor.type !== "user") throw forbidden("API tokens have no password.");
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id } });
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    throw unprocessable("The current password is wrong.", [{ path: "currentPassword", message: "is wrong" }]);
+    throw unprocessable("The current password is wrong.", [{ path: "currentPassword", message: "That is not your current password." }]);
   }
   const passwordHash = await hashPassword(newPassword);
   await db.$transaction(async (tx) => {

@@ -136,7 +136,7 @@ export async function skipStep(deps: EngineDeps, runId: string, nodeId: string, 
     }
     const outputs = stepDefinition(version.node(nodeId).type)?.outputs ?? [];
     if (outputs.length > 1 && !outputs.includes(input.branch ?? "")) {
-      throw unprocessable(`Step ${nodeId} branches; say which branch to take.`, [{ path: "branch", message: `must be one of ${outputs.join(", ")}` }]);
+      throw unprocessable(`Step ${nodeId} branches; say which branch to take.`, [{ path: "branch", message: `Choose the branch to take: ${outputs.join(" or ")}.` }]);
     }
     await command(tx, run, "skip_step", actor, { nodeId, ...(input.branch ? { branch: input.branch } : {}) });
     await tx.query(

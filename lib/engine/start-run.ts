@@ -37,8 +37,14 @@ function inputErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
     const path = ["input", ...e.instancePath.split("/").filter(Boolean)];
     if (e.keyword === "required") path.push(String(e.params.missingProperty));
     if (e.keyword === "additionalProperties") path.push(String(e.params.additionalProperty));
-    const message = e.keyword === "required" ? "is required" : e.keyword === "additionalProperties" ? "is not allowed by the input schema" : (e.message ?? "is invalid");
-    return { path: path.join("."), message };
+    const field = path.join(".");
+    const message =
+      e.keyword === "required"
+        ? `Add ${field}: the workflow's input schema requires it.`
+        : e.keyword === "additionalProperties"
+          ? `Remove ${field}: the workflow's input schema does not allow it.`
+          : `${field} ${e.message ?? "does not match the workflow's input schema"}.`;
+    return { path: field, message };
   });
 }
 

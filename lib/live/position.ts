@@ -30,5 +30,5 @@ export const laterOf = (a: Position, b: Position): Position => (comparePositions
 /** A position in a query string or header: `<xid>-<id>`, or `0` for the beginning. */
 export const positionParam = z
   .string()
-  .refine((s) => s === "0" || PATTERN.test(s), "must be an event id as sent in the stream (<xid>-<id>), or 0 for the beginning")
+  .refine((s) => s === "0" || PATTERN.test(s), "Use an event id as the stream sent it (<xid>-<id>), or 0 for the beginning.")
   .transform((s) => (s === "0" ? ORIGIN : parsePosition(s)!));

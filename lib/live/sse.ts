@@ -17,7 +17,7 @@ export function resumePosition(request: Request, after: Position | undefined): P
   const header = request.headers.get("last-event-id");
   if (header) {
     const position = parsePosition(header);
-    if (!position) throw badRequest("Last-Event-ID is not an event id of this stream.", [{ path: "headers.last-event-id", message: "must be <xid>-<id>" }]);
+    if (!position) throw badRequest("Last-Event-ID is not an event id of this stream.", [{ path: "headers.last-event-id", message: "Send an event id as the stream sent it (<xid>-<id>)." }]);
     return position;
   }
   return after ?? null;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkTemplates, expressionProblem } from "../workflow/templates.ts";
+import { expressionProblem } from "../workflow/templates.ts";
 import { defineStep } from "./types.ts";
 
 export const condition = defineStep({
@@ -11,16 +11,17 @@ export const condition = defineStep({
   config: z.strictObject({
     expression: z
       .string()
-      .min(1, "is required")
+      .min(1, "Write the expression that decides the branch, such as input.amount > 100.")
       .meta({ title: "Expression", description: "JSONata over { input, steps, run }, e.g. input.amount > 100.", widget: "code" }),
   }),
   defaultConfig: { expression: "true" },
   outputs: ["true", "false"],
   acceptsInput: true,
+  outputFields: () => ["result", "value"],
   pure: true,
+  // With braces it is a template, which the validator checks like any other.
   validate(config) {
-    if (config.expression.includes("{{")) return checkTemplates(config.expression, ["expression"]);
-    const problem = expressionProblem(config.expression);
-    return problem ? [{ path: "expression", message: `is not a valid JSONata expression: ${problem}` }] : [];
+    const problem = config.expression.includes("{{") ? undefined : expressionProblem(config.expression);
+    return problem ? [{ path: "expression", message: `This expression cannot be read: ${problem}` }] : [];
   },
 });

@@ -14,8 +14,9 @@ export const delay = defineStep({
   defaultConfig: { durationMs: 1000 },
   outputs: ["default"],
   acceptsInput: true,
+  outputFields: () => ["until"],
   validate(config) {
     const given = [config.durationMs, config.until].filter((v) => v !== undefined).length;
-    return given === 1 ? [] : [{ path: "durationMs", message: "give exactly one of durationMs and until" }];
+    return given === 1 ? [] : [{ path: "durationMs", message: given === 0 ? "Enter how long to wait, or a time to wait until." : "Give either how long to wait or a time to wait until, not both." }];
   },
 });

@@ -14,9 +14,11 @@ export const http = defineStep({
     method: z.enum(HTTP_METHODS).default("GET").meta({ title: "Method" }),
     url: z
       .string()
-      .min(1, "is required")
-      .refine((u) => u.includes("{{") || u.startsWith("/") || URL.canParse(u), "must be an absolute http(s) URL, a path on Baton (/…), or a template")
-      .refine((u) => u.includes("{{") || u.startsWith("/") || /^https?:/.test(u), "must use http or https")
+      .min(1, { error: "Enter the URL to call, such as https://api.example.com/orders.", abort: true })
+      .refine(
+        (u) => u.includes("{{") || u.startsWith("/") || (/^https?:\/\//i.test(u) && URL.canParse(u)),
+        "Enter a URL that starts with http:// or https://, a path on Baton such as /api/v1/health, or a {{ template }}.",
+      )
       .meta({ title: "URL", description: "Absolute, or a path starting with / for Baton's own API." }),
     headers: z.record(z.string(), z.string()).optional().meta({ title: "Headers" }),
     body: jsonValue.optional().meta({ title: "Body", description: "Sent as JSON (a string is sent as text)." }),
@@ -27,7 +29,9 @@ export const http = defineStep({
       .meta({ title: "Success status codes", description: "Default: any 2xx." }),
     maxResponseBytes: z.int().min(1).max(10 * 1024 * 1024).optional().meta({ title: "Response size limit (bytes)", description: "Default 1 MiB." }),
   }),
-  defaultConfig: { method: "GET", url: "https://example.com" },
+  // No URL: a new HTTP step is not ready until someone says what it calls.
+  defaultConfig: { method: "GET", url: "" },
   outputs: ["default"],
   acceptsInput: true,
+  outputFields: () => ["status", "headers", "body"],
 });

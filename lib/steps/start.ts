@@ -23,6 +23,11 @@ export const start = defineStep({
   defaultConfig: {},
   outputs: ["default"],
   acceptsInput: false,
+  // The run input: the properties its schema lists, when it lists them and allows no others.
+  outputFields: (config) => {
+    const schema = config.inputSchema as { properties?: Record<string, unknown>; additionalProperties?: unknown } | undefined;
+    return schema?.properties && schema.additionalProperties === false ? Object.keys(schema.properties) : undefined;
+  },
   validate(config) {
     if (!config.inputSchema) return [];
     try {

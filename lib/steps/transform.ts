@@ -13,5 +13,7 @@ export const transform = defineStep({
   defaultConfig: { output: {} },
   outputs: ["default"],
   acceptsInput: true,
+  // A literal object's keys; a template decides its own shape.
+  outputFields: (config) => (config.output && typeof config.output === "object" && !Array.isArray(config.output) ? Object.keys(config.output) : undefined),
   pure: true,
 });

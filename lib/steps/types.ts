@@ -28,6 +28,9 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   pure?: boolean;
   /** Checks beyond the schema, on a config that passed it. */
   validate?: (config: z.infer<S>) => ConfigProblem[];
+  /** The fields of the step's output when they are known from its config (for checking what
+   * later templates read); undefined when they depend on data. */
+  outputFields?: (config: z.infer<S>) => string[] | undefined;
 }
 
 export const defineStep = <S extends z.ZodType>(definition: StepDefinition<S>): StepDefinition<S> => definition;
@@ -35,7 +38,7 @@ export const defineStep = <S extends z.ZodType>(definition: StepDefinition<S>): 
 /** A string holding at least one `{{ template }}`: accepted wherever a templatable value is. */
 export const templateString = z
   .string()
-  .refine(hasTemplate, "must be a value or a {{ template }}")
+  .refine(hasTemplate, "Enter a value, or a {{ template }} that gives one.")
   .meta({ template: true });
 
 /** A field that takes either a value of `schema` or a template resolved when the step runs. */

@@ -1,6 +1,7 @@
 // The workflow definition format, shared by the API, the editor and the worker. This schema is
 // the structure; step configs and graph rules are checked by validate.ts.
 import { z } from "zod";
+import { definitionMessages as say } from "../messages.ts";
 
 /** Node ids are referenced in templates as `steps.<id>.output`, so they are identifiers. */
 export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -17,13 +18,12 @@ export type RetryPolicyInput = z.infer<typeof retryPolicySchema>;
 /** What one definition may hold: bounds on the work of validating, storing and drawing it. */
 export const DEFINITION_LIMITS = { nodes: 2000, edges: 10_000, configStringChars: 100_000, jsonChars: 1_000_000 };
 
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** Each string in a config at most `configStringChars` long, reported at its own path. */
 function boundedStrings(value: unknown, ctx: z.RefinementCtx, path: (string | number)[] = []): void {
   if (typeof value === "string") {
     if (value.length > DEFINITION_LIMITS.configStringChars) {
-      ctx.addIssue({ code: "custom", path, message: `is ${fmt(value.length)} characters long; a config value may have at most ${fmt(DEFINITION_LIMITS.configStringChars)}` });
+      ctx.addIssue({ code: "custom", path, message: say.tooLong(value.length, DEFINITION_LIMITS.configStringChars) });
     }
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => boundedStrings(v, ctx, [...path, i]));
@@ -33,8 +33,8 @@ function boundedStrings(value: unknown, ctx: z.RefinementCtx, path: (string | nu
 }
 
 export const nodeSchema = z.strictObject({
-  id: z.string().regex(NODE_ID, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
-  type: z.string().min(1, "is required"),
+  id: z.string().regex(NODE_ID, say.badStepId()),
+  type: z.string().min(1, "Choose a step type."),
   name: z.string().max(200).optional(),
   position: z.strictObject({ x: z.number(), y: z.number() }),
   config: z
@@ -59,13 +59,13 @@ export type WorkflowEdge = z.infer<typeof edgeSchema>;
 
 export const definitionSchema = z
   .strictObject({
-    nodes: z.array(nodeSchema).max(DEFINITION_LIMITS.nodes, `a workflow may have at most ${fmt(DEFINITION_LIMITS.nodes)} steps`),
-    edges: z.array(edgeSchema).max(DEFINITION_LIMITS.edges, `a workflow may have at most ${fmt(DEFINITION_LIMITS.edges)} connections`),
+    nodes: z.array(nodeSchema).max(DEFINITION_LIMITS.nodes, say.tooManySteps(DEFINITION_LIMITS.nodes)),
+    edges: z.array(edgeSchema).max(DEFINITION_LIMITS.edges, say.tooManyEdges(DEFINITION_LIMITS.edges)),
   })
   .superRefine((definition, ctx) => {
     const chars = JSON.stringify(definition).length;
     if (chars > DEFINITION_LIMITS.jsonChars) {
-      ctx.addIssue({ code: "custom", path: [], message: `is ${fmt(chars)} characters of JSON; a definition may have at most ${fmt(DEFINITION_LIMITS.jsonChars)}` });
+      ctx.addIssue({ code: "custom", path: [], message: say.tooBig(chars, DEFINITION_LIMITS.jsonChars) });
     }
   });
 export type Definition = z.infer<typeof definitionSchema>;

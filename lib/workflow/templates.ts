@@ -114,17 +114,3 @@ export function expressionProblem(expression: string): string | undefined {
   }
   return unsupportedRegex(parsed.ast());
 }
-
-/** Syntax errors of every template in a value (nothing is evaluated). */
-export function checkTemplates(value: unknown, path: (string | number)[] = []): { path: string; message: string }[] {
-  const errors: { path: string; message: string }[] = [];
-  for (const t of findTemplates(value, path)) {
-    if (!t.expression.trim()) {
-      errors.push({ path: t.path, message: "has an empty template {{ }}" });
-      continue;
-    }
-    const problem = expressionProblem(t.expression);
-    if (problem) errors.push({ path: t.path, message: `invalid expression {{${t.expression}}}: ${problem}` });
-  }
-  return errors;
-}

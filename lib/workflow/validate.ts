@@ -1,18 +1,25 @@
-// Publish-time validation of a definition: structure, step types and their configs, templates,
-// edges and ports, exactly one start, no cycles, everything reachable. Every problem names the
-// node or edge and the field, so the editor can show it in place.
+// Publish-time validation of a definition: structure, step types and their configs, templates
+// (their syntax, and the steps they read from), edges and ports, exactly one start, no cycles,
+// everything reachable. Every problem names the node or edge and the field, so the editor can
+// show it in place, and says what is wrong in a sentence (lib/messages.ts). Warnings (a field a
+// step's output does not have) are shown but do not stop publishing.
 import { z } from "zod";
+import { definitionMessages as say, stepName } from "../messages.ts";
 import { stepDefinition, stepTypes } from "../steps/index.ts";
-import { checkTemplates } from "./templates.ts";
-import { definitionSchema, type Definition } from "./definition.ts";
-import { buildGraph, findCycle, reachable } from "./graph.ts";
+import { expressionProblem, findTemplates, scanTemplates } from "./templates.ts";
+import { references } from "./references.ts";
+import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
+import { buildGraph, findCycle, reachable, type Graph } from "./graph.ts";
 
 export interface DefinitionProblem {
   nodeId?: string;
   edgeId?: string;
   /** Dotted path into the definition, e.g. `nodes.2.config.url`. */
   path: string;
+  /** A sentence a person can act on. */
   message: string;
+  /** Warnings do not stop publishing; absent means an error. */
+  severity?: "warning";
 }
 
 export interface ValidationResult {
@@ -21,13 +28,15 @@ export interface ValidationResult {
   problems: DefinitionProblem[];
 }
 
+export const isError = (p: DefinitionProblem) => p.severity !== "warning";
+
 function issuesToProblems(error: z.ZodError, prefix: (string | number)[], ids: { nodeId?: string; edgeId?: string }) {
   return error.issues.flatMap((issue) => {
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
     return keys.map((key) => ({
       ...ids,
       path: [...prefix, ...issue.path, ...(key === undefined ? [] : [key])].join("."),
-      message: key === undefined ? issue.message : `unknown field "${key}"`,
+      message: key === undefined ? issue.message : `Remove “${key}”: it is not a setting here.`,
     }));
   });
 }
@@ -46,20 +55,101 @@ export function parseStructure(input: unknown): ValidationResult {
   return { problems };
 }
 
+/** Steps upstream of each step: what its templates may read. */
+function upstreamOf(graph: Graph): (id: string) => Set<string> {
+  const cache = new Map<string, Set<string>>();
+  return (id) => {
+    let found = cache.get(id);
+    if (!found) {
+      found = new Set();
+      const stack = (graph.incoming.get(id) ?? []).map((e) => e.source);
+      while (stack.length) {
+        const next = stack.pop()!;
+        if (found.has(next)) continue;
+        found.add(next);
+        stack.push(...(graph.incoming.get(next) ?? []).map((e) => e.source));
+      }
+      cache.set(id, found);
+    }
+    return found;
+  };
+}
+
+const outputFieldsOf = (node: WorkflowNode | undefined): string[] | undefined => {
+  const step = node && stepDefinition(node.type);
+  const config = step?.config.safeParse(node!.config);
+  return step?.outputFields && config?.success ? step.outputFields(config.data) : undefined;
+};
+
+/** Template problems of one node: syntax, unclosed braces, and what the templates read. */
+function templateProblems(node: WorkflowNode, i: number, graph: Graph, upstream: (id: string) => Set<string>, start: WorkflowNode | undefined): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const at = (path: string) => `nodes.${i}.config${path ? `.${path}` : ""}`;
+  const add = (path: string, message: string, severity?: "warning") => problems.push({ nodeId: node.id, path: at(path), message, ...(severity ? { severity } : {}) });
+  // A condition's expression is JSONata itself, with or without braces.
+  const expressions =
+    node.type === "condition" && typeof node.config.expression === "string" && !node.config.expression.includes("{{")
+      ? [{ path: "expression", expression: node.config.expression, checked: true }]
+      : findTemplates(node.config).map((t) => ({ ...t, checked: false }));
+  for (const { path, expression, checked } of expressions) {
+    if (!checked) {
+      if (!expression.trim()) {
+        add(path, say.emptyTemplate());
+        continue;
+      }
+      const problem = expressionProblem(expression);
+      if (problem) {
+        add(path, say.badExpression(expression, problem));
+        continue;
+      }
+    }
+    for (const ref of references(expression)) {
+      if (ref.root === "input") {
+        const fields = outputFieldsOf(start);
+        if (fields && ref.names[0] && !fields.includes(ref.names[0])) add(path, say.unknownInput(ref.text, fields), "warning");
+        continue;
+      }
+      const [id, output, field] = ref.names;
+      if (!id) continue;
+      const target = graph.nodes.get(id);
+      if (!target) add(path, say.unknownStep(id));
+      else if (!upstream(node.id).has(id)) add(path, say.notBefore(id, stepName(target)));
+      else if (output !== undefined && output !== "output") add(path, say.notOutput(id));
+      else if (field !== undefined) {
+        const fields = outputFieldsOf(target);
+        if (fields && !fields.includes(field)) add(path, say.unknownField(ref.text, stepName(target), fields), "warning");
+      }
+    }
+  }
+  // A `{{` with no `}}` after it: the scan stops there, so it is found on the text itself.
+  const unclosed = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === "string") {
+      const spans = scanTemplates(value);
+      if (value.indexOf("{{", spans.at(-1)?.end ?? 0) >= 0) add(path.join("."), say.unclosedTemplate());
+    } else if (Array.isArray(value)) value.forEach((v, k) => unclosed(v, [...path, k]));
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) unclosed(v, [...path, k]);
+  };
+  unclosed(node.config, []);
+  return problems;
+}
+
 export function validateDefinition(input: unknown): ValidationResult {
   const structure = parseStructure(input);
   if (!structure.definition) return structure;
   const definition = structure.definition;
   const problems: DefinitionProblem[] = [];
+  const graph = buildGraph(definition);
+  const upstream = upstreamOf(graph);
+  const starts = definition.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.type === "start");
 
   const seenNodes = new Set<string>();
   definition.nodes.forEach((node, i) => {
     const at = (field: string) => `nodes.${i}.${field}`;
-    if (seenNodes.has(node.id)) problems.push({ nodeId: node.id, path: at("id"), message: `duplicates the id of another node` });
+    if (seenNodes.has(node.id)) problems.push({ nodeId: node.id, path: at("id"), message: say.duplicateNodeId(node.id) });
     seenNodes.add(node.id);
     const step = stepDefinition(node.type);
     if (!step) {
-      problems.push({ nodeId: node.id, path: at("type"), message: `unknown step type "${node.type}"; known types: ${stepTypes.join(", ")}` });
+      problems.push({ nodeId: node.id, path: at("type"), message: say.unknownStepType(node.type, stepTypes) });
       return;
     }
     const config = step.config.safeParse(node.config);
@@ -68,65 +158,54 @@ export function validateDefinition(input: unknown): ValidationResult {
       return;
     }
     for (const p of step.validate?.(config.data) ?? []) problems.push({ nodeId: node.id, path: at(`config.${p.path}`), message: p.message });
-    if (node.type !== "condition") {
-      for (const p of checkTemplates(node.config, ["nodes", i, "config"])) problems.push({ nodeId: node.id, ...p });
-    }
+    problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
   });
 
-  const graph = buildGraph(definition);
   const seenEdges = new Set<string>();
   const seenLinks = new Set<string>();
+  const named = (id: string) => stepName(graph.nodes.get(id) ?? { id });
   definition.edges.forEach((edge, i) => {
     const at = (field: string) => `edges.${i}.${field}`;
     const e = { edgeId: edge.id };
-    if (seenEdges.has(edge.id)) problems.push({ ...e, path: at("id"), message: "duplicates the id of another edge" });
+    if (seenEdges.has(edge.id)) problems.push({ ...e, path: at("id"), message: say.duplicateEdgeId(edge.id) });
     seenEdges.add(edge.id);
     const source = graph.nodes.get(edge.source);
     const target = graph.nodes.get(edge.target);
-    if (!source) problems.push({ ...e, path: at("source"), message: `points to no node ("${edge.source}")` });
-    if (!target) problems.push({ ...e, path: at("target"), message: `points to no node ("${edge.target}")` });
+    if (!source) problems.push({ ...e, path: at("source"), message: say.danglingEdge("from", edge.source) });
+    if (!target) problems.push({ ...e, path: at("target"), message: say.danglingEdge("to", edge.target) });
     if (!source || !target) return;
-    if (edge.source === edge.target) problems.push({ ...e, path: at("target"), message: "connects a node to itself" });
+    if (edge.source === edge.target) problems.push({ ...e, path: at("target"), message: say.selfEdge(named(edge.source)) });
     const sourceStep = stepDefinition(source.type);
     const targetStep = stepDefinition(target.type);
     if (sourceStep) {
       const outputs = sourceStep.outputs;
       if (outputs.length === 0) {
-        problems.push({ ...e, path: at("source"), message: `a ${source.type} node ends its path and has no outgoing edges` });
+        problems.push({ ...e, path: at("source"), message: say.noOutputs(named(edge.source), sourceStep.label) });
       } else if (outputs.length > 1 && !outputs.includes(edge.sourceHandle ?? "")) {
-        problems.push({ ...e, path: at("sourceHandle"), message: `must be one of ${outputs.join(", ")} for a ${source.type} node` });
+        problems.push({ ...e, path: at("sourceHandle"), message: say.wrongHandle(named(edge.source), outputs) });
       } else if (outputs.length === 1 && edge.sourceHandle !== undefined && edge.sourceHandle !== outputs[0]) {
-        problems.push({ ...e, path: at("sourceHandle"), message: `a ${source.type} node has one output; leave sourceHandle out` });
+        problems.push({ ...e, path: at("sourceHandle"), message: say.singleOutput(named(edge.source)) });
       }
     }
-    if (targetStep && !targetStep.acceptsInput) {
-      problems.push({ ...e, path: at("target"), message: `a ${target.type} node takes no incoming edges` });
-    }
+    if (targetStep && !targetStep.acceptsInput) problems.push({ ...e, path: at("target"), message: say.noInputs(named(edge.target)) });
     const link = `${edge.source}|${edge.sourceHandle ?? ""}|${edge.target}`;
-    if (seenLinks.has(link)) problems.push({ ...e, path: at("target"), message: "duplicates another edge between the same handles" });
+    if (seenLinks.has(link)) problems.push({ ...e, path: at("target"), message: say.duplicateEdge(named(edge.source), named(edge.target)) });
     seenLinks.add(link);
   });
 
-  const starts = definition.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.type === "start");
-  if (starts.length === 0) problems.push({ path: "nodes", message: "needs exactly one start node; there is none" });
-  for (const { n, i } of starts.slice(1)) {
-    problems.push({ nodeId: n.id, path: `nodes.${i}.type`, message: "is a second start node; a workflow has exactly one" });
-  }
+  if (starts.length === 0) problems.push({ path: "nodes", message: say.noStart() });
+  for (const { n, i } of starts.slice(1)) problems.push({ nodeId: n.id, path: `nodes.${i}.type`, message: say.secondStart(stepName(n)) });
 
   const cycle = findCycle(graph);
   if (cycle) {
     const index = definition.edges.indexOf(cycle.edge);
-    problems.push({
-      edgeId: cycle.edge.id,
-      path: `edges.${index}`,
-      message: `closes a cycle (${cycle.path.join(" → ")}); repeat work with a loop step, not a back edge`,
-    });
+    problems.push({ edgeId: cycle.edge.id, path: `edges.${index}`, message: say.cycle(cycle.path.map(named).join(" → ")) });
   }
 
   if (starts.length === 1) {
     const live = reachable(graph, starts[0].n.id);
     definition.nodes.forEach((n, i) => {
-      if (!live.has(n.id)) problems.push({ nodeId: n.id, path: `nodes.${i}`, message: "cannot be reached from the start node" });
+      if (!live.has(n.id)) problems.push({ nodeId: n.id, path: `nodes.${i}`, message: say.unreachable(stepName(n)) });
     });
   }
 

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { runStatuses } from "../engine/states.ts";
 
-const name = z.string().trim().min(1, "is required").max(200);
+const name = z.string().trim().min(1, "Enter a name for the workflow.").max(200);
 const description = z.string().max(5000);
 
 export const createWorkflowBody = z.strictObject({
@@ -30,16 +30,16 @@ export const startRunBody = z.strictObject({
   correlationId: z.string().min(1).max(200).optional(),
   /** Baton POSTs the run's result here when it ends (retried until a 2xx answer). */
   callbackUrl: z
-    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .url({ protocol: /^https?$/, error: "Enter a URL that starts with http:// or https://." })
     .max(2000)
     // Credentials in the URL would end up in the delivery's error messages; a token in the path or
     // the query is kept with the URL alone.
-    .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), "must not hold a user name or password; put a token in the path or query instead")
+    .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), "Leave the user name and password out of the URL; put a token in its path or query instead.")
     .optional(),
 });
 
 export const startRunQuery = z.strictObject({
-  wait: z.coerce.number().min(0).max(30, "must be at most 30 (seconds)").optional(),
+  wait: z.coerce.number().min(0).max(30, "Wait at most 30 seconds.").optional(),
 });
 
 const cursor = z.string().max(500).optional();
@@ -48,7 +48,7 @@ const limit = z.coerce.number().int().min(1).max(200).default(50);
 export const listWorkflowsQuery = z.strictObject({ q: z.string().max(200).optional() });
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
-const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-11-27T10:00:00Z" }).transform((s) => new Date(s));
+const instant = z.iso.datetime({ offset: true, error: "Enter a time in ISO 8601, such as 2026-11-27T10:00:00Z." }).transform((s) => new Date(s));
 
 export const listRunsQuery = z
   .strictObject({
@@ -65,7 +65,7 @@ export const listRunsQuery = z
     cursor,
     limit,
   })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["to"], message: "must be after from" });
+  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["to"], message: "Choose an end after the start." });
 
 export const listEventsQuery = z.strictObject({
   /** Events with an id above this one (the last id of the previous page). */
@@ -88,7 +88,7 @@ export const skipStepBody = z.strictObject({
 });
 
 export const replayBody = z.strictObject({
-  fromNodeId: z.string().min(1, "is required"),
+  fromNodeId: z.string().min(1, "Choose the step to replay from."),
   /** A new run input; the source run's input when absent. */
   input: z.json().optional(),
 });

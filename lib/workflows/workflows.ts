@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { db as defaultDb, type Db, type Prisma } from "../db.ts";
 import { conflict, notFound, unprocessable, type FieldError } from "../api/errors.ts";
 import { emptyDefinition, type Definition } from "../workflow/definition.ts";
-import { parseStructure, validateDefinition, type DefinitionProblem } from "../workflow/validate.ts";
+import { isError, parseStructure, validateDefinition, type DefinitionProblem } from "../workflow/validate.ts";
+import { canonicalJson } from "../workflow/canonical.ts";
 import type { createWorkflowBody, publishBody, saveDraftBody, updateWorkflowBody } from "./schemas.ts";
 
 const summaryFields = {
@@ -62,7 +63,9 @@ export async function getWorkflow(id: string, db: Db = defaultDb()) {
     orderBy: { number: "desc" },
   });
   const { deletedAt: _, draft, ...rest } = workflow;
-  return { ...rest, draft, problems: validateDefinition(draft).problems, versions };
+  // The latest version's definition, so the editor can tell whether the draft differs from it.
+  const latest = rest.activeVersion === null ? null : await db.workflowVersion.findFirst({ where: { workflowId: id }, orderBy: { number: "desc" }, select: { number: true, definition: true } });
+  return { ...rest, draft, problems: validateDefinition(draft).problems, versions, latestDefinition: latest?.definition ?? null };
 }
 
 export async function updateWorkflow(id: string, change: z.infer<typeof updateWorkflowBody>, db: Db = defaultDb()) {
@@ -93,10 +96,15 @@ export async function publishDraft(id: string, input: z.infer<typeof publishBody
     await tx.$queryRaw`select id from workflows where id = ${id}::uuid for update`;
     const workflow = await findLive(tx, id);
     const { definition, problems } = validateDefinition(workflow.draft);
-    if (!definition || problems.length) {
-      throw unprocessable(`The draft has ${problems.length} problem${problems.length === 1 ? "" : "s"}; fix them before publishing.`, problems);
+    const errors = problems.filter(isError);
+    if (!definition || errors.length) {
+      throw unprocessable(`The draft has ${errors.length} problem${errors.length === 1 ? "" : "s"}; fix ${errors.length === 1 ? "it" : "them"} before publishing.`, errors);
     }
-    const last = await tx.workflowVersion.findFirst({ where: { workflowId: id }, orderBy: { number: "desc" }, select: { number: true } });
+    const last = await tx.workflowVersion.findFirst({ where: { workflowId: id }, orderBy: { number: "desc" }, select: { number: true, definition: true } });
+    // An identical version would only add noise to the history (and to canaries, later).
+    if (last && canonicalJson(last.definition) === canonicalJson(definition)) {
+      throw conflict(`Nothing changed since version ${last.number}; edit the draft before publishing again.`, { state: "unchanged", version: last.number });
+    }
     const number = (last?.number ?? 0) + 1;
     const version = await tx.workflowVersion.create({
       data: { workflowId: id, number, definition: json(definition), note: input.note || null, createdBy: actor },

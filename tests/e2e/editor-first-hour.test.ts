@@ -115,6 +115,45 @@ describe("refusals say why, where they happen", () => {
   });
 });
 
+describe("templates and publishing", () => {
+  it("marks unclosed templates and references to steps that do not run first, on the step", async () => {
+    const id = await newWorkflow("Templates", linear([{ id: "a", type: "transform", config: { output: { open: "{{ ", later: "{{ steps.b.output }}", ghost: "{{ steps.nope.output }}" } } }, { id: "b", type: "transform", config: { output: 1 } }]));
+    const page = await openEditor(id);
+    await expect.poll(() => node(page, "a").getAttribute("data-problems")).toBe("3");
+    await node(page, "a").click();
+    // Under the field that holds them.
+    const panel = page.getByRole("complementary", { name: "Inspector" });
+    await expect.poll(() => panel.textContent()).toContain("A {{ is never closed: end the template with }}.");
+    expect(await panel.textContent()).toContain("There is no step with the id “nope” for steps.nope to read; check the id.");
+    expect(await panel.textContent()).toContain("This reads steps.b, the output of “b”, which does not run before this step;");
+    expect(await page.getByRole("button", { name: "Publish" }).isDisabled()).toBe(true);
+    await screenshot(page, "editor-template-problems");
+    await page.context().close();
+  });
+
+  it("says there is nothing new to publish, until something changes", async () => {
+    const editor = await engine.as("editor");
+    const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }]), "Published once");
+    const page = await openEditor(id);
+    await expect.poll(() => page.locator("#publish-blocker").textContent()).toBe("No changes since version 1.");
+    expect(await page.getByRole("button", { name: "Publish" }).isDisabled()).toBe(true);
+    await node(page, "a").click();
+    await page.getByLabel("Name", { exact: true }).fill("Changed");
+    await expect.poll(() => page.getByRole("button", { name: "Publish" }).isDisabled()).toBe(false);
+    await page.context().close();
+  });
+});
+
+describe("messages", () => {
+  it("tell a person signing in with an empty form what to enter", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${engine.web.url}/login`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("form").getByRole("alert").textContent()).toBe("Enter your email. Enter your password.");
+    await page.context().close();
+  });
+});
+
 describe("adding steps from the keyboard", () => {
   it("places each new step beside the last, never on another", async () => {
     const id = await newWorkflow("Keyboard");

@@ -198,6 +198,10 @@ describe("collaboration and roles", () => {
     const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }]), "Server says no");
     const page = await signedIn("editor", `/workflows/${id}`);
     await node(page, "a").waitFor();
+    // A change here, so that there is something to publish; saved.
+    await node(page, "a").click();
+    await page.getByLabel("Name", { exact: true }).fill("Step a");
+    await saved(page);
     // Someone saves a broken draft behind this editor's back (its autosave has nothing to send).
     const current = (await editor.get(`/workflows/${id}`)).json.draft;
     current.nodes.find((n: { id: string }) => n.id === "a").config.colour = "red";
@@ -206,7 +210,7 @@ describe("collaboration and roles", () => {
     await page.getByRole("dialog").getByRole("button", { name: "Publish" }).click();
     await expect.poll(() => page.getByRole("dialog").getByRole("alert").textContent()).toContain("marked on the steps");
     await expect.poll(() => node(page, "a").getAttribute("data-problems")).toBe("1");
-    expect(await node(page, "a").getAttribute("title")).toContain('unknown field "colour"');
+    expect(await node(page, "a").getAttribute("title")).toContain("Remove “colour”: it is not a setting here.");
   });
 
   it("is read-only for a viewer", async () => {

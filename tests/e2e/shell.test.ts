@@ -81,7 +81,7 @@ describe("settings", () => {
     await dialog.getByLabel("Role").selectOption("operator");
     await dialog.getByLabel("Password").fill("short");
     await dialog.getByRole("button", { name: "Add user" }).click();
-    await expect.poll(() => dialog.getByText("must be at least 12 characters").isVisible()).toBe(true);
+    await expect.poll(() => dialog.getByText("Use at least 12 characters.").isVisible()).toBe(true);
     expect(await db.prisma.user.count({ where: { email: "grace@test.local" } })).toBe(0);
 
     await dialog.getByLabel("Password").fill("a long enough password");

@@ -174,7 +174,7 @@ describe("API tokens", () => {
     const admin = await as("admin");
     const past = await admin.post("/tokens", { name: "old", role: "viewer", expiresAt: "2020-01-01T00:00:00Z" });
     expectProblem(past, 422);
-    expect(past.json.errors).toEqual([{ path: "expiresAt", message: "must be in the future" }]);
+    expect(past.json.errors).toEqual([{ path: "expiresAt", message: "Choose a time in the future." }]);
 
     // An owner who is not the signed-in admin, so that disabling them keeps this test's admin.
     const owner = await admin.post("/users", { email: "owner@test.local", name: "Owner", role: "admin", password: PASSWORD });
@@ -266,7 +266,7 @@ describe("users", () => {
     const second = await client().login("self@test.local", PASSWORD);
     const wrong = await first.post("/me/password", { currentPassword: "nope", newPassword: "a brand new password" });
     expectProblem(wrong, 422);
-    expect(wrong.json.errors).toEqual([{ path: "currentPassword", message: "is wrong" }]);
+    expect(wrong.json.errors).toEqual([{ path: "currentPassword", message: "That is not your current password." }]);
     expect((await first.post("/me/password", { currentPassword: PASSWORD, newPassword: "a brand new password" })).status).toBe(204);
     expect((await first.get("/me")).status).toBe(200);
     expectProblem(await second.get("/me"), 401);
@@ -291,7 +291,7 @@ describe("bad input changes nothing", () => {
     expectProblem(res, 422);
     const paths = res.json.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual(["email", "extra", "name", "password", "role"]);
-    expect(res.json.errors.find((e: { path: string }) => e.path === "extra").message).toBe('unknown field "extra"');
+    expect(res.json.errors.find((e: { path: string }) => e.path === "extra").message).toBe("Remove “extra”: it is not a known field.");
     expect(await count()).toBe(before);
   });
 

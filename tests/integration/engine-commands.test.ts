@@ -175,7 +175,7 @@ describe("retry, resume and skip", () => {
 
     const unsaid = await operator.post(`/runs/${runId}/steps/check/skip`, { output: null });
     expect(unsaid.status).toBe(422);
-    expect(unsaid.json.errors).toEqual([{ path: "branch", message: "must be one of true, false" }]);
+    expect(unsaid.json.errors).toEqual([{ path: "branch", message: "Choose the branch to take: true or false." }]);
     expect((await operator.post(`/runs/${runId}/steps/check/skip`, { output: { result: false }, branch: "false" })).status).toBe(200);
     const run = await waitForRun(operator, runId);
     expect(run).toMatchObject({ status: "succeeded", output: "no" });

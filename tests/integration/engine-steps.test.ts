@@ -164,7 +164,7 @@ describe("starting runs", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(["input.age", "input.email"]);
     const missing = await editor.post(`/workflows/${id}/runs`, { input: {} });
-    expect(missing.json.errors).toEqual([{ path: "input.email", message: "is required" }]);
+    expect(missing.json.errors).toEqual([{ path: "input.email", message: "Add input.email: the workflow's input schema requires it." }]);
     expect(await engine.db.prisma.run.count()).toBe(before);
   });
 

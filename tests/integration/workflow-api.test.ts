@@ -90,13 +90,13 @@ describe("workflows", () => {
 
 describe("publishing refuses an invalid draft, naming node and field, and stores nothing", () => {
   const cases: [string, unknown, { nodeId?: string; edgeId?: string; path: string; message: RegExp }[]][] = [
-    ["an unknown step type", definition([{ id: "start", type: "start" }, { id: "x", type: "teleport" }], [["start", "x"]]), [{ nodeId: "x", path: "nodes.1.type", message: /unknown step type "teleport"/ }]],
+    ["an unknown step type", definition([{ id: "start", type: "start" }, { id: "x", type: "teleport" }], [["start", "x"]]), [{ nodeId: "x", path: "nodes.1.type", message: /^“teleport” is not a step type Baton knows; use / }]],
     [
       "unknown and invalid config fields",
       linear([{ id: "call", type: "http", config: { url: "ftp://files", verb: "GET" } }]),
       [
-        { nodeId: "call", path: "nodes.1.config.url", message: /http or https/ },
-        { nodeId: "call", path: "nodes.1.config.verb", message: /unknown field "verb"/ },
+        { nodeId: "call", path: "nodes.1.config.url", message: /starts with http:\/\/ or https:\/\// },
+        { nodeId: "call", path: "nodes.1.config.verb", message: /^Remove “verb”: it is not a setting here\.$/ },
       ],
     ],
     [
@@ -113,21 +113,21 @@ describe("publishing refuses an invalid draft, naming node and field, and stores
           ["b", "a"],
         ],
       ),
-      [{ edgeId: "e2", path: "edges.2", message: /cycle \(a → b → a\)/ }],
+      [{ edgeId: "e2", path: "edges.2", message: /closes a loop \(“a” → “b” → “a”\)/ }],
     ],
     [
       "two starts",
       definition([{ id: "start", type: "start" }, { id: "again", type: "start" }, { id: "end", type: "end" }], [["start", "end"], ["again", "end"]]),
-      [{ nodeId: "again", path: "nodes.1.type", message: /second start/ }],
+      [{ nodeId: "again", path: "nodes.1.type", message: /^“again” is a second Start step; a workflow has exactly one\.$/ }],
     ],
     [
       "a dangling edge",
       { ...linear([]), edges: [{ id: "e0", source: "start", target: "end" }, { id: "ghost", source: "end", target: "nowhere" }] },
       [
-        { edgeId: "ghost", path: "edges.1.target", message: /points to no node \("nowhere"\)/ },
+        { edgeId: "ghost", path: "edges.1.target", message: /^This connection goes to a step that does not exist \(“nowhere”\)\.$/ },
       ],
     ],
-    ["an invalid template", linear([{ id: "t", type: "transform", config: { output: { a: "{{ input.( }}" } } }]), [{ nodeId: "t", path: "nodes.1.config.output.a", message: /invalid expression/ }]],
+    ["an invalid template", linear([{ id: "t", type: "transform", config: { output: { a: "{{ input.( }}" } } }]), [{ nodeId: "t", path: "nodes.1.config.output.a", message: /^The template \{\{ input\.\( \}\} cannot be read/ }]],
     [
       "a condition edge without its branch",
       definition(
@@ -141,13 +141,13 @@ describe("publishing refuses an invalid draft, naming node and field, and stores
           ["c", "end"],
         ],
       ),
-      [{ edgeId: "e1", path: "edges.1.sourceHandle", message: /one of true, false/ }],
+      [{ edgeId: "e1", path: "edges.1.sourceHandle", message: /^Connect from one of “c”’s outputs: “true” or “false”\.$/ }],
     ],
-    ["no start at all", definition([{ id: "t", type: "transform", config: { output: 1 } }], []), [{ path: "nodes", message: /exactly one start/ }]],
+    ["no start at all", definition([{ id: "t", type: "transform", config: { output: 1 } }], []), [{ path: "nodes", message: /^Add a Start step/ }]],
     [
       "an unreachable node",
       definition([{ id: "start", type: "start" }, { id: "island", type: "end" }], []),
-      [{ nodeId: "island", path: "nodes.1", message: /cannot be reached/ }],
+      [{ nodeId: "island", path: "nodes.1", message: /^“island” cannot be reached from Start/ }],
     ],
   ];
 
@@ -167,6 +167,23 @@ describe("publishing refuses an invalid draft, naming node and field, and stores
   }
 });
 
+describe("publishing", () => {
+  it("refuses a version identical to the last with 409, and lets warnings through", async () => {
+    const editor = await as("editor");
+    const withWarning = linear([
+      { id: "fetch", type: "http", config: { url: "https://api.example" } },
+      { id: "use", type: "transform", config: { output: "{{ steps.fetch.output.bdy }}" } },
+    ]);
+    const { json: wf } = await editor.post("/workflows", { name: "Twice", definition: withWarning });
+    expect(wf.problems).toEqual([expect.objectContaining({ nodeId: "use", severity: "warning" })]);
+    expect((await editor.post(`/workflows/${wf.id}/versions`, {})).status).toBe(201);
+    const again = await editor.post(`/workflows/${wf.id}/versions`, {});
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ detail: "Nothing changed since version 1; edit the draft before publishing again.", state: "unchanged", version: 1 });
+    expect((await editor.get(`/workflows/${wf.id}/versions`)).json.versions).toHaveLength(1);
+  });
+});
+
 describe("bad requests", () => {
   it("answer 404 for unknown workflows and 422 for unknown body fields", async () => {
     const editor = await as("editor");
@@ -174,7 +191,7 @@ describe("bad requests", () => {
     expect((await editor.get("/workflows/nope")).status).toBe(404);
     const res = await editor.post("/workflows", { name: "x", colour: "red" });
     expect(res.status).toBe(422);
-    expect(res.json.errors).toEqual([{ path: "colour", message: 'unknown field "colour"' }]);
+    expect(res.json.errors).toEqual([{ path: "colour", message: "Remove “colour”: it is not a known field." }]);
   });
 });
 
@@ -188,7 +205,7 @@ describe("oversized definitions", () => {
     const res = await editor.put(`/workflows/${wf.id}/draft`, { definition: hostile });
     expect(res.status).toBe(422);
     expect(res.json.errors).toEqual([
-      { nodeId: "t", path: "definition.nodes.1.config.output", message: "is 160,000 characters long; a config value may have at most 100,000" },
+      { nodeId: "t", path: "definition.nodes.1.config.output", message: "This value is 160,000 characters long; a value may have at most 100,000." },
     ]);
     expect(await snapshot()).toBe(before);
 
@@ -206,7 +223,7 @@ describe("oversized definitions", () => {
     const nodes = Array.from({ length: 11 }, (_, i) => ({ id: `t${i}`, type: "transform", config: { output: "x".repeat(91_000) } }));
     const res = await editor.put(`/workflows/${wf.id}/draft`, { definition: linear(nodes) });
     expect(res.status).toBe(422);
-    expect(res.json.errors).toEqual([{ path: "definition", message: expect.stringMatching(/^is 1,00\d,\d{3} characters of JSON; a definition may have at most 1,000,000$/) }]);
+    expect(res.json.errors).toEqual([{ path: "definition", message: expect.stringMatching(/^This workflow is 1,00\d,\d{3} characters of JSON; a workflow may have at most 1,000,000\.$/) }]);
     const tooBig = await editor.put(`/workflows/${wf.id}/draft`, { definition: linear([{ id: "t", type: "transform", config: { output: "x".repeat(1_100_000) } }]) });
     expect(tooBig.status).toBe(413);
     expect(tooBig.json.detail).toContain("1048576 bytes");
@@ -222,7 +239,7 @@ describe("run input schemas", () => {
     expect((await editor.post(`/workflows/${wf.id}/versions`, {})).status).toBe(201);
     const res = await editor.post(`/workflows/${wf.id}/runs`, { input: { code: "a".repeat(50_000) + "!" } });
     expect(res.status).toBe(422);
-    expect(res.json.errors).toEqual([{ path: "input.code", message: 'must match pattern "^(a+)+$"' }]);
+    expect(res.json.errors).toEqual([{ path: "input.code", message: 'input.code must match pattern "^(a+)+$".' }]);
     expect(await db().prisma.run.count({ where: { workflowId: wf.id } })).toBe(0);
   });
 

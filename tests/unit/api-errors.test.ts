@@ -11,7 +11,7 @@ describe("zodFieldErrors", () => {
     expect(result.success).toBe(false);
     const errors = zodFieldErrors(result.error!);
     expect(errors.map((e) => e.path).sort()).toEqual(["a", "b", "name", "nested.extra", "nested.n"]);
-    expect(errors.find((e) => e.path === "a")!.message).toBe('unknown field "a"');
+    expect(errors.find((e) => e.path === "a")!.message).toBe("Remove “a”: it is not a known field.");
   });
 
   it("prefixes paths", () => {

@@ -56,9 +56,12 @@ describe("errors", () => {
 describe("step types", () => {
   it("each has a definition and an executor of the same name", () => {
     expect(Object.keys(executors).sort()).toEqual(Object.keys(stepDefinitions).sort());
+    // A new step's config is valid but for what a person must decide (an HTTP step's URL).
+    const decide: Record<string, string[]> = { http: ["url"] };
     for (const [type, d] of Object.entries(stepDefinitions)) {
       expect(d.type).toBe(type);
-      expect(d.config.safeParse(d.defaultConfig).success).toBe(true);
+      const parsed = d.config.safeParse(d.defaultConfig);
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join(".")), type).toEqual(decide[type] ?? []);
     }
   });
 });
