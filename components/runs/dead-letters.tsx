@@ -108,7 +108,7 @@ export function DeadLetters() {
                   <span className="text-sm text-red-800">{d.error.message}</span>
                 </Td>
                 <Td className="tabular-nums">{d.attempts}</Td>
-                <Td className="text-xs" title={fullTime(d.createdAt)}>
+                <Td className="whitespace-nowrap text-xs" title={fullTime(d.createdAt)}>
                   {timeAgo(d.createdAt)}
                 </Td>
                 <Td className="text-right">

@@ -1,14 +1,16 @@
 "use client";
-// The workflows page: search, create, rename, duplicate, delete, export and import.
+// The workflows page: search, create, rename, duplicate, delete, export and import; each with its
+// latest run and how its runs of the last day went, and a Run button.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiProblem } from "#lib/client/api.ts";
-import { exportFile, readWorkflowFile } from "#lib/canvas/file-format.ts";
+import { copyName, exportFile, readWorkflowFile } from "#lib/canvas/file-format.ts";
 import { downloadJson } from "#lib/client/download.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { fullTime, timeAgo } from "#lib/client/format.ts";
+import { cx } from "#lib/client/cx.ts";
 import { Button } from "../ui/button.tsx";
 import { Badge } from "../ui/badge.tsx";
 import { Dialog } from "../ui/dialog.tsx";
@@ -18,6 +20,8 @@ import { EmptyState } from "../ui/empty-state.tsx";
 import { PageHeader } from "../ui/page-header.tsx";
 import { WorkflowIcon } from "../ui/icons.tsx";
 import { useCan } from "../shell/current-user.tsx";
+import { RunStatusBadge } from "../runs/run-status.tsx";
+import { RunDialog } from "../canvas/dialogs/run-dialog.tsx";
 
 interface WorkflowRow {
   id: string;
@@ -28,10 +32,16 @@ interface WorkflowRow {
   updatedAt: string;
   createdBy: string;
   latestVersion: { number: number; createdAt: string; note: string | null } | null;
+  lastRun: { id: string; status: string; createdAt: string } | null;
+  last24h: { runs: number; succeeded: number; failed: number };
 }
 
 export function WorkflowsList() {
   const canEdit = useCan("workflows.write");
+  const canRun = useCan("runs.start");
+  const [running, setRunning] = useState<WorkflowRow | null>(null);
+  /** A file whose name a workflow already has: imported only as a copy, after asking. */
+  const [sameName, setSameName] = useState<{ read: { name: string; description: string; definition: Definition }; copy: string } | null>(null);
   const router = useRouter();
   const queryClient = useQueryClient();
   const [q, setQ] = useState("");
@@ -57,17 +67,23 @@ export function WorkflowsList() {
     downloadJson(full.name, exportFile(full, full.draft));
   };
 
-  const importFile = async (file: File) => {
-    setImportProblems(null);
-    const read = readWorkflowFile(await file.text(), file.name);
-    if (!read.ok) return setImportProblems(read.problems);
+  const createFrom = async (read: { name: string; description: string; definition: Definition }) => {
     try {
       const created = await api<{ id: string }>("/workflows", { body: { name: read.name, description: read.description, definition: read.definition } });
       void refresh();
       router.push(`/workflows/${created.id}`);
     } catch (e) {
-      setImportProblems(e instanceof ApiProblem ? [e.message, ...e.errors.map((x) => `${x.path}: ${x.message}`)] : [String(e)]);
+      setImportProblems(e instanceof ApiProblem ? [e.message, ...e.errors.map((x) => x.message)] : [String(e)]);
     }
+  };
+
+  const importFile = async (file: File) => {
+    setImportProblems(null);
+    const read = readWorkflowFile(await file.text(), file.name);
+    if (!read.ok) return setImportProblems(read.problems);
+    const names = (await api<{ workflows: { name: string }[] }>(`/workflows?q=${encodeURIComponent(read.name)}`)).workflows.map((w) => w.name);
+    if (names.includes(read.name)) return setSameName({ read, copy: copyName(read.name, names) });
+    await createFrom(read);
   };
 
   return (
@@ -95,7 +111,11 @@ export function WorkflowsList() {
       <div className="mb-4 max-w-sm">
         <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Search by name or description" aria-label="Search workflows" className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm shadow-sm" />
       </div>
-      {list.data && list.data.workflows.length === 0 ? (
+      {list.isPending ? (
+        <p role="status" className="rounded-lg border border-zinc-200 bg-white px-4 py-6 text-center text-sm text-zinc-600">
+          Loading workflows…
+        </p>
+      ) : list.data && list.data.workflows.length === 0 ? (
         <EmptyState icon={<WorkflowIcon width={32} height={32} />} title={q ? "No workflow matches" : "No workflows yet"} action={canEdit && !q ? <Button onClick={() => setCreating(true)}>New workflow</Button> : null}>
           {q ? "Try another search." : "Create one, or import a file exported from Baton."}
         </EmptyState>
@@ -105,6 +125,8 @@ export function WorkflowsList() {
             <tr>
               <Th>Name</Th>
               <Th>Published</Th>
+              <Th>Last run</Th>
+              <Th>Last 24 h</Th>
               <Th>Changed</Th>
               <Th className="text-right">Actions</Th>
             </tr>
@@ -117,8 +139,33 @@ export function WorkflowsList() {
                   {w.description ? <span className="block max-w-xl truncate text-xs text-zinc-500">{w.description}</span> : null}
                 </Td>
                 <Td>{w.activeVersion ? <Badge tone="accent">v{w.activeVersion}</Badge> : <Badge>draft only</Badge>}</Td>
-                <Td title={fullTime(w.updatedAt)}>{timeAgo(w.updatedAt)}</Td>
+                <Td className="whitespace-nowrap" data-testid="last-run">
+                  {w.lastRun ? (
+                    <Link href={`/runs/${w.lastRun.id}`} className="inline-flex items-center gap-2 hover:underline" title={fullTime(w.lastRun.createdAt)}>
+                      <RunStatusBadge status={w.lastRun.status} />
+                      <span className="text-xs text-zinc-600">{timeAgo(w.lastRun.createdAt)}</span>
+                    </Link>
+                  ) : (
+                    <span className="text-xs text-zinc-600">never run</span>
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap text-xs" data-testid="success-rate">
+                  {w.last24h.runs === 0 ? (
+                    <span className="text-zinc-600">no runs</span>
+                  ) : (
+                    <span title={`${w.last24h.succeeded} succeeded, ${w.last24h.failed} failed of ${w.last24h.runs}`}>
+                      <span className={cx("font-semibold", w.last24h.failed ? "text-red-700" : "text-emerald-700")}>{Math.round((w.last24h.succeeded / w.last24h.runs) * 100)}%</span>
+                      <span className="text-zinc-600"> of {w.last24h.runs} succeeded</span>
+                    </span>
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap" title={fullTime(w.updatedAt)}>{timeAgo(w.updatedAt)}</Td>
                 <Td className="space-x-1 text-right whitespace-nowrap">
+                  {canRun ? (
+                    <Button variant="secondary" size="sm" disabled={!w.activeVersion} title={w.activeVersion ? undefined : "Publish a version first"} onClick={() => setRunning(w)} aria-label={`Run ${w.name}`}>
+                      Run
+                    </Button>
+                  ) : null}
                   <Link href={`/workflows/${w.id}`} className="inline-flex h-8 items-center rounded-md px-2.5 text-xs font-medium text-indigo-700 hover:bg-indigo-50">{canEdit ? "Edit" : "Open"}</Link>
                   <Button variant="ghost" size="sm" onClick={() => void exportOne(w)}>Export</Button>
                   {canEdit ? (
@@ -135,6 +182,25 @@ export function WorkflowsList() {
         </Table>
       )}
       <CreateDialog open={creating} onOpenChange={setCreating} onCreated={(id) => router.push(`/workflows/${id}`)} />
+      {running ? <RunDialog open onOpenChange={(o) => {
+            if (o) return;
+            setRunning(null);
+            void refresh();
+          }} workflowId={running.id} activeVersion={running.activeVersion} title={`Run “${running.name}”`} /> : null}
+      <Dialog open={!!sameName} onOpenChange={(o) => !o && setSameName(null)} title={`A workflow named “${sameName?.read.name ?? ""}” already exists`} description="Importing adds a new workflow; the one you have stays as it is.">
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setSameName(null)}>Cancel</Button>
+          <Button
+            onClick={() => {
+              const pending = sameName!;
+              setSameName(null);
+              void createFrom({ ...pending.read, name: pending.copy });
+            }}
+          >
+            Import as “{sameName?.copy}”
+          </Button>
+        </div>
+      </Dialog>
       <RenameDialog workflow={renaming} onClose={() => { setRenaming(null); void refresh(); }} />
       <Dialog open={!!deleting} onOpenChange={(o) => !o && setDeleting(null)} title={`Delete “${deleting?.name ?? ""}”?`} description="It disappears from this list and cannot be run any more. Its versions and past runs stay readable.">
         <div className="flex justify-end gap-2">

@@ -54,3 +54,9 @@ export function readWorkflowFile(text: string, fileName: string): ImportResult {
   if (!structure.definition) return { ok: false, problems: structure.problems.map((p) => `definition.${p.path}: ${p.message}`) };
   return { ok: true, name, description, definition: structure.definition };
 }
+
+/** "A name (2)": the first copy name no workflow has (importing next to one of the same name). */
+export function copyName(name: string, taken: readonly string[]): string {
+  const base = name.replace(/ \(\d+\)$/, "");
+  for (let n = 2; ; n++) if (!taken.includes(`${base} (${n})`)) return `${base} (${n})`;
+}

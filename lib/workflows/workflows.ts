@@ -52,7 +52,30 @@ export async function listWorkflows(query: { q?: string }, db: Db = defaultDb())
     select: { ...summaryFields, versions: { select: { number: true, createdAt: true, createdBy: true, note: true }, orderBy: { number: "desc" }, take: 1 } },
     orderBy: { updatedAt: "desc" },
   });
-  return workflows.map(({ versions, ...w }) => ({ ...w, latestVersion: versions[0] ?? null }));
+  const activity = await runActivity(db, workflows.map((w) => w.id));
+  return workflows.map(({ versions, ...w }) => ({ ...w, latestVersion: versions[0] ?? null, ...activity.get(w.id)! }));
+}
+
+/** Each workflow's latest run and its runs of the last 24 hours, for the list (one query). */
+async function runActivity(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ id: string; last_id: string | null; last_status: string | null; last_at: Date | null; total: number; succeeded: number; failed: number }[]>`
+    select w.id, last.id as last_id, last.status::text as last_status, last.created_at as last_at,
+           day.total, day.succeeded, day.failed
+      from unnest(${ids}::uuid[]) as w(id)
+      left join lateral (select id, status, created_at from runs where workflow_id = w.id order by created_at desc limit 1) last on true
+      cross join lateral (select count(*)::int as total, count(*) filter (where status = 'succeeded')::int as succeeded,
+                                 count(*) filter (where status = 'failed')::int as failed
+                            from runs where workflow_id = w.id and created_at > now() - interval '24 hours') day`;
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        lastRun: r.last_id ? { id: r.last_id, status: r.last_status!, createdAt: r.last_at! } : null,
+        last24h: { runs: r.total, succeeded: r.succeeded, failed: r.failed },
+      },
+    ]),
+  );
 }
 
 export async function getWorkflow(id: string, db: Db = defaultDb()) {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
 import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
-import { connect, node, saved } from "../helpers/editor.ts";
+import { connect, node, saved, typeInto } from "../helpers/editor.ts";
 
 let engine: Engine;
 let browser: Browser;
@@ -150,6 +150,38 @@ describe("messages", () => {
     await page.goto(`${engine.web.url}/login`);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.locator("form").getByRole("alert").textContent()).toBe("Enter your email. Enter your password.");
+    await page.context().close();
+  });
+});
+
+describe("the workflows list", () => {
+  it("shows each workflow's last run and its day, and runs one from its row", async () => {
+    const editor = await engine.as("editor");
+    const wid = await publish(editor, linear([{ id: "ok", type: "transform", config: { output: "{{ input.n }}" } }]), "Listed with runs");
+    await waitForRun(editor, await runWorkflow(editor, wid, { n: 1 }));
+    // A second workflow that never ran, and a draft that cannot run.
+    await publish(editor, linear([{ id: "idle", type: "transform", config: { output: 1 } }]), "Listed never run");
+    await newWorkflow("Listed draft");
+
+    const page = await signedIn(browser, engine.web.url, "operator", "/workflows?q=Listed");
+    const row = (name: string) => page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+    await page.getByRole("searchbox", { name: "Search workflows" }).fill("Listed");
+    await expect.poll(() => row("Listed with runs").getByTestId("success-rate").textContent()).toBe("100% of 1 succeeded");
+    expect(await row("Listed with runs").getByTestId("last-run").textContent()).toMatch(/^succeeded/);
+    expect(await row("Listed never run").getByTestId("last-run").textContent()).toBe("never run");
+    expect(await row("Listed never run").getByTestId("success-rate").textContent()).toBe("no runs");
+    expect(await row("Listed draft").getByRole("button", { name: "Run Listed draft" }).isDisabled()).toBe(true);
+    await screenshot(page, "workflows-list");
+
+    await row("Listed with runs").getByRole("button", { name: "Run Listed with runs" }).click();
+    const dialog = page.getByRole("dialog", { name: "Run “Listed with runs”, version 1" });
+    await typeInto(dialog.getByRole("textbox", { name: "Run input (JSON)" }), '{"n": 2}');
+    await dialog.getByRole("button", { name: "Start run" }).click();
+    await expect.poll(() => dialog.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("succeeded");
+    await page.keyboard.press("Escape");
+    // Closing refreshes the row with the run just made.
+    await expect.poll(() => row("Listed with runs").getByTestId("success-rate").textContent()).toBe("100% of 2 succeeded");
+    expect(await engine.db.prisma.run.count({ where: { workflowId: wid } })).toBe(2);
     await page.context().close();
   });
 });

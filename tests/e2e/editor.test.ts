@@ -147,11 +147,14 @@ describe("files", () => {
 
     await page.goto(`${engine.web.url}/workflows`);
     await page.getByTestId("import-file").setInputFiles(file);
+    // The name is taken (the source is still there): it comes in as a copy, after asking.
+    await page.getByRole("dialog", { name: "A workflow named “Round trip” already exists" }).waitFor();
+    await page.getByRole("button", { name: "Import as “Round trip (2)”" }).click();
     await page.waitForURL((u) => /\/workflows\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(source));
     const imported = page.url().split("/").at(-1)!;
     const [a, b] = await Promise.all([editor.get(`/workflows/${source}`), editor.get(`/workflows/${imported}`)]);
     expect(b.json.draft).toEqual(a.json.draft);
-    expect(b.json.name).toBe("Round trip");
+    expect(b.json.name).toBe("Round trip (2)");
   });
 
   it("refuses a malformed or foreign file, saying why, and creates nothing", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fieldsFor, fieldsFromJsonSchema, parseFieldText } from "../../lib/canvas/form.ts";
 import { ancestors, cloneFragment, newNodeId, toDefinition, toFlow } from "../../lib/canvas/mapping.ts";
 import { diffDefinitions } from "../../lib/canvas/diff.ts";
-import { readWorkflowFile, exportFile } from "../../lib/canvas/file-format.ts";
+import { readWorkflowFile, exportFile, copyName } from "../../lib/canvas/file-format.ts";
 import { layout } from "../../lib/canvas/layout.ts";
 import { stepDefinitions } from "../../lib/steps/index.ts";
 import { examples } from "../../lib/db/examples.ts";
@@ -135,5 +135,12 @@ describe("workflow files", () => {
     });
     expect(readWorkflowFile(JSON.stringify({ nodes: [{ id: "a" }], edges: [] }), "my-flow.json")).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.stringContaining("definition.nodes.0.type")]) });
     expect(readWorkflowFile(JSON.stringify(examples[1].definition), "my-flow.json")).toMatchObject({ ok: true, name: "my flow" });
+  });
+
+  it("names an import whose name is taken after the first free copy number", () => {
+    expect(copyName("Orders", ["Orders"])).toBe("Orders (2)");
+    expect(copyName("Orders", ["Orders", "Orders (2)", "Orders (3)"])).toBe("Orders (4)");
+    // A file exported from a copy counts on from the base name, never "Orders (2) (2)".
+    expect(copyName("Orders (2)", ["Orders", "Orders (2)"])).toBe("Orders (3)");
   });
 });

@@ -15,7 +15,7 @@ import { ConfigForm } from "../config-form.tsx";
 import { CodeEditor } from "../code-editor.tsx";
 
 
-export function RunDialog({ open, onOpenChange, workflowId, activeVersion }: { open: boolean; onOpenChange(o: boolean): void; workflowId: string; activeVersion: number | null }) {
+export function RunDialog({ open, onOpenChange, workflowId, activeVersion, title }: { open: boolean; onOpenChange(o: boolean): void; workflowId: string; activeVersion: number | null; title?: string }) {
   const version = useQuery({
     queryKey: ["workflow", workflowId, "version", activeVersion],
     queryFn: () => api<{ definition: Definition }>(`/workflows/${workflowId}/versions/${activeVersion}`),
@@ -62,7 +62,7 @@ export function RunDialog({ open, onOpenChange, workflowId, activeVersion }: { o
   };
 
   return (
-    <Dialog open={open} onOpenChange={close} title={`Run version ${activeVersion ?? "–"}`} description="Runs use the published version, not the draft." size="lg">
+    <Dialog open={open} onOpenChange={close} title={title ? `${title}, version ${activeVersion ?? "–"}` : `Run version ${activeVersion ?? "–"}`} description="Runs use the published version, not the draft." size="lg">
       {activeVersion === null ? (
         <p className="text-sm text-zinc-700">Publish the workflow first: runs need a published version.</p>
       ) : runId ? (
@@ -106,7 +106,7 @@ export function RunDialog({ open, onOpenChange, workflowId, activeVersion }: { o
             <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
               {problem.message}
               {problem.errors.length ? (
-                <ul className="mt-1 list-disc pl-5">{problem.errors.map((e, i) => <li key={i}>{e.path}: {e.message}</li>)}</ul>
+                <ul className="mt-1 list-disc pl-5">{problem.errors.map((e, i) => <li key={i}>{e.message}</li>)}</ul>
               ) : null}
             </div>
           ) : null}
