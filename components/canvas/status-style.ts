@@ -15,6 +15,11 @@ const styles: Record<string, StatusStyle> = {
   failed: { label: "failed", card: "border-red-500 bg-red-50", badge: "bg-red-100 text-red-800" },
   skipped: { label: "skipped", card: "border-dashed opacity-60", badge: "bg-zinc-100 text-zinc-500" },
   cancelled: { label: "cancelled", card: "border-zinc-400 opacity-70", badge: "bg-zinc-200 text-zinc-700" },
+  // A replay's step that kept the source run's output instead of running.
+  reused: { label: "reused", card: "border-dashed border-teal-500 bg-teal-50", badge: "bg-teal-100 text-teal-800" },
 };
+
+/** The state a step shows: a replay's reused step is "reused", whatever state it copied. */
+export const shownStatus = (step: { status: string; reusedFrom?: string | null }): string => (step.reusedFrom ? "reused" : step.status);
 
 export const statusStyle = (status: string): StatusStyle => styles[status] ?? styles.pending;

@@ -2,7 +2,7 @@
 // Two versions drawn as one: the later version's steps, plus the removed ones where they were;
 // added, removed and changed steps highlighted, with the list of what changed.
 import { useCallback, useMemo } from "react";
-import { diffDefinitions } from "#lib/canvas/diff.ts";
+import { diffDefinitions, type FieldChange } from "#lib/canvas/diff.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { ReadonlyCanvas } from "./readonly-canvas.tsx";
 
@@ -24,6 +24,7 @@ export function VersionDiff({ before, after }: { before: Definition; after: Defi
     [diff],
   );
   const entries = Object.entries(diff.nodes).filter(([, c]) => c !== "same");
+  const nameOf = (id: string) => (after.nodes.find((n) => n.id === id) ?? before.nodes.find((n) => n.id === id))?.name;
   return (
     <div className="flex min-h-0 flex-1">
       <div className="min-w-0 flex-1">
@@ -37,13 +38,40 @@ export function VersionDiff({ before, after }: { before: Definition; after: Defi
         {entries.length === 0 ? <p className="mt-3 text-sm text-zinc-600">The steps are the same.</p> : null}
         <ul className="mt-3 space-y-2 text-sm" data-testid="diff-list">
           {entries.map(([id, change]) => (
-            <li key={id} data-change={change}>
-              <span className="font-mono text-xs">{id}</span> <span className="text-zinc-500">{change}</span>
-              {diff.fields[id]?.length ? <span className="block text-xs text-zinc-500">{diff.fields[id].join(", ")}</span> : null}
+            <li key={id} data-change={change} data-testid={`diff-${id}`}>
+              <span className="font-medium text-zinc-900">{nameOf(id) || id}</span> {nameOf(id) ? <span className="font-mono text-xs text-zinc-500">{id}</span> : null} <span className="text-zinc-600">{change}</span>
+              {diff.fields[id]?.length ? (
+                <dl className="mt-1 space-y-1.5 text-xs">
+                  {diff.fields[id].map((f) => (
+                    <Change key={f.path} change={f} />
+                  ))}
+                </dl>
+              ) : null}
             </li>
           ))}
         </ul>
       </aside>
+    </div>
+  );
+}
+
+const shown = (v: unknown) => (v === undefined ? "(not set)" : JSON.stringify(v));
+
+/** One changed value: its path, the old value struck through, the new one. */
+function Change({ change }: { change: FieldChange }) {
+  return (
+    <div className="rounded border border-zinc-200 px-2 py-1" data-testid="diff-field">
+      <dt className="font-mono text-zinc-600">{change.path}</dt>
+      <dd className="mt-0.5 font-mono break-all">
+        <del className="block max-h-24 overflow-hidden bg-red-50 px-1 text-red-800" title={shown(change.before)}>
+          <span className="sr-only">was </span>
+          {shown(change.before)}
+        </del>
+        <ins className="block max-h-24 overflow-hidden bg-emerald-50 px-1 text-emerald-800 no-underline" title={shown(change.after)}>
+          <span className="sr-only">now </span>
+          {shown(change.after)}
+        </ins>
+      </dd>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import type { StreamEvent } from "#lib/runs/live-state.ts";
 
 const kindTone = { command: "bg-indigo-50", run: "bg-zinc-50", step: "" };
 
-export function AuditLog({ events, onSelect }: { events: StreamEvent[]; onSelect(nodeId: string): void }) {
+export function AuditLog({ events, onSelect, nameOf }: { events: StreamEvent[]; onSelect(nodeId: string): void; nameOf(nodeId: string): string }) {
   const [onlyCommands, setOnlyCommands] = useState(false);
   const shown = events.filter((e) => !onlyCommands || e.type.startsWith("command.")).toReversed();
   return (
@@ -24,7 +24,7 @@ export function AuditLog({ events, onSelect }: { events: StreamEvent[]; onSelect
       <table className="w-full" aria-label="Audit log" data-testid="audit-log">
         <tbody>
           {shown.map((e) => {
-            const d = describeEvent(e);
+            const d = describeEvent(e, nameOf);
             return (
               <tr key={e.position} data-event-id={e.id} data-event-type={e.type} className={cx("border-b border-zinc-100", kindTone[d.kind])}>
                 <td className="w-28 px-4 py-1 whitespace-nowrap text-zinc-500 tabular-nums" title={fullTime(e.at)}>

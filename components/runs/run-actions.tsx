@@ -11,6 +11,7 @@ import { rolesWith } from "#lib/auth/permissions.ts";
 import { canCancelRun, canResumeRun, canRetryStep, canSkipStep, type RunStatus, type StepStatus } from "#lib/engine/states.ts";
 import { retryPolicy } from "#lib/engine/retry.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
+import { stepName } from "#lib/messages.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import type { RunView, StepView } from "#lib/runs/live-state.ts";
 import { Button } from "../ui/button.tsx";
@@ -128,14 +129,15 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
   const done = () => qc.invalidateQueries({ queryKey: runKey(run.id), exact: true });
   const close = (o: boolean) => !o && setOpen(null);
   const isStart = node?.type === "start" || step.type === "start";
+  const named = stepName({ id: step.nodeId, name: node?.name });
 
   const retryConsequence =
     status === "retry_scheduled"
-      ? `Attempt ${step.attempt} of ${step.nodeId} starts now instead of waiting for its backoff, with a fresh budget of ${budget} attempts.`
-      : `${step.nodeId} runs again as attempt ${step.attempt + 1}, with a fresh budget of ${budget} attempts.${run.status === "failed" ? " The run reopens, and the steps its failure cancelled are queued again." : ""}`;
+      ? `Attempt ${step.attempt} of ${named} starts now instead of waiting for its backoff, with a fresh budget of ${budget} attempts.`
+      : `${named} runs again as attempt ${step.attempt + 1}, with a fresh budget of ${budget} attempts.${run.status === "failed" ? " The run reopens, and the steps its failure cancelled are queued again." : ""}`;
 
   return (
-    <div className="flex flex-wrap items-center gap-2" aria-label={`Commands for step ${step.nodeId}`} role="group">
+    <div className="flex flex-wrap items-center gap-2" aria-label={`Commands for step ${named}`} role="group">
       {canRetryStep(status, runStatus) ? (
         <CommandButton testId="retry-step" variant="primary" label={status === "retry_scheduled" ? "Retry now" : "Retry step"} reason={reason} onClick={() => setOpen("retry")} />
       ) : null}
@@ -156,7 +158,7 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
       <ConfirmDialog
         open={open === "retry"}
         onOpenChange={close}
-        title={`Retry ${step.nodeId}?`}
+        title={`Retry ${named}?`}
         consequence={retryConsequence}
         confirmLabel="Retry"
         onConfirm={async () => {
@@ -167,8 +169,8 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
       <ConfirmDialog
         open={open === "skip"}
         onOpenChange={close}
-        title={`Skip ${step.nodeId}?`}
-        consequence={`${step.nodeId} is marked skipped with the output below, and the steps after it run with that output.${status === "running" ? " Its running attempt is told to stop and its result is discarded." : ""}${run.status === "failed" ? " The run reopens." : ""}`}
+        title={`Skip ${named}?`}
+        consequence={`${named} is marked skipped with the output below, and the steps after it run with that output.${status === "running" ? " Its running attempt is told to stop and its result is discarded." : ""}${run.status === "failed" ? " The run reopens." : ""}`}
         confirmLabel="Skip step"
         size="lg"
         onConfirm={async () => {
@@ -193,8 +195,8 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
       <ConfirmDialog
         open={open === "replay"}
         onOpenChange={close}
-        title={`Replay from ${step.nodeId}?`}
-        consequence={`Starts a new run of version ${run.version} with the same input. Steps before ${step.nodeId} reuse this run's outputs; ${step.nodeId} and everything after it run again. This run stays as it is.`}
+        title={`Replay from ${named}?`}
+        consequence={`Starts a new run of version ${run.version} with the same input. Steps before ${named} reuse this run's outputs; ${named} and everything after it run again. This run stays as it is.`}
         confirmLabel="Start replay"
         onConfirm={async () => {
           const started = await api<{ id: string }>(`/runs/${run.id}/replay`, { body: { fromNodeId: step.nodeId } });

@@ -14,8 +14,9 @@ import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { FINAL_RUN_STATUSES, type RunView, type StepView } from "#lib/runs/live-state.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
+import { buildGraph, topologicalOrder } from "#lib/workflow/graph.ts";
 import { ReadonlyCanvas } from "../canvas/readonly-canvas.tsx";
-import { statusStyle } from "../canvas/status-style.ts";
+import { shownStatus, statusStyle } from "../canvas/status-style.ts";
 import { JsonView } from "../ui/json-view.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
 import { useNow } from "../live/use-now.ts";
@@ -41,12 +42,14 @@ export function RunPage({ runId }: { runId: string }) {
 
   const byNode = useMemo(() => new Map((run?.steps ?? []).map((s) => [s.nodeId, s])), [run?.steps]);
   const stuckByNode = useMemo(() => new Map((run?.stuckSteps ?? []).map((s) => [s.nodeId, stuckText(s)])), [run?.stuckSteps]);
+  const nameOf = useStepNames(version.data?.definition);
   const decorate = useCallback(
     (nodeId: string) => {
       const s = byNode.get(nodeId);
-      return s
-        ? { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId) }
-        : { status: "pending" };
+      if (!s) return { status: "pending" };
+      // A reused step did not run here: no attempt line.
+      if (s.reusedFrom) return { status: "reused", attempt: 0 };
+      return { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId) };
     },
     [byNode, stuckByNode],
   );
@@ -97,10 +100,10 @@ export function RunPage({ runId }: { runId: string }) {
               ))}
             </Tabs.List>
             <Tabs.Content value="timeline" className="min-h-0 flex-1 overflow-auto">
-              <Timeline run={run} selected={selected} onSelect={select} />
+              <Timeline run={run} selected={selected} onSelect={select} nameOf={nameOf} />
             </Tabs.Content>
             <Tabs.Content value="audit" className="min-h-0 flex-1 overflow-auto">
-              <AuditLog events={events} onSelect={select} />
+              <AuditLog events={events} onSelect={select} nameOf={nameOf} />
             </Tabs.Content>
             <Tabs.Content value="data" className="grid min-h-0 flex-1 grid-cols-2 gap-3 overflow-auto p-3">
               <JsonView label="Run input" value={run.input} />
@@ -108,7 +111,7 @@ export function RunPage({ runId }: { runId: string }) {
             </Tabs.Content>
           </Tabs.Root>
         </div>
-        <aside aria-label={selected ? `Step ${selected}` : "Steps"} className="w-96 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white p-4">
+        <aside aria-label={selected ? `Step ${nameOf(selected)}` : "Steps"} className="w-96 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white p-4">
           {selected ? <StepPanel run={run} nodeId={selected} definition={version.data?.definition} onClose={() => select(null)} /> : <StepList run={run} definition={version.data?.definition} onSelect={select} />}
         </aside>
       </div>
@@ -162,28 +165,33 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
 }
 
 function StepList({ run, definition, onSelect }: { run: RunView; definition: Definition | undefined; onSelect(nodeId: string): void }) {
-  const nodes = definition?.nodes ?? [];
-  const steps: (StepView | { nodeId: string; status: string; attempt: number; maxAttempts: number })[] = [
+  // In the order the graph runs them (each after the steps before it), pending ones included.
+  const order = useMemo(() => (definition ? topologicalOrder(buildGraph(definition)) : []), [definition]);
+  const rank = (nodeId: string) => {
+    const i = order.indexOf(nodeId);
+    return i === -1 ? order.length : i;
+  };
+  const steps: (StepView | { nodeId: string; status: string; attempt: number; maxAttempts: number; iteration: number; reusedFrom: null })[] = [
     ...run.steps,
-    ...nodes.filter((n) => !run.steps.some((s) => s.nodeId === n.id)).map((n) => ({ nodeId: n.id, status: "pending", attempt: 0, maxAttempts: 0 })),
-  ];
+    ...(definition?.nodes ?? []).filter((n) => !run.steps.some((s) => s.nodeId === n.id)).map((n) => ({ nodeId: n.id, status: "pending", attempt: 0, maxAttempts: 0, iteration: 0, reusedFrom: null })),
+  ].toSorted((a, b) => rank(a.nodeId) - rank(b.nodeId) || a.iteration - b.iteration);
   return (
     <div>
       <h2 className="text-sm font-semibold text-zinc-900">Steps</h2>
-      <p className="mt-0.5 text-xs text-zinc-500">Select a step on the canvas or here for its attempts, data and logs.</p>
-      <ul className="mt-3 space-y-1.5 text-sm">
+      <p className="mt-0.5 text-xs text-zinc-600">Select a step on the canvas or here for its attempts, data and logs.</p>
+      <ul className="mt-3 space-y-1.5 text-sm" data-testid="step-list">
         {steps.map((s) => {
-          const style = statusStyle(s.status);
-          const name = nodes.find((n) => n.id === s.nodeId)?.name;
+          const style = statusStyle(shownStatus(s));
+          const name = definition?.nodes.find((n) => n.id === s.nodeId)?.name;
           return (
-            <li key={s.nodeId}>
+            <li key={`${s.nodeId}:${s.iteration}`}>
               <button type="button" onClick={() => onSelect(s.nodeId)} className="flex w-full items-center justify-between gap-2 rounded-md border border-zinc-200 px-2 py-1.5 text-left hover:bg-zinc-50" data-testid={`step-${s.nodeId}`}>
                 <span className="min-w-0 truncate">
                   {name || s.nodeId}
-                  {name ? <span className="ml-1 font-mono text-xs text-zinc-400">{s.nodeId}</span> : null}
+                  {name ? <span className="ml-1 font-mono text-xs text-zinc-500">{s.nodeId}</span> : null}
                 </span>
                 <span className="flex shrink-0 items-center gap-1.5">
-                  {s.attempt > 1 ? <span className="text-xs text-zinc-500">#{s.attempt}</span> : null}
+                  {s.attempt > 1 && !s.reusedFrom ? <span className="text-xs text-zinc-600">#{s.attempt}</span> : null}
                   <span className={cx("rounded-full px-1.5 py-0.5 text-[10px] font-semibold uppercase", style.badge)}>{style.label}</span>
                 </span>
               </button>
@@ -193,4 +201,12 @@ function StepList({ run, definition, onSelect }: { run: RunView; definition: Def
       </ul>
     </div>
   );
+}
+
+/** A step's name from the run's version where it has one, its id otherwise. */
+function useStepNames(definition: Definition | undefined) {
+  return useMemo(() => {
+    const names = new Map((definition?.nodes ?? []).map((n) => [n.id, n.name]));
+    return (nodeId: string) => names.get(nodeId) || nodeId;
+  }, [definition]);
 }

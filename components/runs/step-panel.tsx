@@ -8,7 +8,8 @@ import { cx } from "#lib/client/cx.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { FINAL_RUN_STATUSES, type RunView, type StepError, type StepView } from "#lib/runs/live-state.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
-import { statusStyle } from "../canvas/status-style.ts";
+import Link from "next/link";
+import { shownStatus, statusStyle } from "../canvas/status-style.ts";
 import { JsonView } from "../ui/json-view.tsx";
 import { useNow } from "../live/use-now.ts";
 import { StepCommands } from "./run-actions.tsx";
@@ -45,7 +46,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
         <p className="text-sm text-zinc-600">{FINAL_RUN_STATUSES.includes(run.status) ? "This run never reached this step." : "Not reached yet."}</p>
       ) : (
         <>
-          <StepState step={step} />
+          <StepState step={step} sourceRunId={run.replayOf} />
           {stuck ? (
             <p role="alert" className="rounded-md bg-orange-50 px-3 py-2 text-xs text-orange-900 ring-1 ring-orange-200">
               Stuck: {stuckText(stuck)}
@@ -63,9 +64,9 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
   );
 }
 
-function StepState({ step }: { step: StepView }) {
+function StepState({ step, sourceRunId }: { step: StepView; sourceRunId: string | null }) {
   const now = useNow(step.status === "retry_scheduled" || step.status === "running");
-  const style = statusStyle(step.status);
+  const style = statusStyle(shownStatus(step));
   const retryIn = step.status === "retry_scheduled" && step.nextAttemptAt ? Math.max(0, new Date(step.nextAttemptAt).getTime() - now) : null;
   const runningFor = step.status === "running" && step.startedAt ? now - new Date(step.startedAt).getTime() : null;
   return (
@@ -77,19 +78,38 @@ function StepState({ step }: { step: StepView }) {
         </span>
         {step.reason ? <span className="ml-1 text-zinc-500">({step.reason.replaceAll("_", " ")})</span> : null}
       </dd>
-      <dt className="text-zinc-500">Attempt</dt>
-      <dd data-testid="step-panel-attempt">
-        {step.attempt} of {step.maxAttempts || "?"}
-        {retryIn !== null ? <span className="text-amber-700"> · next in {duration(retryIn)}</span> : null}
-        {runningFor !== null ? <span className="text-sky-700"> · running for {duration(runningFor)}</span> : null}
-      </dd>
-      {step.startedAt ? (
+      {step.reusedFrom ? (
+        <>
+          <dt className="text-zinc-500">Output</dt>
+          <dd data-testid="step-panel-reused">
+            reused from run{" "}
+            {sourceRunId ? (
+              <Link href={`/runs/${sourceRunId}?step=${encodeURIComponent(step.nodeId)}`} className="font-mono text-indigo-700 hover:underline">
+                {sourceRunId.slice(0, 8)}
+              </Link>
+            ) : (
+              "replayed"
+            )}
+            {step.status === "skipped" ? ", where it was skipped" : ""}; it did not run again
+          </dd>
+        </>
+      ) : (
+        <>
+          <dt className="text-zinc-500">Attempt</dt>
+          <dd data-testid="step-panel-attempt">
+            {step.attempt} of {step.maxAttempts || "?"}
+            {retryIn !== null ? <span className="text-amber-700"> · next in {duration(retryIn)}</span> : null}
+            {runningFor !== null ? <span className="text-sky-700"> · running for {duration(runningFor)}</span> : null}
+          </dd>
+        </>
+      )}
+      {step.startedAt && !step.reusedFrom ? (
         <>
           <dt className="text-zinc-500">Started</dt>
           <dd title={fullTime(step.startedAt)}>{clockTime(step.startedAt)}</dd>
         </>
       ) : null}
-      {step.finishedAt ? (
+      {step.finishedAt && !step.reusedFrom ? (
         <>
           <dt className="text-zinc-500">Finished</dt>
           <dd title={fullTime(step.finishedAt)}>

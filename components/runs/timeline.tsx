@@ -19,7 +19,7 @@ const attemptColour: Record<string, string> = {
 
 const ms = (iso: string | null | undefined) => (iso ? new Date(iso).getTime() : null);
 
-export function Timeline({ run, selected, onSelect }: { run: RunView; selected: string | null; onSelect(nodeId: string): void }) {
+export function Timeline({ run, selected, onSelect, nameOf }: { run: RunView; selected: string | null; onSelect(nodeId: string): void; nameOf(nodeId: string): string }) {
   const active = !FINAL_RUN_STATUSES.includes(run.status);
   const now = useNow(active, 500);
   const start = ms(run.createdAt)!;
@@ -35,7 +35,7 @@ export function Timeline({ run, selected, onSelect }: { run: RunView; selected: 
 
   return (
     <div className="min-w-[560px] px-4 py-2 text-xs" data-testid="timeline">
-      <div className="relative ml-36 mr-20 h-5 border-b border-zinc-200 text-[10px] text-zinc-500">
+      <div className="relative ml-36 mr-20 h-5 border-b border-zinc-200 text-[11px] text-zinc-600">
         {ticks.map((t) => (
           <span key={t} className={cx("absolute whitespace-nowrap", t === 0 ? "" : t === 1 ? "-translate-x-full" : "-translate-x-1/2")} style={{ left: `${t * 100}%` }}>
             +{duration(span * t)}
@@ -49,9 +49,11 @@ export function Timeline({ run, selected, onSelect }: { run: RunView; selected: 
               type="button"
               onClick={() => onSelect(s.nodeId)}
               className={cx("flex h-6 w-full items-center rounded text-left hover:bg-zinc-50", selected === s.nodeId && "bg-indigo-50")}
-              aria-label={`${s.nodeId}: ${s.status}, ${label(s, now)}`}
+              aria-label={`${nameOf(s.nodeId)}: ${s.status}, ${label(s, now)}`}
             >
-              <span className="w-36 shrink-0 truncate pr-2 font-mono text-zinc-700">{s.nodeId}</span>
+              <span className="w-36 shrink-0 truncate pr-2 text-zinc-700" title={s.nodeId}>
+                {nameOf(s.nodeId)}
+              </span>
               <span className="relative h-3.5 flex-1">
                 {ticks.slice(1, -1).map((t) => (
                   <span key={t} aria-hidden className="absolute inset-y-0 border-l border-dashed border-zinc-100" style={{ left: `${t * 100}%` }} />

@@ -7,20 +7,33 @@ export type NodeChange = "added" | "removed" | "changed" | "moved" | "same";
 export interface DefinitionDiff {
   nodes: Record<string, NodeChange>;
   edges: Record<string, "added" | "removed" | "same">;
-  /** Per changed node, the fields that differ (name, type, config.url, retry, ...). */
-  fields: Record<string, string[]>;
+  /** Per changed node, the values that differ, deepest path first reached (config.headers.Accept, retry.maxAttempts, ...). */
+  fields: Record<string, FieldChange[]>;
+}
+
+/** One changed value; `undefined` on a side where the path does not exist. */
+export interface FieldChange {
+  path: string;
+  before: unknown;
+  after: unknown;
 }
 
 const meaning = (n: WorkflowNode) => ({ type: n.type, name: n.name ?? null, config: n.config, retry: n.retry ?? null, timeoutMs: n.timeoutMs ?? null });
 
-function changedFields(a: WorkflowNode, b: WorkflowNode): string[] {
-  const fields: string[] = [];
-  for (const key of ["type", "name", "retry", "timeoutMs"] as const) {
-    if (canonicalJson(a[key] ?? null) !== canonicalJson(b[key] ?? null)) fields.push(key);
-  }
-  const keys = new Set([...Object.keys(a.config ?? {}), ...Object.keys(b.config ?? {})]);
-  for (const k of keys) if (canonicalJson(a.config?.[k] ?? null) !== canonicalJson(b.config?.[k] ?? null)) fields.push(`config.${k}`);
-  return fields;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The paths under which `a` and `b` differ: objects are walked key by key, anything else compared whole. */
+function changedPaths(a: unknown, b: unknown, path: string, out: FieldChange[]): void {
+  if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return;
+  if (isRecord(a) && isRecord(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) changedPaths(a[k], b[k], `${path}.${k}`, out);
+  } else out.push({ path, before: a, after: b });
+}
+
+function changedFields(a: WorkflowNode, b: WorkflowNode): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const key of ["type", "name", "retry", "timeoutMs", "config"] as const) changedPaths(a[key], b[key], key, out);
+  return out;
 }
 
 /** `before` → `after`. An edge is the same when it joins the same handles. */

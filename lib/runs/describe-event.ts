@@ -1,4 +1,5 @@
-// Run events in words, for the audit log. Browser-safe.
+// Run events in words, for the audit log. Browser-safe. Steps are called by their names where the
+// caller knows them (the version's definition), by their ids otherwise.
 import type { StreamEvent } from "./live-state.ts";
 
 export type EventKind = "command" | "run" | "step";
@@ -18,9 +19,10 @@ const reasons: Record<string, string> = {
 };
 const reason = (r: unknown) => (typeof r === "string" ? (reasons[r] ?? r) : "");
 
-export function describeEvent(e: StreamEvent): EventDescription {
+export function describeEvent(e: StreamEvent, nameOf: (nodeId: string) => string = (id) => id): EventDescription {
   const d = e.data;
-  const step = e.nodeId ?? "";
+  const step = e.nodeId ? nameOf(e.nodeId) : "";
+  const named = (id: unknown) => (typeof id === "string" ? nameOf(id) : "");
   switch (e.type) {
     case "run.created":
       return { kind: "run", text: "Run created" };
@@ -65,13 +67,13 @@ export function describeEvent(e: StreamEvent): EventDescription {
     case "command.cancel":
       return { kind: "command", text: "Cancel" };
     case "command.resume":
-      return { kind: "command", text: `Resume${Array.isArray(d.steps) ? `: ${d.steps.join(", ")} queued again` : ""}` };
+      return { kind: "command", text: `Resume${Array.isArray(d.steps) ? `: ${d.steps.map(named).join(", ")} queued again` : ""}` };
     case "command.retry_step":
-      return { kind: "command", text: `Retry step ${d.nodeId}` };
+      return { kind: "command", text: `Retry step ${named(d.nodeId)}` };
     case "command.skip_step":
-      return { kind: "command", text: `Skip step ${d.nodeId}${typeof d.branch === "string" ? ` (branch ${d.branch})` : ""}` };
+      return { kind: "command", text: `Skip step ${named(d.nodeId)}${typeof d.branch === "string" ? ` (branch ${d.branch})` : ""}` };
     case "command.replay":
-      return { kind: "command", text: `Replay from ${d.fromNodeId}${d.inputChanged ? " with a new input" : ""} as run ${String(d.newRunId ?? "").slice(0, 8)}` };
+      return { kind: "command", text: `Replay from ${named(d.fromNodeId)}${d.inputChanged ? " with a new input" : ""} as run ${String(d.newRunId ?? "").slice(0, 8)}` };
     case "command.requeue_dead_letter":
       return { kind: "command", text: `Requeue ${step} from the dead letters` };
     case "command.discard_dead_letter":

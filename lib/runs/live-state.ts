@@ -113,8 +113,10 @@ function stepChange(e: StreamEvent, step: StepView | undefined): Partial<StepVie
       return { status: "queued", attempt, queuedAt: e.at, finishedAt: null, nextAttemptAt: null, reason: null };
     case "step.started":
       return { status: "running", attempt, startedAt: e.at, finishedAt: null, nextAttemptAt: null, workerId: (e.data.workerId as string) ?? null };
-    case "step.succeeded":
     case "step.reused":
+      // The row copied the source step's state (succeeded, or skipped on a branch not taken).
+      return { status: step?.status ?? "succeeded", reusedFrom: (e.data.from as string) ?? null, finishedAt: e.at };
+    case "step.succeeded":
       return { status: "succeeded", attempt, finishedAt: e.at, ...(typeof e.data.startedAt === "string" ? { startedAt: e.data.startedAt } : {}), error: null, ...(typeof e.data.branch === "string" ? { branch: e.data.branch } : {}) };
     case "step.retry_scheduled":
       return { status: "retry_scheduled", attempt: num(e.data.nextAttempt) ?? attempt + 1, nextAttemptAt: (e.data.at as string) ?? null, error: (e.data.error as StepError) ?? null };

@@ -246,7 +246,8 @@ describe("versions", () => {
     await expect.poll(() => node(page, "c").getAttribute("data-diff")).toBe("added");
     expect(await node(page, "b").getAttribute("data-diff")).toBe("removed");
     expect(await node(page, "a").getAttribute("data-diff")).toBe("changed");
-    expect(await page.getByTestId("diff-list").textContent()).toContain("config.output");
+    expect(await page.getByTestId("diff-a").getByTestId("diff-field").allTextContents()).toEqual(["config.outputwas 1now 10"]);
+    await screenshot(page, "compare");
     await page.goto(`${engine.web.url}/workflows/${id}/versions/1`);
     await node(page, "b").waitFor();
     expect(await page.getByText("Read-only").isVisible()).toBe(true);

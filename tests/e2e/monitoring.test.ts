@@ -139,7 +139,7 @@ describe("other commands", () => {
 
     await page.getByTestId("skip-step").click();
     const dialog = page.getByRole("dialog");
-    await expect.poll(() => dialog.textContent()).toContain("charge is marked skipped with the output below");
+    await expect.poll(() => dialog.textContent()).toContain("“charge” is marked skipped with the output below");
     await typeInto(dialog.getByRole("textbox", { name: "Output to use" }), '{"charged": "by hand"}');
     await dialog.getByRole("button", { name: "Skip step" }).click();
     await expect.poll(() => statusOf(page, "charge")).toBe("skipped");
@@ -152,11 +152,52 @@ describe("other commands", () => {
 
     await node(page, "receipt").click();
     await page.getByTestId("replay-step").click();
-    await expect.poll(() => page.getByRole("dialog").textContent()).toContain("Steps before receipt reuse this run's outputs");
+    await expect.poll(() => page.getByRole("dialog").textContent()).toContain("Steps before “receipt” reuse this run's outputs");
     await page.getByRole("dialog").getByRole("button", { name: "Start replay" }).click();
     await page.waitForURL((url) => url.pathname.startsWith("/runs/") && !url.pathname.endsWith(runId));
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("succeeded");
     expect(await page.locator("header").textContent()).toContain(`replay of ${runId.slice(0, 8)}`);
+    // The steps before "receipt" did not run again: they say whose output they carry.
+    expect(await statusOf(page, "charge")).toBe("reused");
+    expect(await node(page, "charge").getByTestId("node-attempt").count()).toBe(0);
+    await node(page, "charge").click();
+    await expect.poll(() => page.getByTestId("step-panel-reused").textContent()).toBe(`reused from run ${runId.slice(0, 8)}, where it was skipped; it did not run again`);
+    expect(await page.getByTestId("step-panel-attempt").count()).toBe(0);
+  });
+
+  it("names steps as the canvas does, lists them in the order they run, and in the timeline and dialogs", async () => {
+    const editor = await engine.as("editor");
+    // Defined out of order: "ship" is written before the step it follows.
+    const def = definition(
+      [
+        { id: "start", type: "start" },
+        { id: "ship", type: "transform", name: "Ship the parcel", config: { output: 2 } },
+        { id: "pack", type: "transform", name: "Pack the order", config: { output: 1 } },
+        { id: "end", type: "end", name: "Done" },
+      ],
+      [["start", "pack"], ["pack", "ship"], ["ship", "end"]],
+    );
+    const runId = await runWorkflow(editor, await publish(editor, def, "Named steps"));
+    await waitForRun(editor, runId, ["succeeded"]);
+    const page = await as("operator", `/runs/${runId}`);
+    await expect.poll(() => page.getByTestId("step-list").locator("li").allTextContents()).toEqual([
+      expect.stringMatching(/^start/),
+      expect.stringMatching(/^Pack the orderpack/),
+      expect.stringMatching(/^Ship the parcelship/),
+      expect.stringMatching(/^Doneend/),
+    ]);
+    expect(await page.getByTestId("timeline").getByRole("button").allTextContents()).toEqual([
+      expect.stringMatching(/^start/),
+      expect.stringMatching(/^Pack the order/),
+      expect.stringMatching(/^Ship the parcel/),
+      expect.stringMatching(/^Done/),
+    ]);
+    await page.getByTestId("step-ship").click();
+    await page.getByTestId("replay-step").click();
+    expect(await page.getByRole("dialog").getByRole("heading").textContent()).toBe("Replay from “Ship the parcel”?");
+    await page.keyboard.press("Escape");
+    await page.getByRole("tab", { name: /Audit log/ }).click();
+    expect(await page.locator('[data-event-type="step.succeeded"]').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("Ship the parcel succeeded")]));
   });
 });
 

@@ -115,8 +115,19 @@ describe("version diff", () => {
     after.edges = after.edges.filter((e) => e.target !== "auto_approve" && e.source !== "auto_approve");
     const diff = diffDefinitions(before, after);
     expect(diff.nodes).toMatchObject({ audit: "added", auto_approve: "removed", check_amount: "changed", done: "moved", start: "same" });
-    expect(diff.fields.check_amount).toEqual(["config.expression"]);
+    expect(diff.fields.check_amount).toEqual([{ path: "config.expression", before: "input.amount > 100", after: "input.amount > 500" }]);
     expect(diff.edges["check_amount|false|auto_approve"]).toBe("removed");
+  });
+
+  it("names each changed value by its deepest path, with both sides", () => {
+    const node = (config: Record<string, unknown>, retry?: Record<string, unknown>) => ({ nodes: [{ id: "x", type: "http", position: { x: 0, y: 0 }, config, ...(retry ? { retry } : {}) }], edges: [] });
+    const diff = diffDefinitions(node({ url: "https://a", headers: { Accept: "json", Old: "1" } }), node({ url: "https://a", headers: { Accept: "xml" }, body: [1] }, { maxAttempts: 5 }));
+    expect(diff.fields.x).toEqual([
+      { path: "retry", before: undefined, after: { maxAttempts: 5 } },
+      { path: "config.headers.Accept", before: "json", after: "xml" },
+      { path: "config.headers.Old", before: "1", after: undefined },
+      { path: "config.body", before: undefined, after: [1] },
+    ]);
   });
 });
 
