@@ -129,7 +129,9 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   }
 }
 
-async function execute(expressions: ExpressionPool, type: string, rawConfig: unknown, ctx: StepRunContext, report: Report): Promise<StepResult> {
+/** Resolves the step's templates, checks the resolved config, and runs its executor until the
+ * signal fires (shared by runs and by step tests, step-tests.ts). */
+export async function execute(expressions: ExpressionPool, type: string, rawConfig: unknown, ctx: StepRunContext, report: Report): Promise<StepResult> {
   const definition = stepDefinition(type);
   const executor = executors[type];
   if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);

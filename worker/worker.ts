@@ -9,7 +9,7 @@ import { log } from "#lib/log.ts";
 import { databaseUrl, pool, closeDb } from "#lib/db.ts";
 import { startBoss } from "#lib/queue.ts";
 import { waitForMigrations } from "#lib/db/status.ts";
-import { STEP_QUEUE, stepJob } from "#lib/engine/jobs.ts";
+import { STEP_QUEUE, STEP_TEST_QUEUE, stepJob } from "#lib/engine/jobs.ts";
 import { completePureSteps, readPureSteps, type EngineDeps } from "#lib/engine/step-results.ts";
 import { bossDb } from "#lib/engine/tx.ts";
 import { startHeartbeat } from "./heartbeat.ts";
@@ -19,8 +19,12 @@ import { startSweeper } from "./sweeper.ts";
 import { startCallbacks } from "./callbacks.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, type Runtime } from "./run-step.ts";
+import { abortStepTests, handleStepTest } from "./step-tests.ts";
 import { Batcher } from "./batcher.ts";
 import { expressionPool } from "#lib/expressions/pool.ts";
+
+/** Step tests one worker runs at once. */
+const STEP_TEST_CONCURRENCY = 4;
 
 export interface Worker {
   id: string;
@@ -61,20 +65,34 @@ export async function startWorker(): Promise<Worker> {
     },
     log,
   );
+  // Steps tested from the editor: a queue of their own, so a test never waits behind a backlog of runs.
+  const tests = new Dispatcher(
+    boss,
+    { settle: bossDb(pool()), fetch: bossDb(pool(), { prepare: false }) },
+    STEP_TEST_QUEUE,
+    STEP_TEST_CONCURRENCY,
+    (job) => handleStepTest(runtime, job),
+    log,
+  );
   // Retries and waits this worker schedules are fetched when due, not at the next poll.
   deps.onDelayedJob = (at) => dispatcher.wakeAt(at);
   const callbacks = startCallbacks(pool(), log);
   const notices = listenForNotices(databaseUrl(), {
-    jobs: () => dispatcher.wake(),
+    jobs: () => {
+      dispatcher.wake();
+      tests.wake();
+    },
     cancel: (ids) => inflight.abort(ids, "cancelled"),
     callbacks: () => callbacks.wake(),
     onReconnect: () => {
       dispatcher.wake();
+      tests.wake();
       callbacks.wake();
       void inflight.renew();
     },
   });
   dispatcher.start();
+  tests.start();
   inflight.startRenewing();
   // pg-boss hands a job whose heartbeat lapses to another worker: keep ours fresh.
   const touch = setInterval(() => {
@@ -89,7 +107,9 @@ export async function startWorker(): Promise<Worker> {
   return {
     id,
     async stop() {
-      await dispatcher.stopFetching();
+      await Promise.all([dispatcher.stopFetching(), tests.stopFetching()]);
+      // A test has someone watching it in the editor: it stops at once and says why.
+      abortStepTests();
       await sweeper.stop();
       await callbacks.stop();
       if (!(await dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS))) {
@@ -97,6 +117,7 @@ export async function startWorker(): Promise<Worker> {
         inflight.abortAll("shutdown");
         await dispatcher.drained(15_000);
       }
+      await tests.drained(5_000);
       clearInterval(touch);
       await boss.stop({ graceful: true, timeout: 5_000, close: true });
       await notices.stop();

@@ -1,4 +1,5 @@
 import { badRequest, notFound } from "./errors.ts";
+import { NODE_ID } from "../workflow/definition.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -6,6 +7,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function uuidParam(value: string | undefined, what: string): string {
   if (!value || !UUID.test(value)) throw notFound(`${what} ${value ?? ""}`.trim());
   return value.toLowerCase();
+}
+
+/** A step id in a path: an identifier (lib/workflow/definition.ts NODE_ID), else it names nothing. */
+export function nodeIdParam(value: string | undefined): string {
+  if (!value || !NODE_ID.test(value)) throw notFound(`Step ${value ?? ""}`.trim());
+  return value;
 }
 
 export function positiveIntParam(value: string | undefined, what: string): number {

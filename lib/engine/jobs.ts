@@ -4,6 +4,8 @@ import type { PgBoss } from "pg-boss";
 import { bossDb, type Sql } from "./tx.ts";
 
 export const STEP_QUEUE = "baton-steps";
+/** Steps tested alone from the editor (lib/workflows/step-tests.ts); payload `{ testId }`. */
+export const STEP_TEST_QUEUE = "baton-step-tests";
 
 export const stepJob = z.object({
   runId: z.uuid(),
@@ -38,7 +40,15 @@ export const queues = [
       notify: false,
     },
   },
+  {
+    name: STEP_TEST_QUEUE,
+    // A test is run once: one that fails fails for the person watching; one whose worker dies is
+    // reported lost (step-tests.ts) rather than sent again behind their back.
+    options: { retryLimit: 0, expireInSeconds: 5 * 60, deleteAfterSeconds: 3600, heartbeatSeconds: 10, notify: false },
+  },
 ] as const;
+
+export const stepTestJob = z.object({ testId: z.uuid() });
 
 export interface Enqueue extends StepJob {
   startAfter?: Date;

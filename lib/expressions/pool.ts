@@ -18,7 +18,7 @@
 // (nodejs/node#47224; reproduced here on Node 24). A child process's heap is its own.
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { env } from "../env.ts";
 import { findTemplates, setExpressionTimeout, type RunContext } from "../workflow/templates.ts";
@@ -60,11 +60,13 @@ const KILL_GRACE_MS = 100;
 /** The most tasks one batch carries. */
 const MAX_BATCH = 32;
 
-// The evaluator's source, next to this file; under a bundler (Next's server build) this module
-// has moved, so the checkout's own copy is used.
+// The evaluator's source, next to this file. Under a bundler (Next's server build) this module
+// has moved, and a `new URL("./evaluator.ts", import.meta.url)` would be copied out as an asset
+// without the modules it imports: there the checkout's own copy is used.
 function evaluatorScript(): string {
-  const beside = fileURLToPath(new URL("./evaluator.ts", import.meta.url));
-  return existsSync(beside) ? beside : join(process.cwd(), "lib", "expressions", "evaluator.ts");
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, "evaluator.ts");
+  return basename(here) === "expressions" && existsSync(beside) ? beside : join(process.cwd(), "lib", "expressions", "evaluator.ts");
 }
 
 const timeLimit = (ms: number) => new ExpressionLimitError("time", `the step's expressions ran longer than ${ms} ms (expression time limit)`);

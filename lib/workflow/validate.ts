@@ -133,6 +133,17 @@ function templateProblems(node: WorkflowNode, i: number, graph: Graph, upstream:
   return problems;
 }
 
+/** A node's type and config on their own (a known type; a config its schema and checks accept),
+ * with paths under `prefix`. Templates and the graph are checked by validateDefinition. */
+export function nodeConfigProblems(node: WorkflowNode, prefix: (string | number)[]): DefinitionProblem[] {
+  const at = (field: string) => [...prefix, field].join(".");
+  const step = stepDefinition(node.type);
+  if (!step) return [{ nodeId: node.id, path: at("type"), message: say.unknownStepType(node.type, stepTypes) }];
+  const config = step.config.safeParse(node.config);
+  if (!config.success) return issuesToProblems(config.error, [...prefix, "config"], { nodeId: node.id });
+  return (step.validate?.(config.data) ?? []).map((p) => ({ nodeId: node.id, path: at(`config.${p.path}`), message: p.message }));
+}
+
 export function validateDefinition(input: unknown): ValidationResult {
   const structure = parseStructure(input);
   if (!structure.definition) return structure;
@@ -147,18 +158,9 @@ export function validateDefinition(input: unknown): ValidationResult {
     const at = (field: string) => `nodes.${i}.${field}`;
     if (seenNodes.has(node.id)) problems.push({ nodeId: node.id, path: at("id"), message: say.duplicateNodeId(node.id) });
     seenNodes.add(node.id);
-    const step = stepDefinition(node.type);
-    if (!step) {
-      problems.push({ nodeId: node.id, path: at("type"), message: say.unknownStepType(node.type, stepTypes) });
-      return;
-    }
-    const config = step.config.safeParse(node.config);
-    if (!config.success) {
-      problems.push(...issuesToProblems(config.error, ["nodes", i, "config"], { nodeId: node.id }));
-      return;
-    }
-    for (const p of step.validate?.(config.data) ?? []) problems.push({ nodeId: node.id, path: at(`config.${p.path}`), message: p.message });
-    problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
+    const own = nodeConfigProblems(node, ["nodes", i]);
+    problems.push(...own);
+    if (own.length === 0) problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
   });
 
   const seenEdges = new Set<string>();

@@ -1,6 +1,7 @@
 // Request bodies and queries of the workflow and run APIs. Browser-safe: the UI uses them too.
 import { z } from "zod";
 import { runStatuses } from "../engine/states.ts";
+import { NODE_ID, nodeSchema } from "../workflow/definition.ts";
 
 const name = z.string().trim().min(1, "Enter a name for the workflow.").max(200);
 const description = z.string().max(5000);
@@ -98,3 +99,26 @@ export const listDeadLettersQuery = z.strictObject({
   cursor,
   limit,
 });
+
+/** What a step test or a template preview sees in place of a run: its input and the outputs of
+ * earlier steps. Absent parts come from the workflow's samples (pinned, else its last run). */
+export const sampleData = z.strictObject({
+  input: z.json().optional(),
+  steps: z.record(z.string().regex(NODE_ID, "Name steps by their ids."), z.strictObject({ output: z.json() })).optional(),
+});
+
+export const testStepBody = z.strictObject({
+  /** The step as it is in the editor now (saved or not). */
+  node: nodeSchema,
+  sample: sampleData.optional(),
+});
+
+export const previewTemplatesBody = z.strictObject({
+  /** Field key → its value as typed; `expression` for a bare JSONata expression (a condition's). */
+  fields: z
+    .record(z.string().min(1).max(200), z.strictObject({ value: z.json(), expression: z.boolean().optional() }))
+    .refine((f) => Object.keys(f).length <= 50, "Preview at most 50 fields at once."),
+  sample: sampleData.optional(),
+});
+
+export const pinSampleBody = z.strictObject({ output: z.json() });

@@ -31,7 +31,7 @@ function structureOrThrow(definition: unknown): Definition {
 /** Definitions are plain JSON once parsed; Prisma's JSON input type cannot see that. */
 const json = (definition: Definition) => definition as unknown as Prisma.InputJsonObject;
 
-async function findLive(db: Db | Prisma.TransactionClient, id: string) {
+export async function findLive(db: Db | Prisma.TransactionClient, id: string) {
   const workflow = await db.workflow.findFirst({ where: { id, deletedAt: null } });
   if (!workflow) throw notFound(`Workflow ${id}`);
   return workflow;
