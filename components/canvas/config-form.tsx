@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import { fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
+import { previewText } from "#lib/canvas/previews.ts";
 import { CodeEditor } from "./code-editor.tsx";
 
 interface Props {
@@ -18,12 +19,16 @@ interface Props {
   errors?: Record<string, string[]>;
   /** Warnings by field key (shown, not blocking). */
   warnings?: Record<string, string[]>;
+  /** What templated fields evaluate to against the sample data, by field key. */
+  previews?: Record<string, FieldPreview>;
 }
+
+export type FieldPreview = { value: unknown } | { error: string };
 
 const input =
   "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 disabled:bg-zinc-50 disabled:text-zinc-500 aria-invalid:border-red-500";
 
-export function ConfigForm({ fields, value, onChange, readOnly, paths = [], errors = {}, warnings = {} }: Props) {
+export function ConfigForm({ fields, value, onChange, readOnly, paths = [], errors = {}, warnings = {}, previews = {} }: Props) {
   const set = (key: string, v: unknown) => {
     const next = { ...value };
     if (v === undefined) delete next[key];
@@ -34,13 +39,13 @@ export function ConfigForm({ fields, value, onChange, readOnly, paths = [], erro
   return (
     <div className="space-y-4">
       {fields.map((field) => (
-        <FieldRow key={field.key} field={field} value={value[field.key]} onValue={(v) => set(field.key, v)} readOnly={readOnly} paths={paths} errors={errors[field.key]} warnings={warnings[field.key]} />
+        <FieldRow key={field.key} field={field} value={value[field.key]} onValue={(v) => set(field.key, v)} readOnly={readOnly} paths={paths} errors={errors[field.key]} warnings={warnings[field.key]} preview={previews[field.key]} />
       ))}
     </div>
   );
 }
 
-function FieldRow({ field, value, onValue, readOnly, paths, errors, warnings }: { field: FieldSpec; value: unknown; onValue(v: unknown): void; readOnly?: boolean; paths: string[]; errors?: string[]; warnings?: string[] }) {
+function FieldRow({ field, value, onValue, readOnly, paths, errors, warnings, preview }: { field: FieldSpec; value: unknown; onValue(v: unknown): void; readOnly?: boolean; paths: string[]; errors?: string[]; warnings?: string[]; preview?: FieldPreview }) {
   const id = useId();
   return (
     <div className="space-y-1">
@@ -59,6 +64,12 @@ function FieldRow({ field, value, onValue, readOnly, paths, errors, warnings }: 
           {w}
         </p>
       ))}
+      {preview ? (
+        <p className={cx("rounded bg-zinc-50 px-1.5 py-1 font-mono text-xs break-all", "error" in preview ? "text-red-700" : "text-zinc-800")} data-testid={`preview-${field.key}`} aria-live="polite">
+          <span className="font-sans font-medium text-zinc-600">{"error" in preview ? "Preview fails: " : "Preview: "}</span>
+          {"error" in preview ? preview.error : previewText(preview.value)}
+        </p>
+      ) : null}
     </div>
   );
 }

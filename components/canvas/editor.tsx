@@ -363,6 +363,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           </ReactFlow>
         </div>
         <Inspector
+          workflowId={workflow.id}
           node={selected.length === 1 ? selected[0] : undefined}
           selectedCount={selected.length + state.edges.filter((e) => e.selected).length}
           edges={state.edges}

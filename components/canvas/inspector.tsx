@@ -9,7 +9,11 @@ import { NODE_ID, retryPolicySchema } from "#lib/workflow/definition.ts";
 import { isError, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import { problemLine } from "#lib/messages.ts";
 import { cx } from "#lib/client/cx.ts";
+import { toDefinition } from "#lib/canvas/mapping.ts";
 import { ConfigForm } from "./config-form.tsx";
+import { StepTestPanel } from "./testing/step-test-panel.tsx";
+import { useSamples, type SampleState } from "./testing/use-samples.ts";
+import { usePreviews } from "./testing/use-previews.ts";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
 import { Button } from "../ui/button.tsx";
 
@@ -17,6 +21,7 @@ const retryFields = fieldsFor(retryPolicySchema);
 const timeoutField: FieldSpec = { key: "timeoutMs", label: "Step timeout (ms)", description: "An attempt running longer fails and is retried. Default 5 minutes.", kind: "number", required: false, templatable: false, integer: true };
 
 interface Props {
+  workflowId: string;
   node: FlowNode | undefined;
   selectedCount: number;
   edges: FlowEdge[];
@@ -32,11 +37,13 @@ interface Props {
   onFocusProblem(problem: DefinitionProblem): void;
 }
 
-export function Inspector({ node, selectedCount, edges, problems, names, readOnly, onChange, onRenameId, takenIds, onDelete, onFocusProblem }: Props) {
+export function Inspector({ workflowId, node, selectedCount, edges, problems, names, readOnly, onChange, onRenameId, takenIds, onDelete, onFocusProblem }: Props) {
+  // One sample for the whole editor: written once, it serves every step's tests and previews.
+  const sample = useSamples(workflowId, !readOnly);
   return (
     <aside aria-label="Inspector" className="flex w-80 shrink-0 flex-col overflow-y-auto border-l border-zinc-200 bg-white">
       {node ? (
-        <NodePanel key={node.id} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} takenIds={takenIds} onDelete={onDelete} />
+        <NodePanel key={node.id} workflowId={workflowId} sample={sample} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} takenIds={takenIds} onDelete={onDelete} />
       ) : (
         <div className="p-4">
           <h2 className="text-sm font-semibold text-zinc-900">{selectedCount > 1 ? `${selectedCount} items selected` : "Workflow"}</h2>
@@ -90,8 +97,21 @@ export function ProblemsList({ problems, names, onFocus, readOnly }: { problems:
   );
 }
 
-function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, takenIds, onDelete }: { node: FlowNode; edges: FlowEdge[]; problems: DefinitionProblem[]; readOnly: boolean } & Pick<Props, "onChange" | "onRenameId" | "takenIds" | "onDelete">) {
+function NodePanel({
+  workflowId,
+  sample,
+  node,
+  edges,
+  problems,
+  readOnly,
+  onChange,
+  onRenameId,
+  takenIds,
+  onDelete,
+}: { workflowId: string; sample: SampleState; node: FlowNode; edges: FlowEdge[]; problems: DefinitionProblem[]; readOnly: boolean } & Pick<Props, "onChange" | "onRenameId" | "takenIds" | "onDelete">) {
   const definition = stepDefinition(node.data.stepType);
+  const previews = usePreviews(workflowId, node.data.stepType, node.data.config, sample, !readOnly && !!definition);
+  const asWorkflowNode = useMemo(() => toDefinition([node], []).nodes[0], [node]);
   const fields = useMemo(() => (definition ? fieldsFor(definition.config) : []), [definition]);
   const paths = useMemo(
     () => ["input", ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`), "run.id", "run.attempt"],
@@ -179,7 +199,7 @@ function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, take
       </div>
 
       <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Configuration</h3>
-      <ConfigForm fields={fields} value={node.data.config} onChange={(config) => onChange(node.id, { config })} readOnly={readOnly} paths={paths} errors={errors} warnings={warnings} />
+      <ConfigForm fields={fields} value={node.data.config} onChange={(config) => onChange(node.id, { config })} readOnly={readOnly} paths={paths} errors={errors} warnings={warnings} previews={previews} />
 
       <div className="mt-4 rounded-md bg-zinc-50 p-2.5">
         <p className="text-xs font-medium text-zinc-700">Templates here can use</p>
@@ -198,6 +218,8 @@ function NodePanel({ node, edges, problems, readOnly, onChange, onRenameId, take
         </div>
         {copied ? <p className="mt-1 text-[11px] text-zinc-500">Copied {`{{ ${copied} }}`}</p> : null}
       </div>
+
+      {!readOnly && definition ? <StepTestPanel workflowId={workflowId} node={asWorkflowNode} sample={sample} /> : null}
 
       {node.data.stepType !== "start" ? (
         <>

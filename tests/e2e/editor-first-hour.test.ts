@@ -154,6 +154,71 @@ describe("messages", () => {
   });
 });
 
+describe("testing a step and previewing templates", () => {
+  it("previews a template against the last run as it is typed, tests the step alone, and pins its output", async () => {
+    const editor = await engine.as("editor");
+    const id = await publish(
+      editor,
+      linear([
+        { id: "price", type: "transform", config: { output: { amount: "{{ input.amount }}" } } },
+        { id: "tax", type: "transform", config: { output: "{{ steps.price.output.amount * 0.2 }}" } },
+      ]),
+      "Tested steps",
+    );
+    const runId = await runWorkflow(editor, id, { amount: 50 });
+    await waitForRun(editor, runId);
+    const runsBefore = await engine.db.prisma.run.count();
+    const page = await openEditor(id);
+
+    await node(page, "tax").click();
+    const panel = page.getByTestId("step-test");
+    await expect.poll(() => panel.getByTestId("sample-origin").textContent()).toBe(`the last run (${runId.slice(0, 8)})`);
+    await expect.poll(() => page.getByTestId("preview-output").textContent()).toBe("Preview: 10");
+    await typeInto(page.getByRole("textbox", { name: "Output" }), '"{{ steps.price.output.amount * 0.5 }}"');
+    await expect.poll(() => page.getByTestId("preview-output").textContent()).toBe("Preview: 25");
+    await typeInto(page.getByRole("textbox", { name: "Output" }), "\"{{ $number('x') }}\"");
+    await expect.poll(() => page.getByTestId("preview-output").textContent()).toMatch(/^Preview fails: .*Unable to cast value to a number/);
+    await typeInto(page.getByRole("textbox", { name: "Output" }), '"{{ steps.price.output.amount * 0.5 }}"');
+
+    // The step as it is in the editor now, unsaved or not.
+    await panel.getByRole("button", { name: "Test step" }).click();
+    const result = panel.getByTestId("step-test-result");
+    await expect.poll(() => result.getAttribute("data-status"), { timeout: 30_000 }).toBe("succeeded");
+    expect(await result.getByRole("status").textContent()).toMatch(/^Succeeded in \d+ ms/);
+    expect(await result.getByLabel("Output", { exact: true }).textContent()).toBe("25");
+    expect(await engine.db.prisma.run.count()).toBe(runsBefore);
+
+    // Pin the price step's output: the tax step's preview now reads it.
+    await node(page, "price").click();
+    await page.getByTestId("step-test").getByRole("button", { name: "Test step" }).click();
+    await expect.poll(() => page.getByTestId("step-test-result").getAttribute("data-status"), { timeout: 30_000 }).toBe("succeeded");
+    await page.getByRole("button", { name: "Pin this output as the sample" }).click();
+    await expect.poll(() => page.getByTestId("pinned-sample").textContent()).toMatch(/^Output pinned by/);
+    await screenshot(page, "step-test", "docs/step-test.png");
+    expect(await engine.db.prisma.stepSample.findMany({ where: { workflowId: id } })).toEqual([expect.objectContaining({ nodeId: "price", output: { amount: 50 } })]);
+
+    // Your own sample wins over the workflow's.
+    await node(page, "tax").click();
+    await page.getByTestId("step-test").getByRole("button", { name: "Edit" }).click();
+    await typeInto(page.getByRole("textbox", { name: "Sample data (JSON)" }), '{"steps": {"price": {"output": {"amount": 8}}}}');
+    await expect.poll(() => page.getByTestId("preview-output").textContent()).toBe("Preview: 4");
+    expect(await page.getByTestId("sample-origin").textContent()).toBe("the sample you wrote");
+    await page.context().close();
+  });
+
+  it("shows why a test failed", async () => {
+    const id = await newWorkflow("Failing test", linear([{ id: "call", type: "http", config: { url: `${engine.web.url}/api/v1/nope` } }]));
+    const page = await openEditor(id);
+    await node(page, "call").click();
+    await page.getByTestId("step-test").getByRole("button", { name: "Test step" }).click();
+    const result = page.getByTestId("step-test-result");
+    await expect.poll(() => result.getAttribute("data-status"), { timeout: 30_000 }).toBe("failed");
+    expect(await result.getByTestId("step-test-error").textContent()).toContain("HTTP 404");
+    expect(await page.getByTestId("step-test").textContent()).toContain("Sends the request for real.");
+    await page.context().close();
+  });
+});
+
 describe("the workflows list", () => {
   it("shows each workflow's last run and its day, and runs one from its row", async () => {
     const editor = await engine.as("editor");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { expressionProblem, findTemplates, hasTemplate, scanTemplates, wholeTemplate } from "../../lib/workflow/templates.ts";
 import { validateDefinition } from "../../lib/workflow/validate.ts";
 import { Re2RegExp } from "../../lib/expressions/re2.ts";
+import { previewFields, previewText } from "../../lib/canvas/previews.ts";
 import { isBounded } from "../../lib/expressions/bounded.ts";
 
 describe("scanTemplates", () => {
@@ -117,5 +118,16 @@ describe("isBounded", () => {
     for (const e of ["$count(x)", "[1..10000000]", "a@$o.b", "a#$i.b", "items[$$.items[x = 1]]", "**.id", "%.x", "a^(b)", "($f := function($n) { $f($n) }; $f(1))", '$contains("x", /a+/)', "a ~> $string()", "a{b: c}", "input.(", '{"a": 1}.{"a": $, "b": $}.{"a": $, "b": $}', "input.{\"s\": s & s}", "a.(b & b)", "a.[b, b]"]) {
       expect(isBounded(e), e).toBe(false);
     }
+  });
+});
+
+describe("which fields the editor previews", () => {
+  it("previews fields holding templates and a condition's bare expression, nothing else", () => {
+    expect(previewFields("http", { url: "https://x/{{ input.id }}", method: "GET", body: { a: ["{{ 1 }}"] } })).toEqual({ url: { value: "https://x/{{ input.id }}" }, body: { value: { a: ["{{ 1 }}"] } } });
+    expect(previewFields("condition", { expression: "input.n > 1" })).toEqual({ expression: { value: "input.n > 1", expression: true } });
+    expect(previewFields("condition", { expression: "{{ input.ok }}" })).toEqual({ expression: { value: "{{ input.ok }}" } });
+    expect(previewFields("transform", { output: "plain" })).toEqual({});
+    expect(previewText("x".repeat(400)).length).toBe(300);
+    expect(previewText(undefined)).toBe("nothing");
   });
 });
