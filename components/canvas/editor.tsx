@@ -22,7 +22,9 @@ import { CanvasChrome, canvasProps, READABLE_FIT } from "./canvas-chrome.tsx";
 import { downloadJson } from "#lib/client/download.ts";
 import { Palette, STEP_MIME } from "./palette.tsx";
 import { Inspector } from "./inspector.tsx";
-import { useEditorState } from "./use-editor-state.ts";
+import { useEditorState, type AddLink } from "./use-editor-state.ts";
+import { StepPicker, type PickerPlace } from "./step-picker.tsx";
+import { QuickAddContext, type QuickAdd } from "./quick-add.ts";
 import { useAutosave, type SaveStatus } from "./use-autosave.ts";
 import { PublishDialog } from "./dialogs/publish-dialog.tsx";
 import { VersionsDialog, type VersionSummary } from "./dialogs/versions-dialog.tsx";
@@ -97,6 +99,16 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const [nameError, setNameError] = useState<string | null>(null);
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const hideToast = useCallback(() => setToast(null), []);
+  // Quick add: the picker, where it shows, and where its step goes and joins.
+  const [picker, setPicker] = useState<{ place: PickerPlace; topLeft: { x: number; y: number }; link: AddLink } | null>(null);
+  const closePicker = useCallback(() => setPicker(null), []);
+  const pickerAt = useCallback((client: { x: number; y: number }) => {
+    const box = canvas.current!.getBoundingClientRect();
+    // Kept inside the canvas, whichever corner it was asked for in.
+    return { x: Math.min(Math.max(8, client.x - box.left), box.width - 272), y: Math.min(Math.max(8, client.y - box.top), box.height - 320) };
+  }, []);
+  // The connection a dragged step would be dropped into, drawn highlighted while it is over it.
+  const [dropEdge, setDropEdge] = useState<string | null>(null);
 
   const errors = useMemo(() => problems.filter(isError), [problems]);
   // A step's badge counts what stops publishing; warnings show in the side panel.
@@ -121,12 +133,19 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
       state.edges.map((e): Edge => ({
         ...e,
         ariaLabel: `Edge from ${e.source}${e.sourceHandle ? ` (${e.sourceHandle})` : ""} to ${e.target}`,
-        style: badEdges.has(e.id) ? { stroke: "#dc2626", strokeWidth: 2 } : e.selected ? { stroke: "#4f46e5", strokeWidth: 2 } : { stroke: "#a1a1aa", strokeWidth: 1.5 },
+        style:
+          e.id === dropEdge
+            ? { stroke: "#4f46e5", strokeWidth: 3, strokeDasharray: "6 3" }
+            : badEdges.has(e.id)
+              ? { stroke: "#dc2626", strokeWidth: 2 }
+              : e.selected
+                ? { stroke: "#4f46e5", strokeWidth: 2 }
+                : { stroke: "#a1a1aa", strokeWidth: 1.5 },
         label: e.sourceHandle,
         labelStyle: { fontSize: 12, fill: "#52525b" },
         labelBgStyle: { fill: "#fafafa" },
       })),
-    [state.edges, badEdges],
+    [state.edges, badEdges, dropEdge],
   );
   const selected = state.nodes.filter((n) => n.selected);
   const names = useMemo(() => new Map(state.nodes.map((n) => [n.id, n.data.name])), [state.nodes]);
@@ -135,21 +154,51 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   // A drag released over a step that cannot take the connection says why, by the cursor.
   const onConnectEnd: OnConnectEnd = useCallback(
     (event, connection) => {
+      const point = "changedTouches" in event ? event.changedTouches[0] : event;
+      // Released on empty canvas: pick the step to add there, joined to where the drag began.
+      if (!connection.toNode && connection.fromNode && connection.fromHandle?.type === "source" && (event.target as Element | null)?.closest(".react-flow__pane")) {
+        const from = connection.fromNode;
+        const handle = connection.fromHandle.id ?? null;
+        const flow = rf.screenToFlowPosition({ x: point.clientX, y: point.clientY });
+        const name = state.nodes.find((n) => n.id === from.id)?.data.name || from.id;
+        setPicker({
+          place: { ...pickerAt({ x: point.clientX, y: point.clientY }), after: `${name}${handle ? ` (${handle})` : ""}` },
+          topLeft: { x: Math.round(flow.x), y: Math.round(flow.y - NODE_HEIGHT / 2) },
+          link: { after: { source: from.id, sourceHandle: handle } },
+        });
+        return;
+      }
       if (connection.isValid !== false || !connection.fromNode || !connection.toNode) return;
       const refusal = connectionRefusal({ source: connection.fromNode.id, target: connection.toNode.id, sourceHandle: connection.fromHandle?.id }, state.nodes, state.edges);
-      const point = "changedTouches" in event ? event.changedTouches[0] : event;
       if (refusal) setToast({ text: refusal, x: point.clientX, y: point.clientY });
     },
-    [state.nodes, state.edges],
+    [state.nodes, state.edges, rf, pickerAt],
   );
 
+  /** Brings a new step into view when it landed outside. */
+  const revealAt = useCallback(
+    (position: { x: number; y: number }) => {
+      const box = canvas.current?.getBoundingClientRect();
+      const topLeft = rf.screenToFlowPosition({ x: box?.left ?? 0, y: box?.top ?? 0 });
+      const bottomRight = rf.screenToFlowPosition({ x: (box?.right ?? 800) - 40, y: (box?.bottom ?? 600) - 40 });
+      if (position.x < topLeft.x || position.y < topLeft.y || position.x + NODE_WIDTH > bottomRight.x || position.y + NODE_HEIGHT > bottomRight.y) {
+        void rf.setCenter(position.x + NODE_WIDTH / 2, position.y + NODE_HEIGHT / 2, { zoom: rf.getZoom(), duration: 200 });
+      }
+    },
+    [rf],
+  );
+
+  /** Adds a step: at `at` (its centre; a drop), at `topLeft` (quick add), else beside the selected
+   * or last-added step; joined to the graph as `link` says. */
   const addNode = useCallback(
-    (type: string, at?: { x: number; y: number }) => {
+    (type: string, place: { at?: { x: number; y: number }; topLeft?: { x: number; y: number }; link?: AddLink } = {}) => {
       const definitionOf = stepDefinition(type);
       if (!definitionOf) return;
       let position: { x: number; y: number };
-      if (at) {
-        position = { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) };
+      if (place.topLeft) {
+        position = place.topLeft;
+      } else if (place.at) {
+        position = { x: Math.round(place.at.x - NODE_WIDTH / 2), y: Math.round(place.at.y - NODE_HEIGHT / 2) };
       } else {
         // Beside the selected step, else the last one added, else the start; never on another.
         const chosen = state.nodes.filter((n) => n.selected);
@@ -157,26 +206,45 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
         const box = canvas.current?.getBoundingClientRect();
         const centre = rf.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
         position = placeBeside(state.nodes, anchor, { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - NODE_HEIGHT / 2) });
-        // Bring it into view when it landed outside.
-        const topLeft = rf.screenToFlowPosition({ x: box?.left ?? 0, y: box?.top ?? 0 });
-        const bottomRight = rf.screenToFlowPosition({ x: (box?.right ?? 800) - 40, y: (box?.bottom ?? 600) - 40 });
-        if (position.x < topLeft.x || position.y < topLeft.y || position.x + NODE_WIDTH > bottomRight.x || position.y + NODE_HEIGHT > bottomRight.y) {
-          void rf.setCenter(position.x + NODE_WIDTH / 2, position.y + NODE_HEIGHT / 2, { zoom: rf.getZoom(), duration: 200 });
-        }
       }
-      dispatch({ type: "add", stepType: type, position, config: definitionOf.defaultConfig as Record<string, unknown> });
+      revealAt(position);
+      dispatch({ type: "add", stepType: type, position, config: definitionOf.defaultConfig as Record<string, unknown>, link: place.link });
     },
-    [dispatch, rf, state.nodes, state.lastAdded],
+    [dispatch, rf, state.nodes, state.lastAdded, revealAt],
+  );
+
+  const quickAdd = useMemo<QuickAdd>(
+    () => ({
+      open(source, sourceHandle, button) {
+        const from = state.nodes.find((n) => n.id === source);
+        if (!from) return;
+        const r = button.getBoundingClientRect();
+        const after = `${from.data.name || from.id}${sourceHandle ? ` (${sourceHandle})` : ""}`;
+        setPicker({ place: { ...pickerAt({ x: r.right + 8, y: r.top - 8 }), after }, topLeft: placeBeside(state.nodes, from, from.position), link: { after: { source, sourceHandle } } });
+      },
+    }),
+    [state.nodes, pickerAt],
+  );
+
+  const edgeAt = useCallback(
+    (x: number, y: number) =>
+      document
+        .elementsFromPoint(x, y)
+        .map((el) => el.closest(".react-flow__edge")?.getAttribute("data-id"))
+        .find((id): id is string => !!id && state.edges.some((e) => e.id === id)),
+    [state.edges],
   );
 
   const onDrop = useCallback(
     (e: DragEvent) => {
       const type = e.dataTransfer.getData(STEP_MIME);
+      setDropEdge(null);
       if (!type || readOnly) return;
       e.preventDefault();
-      addNode(type, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      const into = edgeAt(e.clientX, e.clientY);
+      addNode(type, { at: rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }), ...(into ? { link: { into } } : {}) });
     },
-    [addNode, readOnly, rf],
+    [addNode, readOnly, rf, edgeAt],
   );
 
   const focusProblem = useCallback(
@@ -336,9 +404,11 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           <Button size="sm" variant="danger" onClick={() => void autosave.overwrite()}>Keep mine</Button>
         </div>
       ) : null}
+      <QuickAddContext.Provider value={canEdit ? quickAdd : null}>
       <div className="flex min-h-0 flex-1">
         {canEdit ? <Palette onAdd={(t) => addNode(t)} hasStart={state.nodes.some((n) => n.data.stepType === "start")} /> : null}
-        <div ref={canvas} className="relative min-w-0 flex-1" onDragOver={(e) => { if (!readOnly) { e.preventDefault(); e.dataTransfer.dropEffect = "move"; } }} onDrop={onDrop} data-testid="canvas">
+        <div ref={canvas} className="relative min-w-0 flex-1" onDragOver={(e) => { if (!readOnly) { e.preventDefault(); e.dataTransfer.dropEffect = "move"; setDropEdge(edgeAt(e.clientX, e.clientY) ?? null); } }} onDragLeave={() => setDropEdge(null)} onDrop={onDrop} data-testid="canvas">
+
           <ReactFlow<FlowNode, Edge>
             nodes={nodes}
             edges={edges}
@@ -361,6 +431,17 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           >
             <CanvasChrome />
           </ReactFlow>
+          {picker ? (
+            <StepPicker
+              place={picker.place}
+              hasStart={state.nodes.some((n) => n.data.stepType === "start")}
+              onClose={closePicker}
+              onPick={(type) => {
+                addNode(type, { topLeft: picker.topLeft, link: picker.link });
+                setPicker(null);
+              }}
+            />
+          ) : null}
         </div>
         <Inspector
           workflowId={workflow.id}
@@ -375,8 +456,12 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           takenIds={state.nodes.map((n) => n.id)}
           onDelete={() => dispatch({ type: "delete-selection" })}
           onFocusProblem={focusProblem}
+          nodes={state.nodes}
+          onConnect={(connection) => dispatch({ type: "connect", connection: { ...connection, targetHandle: null } })}
+          onDisconnect={(edgeId) => dispatch({ type: "delete", nodeIds: [], edgeIds: [edgeId] })}
         />
       </div>
+      </QuickAddContext.Provider>
       <PublishDialog open={dialog === "publish"} onOpenChange={(o) => setDialog(o ? "publish" : null)} onPublish={(note) => void publish(note)} pending={publishing} error={publishError} />
       <VersionsDialog open={dialog === "versions"} onOpenChange={(o) => setDialog(o ? "versions" : null)} workflowId={workflow.id} versions={versions} active={activeVersion} />
       <Toast toast={toast} onDone={hideToast} />

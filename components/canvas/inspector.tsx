@@ -8,12 +8,14 @@ import { ancestors, type FlowEdge, type FlowNode, type StepNodeData } from "#lib
 import { NODE_ID, retryPolicySchema } from "#lib/workflow/definition.ts";
 import { isError, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import { problemLine } from "#lib/messages.ts";
+import { connectionRefusal } from "#lib/canvas/connections.ts";
 import { cx } from "#lib/client/cx.ts";
 import { toDefinition } from "#lib/canvas/mapping.ts";
 import { ConfigForm } from "./config-form.tsx";
 import { StepTestPanel } from "./testing/step-test-panel.tsx";
 import { useSamples, type SampleState } from "./testing/use-samples.ts";
 import { usePreviews } from "./testing/use-previews.ts";
+import { useQuickAdd } from "./quick-add.ts";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
 import { Button } from "../ui/button.tsx";
 
@@ -35,15 +37,19 @@ interface Props {
   takenIds: string[];
   onDelete(): void;
   onFocusProblem(problem: DefinitionProblem): void;
+  /** Every step, for connecting from the keyboard. */
+  nodes: FlowNode[];
+  onConnect(connection: { source: string; target: string; sourceHandle: string | null }): void;
+  onDisconnect(edgeId: string): void;
 }
 
-export function Inspector({ workflowId, node, selectedCount, edges, problems, names, readOnly, onChange, onRenameId, takenIds, onDelete, onFocusProblem }: Props) {
+export function Inspector({ workflowId, node, selectedCount, edges, problems, names, readOnly, onChange, onRenameId, takenIds, onDelete, onFocusProblem, nodes, onConnect, onDisconnect }: Props) {
   // One sample for the whole editor: written once, it serves every step's tests and previews.
   const sample = useSamples(workflowId, !readOnly);
   return (
     <aside aria-label="Inspector" className="flex w-80 shrink-0 flex-col overflow-y-auto border-l border-zinc-200 bg-white">
       {node ? (
-        <NodePanel key={node.id} workflowId={workflowId} sample={sample} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} takenIds={takenIds} onDelete={onDelete} />
+        <NodePanel key={node.id} workflowId={workflowId} sample={sample} nodes={nodes} onConnect={onConnect} onDisconnect={onDisconnect} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} takenIds={takenIds} onDelete={onDelete} />
       ) : (
         <div className="p-4">
           <h2 className="text-sm font-semibold text-zinc-900">{selectedCount > 1 ? `${selectedCount} items selected` : "Workflow"}</h2>
@@ -100,6 +106,9 @@ export function ProblemsList({ problems, names, onFocus, readOnly }: { problems:
 function NodePanel({
   workflowId,
   sample,
+  nodes,
+  onConnect,
+  onDisconnect,
   node,
   edges,
   problems,
@@ -108,7 +117,7 @@ function NodePanel({
   onRenameId,
   takenIds,
   onDelete,
-}: { workflowId: string; sample: SampleState; node: FlowNode; edges: FlowEdge[]; problems: DefinitionProblem[]; readOnly: boolean } & Pick<Props, "onChange" | "onRenameId" | "takenIds" | "onDelete">) {
+}: { workflowId: string; sample: SampleState; node: FlowNode; edges: FlowEdge[]; problems: DefinitionProblem[]; readOnly: boolean } & Pick<Props, "onChange" | "onRenameId" | "takenIds" | "onDelete" | "nodes" | "onConnect" | "onDisconnect">) {
   const definition = stepDefinition(node.data.stepType);
   const previews = usePreviews(workflowId, node.data.stepType, node.data.config, sample, !readOnly && !!definition);
   const asWorkflowNode = useMemo(() => toDefinition([node], []).nodes[0], [node]);
@@ -219,6 +228,8 @@ function NodePanel({
         {copied ? <p className="mt-1 text-[11px] text-zinc-500">Copied {`{{ ${copied} }}`}</p> : null}
       </div>
 
+      {definition && definition.outputs.length > 0 ? <NextSteps node={node} nodes={nodes} edges={edges} readOnly={readOnly} onConnect={onConnect} onDisconnect={onDisconnect} /> : null}
+
       {!readOnly && definition ? <StepTestPanel workflowId={workflowId} node={asWorkflowNode} sample={sample} /> : null}
 
       {node.data.stepType !== "start" ? (
@@ -258,5 +269,83 @@ function NodePanel({
         </Button>
       ) : null}
     </div>
+  );
+}
+
+/** Where the step leads, and connecting it from the keyboard: choose an output and a step. */
+function NextSteps({ node, nodes, edges, readOnly, onConnect, onDisconnect }: { node: FlowNode; edges: FlowEdge[]; readOnly: boolean } & Pick<Props, "nodes" | "onConnect" | "onDisconnect">) {
+  const outputs = stepDefinition(node.data.stepType)?.outputs ?? [];
+  const branching = outputs.length > 1;
+  const [handle, setHandle] = useState<string>(outputs[0] ?? "");
+  const [target, setTarget] = useState("");
+  const quickAdd = useQuickAdd();
+  const nameOf = (id: string) => nodes.find((n) => n.id === id)?.data.name || id;
+  const out = edges.filter((e) => e.source === node.id);
+  const proposal = { source: node.id, target: target || null, sourceHandle: branching ? handle : null };
+  const refusal = target ? connectionRefusal(proposal, nodes, edges) : null;
+  const candidates = nodes.filter((n) => n.id !== node.id && stepDefinition(n.data.stepType)?.acceptsInput !== false);
+  return (
+    <section aria-labelledby="next-heading" className="mt-6">
+      <h3 id="next-heading" className="mb-2 text-xs font-semibold tracking-wide text-zinc-600 uppercase">
+        Next steps
+      </h3>
+      {out.length === 0 ? <p className="text-sm text-zinc-600">Nothing follows this step yet.</p> : null}
+      <ul className="space-y-1" aria-label="Connections from this step">
+        {out.map((e) => (
+          <li key={e.id} className="flex items-center justify-between gap-2 rounded-md border border-zinc-200 px-2 py-1 text-sm">
+            <span className="min-w-0 truncate">
+              {e.sourceHandle ? <span className="mr-1 rounded bg-zinc-100 px-1 font-mono text-xs text-zinc-700">{e.sourceHandle}</span> : null}→ {nameOf(e.target)}
+            </span>
+            {!readOnly ? (
+              <button type="button" className="shrink-0 text-xs text-red-700 hover:underline" onClick={() => onDisconnect(e.id)} aria-label={`Remove the connection to ${nameOf(e.target)}`}>
+                Remove
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {!readOnly ? (
+        <form
+          className="mt-2 space-y-1.5"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!target || refusal) return;
+            onConnect({ source: node.id, target, sourceHandle: branching ? handle : null });
+            setTarget("");
+          }}
+        >
+          <div className="flex gap-1.5">
+            {branching ? (
+              <select aria-label="From output" value={handle} onChange={(e) => setHandle(e.target.value)} className="rounded-md border border-zinc-300 px-1.5 py-1 text-sm">
+                {outputs.map((o) => (
+                  <option key={o}>{o}</option>
+                ))}
+              </select>
+            ) : null}
+            <select aria-label="Connect to step" value={target} onChange={(e) => setTarget(e.target.value)} className="min-w-0 flex-1 rounded-md border border-zinc-300 px-1.5 py-1 text-sm" aria-describedby={refusal ? "connect-refusal" : undefined}>
+              <option value="">Connect to…</option>
+              {candidates.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.data.name || n.id}
+                </option>
+              ))}
+            </select>
+            <Button type="submit" size="sm" variant="secondary" disabled={!target || !!refusal}>
+              Connect
+            </Button>
+          </div>
+          {refusal ? (
+            <p id="connect-refusal" role="alert" className="text-xs text-red-700">
+              {refusal}
+            </p>
+          ) : null}
+          {quickAdd ? (
+            <Button size="sm" variant="ghost" className="px-1 text-indigo-700" onClick={(e) => quickAdd.open(node.id, branching ? handle : null, e.currentTarget)}>
+              + Add a new step after this one
+            </Button>
+          ) : null}
+        </form>
+      ) : null}
+    </section>
   );
 }

@@ -1,18 +1,37 @@
 "use client";
-// The step types, from lib/steps: drag one onto the canvas, or press Enter on it to add it in the
-// middle of the view.
-import { stepDefinitions } from "#lib/steps/index.ts";
+// The step types, from lib/steps, with a search: drag one onto the canvas (onto a connection to
+// insert it there), or press Enter on it, or in the search for the first match, to add it beside
+// the selected step.
+import { useState } from "react";
+import { searchSteps } from "#lib/canvas/step-search.ts";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
 import { cx } from "#lib/client/cx.ts";
 
 export const STEP_MIME = "application/baton-step";
 
 export function Palette({ onAdd, hasStart }: { onAdd(type: string): void; hasStart: boolean }) {
-  const types = Object.values(stepDefinitions).filter((d) => d.type !== "start" || !hasStart);
+  const [query, setQuery] = useState("");
+  const types = searchSteps(query, { hasStart });
   return (
     <aside aria-label="Step types" className="flex w-52 shrink-0 flex-col border-r border-zinc-200 bg-white">
-      <h2 className="px-3 pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Steps</h2>
-      <p className="px-3 pb-2 text-xs text-zinc-500">Drag onto the canvas, or press Enter to add.</p>
+      <h2 className="px-3 pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-600 uppercase">Steps</h2>
+      <div className="px-2 pb-2">
+        <input
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && types[0]) {
+              e.preventDefault();
+              onAdd(types[0].type);
+            }
+          }}
+          placeholder="Search steps"
+          aria-label="Search step types"
+          className="block w-full rounded-md border border-zinc-300 px-2 py-1 text-sm"
+        />
+      </div>
+      <p className="px-3 pb-2 text-xs text-zinc-600">Drag onto the canvas or onto a connection, or press Enter to add.</p>
       <ul className="flex-1 space-y-1 overflow-y-auto px-2 pb-3">
         {types.map((d) => (
           <li key={d.type}>
@@ -33,11 +52,12 @@ export function Palette({ onAdd, hasStart }: { onAdd(type: string): void; hasSta
               </span>
               <span className="min-w-0">
                 <span className="block text-sm font-medium text-zinc-900">{d.label}</span>
-                <span className="line-clamp-2 block text-xs text-zinc-500">{d.description}</span>
+                <span className="line-clamp-2 block text-xs text-zinc-600">{d.description}</span>
               </span>
             </button>
           </li>
         ))}
+        {types.length === 0 ? <li className="px-2 py-1 text-sm text-zinc-600">No step type matches “{query}”.</li> : null}
       </ul>
     </aside>
   );

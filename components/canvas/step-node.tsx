@@ -9,6 +9,7 @@ import type { StepNodeData } from "#lib/canvas/mapping.ts";
 import { cx } from "#lib/client/cx.ts";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
 import { statusStyle } from "./status-style.ts";
+import { useQuickAdd, type QuickAdd } from "./quick-add.ts";
 
 export type StepFlowNode = Node<StepNodeData, "step">;
 
@@ -18,6 +19,8 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const outputs = definition?.outputs ?? ["default"];
   const status = data.status ? statusStyle(data.status) : undefined;
   const diff = data.diff as string | undefined;
+  const quickAdd = useQuickAdd();
+  const label = data.name || id;
   return (
     <div
       data-testid={`node-${id}`}
@@ -65,6 +68,13 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           {problems.length}
         </span>
       ) : null}
+      {quickAdd && outputs.length > 0 ? (
+        <span className="absolute inset-y-0 -right-9 flex flex-col justify-around">
+          {(outputs.length === 1 ? [null] : outputs).map((handle) => (
+            <AddButton key={handle ?? "out"} quickAdd={quickAdd} source={id} handle={handle} label={label} />
+          ))}
+        </span>
+      ) : null}
       {outputs.length === 1 ? (
         <Handle type="source" position={Position.Right} className="!h-3 !w-3 !border-2 !border-white !bg-zinc-400" />
       ) : (
@@ -83,6 +93,25 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         ))
       )}
     </div>
+  );
+}
+
+/** "+" beside an output: the picker for the step that follows it. */
+function AddButton({ quickAdd, source, handle, label }: { quickAdd: QuickAdd; source: string; handle: string | null; label: string }) {
+  return (
+    <button
+      type="button"
+      className="nodrag nopan flex size-5 items-center justify-center rounded-full border border-zinc-300 bg-white text-sm leading-none text-zinc-600 shadow-sm hover:border-indigo-500 hover:text-indigo-700 focus-visible:ring-2 focus-visible:ring-indigo-500"
+      aria-label={`Add a step after ${label}${handle ? ` on its ${handle} branch` : ""}`}
+      title={`Add a step after ${label}${handle ? ` (${handle})` : ""}`}
+      data-testid={`add-after-${source}${handle ? `-${handle}` : ""}`}
+      onClick={(e) => {
+        e.stopPropagation();
+        quickAdd.open(source, handle, e.currentTarget);
+      }}
+    >
+      +
+    </button>
   );
 }
 

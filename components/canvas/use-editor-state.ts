@@ -8,6 +8,7 @@ import { cloneFragment, newNodeId, toFlow, type FlowEdge, type FlowNode, type St
 import { layout } from "#lib/canvas/layout.ts";
 import { pasteOffset } from "#lib/canvas/placement.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
+import { stepDefinition } from "#lib/steps/index.ts";
 
 interface Snapshot {
   nodes: FlowNode[];
@@ -29,7 +30,7 @@ type Action =
   | { type: "nodes"; changes: NodeChange<FlowNode>[] }
   | { type: "edges"; changes: EdgeChange<FlowEdge>[] }
   | { type: "connect"; connection: Connection }
-  | { type: "add"; stepType: string; position: { x: number; y: number }; config: Record<string, unknown> }
+  | { type: "add"; stepType: string; position: { x: number; y: number }; config: Record<string, unknown>; link?: AddLink }
   | { type: "update"; id: string; patch: Partial<StepNodeData> }
   | { type: "rename-id"; id: string; to: string }
   | { type: "delete-selection" }
@@ -41,7 +42,12 @@ type Action =
   | { type: "undo" }
   | { type: "redo" };
 
+/** How a step added by quick add joins the graph: after a step's output, or into a connection. */
+export type AddLink = { after: { source: string; sourceHandle?: string | null } } | { into: string };
+
 const HISTORY = 100;
+
+const edgeId = (source: string, sourceHandle: string | null | undefined, target: string) => `e_${source}_${sourceHandle ?? "out"}_${target}`;
 
 function commit(state: State, next: Snapshot): State {
   return { ...next, past: [...state.past, { nodes: state.nodes, edges: state.edges }].slice(-HISTORY), future: [], version: state.version + 1 };
@@ -72,7 +78,7 @@ function reducer(state: State, action: Action): State {
     case "connect": {
       const { source, target, sourceHandle } = action.connection;
       if (!source || !target) return state;
-      const id = `e_${source}_${sourceHandle ?? "out"}_${target}`;
+      const id = edgeId(source, sourceHandle, target);
       if (state.edges.some((e) => e.id === id)) return state;
       const edge: FlowEdge = { id, source, target, ...(sourceHandle ? { sourceHandle } : {}) };
       return commit(state, { nodes: state.nodes, edges: [...state.edges, edge] });
@@ -80,7 +86,8 @@ function reducer(state: State, action: Action): State {
     case "add": {
       const id = newNodeId(action.stepType, state.nodes.map((n) => n.id));
       const node: FlowNode = { id, type: "step", position: action.position, data: { stepType: action.stepType, config: structuredClone(action.config) }, selected: true };
-      return { ...commit(state, { nodes: [...unselect(state.nodes), node], edges: unselect(state.edges) }), lastAdded: id };
+      // Added, connected or spliced in: one change, one undo.
+      return { ...commit(state, { nodes: [...unselect(state.nodes), node], edges: linkEdges(unselect(state.edges), id, action.stepType, action.link) }), lastAdded: id };
     }
     case "update":
       return commit(state, {
@@ -128,6 +135,19 @@ function reducer(state: State, action: Action): State {
       return { ...next, past: [...state.past, { nodes: state.nodes, edges: state.edges }], future: state.future.slice(1), version: state.version + 1 };
     }
   }
+}
+
+/** The edges once step `id` joins the graph as `link` says (unchanged without a link). */
+function linkEdges(edges: FlowEdge[], id: string, stepType: string, link: AddLink | undefined): FlowEdge[] {
+  if (!link) return edges;
+  const edge = (source: string, sourceHandle: string | null | undefined, target: string): FlowEdge => ({ id: edgeId(source, sourceHandle, target), source, target, ...(sourceHandle ? { sourceHandle } : {}) });
+  if ("after" in link) return [...edges, edge(link.after.source, link.after.sourceHandle, id)];
+  const split = edges.find((e) => e.id === link.into);
+  const step = stepDefinition(stepType);
+  // A step with no way in or no way out cannot sit inside a connection: it is only added.
+  if (!split || !step?.acceptsInput || step.outputs.length === 0) return edges;
+  const out = step.outputs.length > 1 ? step.outputs[0] : null;
+  return [...edges.filter((e) => e !== split), edge(split.source, split.sourceHandle, id), edge(id, out, split.target)];
 }
 
 export function useEditorState(initial: Definition) {

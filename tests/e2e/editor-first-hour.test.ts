@@ -219,6 +219,105 @@ describe("testing a step and previewing templates", () => {
   });
 });
 
+describe("quick add", () => {
+  /** start → a, spaced out so that there is room between and after them. */
+  const spaced = (extra: { id: string; type: string; config?: object; x: number; y?: number }[] = [], edges: [string, string, string?][] = [["start", "a"]]) => ({
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 }, config: {} },
+      { id: "a", type: "transform", position: { x: 500, y: 0 }, config: { output: 1 } },
+      ...extra.map(({ x, y = 0, config = {}, ...n }) => ({ ...n, position: { x, y }, config })),
+    ],
+    edges: edges.map(([source, target, sourceHandle], i) => ({ id: `e${i}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) })),
+  });
+  const draftOf = async (id: string) => (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft as { nodes: { id: string; type: string }[]; edges: { source: string; target: string; sourceHandle?: string }[] };
+  const links = (draft: Awaited<ReturnType<typeof draftOf>>) => draft.edges.map((e) => `${e.source}${e.sourceHandle ? `:${e.sourceHandle}` : ""}>${e.target}`).sort();
+
+  it("adds and connects a step where a connection dragged from an output is dropped on empty canvas", async () => {
+    const id = await newWorkflow("Drag to add", spaced());
+    const page = await openEditor(id);
+    const handle = (await node(page, "a").locator(".react-flow__handle.source").boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    // Down and back to the left, onto empty canvas below the steps.
+    await page.mouse.move(handle.x - 100, handle.y + 120, { steps: 10 });
+    await page.locator(".react-flow__connection").waitFor();
+    await page.mouse.move(handle.x - 200, handle.y + 160, { steps: 5 });
+    await page.mouse.up();
+    const picker = page.getByRole("dialog", { name: "Add a step after a" });
+    await picker.getByRole("searchbox", { name: "Search steps" }).fill("trans");
+    expect(await picker.getByRole("option").allTextContents()).toEqual(["Transform"]);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(3);
+    await saved(page);
+    expect(links(await draftOf(id))).toEqual(["a>transform_1", "start>a"]);
+    await page.context().close();
+  });
+
+  it("adds a step after a branch from its “+”, and inserts a dropped step into a connection", async () => {
+    const id = await newWorkflow("Plus and insert", spaced([{ id: "check", type: "condition", config: { expression: "true" }, x: 1000 }], [["start", "a"], ["a", "check"]]));
+    const page = await openEditor(id);
+    // Onto the connection between start and a: it goes in between.
+    const edge = page.locator('.react-flow__edge[data-id="e0"] .react-flow__edge-interaction');
+    const box = (await edge.boundingBox())!;
+    const canvas = (await page.getByTestId("canvas").boundingBox())!;
+    await page.getByTestId("palette-delay").dragTo(page.getByTestId("canvas"), { targetPosition: { x: box.x + box.width / 2 - canvas.x, y: box.y + box.height / 2 - canvas.y } });
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(4);
+
+    await page.getByRole("button", { name: "Add a step after check on its false branch" }).click();
+    const picker = page.getByRole("dialog", { name: "Add a step after check (false)" });
+    await picker.waitFor();
+    await screenshot(page, "quick-add");
+    await picker.getByRole("option", { name: "End" }).click();
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(5);
+    await saved(page);
+    expect(links(await draftOf(id))).toEqual(["a>check", "check:false>end_1", "delay_1>a", "start>delay_1"]);
+    await page.context().close();
+  });
+
+  it("finds a step type in the palette's search and adds it with Enter", async () => {
+    const id = await newWorkflow("Palette search", spaced());
+    const page = await openEditor(id);
+    await page.getByRole("searchbox", { name: "Search step types" }).fill("wait");
+    expect(await page.getByRole("complementary", { name: "Step types" }).getByRole("listitem").allTextContents()).toEqual([expect.stringMatching(/^Delay/)]);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(3);
+    await page.getByRole("searchbox", { name: "Search step types" }).fill("teleport");
+    expect(await page.getByRole("complementary", { name: "Step types" }).textContent()).toContain("No step type matches “teleport”.");
+    await page.context().close();
+  });
+
+  it("selects, moves, connects and adds steps from the keyboard alone", async () => {
+    const id = await newWorkflow("Keyboard only", spaced([{ id: "b", type: "transform", config: { output: 2 }, x: 1000 }]));
+    const page = await openEditor(id);
+    // Tab to a step and select it: the side panel opens on it.
+    await node(page, "start").waitFor();
+    const a = page.locator('.react-flow__node[data-id="a"]');
+    await a.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("complementary", { name: "Inspector" }).getByLabel("Id", { exact: false }).first().inputValue()).toBe("a");
+    // Arrow keys move it.
+    const before = await a.boundingBox();
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(async () => (await a.boundingBox())!.y).toBeGreaterThan(before!.y);
+    // Connect it to b from the side panel.
+    await page.getByRole("combobox", { name: "Connect to step" }).selectOption({ label: "b" });
+    await page.getByRole("button", { name: "Connect", exact: true }).press("Enter");
+    await expect.poll(() => page.getByRole("list", { name: "Connections from this step" }).textContent()).toContain("→ b");
+    // Start takes no input: it is not offered.
+    expect(await page.getByRole("combobox", { name: "Connect to step" }).locator("option").allTextContents()).not.toContain("start");
+    // Add the next step through the picker, by keyboard.
+    await page.getByRole("button", { name: "+ Add a new step after this one" }).press("Enter");
+    await page.getByRole("dialog", { name: "Add a step after a" }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Search steps");
+    await page.keyboard.type("end");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(4);
+    await saved(page);
+    expect(links(await draftOf(id))).toEqual(["a>b", "a>end_1", "start>a"]);
+    await page.context().close();
+  });
+});
+
 describe("the workflows list", () => {
   it("shows each workflow's last run and its day, and runs one from its row", async () => {
     const editor = await engine.as("editor");

@@ -1,4 +1,5 @@
 // The editor's pure rules for connections and placement.
+import { searchSteps } from "../../lib/canvas/step-search.ts";
 import { describe, expect, it } from "vitest";
 import { connectionRefusal } from "../../lib/canvas/connections.ts";
 import { pasteOffset, placeBeside } from "../../lib/canvas/placement.ts";
@@ -46,5 +47,14 @@ describe("placement", () => {
     const nodes = [step("a", 0, 0), step("b", 280, 0)];
     const offset = pasteOffset(nodes, nodes);
     for (const f of nodes) for (const n of nodes) expect(overlap({ x: f.position.x + offset.x, y: f.position.y + offset.y }, n.position)).toBe(false);
+  });
+});
+
+describe("finding a step type", () => {
+  it("puts name matches before description matches, and leaves out what cannot be added", () => {
+    expect(searchSteps("end", { hasStart: true }).map((d) => d.type)).toEqual(["end", "http"]);
+    expect(searchSteps("", { hasStart: true }).map((d) => d.type)).not.toContain("start");
+    expect(searchSteps("sta", { hasStart: false, needsInput: true }).map((d) => d.type)).not.toContain("start");
+    expect(searchSteps("teleport", { hasStart: false })).toEqual([]);
   });
 });
