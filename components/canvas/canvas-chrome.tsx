@@ -22,7 +22,7 @@ export function CanvasChrome() {
     <>
       <Background gap={20} color="#e4e4e7" />
       <Controls showInteractive={false} fitViewOptions={READABLE_FIT} />
-      <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor="#c7d2fe" nodeStrokeColor="#6366f1" maskColor="rgba(244, 244, 245, 0.7)" className="!border !border-zinc-200 !bg-white" />
+      <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor="#c7d2fe" nodeStrokeColor="#6366f1" maskColor="rgba(244, 244, 245, 0.7)" className="!hidden !border !border-zinc-200 !bg-white md:!block" />
     </>
   );
 }

@@ -30,6 +30,7 @@ import { PublishDialog } from "./dialogs/publish-dialog.tsx";
 import { VersionsDialog, type VersionSummary } from "./dialogs/versions-dialog.tsx";
 import { RunDialog } from "./dialogs/run-dialog.tsx";
 import { Button } from "../ui/button.tsx";
+import { FullScreen } from "../ui/full-screen.tsx";
 import { Toast, type ToastMessage } from "../ui/toast.tsx";
 
 export interface EditableWorkflow {
@@ -329,12 +330,12 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const publishBlocker = !canEdit ? "Your role cannot publish." : errors.length ? `Fix ${errors.length} problem${errors.length > 1 ? "s" : ""} to publish.` : autosave.status === "conflict" ? "Resolve the conflict first." : unchanged ? `No changes since version ${activeVersion}.` : null;
 
   return (
-    <div className="-mx-8 -my-7 flex h-screen flex-col bg-zinc-50">
-      <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4">
+    <FullScreen fill className="bg-zinc-50">
+      <header className="flex min-h-14 shrink-0 flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-white px-4 py-2">
         <Link href="/workflows" className="text-sm text-zinc-500 hover:text-zinc-900">
           Workflows /
         </Link>
-        <div className="relative min-w-0 flex-1">
+        <div className="relative min-w-40 flex-1">
           <input
             aria-label="Workflow name"
             value={name}
@@ -366,7 +367,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           <span className="rounded bg-zinc-100 px-2 py-0.5 text-xs text-zinc-600">Read-only</span>
         )}
         {notice ? <span role="status" className="text-xs text-emerald-700">{notice}</span> : null}
-        <div className="flex items-center gap-1">
+        <div className="flex flex-wrap items-center gap-1">
           {canEdit ? (
             <>
               <Button variant="ghost" size="sm" onClick={() => dispatch({ type: "undo" })} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">Undo</Button>
@@ -404,6 +405,9 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           <Button size="sm" variant="danger" onClick={() => void autosave.overwrite()}>Keep mine</Button>
         </div>
       ) : null}
+      <p role="note" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 md:hidden" data-testid="narrow-notice">
+        The editor is made for a wider screen. You can look at the workflow here; to change it, use a computer or a wider window.
+      </p>
       <QuickAddContext.Provider value={canEdit ? quickAdd : null}>
       <div className="flex min-h-0 flex-1">
         {canEdit ? <Palette onAdd={(t) => addNode(t)} hasStart={state.nodes.some((n) => n.data.stepType === "start")} /> : null}
@@ -466,6 +470,6 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
       <VersionsDialog open={dialog === "versions"} onOpenChange={(o) => setDialog(o ? "versions" : null)} workflowId={workflow.id} versions={versions} active={activeVersion} />
       <Toast toast={toast} onDone={hideToast} />
       <RunDialog open={dialog === "run"} onOpenChange={(o) => setDialog(o ? "run" : null)} workflowId={workflow.id} activeVersion={activeVersion} />
-    </div>
+    </FullScreen>
   );
 }

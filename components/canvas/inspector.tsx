@@ -47,7 +47,7 @@ export function Inspector({ workflowId, node, selectedCount, edges, problems, na
   // One sample for the whole editor: written once, it serves every step's tests and previews.
   const sample = useSamples(workflowId, !readOnly);
   return (
-    <aside aria-label="Inspector" className="flex w-80 shrink-0 flex-col overflow-y-auto border-l border-zinc-200 bg-white">
+    <aside aria-label="Inspector" className="hidden w-80 shrink-0 flex-col overflow-y-auto border-l border-zinc-200 bg-white md:flex">
       {node ? (
         <NodePanel key={node.id} workflowId={workflowId} sample={sample} nodes={nodes} onConnect={onConnect} onDisconnect={onDisconnect} node={node} edges={edges} problems={problems.filter((p) => p.nodeId === node.id)} readOnly={readOnly} onChange={onChange} onRenameId={onRenameId} takenIds={takenIds} onDelete={onDelete} />
       ) : (

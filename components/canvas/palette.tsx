@@ -13,7 +13,7 @@ export function Palette({ onAdd, hasStart }: { onAdd(type: string): void; hasSta
   const [query, setQuery] = useState("");
   const types = searchSteps(query, { hasStart });
   return (
-    <aside aria-label="Step types" className="flex w-52 shrink-0 flex-col border-r border-zinc-200 bg-white">
+    <aside aria-label="Step types" className="hidden w-52 shrink-0 flex-col border-r border-zinc-200 bg-white md:flex">
       <h2 className="px-3 pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-600 uppercase">Steps</h2>
       <div className="px-2 pb-2">
         <input

@@ -26,11 +26,11 @@ export function VersionDiff({ before, after }: { before: Definition; after: Defi
   const entries = Object.entries(diff.nodes).filter(([, c]) => c !== "same");
   const nameOf = (id: string) => (after.nodes.find((n) => n.id === id) ?? before.nodes.find((n) => n.id === id))?.name;
   return (
-    <div className="flex min-h-0 flex-1">
-      <div className="min-w-0 flex-1">
+    <div className="flex min-h-0 flex-1 flex-col md:flex-row">
+      <div className="min-h-0 min-w-0 flex-1">
         <ReadonlyCanvas definition={union} decorate={decorate} decorateEdge={decorateEdge} />
       </div>
-      <aside aria-label="Changes" className="w-80 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white p-4">
+      <aside aria-label="Changes" className="max-h-[40%] shrink-0 overflow-y-auto border-t border-zinc-200 bg-white p-4 md:max-h-none md:w-80 md:border-t-0 md:border-l">
         <h2 className="text-sm font-semibold text-zinc-900">Changes</h2>
         <p className="mt-1 text-xs text-zinc-500">
           <span className="text-emerald-700">green: added</span> · <span className="text-red-700">red: removed</span> · <span className="text-amber-700">amber: changed</span>

@@ -103,12 +103,12 @@ export function DeadLetters() {
                   </Link>
                   <p className="font-mono text-xs text-zinc-500">run {d.runId.slice(0, 8)}</p>
                 </Td>
-                <Td className="max-w-md">
+                <Td label="Error" className="max-w-md">
                   {d.error.details?.status ? <span className="mr-1 rounded bg-red-100 px-1 font-mono text-xs text-red-800">HTTP {d.error.details.status}</span> : null}
                   <span className="text-sm text-red-800">{d.error.message}</span>
                 </Td>
-                <Td className="tabular-nums">{d.attempts}</Td>
-                <Td className="whitespace-nowrap text-xs" title={fullTime(d.createdAt)}>
+                <Td label="Attempts" className="tabular-nums">{d.attempts}</Td>
+                <Td label="Failed" className="whitespace-nowrap text-xs" title={fullTime(d.createdAt)}>
                   {timeAgo(d.createdAt)}
                 </Td>
                 <Td className="text-right">

@@ -56,7 +56,7 @@ export function RunCommands({ run }: { run: RunView }) {
   const close = (o: boolean) => !o && setOpen(null);
 
   return (
-    <div className="flex items-center gap-2">
+    <div className="flex flex-wrap items-center gap-2">
       {canCancelRun(status) ? <CommandButton testId="cancel-run" label="Cancel run" variant="danger" reason={reason} onClick={() => setOpen("cancel")} /> : null}
       {canResumeRun(status) ? <CommandButton testId="resume-run" label="Resume" reason={reason} onClick={() => setOpen("resume")} /> : null}
       <CommandButton

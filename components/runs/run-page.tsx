@@ -16,6 +16,7 @@ import { FINAL_RUN_STATUSES, type RunView, type StepView } from "#lib/runs/live-
 import type { Definition } from "#lib/workflow/definition.ts";
 import { buildGraph, topologicalOrder } from "#lib/workflow/graph.ts";
 import { ReadonlyCanvas } from "../canvas/readonly-canvas.tsx";
+import { FullScreen } from "../ui/full-screen.tsx";
 import { shownStatus, statusStyle } from "../canvas/status-style.ts";
 import { JsonView } from "../ui/json-view.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
@@ -67,7 +68,7 @@ export function RunPage({ runId }: { runId: string }) {
   if (error) return <p role="alert" className="text-sm text-red-700">{error.message}</p>;
   if (!run) return <p className="text-sm text-zinc-500">Loading run…</p>;
   return (
-    <div className="-mx-8 -my-7 flex h-screen flex-col">
+    <FullScreen>
       <RunHeader run={run} stream={stream} />
       {run.stuck ? (
         <p role="alert" className="border-b border-orange-200 bg-orange-50 px-4 py-2 text-sm text-orange-900" data-testid="run-stuck">
@@ -82,12 +83,14 @@ export function RunPage({ runId }: { runId: string }) {
           {run.error.message}
         </p>
       ) : null}
-      <div className="flex min-h-0 flex-1">
-        <div className="flex min-w-0 flex-1 flex-col">
-          <div className="min-h-0 flex-1" aria-label="Workflow with step states">
+      {/* On a phone the parts stack: header, canvas, steps, then the tabs (the left column's
+          box dissolves so that its children take their own places). */}
+      <div className="flex flex-col md:min-h-0 md:flex-1 md:flex-row">
+        <div className="contents md:flex md:min-w-0 md:flex-1 md:flex-col">
+          <div className="order-1 h-[55vh] min-h-0 md:order-none md:h-auto md:flex-1" aria-label="Workflow with step states">
             {version.data ? <ReadonlyCanvas definition={version.data.definition} decorate={decorate} decorateEdge={decorateEdge} onSelect={select} selectedId={selected} /> : null}
           </div>
-          <Tabs.Root defaultValue="timeline" className="flex h-64 shrink-0 flex-col border-t border-zinc-200 bg-white">
+          <Tabs.Root defaultValue="timeline" className="order-3 flex h-80 shrink-0 flex-col border-t border-zinc-200 bg-white md:order-none md:h-64">
             <Tabs.List aria-label="Run details" className="flex gap-1 border-b border-zinc-200 px-3">
               {[
                 ["timeline", "Timeline"],
@@ -105,17 +108,17 @@ export function RunPage({ runId }: { runId: string }) {
             <Tabs.Content value="audit" className="min-h-0 flex-1 overflow-auto">
               <AuditLog events={events} onSelect={select} nameOf={nameOf} />
             </Tabs.Content>
-            <Tabs.Content value="data" className="grid min-h-0 flex-1 grid-cols-2 gap-3 overflow-auto p-3">
+            <Tabs.Content value="data" className="grid min-h-0 flex-1 grid-cols-1 gap-3 overflow-auto p-3 md:grid-cols-2">
               <JsonView label="Run input" value={run.input} />
               <JsonView label="Run output" value={run.output} />
             </Tabs.Content>
           </Tabs.Root>
         </div>
-        <aside aria-label={selected ? `Step ${nameOf(selected)}` : "Steps"} className="w-96 shrink-0 overflow-y-auto border-l border-zinc-200 bg-white p-4">
+        <aside aria-label={selected ? `Step ${nameOf(selected)}` : "Steps"} className="order-2 w-full shrink-0 overflow-y-auto border-t border-zinc-200 bg-white p-4 md:order-none md:w-96 md:border-t-0 md:border-l">
           {selected ? <StepPanel run={run} nodeId={selected} definition={version.data?.definition} onClose={() => select(null)} /> : <StepList run={run} definition={version.data?.definition} onSelect={select} />}
         </aside>
       </div>
-    </div>
+    </FullScreen>
   );
 }
 
@@ -156,7 +159,7 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
           </span>
         ) : null}
       </span>
-      <span className="ml-auto flex items-center gap-3">
+      <span className="ml-auto flex flex-wrap items-center gap-3">
         <StreamStatus state={stream} />
         <RunCommands run={run} />
       </span>

@@ -161,10 +161,10 @@ export function RunsList() {
                   </Link>
                   {r.correlationId ? <span className="ml-2 text-xs text-zinc-500">corr {r.correlationId}</span> : null}
                 </Td>
-                <Td>
+                <Td label="Workflow">
                   {r.workflowName} <span className="text-zinc-400">v{r.version}</span>
                 </Td>
-                <Td>
+                <Td label="Status">
                   <span className="flex flex-wrap items-center gap-1.5">
                     <RunStatusBadge status={r.status} />
                     {r.stuck ? (
@@ -175,11 +175,11 @@ export function RunsList() {
                   </span>
                   {r.stuck ? <p className="mt-0.5 max-w-xs truncate text-xs text-orange-800">{stuckText(r.stuck)}</p> : null}
                 </Td>
-                <Td className="text-xs">{actorName(r.createdBy)}</Td>
-                <Td className="text-xs" title={fullTime(r.createdAt)}>
+                <Td label="Started by" className="text-xs">{actorName(r.createdBy)}</Td>
+                <Td label="Created" className="text-xs" title={fullTime(r.createdAt)}>
                   {timeAgo(r.createdAt)}
                 </Td>
-                <Td className="text-right text-xs tabular-nums">{duration(r.durationMs)}</Td>
+                <Td label="Duration" className="text-right text-xs tabular-nums">{duration(r.durationMs)}</Td>
               </tr>
             ))}
           </tbody>

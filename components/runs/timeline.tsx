@@ -34,10 +34,10 @@ export function Timeline({ run, selected, onSelect, nameOf }: { run: RunView; se
   const ticks = [0, 0.25, 0.5, 0.75, 1];
 
   return (
-    <div className="min-w-[560px] px-4 py-2 text-xs" data-testid="timeline">
-      <div className="relative ml-36 mr-20 h-5 border-b border-zinc-200 text-[11px] text-zinc-600">
+    <div className="px-4 py-2 text-xs md:min-w-[560px]" data-testid="timeline">
+      <div className="relative mr-16 ml-24 h-5 md:mr-20 md:ml-36 border-b border-zinc-200 text-[11px] text-zinc-600">
         {ticks.map((t) => (
-          <span key={t} className={cx("absolute whitespace-nowrap", t === 0 ? "" : t === 1 ? "-translate-x-full" : "-translate-x-1/2")} style={{ left: `${t * 100}%` }}>
+          <span key={t} className={cx("absolute whitespace-nowrap", t === 0 ? "" : t === 1 ? "-translate-x-full" : "-translate-x-1/2", (t === 0.25 || t === 0.75) && "hidden md:inline")} style={{ left: `${t * 100}%` }}>
             +{duration(span * t)}
           </span>
         ))}
@@ -51,7 +51,7 @@ export function Timeline({ run, selected, onSelect, nameOf }: { run: RunView; se
               className={cx("flex h-6 w-full items-center rounded text-left hover:bg-zinc-50", selected === s.nodeId && "bg-indigo-50")}
               aria-label={`${nameOf(s.nodeId)}: ${s.status}, ${label(s, now)}`}
             >
-              <span className="w-36 shrink-0 truncate pr-2 text-zinc-700" title={s.nodeId}>
+              <span className="w-24 shrink-0 truncate pr-2 text-zinc-700 md:w-36" title={s.nodeId}>
                 {nameOf(s.nodeId)}
               </span>
               <span className="relative h-3.5 flex-1">
@@ -75,7 +75,7 @@ export function Timeline({ run, selected, onSelect, nameOf }: { run: RunView; se
                   );
                 })}
               </span>
-              <span className="w-20 shrink-0 pl-2 text-right tabular-nums text-zinc-600">{label(s, now)}</span>
+              <span className="w-16 shrink-0 pl-2 text-right tabular-nums text-zinc-600 md:w-20">{label(s, now)}</span>
             </button>
           </li>
         ))}

@@ -83,12 +83,12 @@ function ThrottlesTable() {
           <tbody className="divide-y divide-zinc-100">
             {throttles.data?.throttles.map((t) => (
               <tr key={t.key} data-testid={`throttle-${t.key}`}>
-                <Td>{kindLabel[t.kind]}</Td>
-                <Td className="font-medium text-zinc-900">{t.email ?? "any"}</Td>
-                <Td className="font-mono text-xs">{t.address ?? "any"}</Td>
-                <Td>{t.failures}</Td>
-                <Td title={fullTime(t.lastFailureAt)}>{timeAgo(t.lastFailureAt)}</Td>
-                <Td>
+                <Td label="Counts">{kindLabel[t.kind]}</Td>
+                <Td label="Account" className="font-medium text-zinc-900">{t.email ?? "any"}</Td>
+                <Td label="Address" className="font-mono text-xs">{t.address ?? "any"}</Td>
+                <Td label="Failures">{t.failures}</Td>
+                <Td label="Last failure" title={fullTime(t.lastFailureAt)}>{timeAgo(t.lastFailureAt)}</Td>
+                <Td label="State">
                   {t.blockedUntil ? (
                     <Badge tone="warning">waits until {new Date(t.blockedUntil).toLocaleTimeString()}</Badge>
                   ) : (

@@ -90,11 +90,11 @@ function TokensTable() {
             {tokens.data?.tokens.map((t) => (
               <tr key={t.id} data-testid={`token-${t.name}`}>
                 <Td className="font-medium text-zinc-900">{t.name}</Td>
-                <Td className="font-mono text-xs">{t.prefix}…</Td>
-                <Td><Badge tone="accent">{t.role}</Badge></Td>
-                <Td title={fullTime(t.createdAt)}>{timeAgo(t.createdAt)} <span className="text-zinc-400">by {t.createdBy}</span></Td>
-                <Td title={fullTime(t.lastUsedAt)}>{timeAgo(t.lastUsedAt)}</Td>
-                <Td title={t.expiresAt ? fullTime(t.expiresAt) : undefined}>{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString("en-GB") : "never"}</Td>
+                <Td label="Token" className="font-mono text-xs">{t.prefix}…</Td>
+                <Td label="Role"><Badge tone="accent">{t.role}</Badge></Td>
+                <Td label="Created" title={fullTime(t.createdAt)}>{timeAgo(t.createdAt)} <span className="text-zinc-400">by {t.createdBy}</span></Td>
+                <Td label="Last used" title={fullTime(t.lastUsedAt)}>{timeAgo(t.lastUsedAt)}</Td>
+                <Td label="Expires" title={t.expiresAt ? fullTime(t.expiresAt) : undefined}>{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString("en-GB") : "never"}</Td>
                 <Td className="text-right">
                   {t.revokedAt ? (
                     <Badge tone="danger">revoked</Badge>

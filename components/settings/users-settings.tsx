@@ -75,8 +75,8 @@ function UsersTable() {
                 {u.name}
                 {u.email === me.email ? <span className="ml-1.5 text-xs font-normal text-zinc-500">(you)</span> : null}
               </Td>
-              <Td>{u.email}</Td>
-              <Td>
+              <Td label="Email">{u.email}</Td>
+              <Td label="Role">
                 <select
                   aria-label={`Role of ${u.email}`}
                   className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
@@ -87,8 +87,8 @@ function UsersTable() {
                   {roles.map((r) => <option key={r} value={r}>{r}</option>)}
                 </select>
               </Td>
-              <Td>{u.disabledAt ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</Td>
-              <Td title={fullTime(u.createdAt)}>{timeAgo(u.createdAt)}</Td>
+              <Td label="Status">{u.disabledAt ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</Td>
+              <Td label="Added" title={fullTime(u.createdAt)}>{timeAgo(u.createdAt)}</Td>
               <Td className="space-x-2 text-right whitespace-nowrap">
                 <Button variant="ghost" size="sm" onClick={() => setSettingPassword(u)}>
                   Set password

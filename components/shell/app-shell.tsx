@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import type { Role } from "#lib/auth/permissions.ts";
 import { cx } from "#lib/client/cx.ts";
 import { DashboardIcon, DeadLetterIcon, LogoMark, RunsIcon, SettingsIcon, WorkflowIcon } from "../ui/icons.tsx";
@@ -30,44 +30,80 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const compact = COMPACT.test(pathname);
   return (
     <CurrentUserProvider user={user}>
-      <div className="flex min-h-screen">
+      <div className="flex min-h-screen flex-col md:flex-row">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:m-2 focus:rounded focus:bg-white focus:p-2">
           Skip to content
         </a>
-        <aside className={cx("sticky top-0 flex h-screen shrink-0 flex-col border-r border-zinc-200 bg-white", compact ? "w-14" : "w-56")}>
+        <PhoneBar user={user} pathname={pathname} />
+        <aside className={cx("sticky top-0 hidden h-screen shrink-0 flex-col border-r border-zinc-200 bg-white md:flex", compact ? "w-14" : "w-56")}>
           <Link href="/workflows" className="flex h-14 items-center gap-2 px-4 text-[15px] font-semibold tracking-tight" aria-label="Baton home">
             <LogoMark />
             {compact ? null : "Baton"}
           </Link>
-          <nav aria-label="Main" className="flex-1 space-y-0.5 px-2 py-2">
-            {nav.map(({ href, label, icon: Icon }) => {
-              const active = pathname === href || pathname.startsWith(`${href}/`);
-              return (
-                <Link
-                  key={href}
-                  href={href}
-                  aria-current={active ? "page" : undefined}
-                  aria-label={compact ? label : undefined}
-                  title={compact ? label : undefined}
-                  className={cx(
-                    "flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium",
-                    active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
-                  )}
-                >
-                  <Icon />
-                  {compact ? null : label}
-                </Link>
-              );
-            })}
-          </nav>
+          <NavLinks pathname={pathname} compact={compact} />
           <div className="border-t border-zinc-200 p-2">
             <UserMenu user={user} compact={compact} />
           </div>
         </aside>
-        <main id="main" className="min-w-0 flex-1 px-8 py-7">
+        <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-7">
           {children}
         </main>
       </div>
     </CurrentUserProvider>
+  );
+}
+
+function NavLinks({ pathname, compact }: { pathname: string; compact: boolean }) {
+  return (
+    <nav aria-label="Main" className="flex-1 space-y-0.5 px-2 py-2">
+      {nav.map(({ href, label, icon: Icon }) => {
+        const active = pathname === href || pathname.startsWith(`${href}/`);
+        return (
+          <Link
+            key={href}
+            href={href}
+            aria-current={active ? "page" : undefined}
+            aria-label={compact ? label : undefined}
+            title={compact ? label : undefined}
+            className={cx("flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium", active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900")}
+          >
+            <Icon />
+            {compact ? null : label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
+
+/** Below the md breakpoint: a bar with the logo and a menu that holds the navigation. */
+function PhoneBar({ user, pathname }: { user: ShellUser; pathname: string }) {
+  const [open, setOpen] = useState(false);
+  // A link followed closes the menu.
+  const [shownFor, setShownFor] = useState(pathname);
+  if (shownFor !== pathname) {
+    setShownFor(pathname);
+    setOpen(false);
+  }
+  return (
+    <div className="sticky top-0 z-30 border-b border-zinc-200 bg-white md:hidden">
+      <div className="flex h-14 items-center justify-between px-4">
+        <Link href="/workflows" className="flex items-center gap-2 text-[15px] font-semibold tracking-tight" aria-label="Baton home">
+          <LogoMark />
+          Baton
+        </Link>
+        <button type="button" aria-expanded={open} aria-controls="phone-menu" onClick={() => setOpen(!open)} className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium text-zinc-800">
+          {open ? "Close" : "Menu"}
+        </button>
+      </div>
+      {open ? (
+        <div id="phone-menu" className="border-t border-zinc-200 pb-2">
+          <NavLinks pathname={pathname} compact={false} />
+          <div className="border-t border-zinc-200 px-2 pt-2">
+            <UserMenu user={user} compact={false} />
+          </div>
+        </div>
+      ) : null}
+    </div>
   );
 }

@@ -138,8 +138,8 @@ export function WorkflowsList() {
                   <Link href={`/workflows/${w.id}`} className="font-medium text-zinc-900 hover:text-indigo-700">{w.name}</Link>
                   {w.description ? <span className="block max-w-xl truncate text-xs text-zinc-500">{w.description}</span> : null}
                 </Td>
-                <Td>{w.activeVersion ? <Badge tone="accent">v{w.activeVersion}</Badge> : <Badge>draft only</Badge>}</Td>
-                <Td className="whitespace-nowrap" data-testid="last-run">
+                <Td label="Published">{w.activeVersion ? <Badge tone="accent">v{w.activeVersion}</Badge> : <Badge>draft only</Badge>}</Td>
+                <Td label="Last run" className="whitespace-nowrap" data-testid="last-run">
                   {w.lastRun ? (
                     <Link href={`/runs/${w.lastRun.id}`} className="inline-flex items-center gap-2 hover:underline" title={fullTime(w.lastRun.createdAt)}>
                       <RunStatusBadge status={w.lastRun.status} />
@@ -149,7 +149,7 @@ export function WorkflowsList() {
                     <span className="text-xs text-zinc-600">never run</span>
                   )}
                 </Td>
-                <Td className="whitespace-nowrap text-xs" data-testid="success-rate">
+                <Td label="Last 24 h" className="whitespace-nowrap text-xs" data-testid="success-rate">
                   {w.last24h.runs === 0 ? (
                     <span className="text-zinc-600">no runs</span>
                   ) : (
@@ -159,7 +159,7 @@ export function WorkflowsList() {
                     </span>
                   )}
                 </Td>
-                <Td className="whitespace-nowrap" title={fullTime(w.updatedAt)}>{timeAgo(w.updatedAt)}</Td>
+                <Td label="Changed" className="whitespace-nowrap" title={fullTime(w.updatedAt)}>{timeAgo(w.updatedAt)}</Td>
                 <Td className="space-x-1 text-right whitespace-nowrap">
                   {canRun ? (
                     <Button variant="secondary" size="sm" disabled={!w.activeVersion} title={w.activeVersion ? undefined : "Publish a version first"} onClick={() => setRunning(w)} aria-label={`Run ${w.name}`}>

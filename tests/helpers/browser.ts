@@ -63,9 +63,13 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** A new browser context signed in as the test user of `role`, on `path` of the app at `baseUrl`. */
-export async function signedIn(browser: Browser, baseUrl: string, role: Role, path = "/workflows"): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+/** A phone-sized window (an iPhone 14's CSS pixels). */
+export const PHONE = { width: 390, height: 844 };
+
+/** A new browser context signed in as the test user of `role`, on `path` of the app at `baseUrl`;
+ * a laptop-sized window unless `viewport` says otherwise. */
+export async function signedIn(browser: Browser, baseUrl: string, role: Role, path = "/workflows", viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, ...(viewport.width < 600 ? { isMobile: true, hasTouch: true } : {}) });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
   await signIn(page, emailFor(role), PASSWORD);
