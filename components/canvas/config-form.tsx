@@ -54,7 +54,7 @@ function FieldRow({ field, value, onValue, readOnly, paths, errors, warnings, pr
           {field.label}
           {field.required ? <span className="text-red-600"> *</span> : null}
         </span>
-        {field.templatable ? <span className="text-[10px] font-normal text-zinc-400">value or {"{{ template }}"}</span> : null}
+        {field.templatable ? <span className="text-[10px] font-normal text-zinc-500">value or {"{{ template }}"}</span> : null}
       </label>
       <Control id={id} field={field} value={value} onValue={onValue} readOnly={readOnly} paths={paths} invalid={!!errors?.length} />
       {errors?.length ? errors.map((e, i) => <p key={i} className="text-xs text-red-700">{e}</p>) : field.description ? <p className="text-xs text-zinc-600">{field.description}</p> : null}

@@ -49,7 +49,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         <span className="block truncate text-sm font-medium text-zinc-900">{data.name || id}</span>
         <span className="block truncate text-xs text-zinc-500">
           {definition?.label ?? `Unknown type "${data.stepType}"`}
-          {data.name ? <span className="text-zinc-400"> · {id}</span> : null}
+          {data.name ? <span className="text-zinc-500"> · {id}</span> : null}
         </span>
       </span>
       {status ? (
@@ -64,8 +64,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       ) : null}
       {status && (data.attempt ?? 0) > 0 && ((data.maxAttempts ?? 0) > 1 || (data.attempt ?? 0) > 1) ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
       {problems.length > 0 ? (
-        <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-xs font-bold text-white" aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""}`}>
-          {problems.length}
+        <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-xs font-bold text-white">
+          <span aria-hidden>{problems.length}</span>
+          <span className="sr-only">{`${problems.length} problem${problems.length > 1 ? "s" : ""}`}</span>
         </span>
       ) : null}
       {quickAdd && outputs.length > 0 ? (

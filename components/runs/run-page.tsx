@@ -27,6 +27,7 @@ import { StepPanel } from "./step-panel.tsx";
 import { Timeline } from "./timeline.tsx";
 import { AuditLog } from "./audit-log.tsx";
 import { useLiveRun } from "./use-live-run.ts";
+import { RunAnnouncer } from "./run-announcer.tsx";
 
 const taken = { stroke: "#10b981", strokeWidth: 2.5 };
 
@@ -70,6 +71,7 @@ export function RunPage({ runId }: { runId: string }) {
   return (
     <FullScreen>
       <RunHeader run={run} stream={stream} />
+      <RunAnnouncer run={run} nameOf={nameOf} />
       {run.stuck ? (
         <p role="alert" className="border-b border-orange-200 bg-orange-50 px-4 py-2 text-sm text-orange-900" data-testid="run-stuck">
           <strong>Stuck.</strong> {stuckText(run.stuck)}{" "}
@@ -87,7 +89,7 @@ export function RunPage({ runId }: { runId: string }) {
           box dissolves so that its children take their own places). */}
       <div className="flex flex-col md:min-h-0 md:flex-1 md:flex-row">
         <div className="contents md:flex md:min-w-0 md:flex-1 md:flex-col">
-          <div className="order-1 h-[55vh] min-h-0 md:order-none md:h-auto md:flex-1" aria-label="Workflow with step states">
+          <div className="order-1 h-[55vh] min-h-0 md:order-none md:h-auto md:flex-1" role="region" aria-label="Workflow with step states">
             {version.data ? <ReadonlyCanvas definition={version.data.definition} decorate={decorate} decorateEdge={decorateEdge} onSelect={select} selectedId={selected} /> : null}
           </div>
           <Tabs.Root defaultValue="timeline" className="order-3 flex h-80 shrink-0 flex-col border-t border-zinc-200 bg-white md:order-none md:h-64">
@@ -136,7 +138,7 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
       </h1>
       <RunStatusBadge status={run.status} testId="run-status" />
       <span className="text-zinc-500">
-        <Link href={`/workflows/${run.workflowId}`} className="text-indigo-700 hover:underline">
+        <Link href={`/workflows/${run.workflowId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
           {run.workflowName}
         </Link>{" "}
         v{run.version} · by {actorName(run.createdBy)} <span title={fullTime(run.createdAt)}>{timeAgo(run.createdAt)}</span>
@@ -145,7 +147,7 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
           <>
             {" "}
             · replay of{" "}
-            <Link href={`/runs/${run.replayOf}`} className="font-mono text-indigo-700 hover:underline">
+            <Link href={`/runs/${run.replayOf}`} className="font-mono text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
               {run.replayOf.slice(0, 8)}
             </Link>
           </>

@@ -162,7 +162,7 @@ export function RunsList() {
                   {r.correlationId ? <span className="ml-2 text-xs text-zinc-500">corr {r.correlationId}</span> : null}
                 </Td>
                 <Td label="Workflow">
-                  {r.workflowName} <span className="text-zinc-400">v{r.version}</span>
+                  {r.workflowName} <span className="text-zinc-500">v{r.version}</span>
                 </Td>
                 <Td label="Status">
                   <span className="flex flex-wrap items-center gap-1.5">

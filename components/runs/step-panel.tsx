@@ -84,7 +84,7 @@ function StepState({ step, sourceRunId }: { step: StepView; sourceRunId: string 
           <dd data-testid="step-panel-reused">
             reused from run{" "}
             {sourceRunId ? (
-              <Link href={`/runs/${sourceRunId}?step=${encodeURIComponent(step.nodeId)}`} className="font-mono text-indigo-700 hover:underline">
+              <Link href={`/runs/${sourceRunId}?step=${encodeURIComponent(step.nodeId)}`} className="font-mono text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
                 {sourceRunId.slice(0, 8)}
               </Link>
             ) : (
@@ -188,7 +188,7 @@ function Attempts({ step }: { step: StepView }) {
                 ) : null}
               </div>
             ) : null}
-            {a.workerId ? <p className="mt-0.5 truncate text-[10px] text-zinc-400">on {a.workerId}</p> : null}
+            {a.workerId ? <p className="mt-0.5 truncate text-[10px] text-zinc-500">on {a.workerId}</p> : null}
           </li>
         ))}
       </ol>

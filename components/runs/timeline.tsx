@@ -49,11 +49,11 @@ export function Timeline({ run, selected, onSelect, nameOf }: { run: RunView; se
               type="button"
               onClick={() => onSelect(s.nodeId)}
               className={cx("flex h-6 w-full items-center rounded text-left hover:bg-zinc-50", selected === s.nodeId && "bg-indigo-50")}
-              aria-label={`${nameOf(s.nodeId)}: ${s.status}, ${label(s, now)}`}
             >
               <span className="w-24 shrink-0 truncate pr-2 text-zinc-700 md:w-36" title={s.nodeId}>
                 {nameOf(s.nodeId)}
               </span>
+              <span className="sr-only">, {s.status}, </span>
               <span className="relative h-3.5 flex-1">
                 {ticks.slice(1, -1).map((t) => (
                   <span key={t} aria-hidden className="absolute inset-y-0 border-l border-dashed border-zinc-100" style={{ left: `${t * 100}%` }} />

@@ -92,7 +92,7 @@ function TokensTable() {
                 <Td className="font-medium text-zinc-900">{t.name}</Td>
                 <Td label="Token" className="font-mono text-xs">{t.prefix}…</Td>
                 <Td label="Role"><Badge tone="accent">{t.role}</Badge></Td>
-                <Td label="Created" title={fullTime(t.createdAt)}>{timeAgo(t.createdAt)} <span className="text-zinc-400">by {t.createdBy}</span></Td>
+                <Td label="Created" title={fullTime(t.createdAt)}>{timeAgo(t.createdAt)} <span className="text-zinc-500">by {t.createdBy}</span></Td>
                 <Td label="Last used" title={fullTime(t.lastUsedAt)}>{timeAgo(t.lastUsedAt)}</Td>
                 <Td label="Expires" title={t.expiresAt ? fullTime(t.expiresAt) : undefined}>{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString("en-GB") : "never"}</Td>
                 <Td className="text-right">

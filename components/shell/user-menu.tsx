@@ -17,18 +17,21 @@ export function UserMenu({ user, compact = false }: { user: ShellUser; compact?:
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
         className="flex w-full items-center gap-2.5 rounded-md px-2 py-1.5 text-left hover:bg-zinc-100"
-        aria-label={`Account menu for ${user.name}`}
       >
-        <span className="flex size-8 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold text-indigo-700">
+        {/* Named by what it shows (the person and their role), plus what it opens. */}
+        <span aria-hidden className="flex size-8 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold text-indigo-700">
           {user.name.slice(0, 1).toUpperCase()}
         </span>
-        {compact ? null : (
+        {compact ? (
+          <span className="sr-only">{user.name}, account menu</span>
+        ) : (
           <>
             <span className="min-w-0 flex-1">
               <span className="block truncate text-sm font-medium text-zinc-900">{user.name}</span>
               <span className="block truncate text-xs text-zinc-500">{user.role}</span>
+              <span className="sr-only">, account menu</span>
             </span>
-            <ChevronDown className="text-zinc-400" />
+            <ChevronDown className="text-zinc-500" />
           </>
         )}
       </DropdownMenu.Trigger>

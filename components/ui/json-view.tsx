@@ -15,7 +15,7 @@ export function JsonView({ value, label }: { value: unknown; label: string }) {
           {raw ? "Tree" : "Raw"}
         </button>
       </div>
-      <div className="max-h-72 overflow-auto p-2 font-mono" aria-label={label}>
+      <div className="max-h-72 overflow-auto p-2 font-mono" role="region" aria-label={label}>
         {raw ? <pre className="whitespace-pre-wrap break-all">{JSON.stringify(value, null, 2)}</pre> : <Node value={value} depth={0} />}
       </div>
     </div>

@@ -25,7 +25,7 @@ export function VersionsDialog({ open, onOpenChange, workflowId, versions, activ
               <li key={v.number} className="flex items-center gap-3 px-3 py-2 text-sm">
                 <span className="w-10 font-semibold text-zinc-900">v{v.number}</span>
                 <span className="min-w-0 flex-1">
-                  <span className="block truncate text-zinc-800">{v.note || <span className="text-zinc-400">no note</span>}</span>
+                  <span className="block truncate text-zinc-800">{v.note || <span className="text-zinc-500">no note</span>}</span>
                   <span className="block text-xs text-zinc-500" title={fullTime(v.createdAt)}>
                     {v.createdBy.replace(/^user:/, "")} · {timeAgo(v.createdAt)}
                     {v.number === active ? <span className="ml-1.5 rounded bg-indigo-50 px-1 text-indigo-700">active</span> : null}
