@@ -69,13 +69,14 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           <span className="sr-only">{`${problems.length} problem${problems.length > 1 ? "s" : ""}`}</span>
         </span>
       ) : null}
-      {quickAdd && outputs.length > 0 ? (
-        <span className="absolute inset-y-0 -right-9 flex flex-col justify-around">
-          {(outputs.length === 1 ? [null] : outputs).map((handle) => (
-            <AddButton key={handle ?? "out"} quickAdd={quickAdd} source={id} handle={handle} label={label} />
-          ))}
-        </span>
-      ) : null}
+      {/* Level with each output handle; past a branch's name when the handle has one. */}
+      {quickAdd
+        ? (outputs.length === 1 ? [null] : outputs).map((handle, i) => (
+            <span key={handle ?? "out"} className={cx("absolute -translate-y-1/2", handle ? "-right-16" : "-right-9")} style={{ top: `${((i + 1) / ((handle ? outputs.length : 1) + 1)) * 100}%` }}>
+              <AddButton quickAdd={quickAdd} source={id} handle={handle} label={label} />
+            </span>
+          ))
+        : null}
       {outputs.length === 1 ? (
         <Handle type="source" position={Position.Right} className="!h-3 !w-3 !border-2 !border-white !bg-zinc-400" />
       ) : (

@@ -27,9 +27,11 @@ export function UserMenu({ user, compact = false }: { user: ShellUser; compact?:
         ) : (
           <>
             <span className="min-w-0 flex-1">
-              <span className="block truncate text-sm font-medium text-zinc-900">{user.name}</span>
+              <span className="block truncate text-sm font-medium text-zinc-900">
+                {user.name}
+                <span className="sr-only">, account menu, </span>
+              </span>
               <span className="block truncate text-xs text-zinc-500">{user.role}</span>
-              <span className="sr-only">, account menu</span>
             </span>
             <ChevronDown className="text-zinc-500" />
           </>

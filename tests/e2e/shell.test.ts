@@ -57,7 +57,7 @@ describe("the app shell", () => {
     await page.waitForURL(`${web.url}/dashboard`);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Dashboard");
 
-    await page.getByRole("button", { name: /Editor User, account menu/ }).click();
+    await page.getByRole("button", { name: /^Editor User ?, account menu/ }).click();
     expect(await page.getByRole("menu").getByText(emailFor("editor")).isVisible()).toBe(true);
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await page.waitForURL(/\/login$/);
