@@ -181,7 +181,7 @@ function ProcessEvents({ s }: { s: StatsJson }) {
 
 function Counters({ s }: { s: StatsJson }) {
   const n = (status: string) => s.runs.byStatus[status] ?? 0;
-  const cards: { label: string; value: string; href?: string; tone?: string; testId: string }[] = [
+  const cards: { label: string; value: string; href?: string; tone?: string; testId: string; wide?: boolean }[] = [
     { label: "Queued", value: String(n("queued")), href: "/runs?status=queued", testId: "count-queued" },
     { label: "Running", value: String(n("running")), href: "/runs?status=running", tone: "text-sky-700", testId: "count-running" },
     { label: "Waiting", value: String(n("waiting")), href: "/runs?status=waiting", tone: "text-violet-700", testId: "count-waiting" },
@@ -189,16 +189,16 @@ function Counters({ s }: { s: StatsJson }) {
     { label: "Failed", value: String(n("failed")), href: "/runs?status=failed", tone: n("failed") ? "text-red-700" : undefined, testId: "count-failed" },
     { label: "Cancelled", value: String(n("cancelled")), href: "/runs?status=cancelled", testId: "count-cancelled" },
     { label: "Failure rate", value: s.runs.failureRate === null ? "–" : `${(s.runs.failureRate * 100).toFixed(1)}%`, testId: "failure-rate" },
-    { label: "Run p50 / p95", value: `${duration(s.runs.duration.p50)} / ${duration(s.runs.duration.p95)}`, testId: "run-duration" },
+    { label: "Run p50 / p95", value: `${duration(s.runs.duration.p50)} / ${duration(s.runs.duration.p95)}`, testId: "run-duration", wide: true },
     { label: "Live workers", value: String(s.workers.live), tone: s.workers.live === 0 ? "text-red-700" : undefined, testId: "live-workers" },
   ];
   return (
-    <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5 xl:grid-cols-9" aria-label="Counters" role="group">
+    <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5 xl:grid-cols-10" aria-label="Counters" role="group">
       {cards.map((c) => {
         const body = (
           <dl>
             <dt className="text-xs font-medium text-zinc-500">{c.label}</dt>
-            <dd className={cx("mt-1 font-semibold tabular-nums text-zinc-900", c.value.length > 8 ? "text-base" : "text-xl", c.tone)} data-testid={c.testId}>
+            <dd className={cx("mt-1 font-semibold whitespace-nowrap tabular-nums text-zinc-900", c.value.length > 12 ? "text-base" : "text-xl", c.tone)} data-testid={c.testId}>
               {c.value}
             </dd>
           </dl>
@@ -208,7 +208,7 @@ function Counters({ s }: { s: StatsJson }) {
             {body}
           </Link>
         ) : (
-          <div key={c.label} className="rounded-lg border border-zinc-200 bg-white px-3 py-2.5">
+          <div key={c.label} className={cx("rounded-lg border border-zinc-200 bg-white px-3 py-2.5", c.wide && "col-span-2")}>
             {body}
           </div>
         );
@@ -260,7 +260,7 @@ function Panel({ title, subtitle, action, children }: { title: string; subtitle?
           <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>
           {subtitle ? <p className="text-xs text-zinc-500">{subtitle}</p> : null}
         </div>
-        {action}
+        {action ? <div className="shrink-0 whitespace-nowrap">{action}</div> : null}
       </div>
       {children}
     </section>
