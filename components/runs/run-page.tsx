@@ -45,6 +45,7 @@ export function RunPage({ runId }: { runId: string }) {
   const byNode = useMemo(() => new Map((run?.steps ?? []).map((s) => [s.nodeId, s])), [run?.steps]);
   const stuckByNode = useMemo(() => new Map((run?.stuckSteps ?? []).map((s) => [s.nodeId, stuckText(s)])), [run?.stuckSteps]);
   const nameOf = useStepNames(version.data?.definition);
+  const rank = useGraphRank(version.data?.definition);
   const decorate = useCallback(
     (nodeId: string) => {
       const s = byNode.get(nodeId);
@@ -105,7 +106,7 @@ export function RunPage({ runId }: { runId: string }) {
               ))}
             </Tabs.List>
             <Tabs.Content value="timeline" className="min-h-0 flex-1 overflow-auto">
-              <Timeline run={run} selected={selected} onSelect={select} nameOf={nameOf} />
+              <Timeline run={run} selected={selected} onSelect={select} nameOf={nameOf} rank={rank} />
             </Tabs.Content>
             <Tabs.Content value="audit" className="min-h-0 flex-1 overflow-auto">
               <AuditLog events={events} onSelect={select} nameOf={nameOf} />
@@ -117,7 +118,7 @@ export function RunPage({ runId }: { runId: string }) {
           </Tabs.Root>
         </div>
         <aside aria-label={selected ? `Step ${nameOf(selected)}` : "Steps"} className="order-2 w-full shrink-0 overflow-y-auto border-t border-zinc-200 bg-white p-4 md:order-none md:w-96 md:border-t-0 md:border-l">
-          {selected ? <StepPanel run={run} nodeId={selected} definition={version.data?.definition} onClose={() => select(null)} /> : <StepList run={run} definition={version.data?.definition} onSelect={select} />}
+          {selected ? <StepPanel run={run} nodeId={selected} definition={version.data?.definition} onClose={() => select(null)} /> : <StepList run={run} definition={version.data?.definition} rank={rank} onSelect={select} />}
         </aside>
       </div>
     </FullScreen>
@@ -169,13 +170,19 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
   );
 }
 
-function StepList({ run, definition, onSelect }: { run: RunView; definition: Definition | undefined; onSelect(nodeId: string): void }) {
-  // In the order the graph runs them (each after the steps before it), pending ones included.
-  const order = useMemo(() => (definition ? topologicalOrder(buildGraph(definition)) : []), [definition]);
-  const rank = (nodeId: string) => {
-    const i = order.indexOf(nodeId);
-    return i === -1 ? order.length : i;
-  };
+/** A step's place in the order the graph runs them (each after the steps before it); unknown ids last. */
+function useGraphRank(definition: Definition | undefined) {
+  return useMemo(() => {
+    const order = definition ? topologicalOrder(buildGraph(definition)) : [];
+    return (nodeId: string) => {
+      const i = order.indexOf(nodeId);
+      return i === -1 ? order.length : i;
+    };
+  }, [definition]);
+}
+
+function StepList({ run, definition, rank, onSelect }: { run: RunView; definition: Definition | undefined; rank(nodeId: string): number; onSelect(nodeId: string): void }) {
+  // In graph order, pending ones included.
   const steps: (StepView | { nodeId: string; status: string; attempt: number; maxAttempts: number; iteration: number; reusedFrom: null })[] = [
     ...run.steps,
     ...(definition?.nodes ?? []).filter((n) => !run.steps.some((s) => s.nodeId === n.id)).map((n) => ({ nodeId: n.id, status: "pending", attempt: 0, maxAttempts: 0, iteration: 0, reusedFrom: null })),

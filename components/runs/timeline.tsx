@@ -19,7 +19,7 @@ const attemptColour: Record<string, string> = {
 
 const ms = (iso: string | null | undefined) => (iso ? new Date(iso).getTime() : null);
 
-export function Timeline({ run, selected, onSelect, nameOf }: { run: RunView; selected: string | null; onSelect(nodeId: string): void; nameOf(nodeId: string): string }) {
+export function Timeline({ run, selected, onSelect, nameOf, rank }: { run: RunView; selected: string | null; onSelect(nodeId: string): void; nameOf(nodeId: string): string; rank(nodeId: string): number }) {
   const active = !FINAL_RUN_STATUSES.includes(run.status);
   const now = useNow(active, 500);
   const start = ms(run.createdAt)!;
@@ -29,7 +29,8 @@ export function Timeline({ run, selected, onSelect, nameOf }: { run: RunView; se
   const w = (a: number, b: number) => `max(2px, ${((Math.min(b, end) - Math.max(a, start)) / span) * 100}%)`;
   const steps = run.steps
     .filter((s) => s.queuedAt || s.startedAt)
-    .toSorted((a, b) => (ms(a.queuedAt ?? a.startedAt) ?? 0) - (ms(b.queuedAt ?? b.startedAt) ?? 0));
+    // Steps queued in one transaction share a time: graph order breaks the tie.
+    .toSorted((a, b) => (ms(a.queuedAt ?? a.startedAt) ?? 0) - (ms(b.queuedAt ?? b.startedAt) ?? 0) || rank(a.nodeId) - rank(b.nodeId) || a.iteration - b.iteration);
   if (steps.length === 0) return <p className="p-4 text-sm text-zinc-500">No step has started yet.</p>;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
 
