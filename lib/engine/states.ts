@@ -35,10 +35,23 @@ const stepTransitions: Record<StepStatus, readonly StepStatus[]> = {
   cancelled: ["queued", "skipped"],
 };
 
-export const activeRunStatuses: readonly RunStatus[] = ["queued", "running", "waiting"];
-export const openStepStatuses: readonly StepStatus[] = ["pending", "queued", "running", "retry_scheduled", "waiting"];
-export const isOpenStep = (s: StepStatus) => openStepStatuses.includes(s);
-export const isActiveRun = (s: RunStatus) => activeRunStatuses.includes(s);
+// The status sets, defined here once. Browser-safe: the UI imports them too.
+
+/** A run the engine is moving: steps may be queued, running or waiting. */
+export const activeRunStatuses = ["queued", "running", "waiting"] as const satisfies readonly RunStatus[];
+/** Compensation is running: neither active (no new forward steps) nor finished. */
+export const compensatingRunStatuses = ["compensating"] as const satisfies readonly RunStatus[];
+/** Nothing more will happen unless an operator acts (a failed run can be resumed or compensated). */
+export const finishedRunStatuses = ["succeeded", "failed", "cancelled", "compensated", "compensation_failed"] as const satisfies readonly RunStatus[];
+/** A step not yet decided. */
+export const openStepStatuses = ["pending", "queued", "running", "retry_scheduled", "waiting"] as const satisfies readonly StepStatus[];
+/** A step whose outcome is known. */
+export const doneStepStatuses = ["succeeded", "failed", "skipped", "cancelled"] as const satisfies readonly StepStatus[];
+
+const includes = (list: readonly string[], s: string) => list.includes(s);
+export const isOpenStep = (s: string) => includes(openStepStatuses, s);
+export const isActiveRun = (s: string) => includes(activeRunStatuses, s);
+export const isFinishedRun = (s: string) => includes(finishedRunStatuses, s);
 
 export class IllegalTransition extends Error {
   readonly from: string;

@@ -14,6 +14,7 @@ export const delay = defineStep({
   defaultConfig: { durationMs: 1000 },
   outputs: ["default"],
   acceptsInput: true,
+  waits: ["timer"],
   outputFields: () => ["until"],
   validate(config) {
     const given = [config.durationMs, config.until].filter((v) => v !== undefined).length;

@@ -13,5 +13,6 @@ export const end = defineStep({
   defaultConfig: {},
   outputs: [],
   acceptsInput: true,
+  exit: true,
   pure: true,
 });

@@ -23,6 +23,7 @@ export const start = defineStep({
   defaultConfig: {},
   outputs: ["default"],
   acceptsInput: false,
+  entry: true,
   // The run input: the properties its schema lists, when it lists them and allows no others.
   outputFields: (config) => {
     const schema = config.inputSchema as { properties?: Record<string, unknown>; additionalProperties?: unknown } | undefined;

@@ -26,6 +26,14 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
    * repeated attempt (after a lost worker) is harmless because nothing outside saw the first.
    */
   pure?: boolean;
+  /** Where a run enters: created already done with the run, its output the run's input.
+   * A workflow has exactly one such node, and edges never lead into it. */
+  entry?: boolean;
+  /** Its output is the run's output when the run succeeds (by node id when several are reached). */
+  exit?: boolean;
+  /** The waits an attempt may ask for (see lib/engine/waits.ts): a `timer` wait resumes itself when
+   * due; any other kind is resumed from outside through resumeWaitingStep (approvals, events). */
+  waits?: readonly string[];
   /** Checks beyond the schema, on a config that passed it. */
   validate?: (config: z.infer<S>) => ConfigProblem[];
   /** The fields of the step's output when they are known from its config (for checking what

@@ -1,0 +1,117 @@
+// Every kind of run event, with its payload: the one list the engine writes from, the live
+// reducer (lib/runs/live-state.ts) and the audit log's sentences (lib/runs/describe-event.ts)
+// read from, and the API documents. Browser-safe: types and constants only.
+//
+// Events are facts in the past tense, written in the transaction of the change they describe.
+// Adding a kind: add it here, then TypeScript points at every switch that must handle it.
+import type { RunStatus } from "./states.ts";
+
+/** What the audit log shows of an error: never a stack, never a secret (redacted before). */
+export interface ErrorSummary {
+  message: string;
+  code?: string;
+  retryable?: boolean;
+}
+
+/** How an attempt ended badly: its executor failed, its worker was lost, or it ran out of time. */
+export type FailureKind = "failed" | "crashed" | "timed_out";
+
+/** Why a step was skipped or cancelled without running. */
+export type StopReason = "branch" | "run_failed" | "run_cancelled" | "run_timed_out" | (string & {});
+
+export interface EventPayloads {
+  "run.created": { version: number; idempotencyKey?: string; correlationId?: string; callbackHost?: string; replayOf?: string; fromNodeId?: string };
+  "run.started": Record<string, never>;
+  "run.waiting": Record<string, never>;
+  /** A waiting run goes on. */
+  "run.resumed": Record<string, never>;
+  /** A failed or cancelled run goes on (an operator retried, skipped, requeued or resumed). */
+  "run.reopened": Record<string, never>;
+  "run.succeeded": Record<string, never>;
+  "run.failed": { error: { message: string; code?: string; nodeId?: string } };
+  "run.cancelled": Record<string, never>;
+
+  "step.queued": { attempt: number; reason?: string };
+  "step.started": { attempt: number; workerId: string };
+  /** A pure step's start is in this event (startedAt, workerId): it has no step.started. */
+  "step.succeeded": { attempt: number; durationMs?: number; branch?: string; startedAt?: string; workerId?: string; resumed?: boolean };
+  "step.retry_scheduled": { attempt: number; outcome: FailureKind; nextAttempt: number; delayMs: number; at: string; error: ErrorSummary };
+  "step.failed": { attempt: number; outcome: FailureKind; reason: string; error: ErrorSummary };
+  "step.dead_lettered": { reason: string };
+  "step.waiting": { attempt: number; until?: string; kind: string };
+  "step.interrupted": { attempt: number; nextAttempt: number };
+  "step.skipped": { reason: StopReason; attempt?: number };
+  "step.cancelled": { reason: StopReason; attempt: number };
+  "step.reused": { from: string; sourceRunId: string };
+  "step.job_resent": { attempt: number; status: string };
+
+  "command.cancel": Record<string, never>;
+  "command.resume": { steps: string[] };
+  "command.retry_step": { nodeId: string };
+  "command.skip_step": { nodeId: string; branch?: string };
+  "command.replay": { newRunId: string; fromNodeId: string; inputChanged: boolean };
+  "command.requeue_dead_letter": { deadLetterId: string };
+  "command.discard_dead_letter": { deadLetterId: string };
+
+  "callback.delivered": { attempt: number; host: string };
+  "callback.failed": { attempts: number; error: string; host: string };
+}
+
+export type EventType = keyof EventPayloads;
+export type EventKind = "run" | "step" | "command" | "callback";
+
+export const eventTypes = Object.keys({
+  "run.created": 1,
+  "run.started": 1,
+  "run.waiting": 1,
+  "run.resumed": 1,
+  "run.reopened": 1,
+  "run.succeeded": 1,
+  "run.failed": 1,
+  "run.cancelled": 1,
+  "step.queued": 1,
+  "step.started": 1,
+  "step.succeeded": 1,
+  "step.retry_scheduled": 1,
+  "step.failed": 1,
+  "step.dead_lettered": 1,
+  "step.waiting": 1,
+  "step.interrupted": 1,
+  "step.skipped": 1,
+  "step.cancelled": 1,
+  "step.reused": 1,
+  "step.job_resent": 1,
+  "command.cancel": 1,
+  "command.resume": 1,
+  "command.retry_step": 1,
+  "command.skip_step": 1,
+  "command.replay": 1,
+  "command.requeue_dead_letter": 1,
+  "command.discard_dead_letter": 1,
+  "callback.delivered": 1,
+  "callback.failed": 1,
+} satisfies Record<EventType, 1>) as EventType[];
+
+export const eventKind = (type: EventType): EventKind => type.slice(0, type.indexOf(".")) as EventKind;
+
+/** The run's status once an event of this type has happened, for the run events that change it. */
+export const RUN_STATUS_AFTER: Partial<Record<EventType, RunStatus>> = {
+  "run.created": "queued",
+  "run.started": "running",
+  "run.resumed": "running",
+  "run.reopened": "running",
+  "run.waiting": "waiting",
+  "run.succeeded": "succeeded",
+  "run.failed": "failed",
+  "run.cancelled": "cancelled",
+};
+
+/** One event as the engine writes it. */
+export type NewEvent = {
+  [T in EventType]: { runId: string; type: T; actor: string; stepRunId?: string | null; nodeId?: string | null; data: EventPayloads[T] };
+}[EventType];
+
+/** `data` typed by `type`, for readers that switch on it. */
+export type TypedEvent<E extends { type: string; data: unknown }> = {
+  [T in EventType]: Omit<E, "type" | "data"> & { type: T; data: EventPayloads[T] };
+}[EventType];
