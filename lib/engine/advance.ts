@@ -2,7 +2,7 @@
 // the steps that became ready or skipped, send their jobs, and bring the run's status in line.
 import type { PgBoss } from "pg-boss";
 import { retryPolicy } from "./retry.ts";
-import { insertEvents } from "./events.ts";
+import { insertEvents, type RunEventInput } from "./events.ts";
 import { enqueue } from "./jobs.ts";
 import { planReady, type NodeState } from "./plan.ts";
 import { assertRun, isOpenStep, type RunStatus, type StepStatus } from "./states.ts";
@@ -157,12 +157,11 @@ export async function syncRunStatus(sql: Sql, run: LockedRun, steps: StepRow[], 
       where id = $1`,
     [run.id, target, terminal, JSON.stringify(output), JSON.stringify(error)],
   );
-  const type =
-    target !== "running" ? `run.${target}`
-    : run.status === "queued" ? "run.started"
-    : run.status === "waiting" ? "run.resumed"
-    : "run.reopened"; // failed or cancelled, and an operator made it go on
-  await insertEvents(sql, [{ runId: run.id, type, actor, data: target === "failed" ? { error } : {} }]);
+  const event: RunEventInput =
+    target === "failed" ? { runId: run.id, type: "run.failed", actor, data: { error: error! } }
+    : target === "running" ? { runId: run.id, actor, type: run.status === "queued" ? "run.started" : run.status === "waiting" ? "run.resumed" : "run.reopened" } // reopened: failed or cancelled, and an operator made it go on
+    : { runId: run.id, actor, type: `run.${target}` as "run.succeeded" | "run.waiting" | "run.cancelled" };
+  await insertEvents(sql, [event]);
   run.status = target;
   return target;
 }

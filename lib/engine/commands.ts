@@ -4,7 +4,8 @@
 import { conflict, notFound, unprocessable } from "../api/errors.ts";
 import { stepDefinition } from "../steps/index.ts";
 import { advance, lockRun, type LockedRun } from "./advance.ts";
-import { insertEvents } from "./events.ts";
+import { insertEvents, type RunEventInput } from "./events.ts";
+import type { EventPayloads } from "./event-catalog.ts";
 import { enqueue } from "./jobs.ts";
 import { retryPolicy } from "./retry.ts";
 import { assertRun, canCancelRun, canResumeRun, canRetryStep, canSkipInRun, canSkipStep, stepFrom, type StepStatus } from "./states.ts";
@@ -71,8 +72,8 @@ async function resolveDeadLetters(tx: Sql, stepRunIds: string[], resolution: str
   );
 }
 
-const command = (tx: Sql, run: LockedRun, name: string, actor: string, data: Record<string, unknown> = {}) =>
-  insertEvents(tx, [{ runId: run.id, type: `command.${name}`, actor, data }]);
+const command = <T extends "cancel" | "resume" | "retry_step" | "skip_step">(tx: Sql, run: LockedRun, name: T, actor: string, data?: EventPayloads[`command.${T}`]) =>
+  insertEvents(tx, [{ runId: run.id, type: `command.${name}`, actor, data } as RunEventInput]);
 
 export async function cancelRun(deps: EngineDeps, runId: string, actor: string) {
   return withRun(deps, runId, async (tx, run) => {

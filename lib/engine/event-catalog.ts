@@ -106,9 +106,9 @@ export const RUN_STATUS_AFTER: Partial<Record<EventType, RunStatus>> = {
   "run.cancelled": "cancelled",
 };
 
-/** One event as the engine writes it. */
+/** One event as the engine writes it (`data` may be left out when the payload has no required field). */
 export type NewEvent = {
-  [T in EventType]: { runId: string; type: T; actor: string; stepRunId?: string | null; nodeId?: string | null; data: EventPayloads[T] };
+  [T in EventType]: { runId: string; type: T; actor: string; stepRunId?: string | null; nodeId?: string | null } & ({} extends EventPayloads[T] ? { data?: EventPayloads[T] } : { data: EventPayloads[T] });
 }[EventType];
 
 /** `data` typed by `type`, for readers that switch on it. */

@@ -1,15 +1,10 @@
 // Run events: the audit trail and the feed of live updates. Written in the transaction of the
 // change they describe.
+// Types and payloads are in event-catalog.ts.
 import { valuesList, type Sql } from "./tx.ts";
+import type { NewEvent } from "./event-catalog.ts";
 
-export interface RunEventInput {
-  runId: string;
-  type: string;
-  actor: string;
-  stepRunId?: string | null;
-  nodeId?: string | null;
-  data?: Record<string, unknown>;
-}
+export type RunEventInput = NewEvent;
 
 export async function insertEvents(sql: Sql, events: RunEventInput[]): Promise<void> {
   if (events.length === 0) return;

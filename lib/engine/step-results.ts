@@ -415,7 +415,7 @@ export async function waitStep(
     await finishAttempt(tx, step.stepRunId, step.attempt, "waiting");
     await writeLogs(tx, step.stepRunId, step.attempt, logs);
     await insertEvents(tx, [
-      { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.waiting", actor, data: { attempt: step.attempt, until: wait.until.toISOString() } },
+      { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, type: "step.waiting", actor, data: { attempt: step.attempt, until: wait.until.toISOString(), kind: "timer" } },
     ]);
     await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt, resume: true, startAfter: wait.until }]);
     await syncRunStatus(tx, run, await loadSteps(tx, run.id), await loadVersion(tx, run.versionId), actor);
