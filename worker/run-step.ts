@@ -8,20 +8,12 @@ import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
 import { zodFieldErrors } from "#lib/api/errors.ts";
-import {
-  claimStep,
-  completeStep,
-  failStep,
-  interruptStep,
-  type PureResult,
-  resumeWaitingStep,
-  waitStep,
-  type ClaimedStep,
-  type EngineDeps,
-  type Outcome,
-  type LogLine,
-  type Report,
-} from "#lib/engine/step-results.ts";
+import { claimStep, type ClaimedStep } from "#lib/engine/claim.ts";
+import type { EngineDeps } from "#lib/engine/deps.ts";
+import type { LogLine, Outcome, Report } from "#lib/engine/attempts.ts";
+import { failStep, interruptStep } from "#lib/engine/fail.ts";
+import type { Success } from "#lib/engine/succeed.ts";
+import { waitStep } from "#lib/engine/wait.ts";
 import { loadVersion } from "#lib/engine/versions.ts";
 import { executors } from "./steps/index.ts";
 import type { StepResult, StepRunContext } from "./steps/types.ts";
@@ -35,9 +27,10 @@ export interface Runtime {
   inflight: InFlight;
   baseUrl: string;
   log: Logger;
-  /** Batched reads and hand-offs of pure steps (see batcher.ts). */
+  /** Batched reads of pure steps, and every success (see batcher.ts): steps finishing
+   * together cost one transaction. */
   pureReads: Batcher<StepJob, ClaimedStep | null>;
-  pureResults: Batcher<PureResult, Outcome>;
+  successes: Batcher<Success, Outcome>;
   /** Where templates and conditions are evaluated (inline when bounded, else in evaluator processes). */
   expressions: ExpressionPool;
 }
@@ -45,7 +38,8 @@ export interface Runtime {
 export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const actor = `worker:${rt.workerId}`;
   if (job.resume) {
-    const outcome = await resumeWaitingStep(rt.deps, job, actor);
+    // A timer wait is over: the step succeeds with the output it waited with.
+    const outcome = await rt.successes.add({ runId: job.runId, stepRunId: job.stepRunId, attempt: job.attempt, from: "waiting", report: { logs: [] }, actor });
     if (outcome === "stale") rt.log.debug({ job }, "stale resume job dropped");
     return;
   }
@@ -96,19 +90,21 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   if (result) result = "wait" in result ? { wait: { ...result.wait, output: redactor.scrub(result.wait.output) } } : { ...result, output: redactor.scrub(result.output) };
   if (failure !== undefined) failure = redactor.error(failure);
   try {
-    if (result && job.pure && !("wait" in result)) {
-      const done = result;
-      const outcome = await persistently(log, () => rt.pureResults.add({ step: claimed, result: done, report, started: { workerId: rt.workerId, at: startedAt } }));
-      if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or run again)");
+    if (result && "wait" in result && !version.waitsOf(claimed.nodeId).includes(result.wait.kind ?? "timer")) {
+      failure = new NonRetryableError(`a ${node.type} step cannot wait for "${result.wait.kind ?? "timer"}"; its type declares ${version.waitsOf(claimed.nodeId).join(", ") || "no waits"}`);
+      result = undefined;
+    }
+    if (result && !("wait" in result)) {
+      const success: Success = { ...claimed, from: job.pure ? "queued" : "running", output: result.output, branch: result.branch, report, actor, ...(job.pure ? { started: { workerId: rt.workerId, at: startedAt } } : {}) };
+      const outcome = await persistently(log, () => rt.successes.add(success));
+      if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
       return;
     }
-    // A pure step that failed is claimed now, so that the failure is recorded on a running attempt.
+    // A pure step that did not succeed is claimed now, so that the failure is recorded on a running attempt.
     if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return;
     if (result) {
-      const done = result;
-      const outcome = await persistently(log, () =>
-        "wait" in done ? waitStep(rt.deps, claimed, done.wait, report, actor) : completeStep(rt.deps, claimed, done, report, actor),
-      );
+      const { wait } = result;
+      const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output }, report, actor));
       if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
       return;
     }

@@ -4,7 +4,7 @@
 import type { Job } from "pg-boss";
 import { stepTestJob } from "#lib/engine/jobs.ts";
 import { describeError } from "#lib/engine/errors.ts";
-import type { LogLine, Report } from "#lib/engine/step-results.ts";
+import type { LogLine, Report } from "#lib/engine/attempts.ts";
 import { Redactor } from "#lib/security/redact.ts";
 import { DEFAULT_STEP_TIMEOUT_MS, type WorkflowNode } from "#lib/workflow/definition.ts";
 import type { RunContext } from "#lib/workflow/templates.ts";

@@ -1,7 +1,7 @@
 // Runs the engine's sweep every few seconds, in one worker at a time (advisory lock).
 import type { Logger } from "#lib/log.ts";
 import { sweep } from "#lib/engine/sweep.ts";
-import type { EngineDeps } from "#lib/engine/step-results.ts";
+import type { EngineDeps } from "#lib/engine/deps.ts";
 import { checkout } from "#lib/engine/tx.ts";
 
 const LOCK = "hashtext('baton:sweeper')";

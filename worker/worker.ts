@@ -10,7 +10,9 @@ import { databaseUrl, pool, closeDb } from "#lib/db.ts";
 import { startBoss } from "#lib/queue.ts";
 import { waitForMigrations } from "#lib/db/status.ts";
 import { STEP_QUEUE, STEP_TEST_QUEUE, stepJob } from "#lib/engine/jobs.ts";
-import { completePureSteps, readPureSteps, type EngineDeps } from "#lib/engine/step-results.ts";
+import { readPureSteps } from "#lib/engine/claim.ts";
+import type { EngineDeps } from "#lib/engine/deps.ts";
+import { succeed } from "#lib/engine/succeed.ts";
 import { bossDb } from "#lib/engine/tx.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { InFlight, LEASE_RENEW_MS } from "./inflight.ts";
@@ -46,7 +48,7 @@ export async function startWorker(): Promise<Worker> {
     baseUrl: env.BATON_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
     log,
     pureReads: new Batcher((jobs) => readPureSteps(pool(), jobs)),
-    pureResults: new Batcher((items) => completePureSteps(deps, items, `worker:${id}`)),
+    successes: new Batcher((items) => succeed(deps, items)),
     expressions,
   };
 

@@ -1,181 +1,111 @@
-// After any change to a run's steps (inside the transaction that holds the run's lock): create
-// the steps that became ready or skipped, send their jobs, and bring the run's status in line.
-import type { PgBoss } from "pg-boss";
+// After steps change (inside the transaction that holds their runs' locks): create the steps that
+// became ready or skipped, send their jobs, and bring each run's status in line (run-status.ts).
+//
+// Two ways, one result. The hot case, "these steps succeeded and the nodes after them wait for
+// them alone (no join, no branch)", is known from the published graph without reading the run's
+// other steps, and is batched over many runs in one statement. Everything else (joins, branches,
+// ends, operator commands) plans from all the run's steps (plan.ts).
 import { retryPolicy } from "./retry.ts";
-import { insertEvents, type RunEventInput } from "./events.ts";
 import { enqueue } from "./jobs.ts";
 import { planReady, type NodeState } from "./plan.ts";
-import { assertRun, isOpenStep, type RunStatus, type StepStatus } from "./states.ts";
+import type { EngineDeps } from "./deps.ts";
+import { loadSteps, type LockedRun } from "./run-lock.ts";
+import { setRunStatus, syncRunStatus } from "./run-status.ts";
+import type { RunStatus, StepStatus } from "./states.ts";
 import type { Sql } from "./tx.ts";
 import type { CompiledVersion } from "./versions.ts";
 
-export interface LockedRun {
-  id: string;
-  workflowId: string;
-  versionId: string;
-  status: RunStatus;
-  startedAt: Date | null;
+export interface Completed {
+  run: LockedRun;
+  version: CompiledVersion;
+  /** Nodes of the run that just succeeded (or were skipped with an output). */
+  nodeIds: string[];
+  actor: string;
 }
 
-export interface StepRow {
-  id: string;
-  nodeId: string;
-  status: StepStatus;
-  branch: string | null;
-  reason: string | null;
-  output: unknown;
-  error: { message?: string } | null;
-  attempt: number;
-}
-
-/** Takes the run's row lock: every change to a run and its steps is serialised on it. */
-export async function lockRun(sql: Sql, runId: string): Promise<LockedRun | null> {
-  const { rows } = await sql.query({
-    name: "lock-run",
-    text: `select id, workflow_id, version_id, status, started_at from runs where id = $1 for update`,
-    values: [runId],
-  });
-  const r = rows[0];
-  return r ? { id: r.id, workflowId: r.workflow_id, versionId: r.version_id, status: r.status, startedAt: r.started_at } : null;
-}
-
-export async function loadSteps(sql: Sql, runId: string): Promise<StepRow[]> {
-  const { rows } = await sql.query({
-    name: "load-steps",
-    text: `select id, node_id, status, branch, reason, output, error, attempt from step_runs where run_id = $1 and iteration = 0`,
-    values: [runId],
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    nodeId: r.node_id,
-    status: r.status,
-    branch: r.branch,
-    reason: r.reason,
-    output: r.output,
-    error: r.error,
-    attempt: r.attempt,
-  }));
-}
-
-export interface AdvanceDeps {
-  boss: PgBoss;
-  onDelayedJob?: (at: Date) => void;
-}
-
-/**
- * Creates ready and skipped steps (cascading skips), sends their jobs, then syncs the run status.
- * `completed` names the node whose success led here: when its successors depend on it alone
- * (no join, no branch), they are ready with no need to read the run's other steps, and a queued
- * or running run stays as it is (the common case, kept to a few statements).
- */
-export async function advance(sql: Sql, deps: AdvanceDeps, run: LockedRun, version: CompiledVersion, actor: string, completed?: string): Promise<RunStatus> {
-  const direct = completed === undefined ? undefined : version.directSuccessors(completed);
-  // Queuing steps leaves a queued or running run as it is, so no status check is needed.
-  if (direct?.length && (run.status === "running" || run.status === "queued")) {
-    await createSteps(sql, deps, run, version, direct, [], actor);
-    return run.status;
+/** Moves each run on after its `nodeIds` completed. */
+export async function handOff(sql: Sql, deps: EngineDeps, completed: Completed[]): Promise<void> {
+  const direct: NewStep[] = [];
+  for (const { run, version, nodeIds, actor } of completed) {
+    const next = nodeIds.map((id) => version.directSuccessors(id));
+    const simple = (run.status === "running" || run.status === "queued") && next.every((n) => n?.length);
+    if (!simple) {
+      await advance(sql, deps, run, version, actor);
+      continue;
+    }
+    // A run stays queued until a worker first finishes one of its steps (the entry step is done
+    // when the run is created).
+    if (run.status === "queued" && nodeIds.some((id) => id !== version.entry.id)) await setRunStatus(sql, run, "running", actor);
+    for (const nodeId of next.flat()) direct.push({ run, version, nodeId: nodeId!, status: "queued", actor });
   }
+  await createSteps(sql, deps, direct);
+}
+
+/** Plans the run from all its steps: creates ready and skipped steps (cascading skips), then syncs its status. */
+export async function advance(sql: Sql, deps: EngineDeps, run: LockedRun, version: CompiledVersion, actor: string): Promise<RunStatus> {
   const steps = await loadSteps(sql, run.id);
   const states = new Map<string, NodeState>(steps.map((s) => [s.nodeId, s]));
   const plan = planReady(version.graph, version.order, states, version.outputsOf);
-  for (const s of await createSteps(sql, deps, run, version, plan.queue, plan.skip, actor)) {
+  const created = await createSteps(sql, deps, [
+    ...plan.queue.map((nodeId) => ({ run, version, nodeId, status: "queued" as const, actor })),
+    ...plan.skip.map((nodeId) => ({ run, version, nodeId, status: "skipped" as const, actor })),
+  ]);
+  for (const s of created) {
     steps.push({ id: s.id, nodeId: s.nodeId, status: s.status, branch: null, reason: s.status === "skipped" ? "branch" : null, output: null, error: null, attempt: 1 });
   }
   return syncRunStatus(sql, run, steps, version, actor);
 }
 
-/** Inserts queued and skipped steps with their events in one statement, then sends the jobs. */
-async function createSteps(sql: Sql, deps: AdvanceDeps, run: LockedRun, version: CompiledVersion, queue: string[], skip: string[], actor: string) {
-  if (queue.length === 0 && skip.length === 0) return [];
-  const nodes = [...queue, ...skip];
+interface NewStep {
+  run: LockedRun;
+  version: CompiledVersion;
+  nodeId: string;
+  status: "queued" | "skipped";
+  actor: string;
+}
+
+/** Inserts queued and skipped steps (of any runs) with their events and NOTIFY in one statement, then sends the jobs. */
+async function createSteps(sql: Sql, deps: EngineDeps, steps: NewStep[]) {
+  if (steps.length === 0) return [];
   const { rows } = await sql.query({
     name: "create-steps",
     text: `with created as (
              insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, reason, queued_at, finished_at)
-             select $1, n.node_id, n.type, n.status, n.attempt, n.max_attempts,
+             select n.run_id, n.node_id, n.type, n.status, n.attempt, n.max_attempts,
                     case when n.status = 'skipped' then 'branch' end,
                     case when n.status = 'queued' then clock_timestamp() end,
                     case when n.status = 'skipped' then clock_timestamp() end
-               from unnest($2::text[], $3::text[], $4::step_status[], $5::int[], $6::int[]) as n(node_id, type, status, attempt, max_attempts)
+               from unnest($1::uuid[], $2::text[], $3::text[], $4::step_status[], $5::int[], $6::int[]) as n(run_id, node_id, type, status, attempt, max_attempts)
              on conflict (run_id, node_id, iteration) do nothing
-             returning id, node_id, status
+             returning id, run_id, node_id, status
            ), events as (
              insert into run_events (run_id, step_run_id, node_id, type, actor, data)
-             select $1, id, node_id, case when status = 'queued' then 'step.queued' else 'step.skipped' end, $7,
-                    case when status = 'queued' then '{"attempt": 1}'::jsonb else '{"reason": "branch not taken"}'::jsonb end
-               from created
+             select c.run_id, c.id, c.node_id, case when c.status = 'queued' then 'step.queued' else 'step.skipped' end, a.actor,
+                    case when c.status = 'queued' then '{"attempt": 1}'::jsonb else '{"reason": "branch"}'::jsonb end
+               from created c join unnest($1::uuid[], $2::text[], $7::text[]) as a(run_id, node_id, actor) on a.run_id = c.run_id and a.node_id = c.node_id
            )
-           select c.id, c.node_id, c.status,
+           select c.id, c.run_id, c.node_id, c.status,
                   (select count(pg_notify('baton_jobs', '')) from created where status = 'queued') as notified
              from created c`,
     values: [
-      run.id,
-      nodes,
-      nodes.map((id) => version.node(id).type),
-      nodes.map((_, i) => (i < queue.length ? "queued" : "skipped")),
-      nodes.map((_, i) => (i < queue.length ? 1 : 0)),
-      nodes.map((id, i) => (i < queue.length ? retryPolicy(version.node(id).retry).maxAttempts : 0)),
-      actor,
+      steps.map((s) => s.run.id),
+      steps.map((s) => s.nodeId),
+      steps.map((s) => s.version.node(s.nodeId).type),
+      steps.map((s) => s.status),
+      steps.map((s) => (s.status === "queued" ? 1 : 0)),
+      steps.map((s) => (s.status === "queued" ? retryPolicy(s.version.node(s.nodeId).retry).maxAttempts : 0)),
+      steps.map((s) => s.actor),
     ],
   });
-  const created = rows.map((r) => ({ id: r.id as string, nodeId: r.node_id as string, status: r.status as StepStatus }));
+  const versionOf = new Map(steps.map((s) => [s.run.id, s.version]));
+  const created = rows.map((r) => ({ id: r.id as string, runId: r.run_id as string, nodeId: r.node_id as string, status: r.status as StepStatus }));
   await enqueue(
     deps,
     sql,
-    created.filter((s) => s.status === "queued").map((s) => ({ runId: run.id, stepRunId: s.id, attempt: 1, ...(version.isPure(s.nodeId) ? { pure: true } : {}) })),
+    created
+      .filter((s) => s.status === "queued")
+      .map((s) => ({ runId: s.runId, stepRunId: s.id, attempt: 1, ...(versionOf.get(s.runId)!.isPure(s.nodeId) ? { pure: true } : {}) })),
     { notify: false }, // NOTIFY went with the statement above
   );
   return created;
-}
-
-/** The run's status as its steps make it, written with an event when it changes. */
-export async function syncRunStatus(sql: Sql, run: LockedRun, steps: StepRow[], version: CompiledVersion, actor: string): Promise<RunStatus> {
-  const open = steps.filter((s) => isOpenStep(s.status));
-  let target: RunStatus;
-  if (open.length === 0) {
-    // A step cancelled with its run (and not re-done) leaves the run cancelled, not succeeded.
-    target = steps.some((s) => s.status === "failed") ? "failed" : steps.some((s) => s.status === "cancelled") ? "cancelled" : "succeeded";
-  } else if (open.every((s) => s.status === "waiting")) {
-    target = "waiting";
-  } else {
-    // A run stays queued until a worker first starts one of its steps.
-    const begun = steps.some((s) => s.nodeId !== version.start.id && s.status !== "queued" && !(s.status === "skipped" && s.reason === "branch"));
-    target = run.status === "queued" && !begun ? "queued" : "running";
-  }
-  if (target === run.status) return target;
-  assertRun(run.status, target);
-
-  const terminal = target === "succeeded" || target === "failed" || target === "cancelled";
-  const output = target === "succeeded" ? runOutput(steps, version) : null;
-  const error = target === "failed" ? runError(steps) : null;
-  await sql.query(
-    `update runs set status = $2::run_status, updated_at = now(),
-        started_at = coalesce(started_at, case when $2::text in ('running', 'waiting') then now() end),
-        finished_at = case when $3 then clock_timestamp() else null end,
-        output = case when $2::text = 'succeeded' then $4::jsonb else output end,
-        error = case when $2::text = 'failed' then $5::jsonb else null end
-      where id = $1`,
-    [run.id, target, terminal, JSON.stringify(output), JSON.stringify(error)],
-  );
-  const event: RunEventInput =
-    target === "failed" ? { runId: run.id, type: "run.failed", actor, data: { error: error! } }
-    : target === "running" ? { runId: run.id, actor, type: run.status === "queued" ? "run.started" : run.status === "waiting" ? "run.resumed" : "run.reopened" } // reopened: failed or cancelled, and an operator made it go on
-    : { runId: run.id, actor, type: `run.${target}` as "run.succeeded" | "run.waiting" | "run.cancelled" };
-  await insertEvents(sql, [event]);
-  run.status = target;
-  return target;
-}
-
-/** One end node: its output. Several: their outputs by node id. None: null. */
-function runOutput(steps: StepRow[], version: CompiledVersion): unknown {
-  const ends = steps.filter((s) => s.status === "succeeded" && version.graph.nodes.get(s.nodeId)?.type === "end");
-  if (ends.length === 0) return null;
-  if (ends.length === 1) return ends[0].output ?? null;
-  return Object.fromEntries(ends.map((s) => [s.nodeId, s.output ?? null]));
-}
-
-function runError(steps: StepRow[]) {
-  const failed = steps.find((s) => s.status === "failed");
-  if (!failed) return { message: "the run failed" };
-  return { nodeId: failed.nodeId, message: `step ${failed.nodeId} failed: ${failed.error?.message ?? "no message"}` };
 }

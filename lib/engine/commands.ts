@@ -3,13 +3,16 @@
 // fits the current state (else 409 naming the state), and records who asked in run_events.
 import { conflict, notFound, unprocessable } from "../api/errors.ts";
 import { stepDefinition } from "../steps/index.ts";
-import { advance, lockRun, type LockedRun } from "./advance.ts";
+import { advance } from "./advance.ts";
+import { lockRun, type LockedRun } from "./run-lock.ts";
+import { setRunStatus } from "./run-status.ts";
 import { insertEvents, type RunEventInput } from "./events.ts";
 import type { EventPayloads } from "./event-catalog.ts";
 import { enqueue } from "./jobs.ts";
 import { retryPolicy } from "./retry.ts";
-import { assertRun, canCancelRun, canResumeRun, canRetryStep, canSkipInRun, canSkipStep, stepFrom, type StepStatus } from "./states.ts";
-import { cancelOpenSteps, type EngineDeps } from "./step-results.ts";
+import { canCancelRun, canResumeRun, canRetryStep, canSkipInRun, canSkipStep, stepFrom, type StepStatus } from "./states.ts";
+import { cancelOpenSteps } from "./cancel.ts";
+import type { EngineDeps } from "./deps.ts";
 import { startRun, type StartedRun } from "./start-run.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion, type CompiledVersion } from "./versions.ts";
@@ -81,10 +84,8 @@ export async function cancelRun(deps: EngineDeps, runId: string, actor: string) 
       throw conflict(`Run ${run.id} is ${run.status}; only queued, running or waiting runs can be cancelled.`, { state: run.status });
     }
     await command(tx, run, "cancel", actor);
-    await cancelOpenSteps(tx, run, "run_cancelled", actor);
-    assertRun(run.status, "cancelled");
-    await tx.query(`update runs set status = 'cancelled', finished_at = clock_timestamp(), updated_at = now() where id = $1`, [run.id]);
-    await insertEvents(tx, [{ runId: run.id, type: "run.cancelled", actor }]);
+    await cancelOpenSteps(tx, deps, run, "run_cancelled", actor);
+    await setRunStatus(tx, run, "cancelled", actor);
     return { id: run.id, status: "cancelled" as const };
   });
 }

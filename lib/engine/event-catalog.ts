@@ -108,7 +108,7 @@ export const RUN_STATUS_AFTER: Partial<Record<EventType, RunStatus>> = {
 
 /** One event as the engine writes it (`data` may be left out when the payload has no required field). */
 export type NewEvent = {
-  [T in EventType]: { runId: string; type: T; actor: string; stepRunId?: string | null; nodeId?: string | null } & ({} extends EventPayloads[T] ? { data?: EventPayloads[T] } : { data: EventPayloads[T] });
+  [T in EventType]: { runId: string; type: T; actor: string; stepRunId?: string | null; nodeId?: string | null } & (Record<string, never> extends EventPayloads[T] ? { data?: EventPayloads[T] } : { data: EventPayloads[T] });
 }[EventType];
 
 /** `data` typed by `type`, for readers that switch on it. */

@@ -1,6 +1,7 @@
 // The job catalog: queue names, payloads (ids only; state lives in tables) and queue options.
+import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { PgBoss } from "pg-boss";
+import type { EngineDeps } from "./deps.ts";
 import { bossDb, type Sql } from "./tx.ts";
 
 export const STEP_QUEUE = "baton-steps";
@@ -52,25 +53,41 @@ export const stepTestJob = z.object({ testId: z.uuid() });
 
 export interface Enqueue extends StepJob {
   startAfter?: Date;
+  /** Set by the sweeper when it sends a job again (the lost one may still have a row). */
+  resent?: string;
 }
 
-export interface QueueDeps {
-  boss: PgBoss;
-  /** Told about each job sent to start later, so a worker can fetch it on time rather than at
-   * its next poll (NOTIFY fires when a job is sent, not when it becomes due). */
-  onDelayedJob?: (at: Date) => void;
+/**
+ * A step job's id follows from what it is for: the step row (one per run, node and iteration),
+ * the attempt, and whether it resumes a wait. Sending the same job twice inserts it once
+ * (pg-boss inserts with ON CONFLICT DO NOTHING), and cancelling a step finds its job without a
+ * lookup. The id is a UUID made from that key (pg-boss ids are UUIDs).
+ */
+export function stepJobId(job: Pick<Enqueue, "stepRunId" | "attempt" | "resume" | "resent">): string {
+  const key = `${job.stepRunId}:${job.attempt}${job.resume ? ":resume" : ""}${job.resent ? `:resent:${job.resent}` : ""}`;
+  const h = createHash("sha1").update(key).digest("hex");
+  // Shaped as a version-5 UUID (name-based, SHA-1).
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Sends step jobs in the caller's transaction; workers hear of immediate ones at commit. */
-export async function enqueue({ boss, onDelayedJob }: QueueDeps, sql: Sql, jobs: Enqueue[], options: { notify?: boolean } = {}): Promise<void> {
+export async function enqueue({ boss, onDelayedJob }: Pick<EngineDeps, "boss" | "onDelayedJob">, sql: Sql, jobs: Enqueue[], options: { notify?: boolean } = {}): Promise<void> {
   if (jobs.length === 0) return;
   for (const j of jobs) if (j.startAfter && onDelayedJob) onDelayedJob(j.startAfter);
   await boss.insert(
     STEP_QUEUE,
-    jobs.map(({ startAfter, ...data }) => ({ data, ...(startAfter ? { startAfter } : {}) })),
+    jobs.map(({ startAfter, resent, ...data }) => ({ id: stepJobId({ ...data, resent }), data, ...(startAfter ? { startAfter } : {}) })),
     { db: bossDb(sql) },
   );
   if (options.notify !== false && jobs.some((j) => !j.startAfter || j.startAfter.getTime() <= Date.now())) {
     await sql.query(`select pg_notify('baton_jobs', '')`);
   }
+}
+
+/** Cancels the jobs of these attempts that have not run yet, in the caller's transaction, so that
+ * a cancelled step leaves nothing in the queue (a job already running is aborted by NOTIFY
+ * baton_cancel and fenced out when it reports). */
+export async function cancelJobs({ boss }: Pick<EngineDeps, "boss">, sql: Sql, jobs: Pick<Enqueue, "stepRunId" | "attempt" | "resume">[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await boss.cancel(STEP_QUEUE, jobs.map(stepJobId), { db: bossDb(sql) });
 }

@@ -2,7 +2,7 @@
 // started on first use and kept for the life of the process.
 import { databaseUrl, pool } from "../db.ts";
 import { startBoss } from "../queue.ts";
-import type { EngineDeps } from "./step-results.ts";
+import type { EngineDeps } from "./deps.ts";
 
 const holder = globalThis as unknown as { __baton_engine?: Promise<EngineDeps> };
 

@@ -3,14 +3,15 @@
 // the steps after it. Replays reuse the outputs of steps before a chosen node.
 import type { ErrorObject } from "ajv";
 import { conflict, notFound, unprocessable, ApiError, type FieldError } from "../api/errors.ts";
-import { advance, type LockedRun } from "./advance.ts";
+import { advance, handOff } from "./advance.ts";
+import type { LockedRun } from "./run-lock.ts";
 import { insertEvents, type RunEventInput } from "./events.ts";
 import { requestHash } from "./hash.ts";
 import { reachable } from "../workflow/graph.ts";
 import { transaction, valuesList } from "./tx.ts";
 import { loadVersion, type CompiledVersion } from "./versions.ts";
-import type { EngineDeps } from "./step-results.ts";
-import type { RunStatus } from "./states.ts";
+import type { EngineDeps } from "./deps.ts";
+import { isFinishedRun, type RunStatus } from "./states.ts";
 
 export interface StartRunInput {
   workflowId: string;
@@ -92,7 +93,7 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
                returning id, status
              ), start as (
                insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, output, queued_at, started_at, finished_at)
-               select id, $11, 'start', 'succeeded', 1, 1, $4::jsonb, clock_timestamp(), clock_timestamp(), clock_timestamp() from run
+               select id, $11, $14, 'succeeded', 1, 1, $4::jsonb, clock_timestamp(), clock_timestamp(), clock_timestamp() from run
                returning id, run_id
              ), events as (
                insert into run_events (run_id, step_run_id, node_id, type, actor, data)
@@ -112,9 +113,10 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
         request.replay?.sourceRunId ?? null,
         request.actor,
         deadline,
-        version.start.id,
+        version.entry.id,
         JSON.stringify(created),
         request.callbackUrl ?? null,
+        version.entry.type,
       ],
     });
     if (!rows[0]) {
@@ -133,15 +135,16 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
 
     const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null };
     if (request.replay && source) await insertEvents(tx, await copyReusedSteps(tx, run.id, version, request.replay, request.actor));
-    const status = await advance(tx, deps, run, version, request.actor, request.replay ? undefined : version.start.id);
-    return { id: run.id, status, existing: false };
+    if (request.replay) await advance(tx, deps, run, version, request.actor);
+    else await handOff(tx, deps, [{ run, version, nodeIds: [version.entry.id], actor: request.actor }]);
+    return { id: run.id, status: run.status, existing: false };
   });
 }
 
 async function replaySource(deps: EngineDeps, workflowId: string, replay: { sourceRunId: string; fromNodeId: string }) {
   const { rows } = await deps.pool.query(`select id, status, version_id from runs where id = $1 and workflow_id = $2`, [replay.sourceRunId, workflowId]);
   if (!rows[0]) throw notFound(`Run ${replay.sourceRunId}`);
-  if (!["succeeded", "failed", "cancelled"].includes(rows[0].status)) {
+  if (!isFinishedRun(rows[0].status)) {
     throw conflict(`Run ${replay.sourceRunId} is ${rows[0].status}; only finished runs can be replayed.`, { state: rows[0].status });
   }
   const version = await loadVersion(deps.pool, rows[0].version_id);
@@ -157,7 +160,7 @@ async function copyReusedSteps(tx: import("./tx.ts").Sql, runId: string, version
   const { rows } = await tx.query(
     `select id, node_id, type, status, output, branch, reason, attempt from step_runs
       where run_id = $1 and iteration = 0 and status in ('succeeded', 'skipped') and node_id <> $2`,
-    [replay.sourceRunId, version.start.id],
+    [replay.sourceRunId, version.entry.id],
   );
   const reused = rows.filter((r) => !rerun.has(r.node_id));
   if (reused.length === 0) return [];

@@ -1,4 +1,5 @@
-// Repairs runs whose state and jobs disagree. Run by workers every few seconds (one at a time):
+// Repairs runs whose state and jobs disagree. Run by workers every few seconds (one at a time).
+// Each repair is one transaction with its events, under the run's lock, like any other change:
 // - a running step whose lease (heartbeat) expired lost its worker: the attempt counts as
 //   crashed and the step is retried elsewhere (or fails, when no attempt is left);
 // - a run past its deadline fails, and its open steps are cancelled;
@@ -6,11 +7,15 @@
 import { RetryableError } from "./errors.ts";
 import { insertEvents } from "./events.ts";
 import { enqueue, STEP_QUEUE } from "./jobs.ts";
-import { lockRun } from "./advance.ts";
-import { cancelOpenSteps, failStep, type EngineDeps } from "./step-results.ts";
-import { isActiveRun } from "./states.ts";
+import { lockRun } from "./run-lock.ts";
+import { setRunStatus } from "./run-status.ts";
+import { cancelOpenSteps } from "./cancel.ts";
+import type { EngineDeps } from "./deps.ts";
+import { failStep } from "./fail.ts";
+import { activeRunStatuses, isActiveRun } from "./states.ts";
 import { transaction } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
+import { stepDefinition, stepTypes } from "../steps/index.ts";
 
 /** A running step not heard from for this long is taken to have lost its worker. */
 export const LEASE_MS = 15_000;
@@ -48,19 +53,17 @@ async function recoverCrashed(deps: EngineDeps): Promise<number> {
 
 async function timeOutRuns(deps: EngineDeps): Promise<number> {
   const { rows } = await deps.pool.query(
-    `select id from runs where deadline_at < now() and status in ('queued', 'running', 'waiting') limit $1`,
-    [BATCH],
+    `select id from runs where deadline_at < now() and status = any($2::run_status[]) limit $1`,
+    [BATCH, activeRunStatuses],
   );
   let n = 0;
   for (const { id } of rows) {
     await transaction(deps.pool, async (tx) => {
       const run = await lockRun(tx, id);
       if (!run || !isActiveRun(run.status)) return;
-      await cancelOpenSteps(tx, run, "run_timed_out", ACTOR);
+      await cancelOpenSteps(tx, deps, run, "run_timed_out", ACTOR);
       const version = await loadVersion(tx, run.versionId);
-      const error = { code: "run_timeout", message: `the run did not finish within ${version.runTimeoutMs} ms` };
-      await tx.query(`update runs set status = 'failed', error = $2::jsonb, finished_at = clock_timestamp(), updated_at = now() where id = $1`, [id, JSON.stringify(error)]);
-      await insertEvents(tx, [{ runId: id, type: "run.failed", actor: ACTOR, data: { error } }]);
+      await setRunStatus(tx, run, "failed", ACTOR, { error: { code: "run_timeout", message: `the run did not finish within ${version.runTimeoutMs} ms` } });
       n++;
     });
   }
@@ -71,28 +74,38 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
   const { rows } = await deps.pool.query(
     `select s.id, s.run_id, s.attempt, s.status
        from runs r join step_runs s on s.run_id = r.id
-      where r.status in ('queued', 'running', 'waiting')
+      where r.status = any($4::run_status[])
         and ((s.status = 'queued' and s.queued_at < now() - make_interval(secs => $1))
           or (s.status = 'retry_scheduled' and s.next_attempt_at < now() - make_interval(secs => $1))
-          or (s.status = 'waiting' and s.wait_until < now() - make_interval(secs => $1)))
+          or (s.status = 'waiting' and s.wait_until < now() - make_interval(secs => $1) and s.type = any($5::text[])))
         and not exists (
           select 1 from pgboss.job j
            where j.name = $2 and j.state < 'completed'
              and j.data->>'stepRunId' = s.id::text and (j.data->>'attempt')::int = s.attempt)
       limit $3`,
-    [LOST_JOB_MS / 1000, STEP_QUEUE, BATCH],
+    // Only timer waits have a job; other waits end from outside.
+    [LOST_JOB_MS / 1000, STEP_QUEUE, BATCH, activeRunStatuses, stepTypes.filter((t) => stepDefinition(t)?.waits?.includes("timer"))],
   );
   if (rows.length === 0) return 0;
-  await transaction(deps.pool, (tx) =>
-    enqueue(
+  // The lost job may still have a row (failed, expired): the new one gets an id of its own.
+  const resent = new Date().toISOString();
+  return transaction(deps.pool, async (tx) => {
+    // Fenced again under the step's lock: it may have moved on since the query above.
+    const { rows: still } = await tx.query(
+      `select s.id, s.run_id, s.node_id, s.attempt, s.status from step_runs s join unnest($1::uuid[], $2::int[], $3::step_status[]) as l(id, attempt, status)
+          on s.id = l.id and s.attempt = l.attempt and s.status = l.status
+        order by s.id for update of s`,
+      [rows.map((r) => r.id), rows.map((r) => r.attempt), rows.map((r) => r.status)],
+    );
+    await enqueue(
       deps,
       tx,
-      rows.map((r) => ({ runId: r.run_id, stepRunId: r.id, attempt: r.attempt, ...(r.status === "waiting" ? { resume: true } : {}) })),
-    ),
-  );
-  await insertEvents(
-    deps.pool,
-    rows.map((r) => ({ runId: r.run_id, stepRunId: r.id, type: "step.job_resent", actor: ACTOR, data: { attempt: r.attempt, status: r.status } })),
-  );
-  return rows.length;
+      still.map((r) => ({ runId: r.run_id, stepRunId: r.id, attempt: r.attempt, resent, ...(r.status === "waiting" ? { resume: true } : {}) })),
+    );
+    await insertEvents(
+      tx,
+      still.map((r) => ({ runId: r.run_id, stepRunId: r.id, nodeId: r.node_id, type: "step.job_resent", actor: ACTOR, data: { attempt: r.attempt, status: r.status } })),
+    );
+    return still.length;
+  });
 }

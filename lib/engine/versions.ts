@@ -14,22 +14,27 @@ export interface CompiledVersion {
   definition: Definition;
   graph: Graph;
   order: string[];
-  start: WorkflowNode;
+  /** The node where runs enter (its step type says `entry`). */
+  entry: WorkflowNode;
   node(id: string): WorkflowNode;
   outputsOf(id: string): number;
   /** The nodes after `id` that wait for it alone, when `id` does not branch; else undefined. */
   directSuccessors(id: string): string[] | undefined;
   /** Whether the node's step type has no effects outside Baton (see StepDefinition.pure). */
   isPure(id: string): boolean;
+  /** Whether the node's output is (part of) the run's output (StepDefinition.exit). */
+  isExit(id: string): boolean;
+  /** The kinds of wait the node's step type may ask for (StepDefinition.waits). */
+  waitsOf(id: string): readonly string[];
   validateInput?: ValidateFunction;
   runTimeoutMs?: number;
 }
 
 export function compileVersion(row: { id: string; workflow_id: string; number: number; definition: Definition }): CompiledVersion {
   const graph = buildGraph(row.definition);
-  const start = row.definition.nodes.find((n) => n.type === "start");
-  if (!start) throw new Error(`version ${row.id} has no start node`);
-  const config = start.config as { inputSchema?: object; runTimeoutMs?: number };
+  const entry = row.definition.nodes.find((n) => stepDefinition(n.type)?.entry);
+  if (!entry) throw new Error(`version ${row.id} has no entry node`);
+  const config = entry.config as { inputSchema?: object; runTimeoutMs?: number };
   const direct = new Map<string, string[] | undefined>();
   for (const id of graph.nodes.keys()) {
     const branches = (stepDefinition(graph.nodes.get(id)!.type)?.outputs.length ?? 1) > 1;
@@ -43,7 +48,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     definition: row.definition,
     graph,
     order: topologicalOrder(graph),
-    start,
+    entry,
     node: (id) => {
       const n = graph.nodes.get(id);
       if (!n) throw new Error(`node ${id} is not in version ${row.number}`);
@@ -52,6 +57,8 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     outputsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.outputs.length ?? 1,
     directSuccessors: (id) => direct.get(id),
     isPure: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.pure === true,
+    isExit: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.exit === true,
+    waitsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.waits ?? [],
     validateInput: config.inputSchema ? compileInputSchema(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
   };

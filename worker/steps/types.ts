@@ -1,6 +1,6 @@
 // The contract between the worker and a step executor.
 import type { RunContext } from "#lib/workflow/templates.ts";
-import type { LogLine } from "#lib/engine/step-results.ts";
+import type { LogLine } from "#lib/engine/attempts.ts";
 import type { Redactor } from "#lib/security/redact.ts";
 
 export interface StepRunContext {
@@ -25,7 +25,7 @@ export interface StepRunContext {
   evaluate(expression: string, path: string): Promise<unknown>;
 }
 
-export type StepResult = { output: unknown; branch?: string } | { wait: { until: Date; output?: unknown } };
+export type StepResult = { output: unknown; branch?: string } | { wait: { /** One of the kinds the step type declares; "timer" when left out. */ kind?: string; until: Date; output?: unknown } };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each executor narrows its own config
 export type Executor<C = any> = (config: C, ctx: StepRunContext) => Promise<StepResult>;

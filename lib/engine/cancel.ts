@@ -1,0 +1,41 @@
+// Cancelling a run's open steps (the run failed, was cancelled, or timed out): the steps, their
+// attempts and events, their jobs still in the queue, and a NOTIFY baton_cancel that makes the
+// workers running one of them abort it (their late results are fenced out).
+import type { EngineDeps } from "./deps.ts";
+import { insertEvents } from "./events.ts";
+import type { StopReason } from "./event-catalog.ts";
+import { cancelJobs } from "./jobs.ts";
+import type { LockedRun } from "./run-lock.ts";
+import { openStepStatuses, stepFrom } from "./states.ts";
+import type { Sql } from "./tx.ts";
+
+export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun, reason: StopReason, actor: string): Promise<string[]> {
+  const { rows } = await sql.query({
+    name: "cancel-open-steps",
+    text: `with cancelled as (
+             update step_runs s set status = 'cancelled', reason = $2, finished_at = clock_timestamp(), heartbeat_at = null, wait_until = null, updated_at = now()
+               from step_runs before
+              where s.run_id = $1 and s.status = any($3::step_status[]) and before.id = s.id
+              returning s.id, s.node_id, s.attempt, before.status as was
+           ), attempts as (
+             update step_attempts a set status = 'cancelled', finished_at = clock_timestamp()
+               from cancelled c where a.step_run_id = c.id and a.attempt = c.attempt and a.status in ('running', 'waiting')
+           )
+           select * from cancelled`,
+    values: [run.id, reason, stepFrom("cancelled", openStepStatuses)],
+  });
+  if (rows.length === 0) return [];
+  await insertEvents(
+    sql,
+    rows.map((r) => ({ runId: run.id, stepRunId: r.id, nodeId: r.node_id, type: "step.cancelled", actor, data: { reason, attempt: r.attempt } })),
+  );
+  // The job of each attempt that has not run yet; a waiting step's is the one that resumes it.
+  await cancelJobs(
+    deps,
+    sql,
+    rows.filter((r) => r.was !== "pending" && r.was !== "running").map((r) => ({ stepRunId: r.id, attempt: r.attempt, resume: r.was === "waiting" })),
+  );
+  const running = rows.filter((r) => r.was === "running").map((r) => r.id);
+  if (running.length) await sql.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify(running)]);
+  return rows.map((r) => r.id);
+}
