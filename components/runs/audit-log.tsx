@@ -4,14 +4,14 @@
 import { useState } from "react";
 import { clockTime, fullTime } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
-import { actorName, describeEvent } from "#lib/runs/describe-event.ts";
+import { actorName, describeEvent, eventKindOf, type EventKind } from "#lib/runs/describe-event.ts";
 import type { StreamEvent } from "#lib/runs/live-state.ts";
 
-const kindTone = { command: "bg-indigo-50", run: "bg-zinc-50", step: "" };
+const kindTone: Record<EventKind, string> = { command: "bg-indigo-50", run: "bg-zinc-50", step: "", callback: "bg-zinc-50" };
 
 export function AuditLog({ events, onSelect, nameOf }: { events: StreamEvent[]; onSelect(nodeId: string): void; nameOf(nodeId: string): string }) {
   const [onlyCommands, setOnlyCommands] = useState(false);
-  const shown = events.filter((e) => !onlyCommands || e.type.startsWith("command.")).toReversed();
+  const shown = events.filter((e) => !onlyCommands || eventKindOf(e.type) === "command").toReversed();
   return (
     <div className="text-xs">
       <div className="sticky top-0 flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-1.5">

@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { api } from "#lib/client/api.ts";
 import { rolesWith } from "#lib/auth/permissions.ts";
-import { canCancelRun, canResumeRun, canRetryStep, canSkipStep, type RunStatus, type StepStatus } from "#lib/engine/states.ts";
+import { canCancelRun, canResumeRun, canRetryStep, canSkipStep, type StepStatus } from "#lib/engine/states.ts";
 import { retryPolicy } from "#lib/engine/retry.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { stepName } from "#lib/messages.ts";
@@ -51,7 +51,7 @@ export function RunCommands({ run }: { run: RunView }) {
   const router = useRouter();
   const [open, setOpen] = useState<Command | null>(null);
   const [input, setInput] = useState("");
-  const status = run.status as RunStatus;
+  const status = run.status;
   const done = () => qc.invalidateQueries({ queryKey: runKey(run.id), exact: true });
   const close = (o: boolean) => !o && setOpen(null);
 
@@ -124,7 +124,7 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
   const branches = stepDefinition(node?.type ?? step.type)?.outputs ?? [];
   const [branch, setBranch] = useState<string>(branches[0] ?? "");
   const budget = retryPolicy(node?.retry).maxAttempts;
-  const runStatus = run.status as RunStatus;
+  const runStatus = run.status;
   const status = step.status as StepStatus;
   const done = () => qc.invalidateQueries({ queryKey: runKey(run.id), exact: true });
   const close = (o: boolean) => !o && setOpen(null);

@@ -12,7 +12,8 @@ import { api } from "#lib/client/api.ts";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
-import { FINAL_RUN_STATUSES, type RunView, type StepView } from "#lib/runs/live-state.ts";
+import { isFinishedRun } from "#lib/engine/states.ts";
+import type { RunView, StepView } from "#lib/runs/live-state.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { buildGraph, topologicalOrder } from "#lib/workflow/graph.ts";
 import { ReadonlyCanvas } from "../canvas/readonly-canvas.tsx";
@@ -126,7 +127,7 @@ export function RunPage({ runId }: { runId: string }) {
 }
 
 function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof useLiveRun>["stream"] }) {
-  const active = !FINAL_RUN_STATUSES.includes(run.status);
+  const active = !isFinishedRun(run.status);
   const now = useNow(active && !!run.startedAt);
   const took = run.startedAt ? (run.finishedAt ? new Date(run.finishedAt).getTime() : now) - new Date(run.startedAt).getTime() : null;
   return (

@@ -1,7 +1,9 @@
 import { fullTime } from "#lib/client/format.ts";
+import type { RunStatus } from "#lib/engine/states.ts";
 import { stuckMessage, type StuckKind } from "#lib/runs/stuck-words.ts";
 import { Badge, type Tone } from "../ui/badge.tsx";
 
+/** Every run status has its tone (a status added to states.ts is a compile error here until it has one). */
 export const runTone: Record<string, Tone> = {
   succeeded: "success",
   failed: "danger",
@@ -12,7 +14,7 @@ export const runTone: Record<string, Tone> = {
   compensating: "warning",
   compensated: "neutral",
   compensation_failed: "danger",
-};
+} satisfies Record<RunStatus, Tone>;
 
 export function RunStatusBadge({ status, testId }: { status: string; testId?: string }) {
   return (

@@ -6,7 +6,8 @@ import { api } from "#lib/client/api.ts";
 import { clockTime, duration, fullTime } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
-import { FINAL_RUN_STATUSES, type RunView, type StepError, type StepView } from "#lib/runs/live-state.ts";
+import { isFinishedRun } from "#lib/engine/states.ts";
+import type { RunView, StepError, StepView } from "#lib/runs/live-state.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import Link from "next/link";
 import { shownStatus, statusStyle } from "../canvas/status-style.ts";
@@ -43,7 +44,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
         </button>
       </div>
       {!step ? (
-        <p className="text-sm text-zinc-600">{FINAL_RUN_STATUSES.includes(run.status) ? "This run never reached this step." : "Not reached yet."}</p>
+        <p className="text-sm text-zinc-600">{isFinishedRun(run.status) ? "This run never reached this step." : "Not reached yet."}</p>
       ) : (
         <>
           <StepState step={step} sourceRunId={run.replayOf} />

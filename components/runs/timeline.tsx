@@ -3,7 +3,8 @@
 // attempt, coloured by how the attempt ended; gaps between attempts are backoff waits.
 import { duration } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
-import { FINAL_RUN_STATUSES, type RunView, type StepView } from "#lib/runs/live-state.ts";
+import { isFinishedRun } from "#lib/engine/states.ts";
+import type { RunView, StepView } from "#lib/runs/live-state.ts";
 import { useNow } from "../live/use-now.ts";
 
 const attemptColour: Record<string, string> = {
@@ -20,7 +21,7 @@ const attemptColour: Record<string, string> = {
 const ms = (iso: string | null | undefined) => (iso ? new Date(iso).getTime() : null);
 
 export function Timeline({ run, selected, onSelect, nameOf, rank }: { run: RunView; selected: string | null; onSelect(nodeId: string): void; nameOf(nodeId: string): string; rank(nodeId: string): number }) {
-  const active = !FINAL_RUN_STATUSES.includes(run.status);
+  const active = !isFinishedRun(run.status);
   const now = useNow(active, 500);
   const start = ms(run.createdAt)!;
   const end = Math.max(active ? now : (ms(run.finishedAt) ?? now), start + 1);

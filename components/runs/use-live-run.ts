@@ -5,7 +5,8 @@
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "#lib/client/api.ts";
-import { applyRunEvents, RUN_STATUS_AFTER, type RunView, type StreamEvent } from "#lib/runs/live-state.ts";
+import { isFinishedRun } from "#lib/engine/states.ts";
+import { applyRunEvents, runStatusAfter, type RunView, type StreamEvent } from "#lib/runs/live-state.ts";
 import { useEventStream, type StreamState } from "../live/use-event-stream.ts";
 
 const REFRESH_MS = 1_000;
@@ -53,7 +54,7 @@ export function useLiveRun(runId: string): { run: RunView | undefined; events: S
       for (const nodeId of new Set(batch.map((e) => e.nodeId).filter((n): n is string => !!n))) {
         void qc.invalidateQueries({ queryKey: stepLogsKey(runId, nodeId) });
       }
-      const ended = batch.some((e) => ["succeeded", "failed", "cancelled"].includes(RUN_STATUS_AFTER[e.type] ?? ""));
+      const ended = batch.some((e) => isFinishedRun(runStatusAfter(e) ?? ""));
       refetchSoon(ended);
     },
     [qc, runId, refetchSoon],

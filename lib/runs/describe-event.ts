@@ -1,89 +1,105 @@
 // Run events in words, for the audit log. Browser-safe. Steps are called by their names where the
-// caller knows them (the version's definition), by their ids otherwise.
-import type { StreamEvent } from "./live-state.ts";
+// caller knows them (the version's definition), by their ids otherwise. Every type of the event
+// catalog has its sentence: a type added there is a compile error here until it has one.
+import { eventKind, type EventKind } from "../engine/event-catalog.ts";
+import { isKnownEvent, isKnownType, type KnownEvent, type StreamEvent } from "../live/event.ts";
 
-export type EventKind = "command" | "run" | "step";
+export type { EventKind } from "../engine/event-catalog.ts";
 
 export interface EventDescription {
   kind: EventKind;
   text: string;
 }
 
-const seconds = (ms: unknown) => (typeof ms === "number" ? (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`) : "");
-const message = (error: unknown) => (error && typeof error === "object" && "message" in error ? String((error as { message: unknown }).message) : "");
+const seconds = (ms: number | undefined) => (typeof ms === "number" ? (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`) : "");
+const message = (error: { message?: string } | undefined) => (typeof error?.message === "string" ? error.message : "");
 const reasons: Record<string, string> = {
   run_failed: "the run failed",
   run_cancelled: "the run was cancelled",
   run_timed_out: "the run timed out",
   branch: "branch not taken",
 };
-const reason = (r: unknown) => (typeof r === "string" ? (reasons[r] ?? r) : "");
+const reason = (r: string | undefined) => (typeof r === "string" ? (reasons[r] ?? r) : "");
 
 export function describeEvent(e: StreamEvent, nameOf: (nodeId: string) => string = (id) => id): EventDescription {
-  const d = e.data;
+  // A type this version does not know (written by another version): shown as it is.
+  if (!isKnownEvent(e)) return { kind: eventKindOf(e.type), text: e.type };
+  return { kind: eventKind(e.type), text: sentence(e, nameOf) };
+}
+
+/** An event's kind; an unknown type's from its prefix, as the catalog's types have it. */
+export function eventKindOf(type: string): EventKind {
+  if (isKnownType(type)) return eventKind(type);
+  return type.startsWith("command.") ? "command" : type.startsWith("run.") ? "run" : type.startsWith("callback.") ? "callback" : "step";
+}
+
+function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
   const step = e.nodeId ? nameOf(e.nodeId) : "";
-  const named = (id: unknown) => (typeof id === "string" ? nameOf(id) : "");
+  const named = (id: string | undefined) => (typeof id === "string" ? nameOf(id) : "");
   switch (e.type) {
     case "run.created":
-      return { kind: "run", text: "Run created" };
+      return "Run created";
     case "run.started":
-      return { kind: "run", text: "Run started" };
+      return "Run started";
     case "run.waiting":
-      return { kind: "run", text: "Run waiting" };
+      return "Run waiting";
     case "run.resumed":
-      return { kind: "run", text: "Run resumed" };
+      return "Run resumed";
     case "run.reopened":
-      return { kind: "run", text: "Run reopened" };
+      return "Run reopened";
     case "run.succeeded":
-      return { kind: "run", text: "Run succeeded" };
+      return "Run succeeded";
     case "run.failed":
-      return { kind: "run", text: `Run failed${message(d.error) ? `: ${message(d.error)}` : ""}` };
+      return `Run failed${message(e.data.error) ? `: ${message(e.data.error)}` : ""}`;
     case "run.cancelled":
-      return { kind: "run", text: "Run cancelled" };
+      return "Run cancelled";
     case "step.queued":
-      return { kind: "step", text: `${step} queued (attempt ${d.attempt ?? 1})${typeof d.reason === "string" ? `: ${d.reason}` : ""}` };
+      return `${step} queued (attempt ${e.data.attempt ?? 1})${typeof e.data.reason === "string" ? `: ${e.data.reason}` : ""}`;
     case "step.started":
-      return { kind: "step", text: `${step} started attempt ${d.attempt}` };
+      return `${step} started attempt ${e.data.attempt}`;
     case "step.succeeded":
-      return { kind: "step", text: `${step} succeeded${d.durationMs !== undefined ? ` in ${seconds(d.durationMs)}` : ""}${typeof d.branch === "string" ? ` → ${d.branch}` : ""}` };
+      return `${step} succeeded${e.data.durationMs !== undefined ? ` in ${seconds(e.data.durationMs)}` : ""}${typeof e.data.branch === "string" ? ` → ${e.data.branch}` : ""}`;
     case "step.retry_scheduled":
-      return { kind: "step", text: `${step} attempt ${d.attempt} failed: ${message(d.error)}; retry in ${seconds(d.delayMs)}` };
+      return `${step} attempt ${e.data.attempt} failed: ${message(e.data.error)}; retry in ${seconds(e.data.delayMs)}`;
     case "step.failed":
-      return { kind: "step", text: `${step} failed on attempt ${d.attempt}: ${message(d.error)}` };
+      return `${step} failed on attempt ${e.data.attempt}: ${message(e.data.error)}`;
     case "step.dead_lettered":
-      return { kind: "step", text: `${step} moved to the dead letters` };
+      return `${step} moved to the dead letters`;
     case "step.waiting":
-      return { kind: "step", text: `${step} waiting${typeof d.until === "string" ? ` until ${new Date(d.until).toLocaleString()}` : ""}` };
+      return `${step} waiting${typeof e.data.until === "string" ? ` until ${new Date(e.data.until).toLocaleString()}` : ""}`;
     case "step.interrupted":
-      return { kind: "step", text: `${step} attempt ${d.attempt} interrupted: its worker shut down; attempt ${d.nextAttempt} queued` };
+      return `${step} attempt ${e.data.attempt} interrupted: its worker shut down; attempt ${e.data.nextAttempt} queued`;
     case "step.skipped":
-      return { kind: "step", text: `${step} skipped (${reason(d.reason)})` };
+      return `${step} skipped (${reason(e.data.reason)})`;
     case "step.cancelled":
-      return { kind: "step", text: `${step} cancelled (${reason(d.reason)})` };
+      return `${step} cancelled (${reason(e.data.reason)})`;
     case "step.reused":
-      return { kind: "step", text: `${step} reused its output from run ${String(d.sourceRunId ?? "").slice(0, 8)}` };
+      return `${step} reused its output from run ${String(e.data.sourceRunId ?? "").slice(0, 8)}`;
     case "step.job_resent":
-      return { kind: "step", text: `${step || "a step"}: job sent again (the queue had lost it)` };
+      return `${step || "a step"}: job sent again (the queue had lost it)`;
     case "command.cancel":
-      return { kind: "command", text: "Cancel" };
+      return "Cancel";
     case "command.resume":
-      return { kind: "command", text: `Resume${Array.isArray(d.steps) ? `: ${d.steps.map(named).join(", ")} queued again` : ""}` };
+      return `Resume${Array.isArray(e.data.steps) ? `: ${e.data.steps.map(named).join(", ")} queued again` : ""}`;
     case "command.retry_step":
-      return { kind: "command", text: `Retry step ${named(d.nodeId)}` };
+      return `Retry step ${named(e.data.nodeId)}`;
     case "command.skip_step":
-      return { kind: "command", text: `Skip step ${named(d.nodeId)}${typeof d.branch === "string" ? ` (branch ${d.branch})` : ""}` };
+      return `Skip step ${named(e.data.nodeId)}${typeof e.data.branch === "string" ? ` (branch ${e.data.branch})` : ""}`;
     case "command.replay":
-      return { kind: "command", text: `Replay from ${named(d.fromNodeId)}${d.inputChanged ? " with a new input" : ""} as run ${String(d.newRunId ?? "").slice(0, 8)}` };
+      return `Replay from ${named(e.data.fromNodeId)}${e.data.inputChanged ? " with a new input" : ""} as run ${String(e.data.newRunId ?? "").slice(0, 8)}`;
     case "command.requeue_dead_letter":
-      return { kind: "command", text: `Requeue ${step} from the dead letters` };
+      return `Requeue ${step} from the dead letters`;
     case "command.discard_dead_letter":
-      return { kind: "command", text: `Discard the dead letter of ${step}` };
+      return `Discard the dead letter of ${step}`;
     case "callback.delivered":
-      return { kind: "run", text: `Result delivered to ${d.host}${typeof d.attempt === "number" && d.attempt > 1 ? ` (attempt ${d.attempt})` : ""}` };
+      return `Result delivered to ${e.data.host}${typeof e.data.attempt === "number" && e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ""}`;
     case "callback.failed":
-      return { kind: "run", text: `Result could not be delivered to ${d.host} after ${d.attempts} attempts: ${d.error}` };
-    default:
-      return { kind: e.type.startsWith("command.") ? "command" : e.type.startsWith("run.") ? "run" : "step", text: e.type };
+      return `Result could not be delivered to ${e.data.host} after ${e.data.attempts} attempts: ${e.data.error}`;
+    default: {
+      // Every type of the catalog has a case above: `e` is never here (a compile error otherwise).
+      const unhandled: never = e;
+      return (unhandled as StreamEvent).type;
+    }
   }
 }
 

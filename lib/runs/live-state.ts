@@ -4,9 +4,11 @@
 // that arrive in an order other than the one they happened in cannot roll a step back.
 // Browser-safe and pure: the UI and the unit tests use it.
 import { parseSnapshot, snapshotIncludes } from "../live/snapshot.ts";
-import type { StreamEvent } from "../live/event.ts";
+import { isKnownEvent, type KnownEvent, type StreamEvent } from "../live/event.ts";
+import { RUN_STATUS_AFTER } from "../engine/event-catalog.ts";
+import type { RunStatus } from "../engine/states.ts";
 
-export type { StreamEvent } from "../live/event.ts";
+export type { KnownEvent, StreamEvent } from "../live/event.ts";
 
 export interface StepError {
   message?: string;
@@ -62,7 +64,7 @@ export interface RunSummaryView {
   workflowId: string;
   workflowName: string;
   version: number;
-  status: string;
+  status: RunStatus;
   error: { message?: string; nodeId?: string } | null;
   idempotencyKey: string | null;
   correlationId: string | null;
@@ -86,73 +88,95 @@ export interface RunView extends RunSummaryView {
   callback: { host: string | null; status: string; attempts: number; lastError: string | null; deliveredAt: string | null; nextAttemptAt: string | null } | null;
 }
 
-export const RUN_STATUS_AFTER: Record<string, string> = {
-  "run.created": "queued",
-  "run.started": "running",
-  "run.resumed": "running",
-  "run.reopened": "running",
-  "run.waiting": "waiting",
-  "run.succeeded": "succeeded",
-  "run.failed": "failed",
-  "run.cancelled": "cancelled",
-};
-
-export const FINAL_RUN_STATUSES = ["succeeded", "failed", "cancelled", "compensated", "compensation_failed"];
+/** The run's status once `e` has happened, for the run events that change it (none for others, or unknown types). */
+export const runStatusAfter = (e: StreamEvent): RunStatus | undefined => (isKnownEvent(e) ? RUN_STATUS_AFTER[e.type] : undefined);
 
 /** Within one attempt a step only moves down this list; a new attempt starts over. */
 const PHASE: Record<string, number> = { pending: 0, queued: 1, retry_scheduled: 1, running: 2, waiting: 3, succeeded: 4, failed: 4, cancelled: 4, skipped: 5 };
 const progress = (status: string, attempt: number) => attempt * 10 + (PHASE[status] ?? 0);
 
-const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+/** The attempt an event is about: its own, or the step's when it names none. */
+const attemptOf = (e: KnownEvent, step: StepView | undefined): number => ("attempt" in e.data ? e.data.attempt : undefined) ?? step?.attempt ?? 0;
 
-/** The change an event makes to its step, or null when it changes no step state. */
-function stepChange(e: StreamEvent, step: StepView | undefined): Partial<StepView> | null {
-  const attempt = num(e.data.attempt) ?? step?.attempt ?? 0;
+/**
+ * The change an event makes to its step, or null when it changes no step state. Every type of
+ * the catalog is listed: a new one must be placed here (TypeScript says so).
+ */
+function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView> | null {
+  const attempt = attemptOf(e, step);
   switch (e.type) {
     case "step.queued":
       return { status: "queued", attempt, queuedAt: e.at, finishedAt: null, nextAttemptAt: null, reason: null };
     case "step.started":
-      return { status: "running", attempt, startedAt: e.at, finishedAt: null, nextAttemptAt: null, workerId: (e.data.workerId as string) ?? null };
+      return { status: "running", attempt, startedAt: e.at, finishedAt: null, nextAttemptAt: null, workerId: e.data.workerId ?? null };
     case "step.reused":
       // The row copied the source step's state (succeeded, or skipped on a branch not taken).
-      return { status: step?.status ?? "succeeded", reusedFrom: (e.data.from as string) ?? null, finishedAt: e.at };
+      return { status: step?.status ?? "succeeded", reusedFrom: e.data.from ?? null, finishedAt: e.at };
     case "step.succeeded":
       return { status: "succeeded", attempt, finishedAt: e.at, ...(typeof e.data.startedAt === "string" ? { startedAt: e.data.startedAt } : {}), error: null, ...(typeof e.data.branch === "string" ? { branch: e.data.branch } : {}) };
     case "step.retry_scheduled":
-      return { status: "retry_scheduled", attempt: num(e.data.nextAttempt) ?? attempt + 1, nextAttemptAt: (e.data.at as string) ?? null, error: (e.data.error as StepError) ?? null };
+      return { status: "retry_scheduled", attempt: e.data.nextAttempt ?? attempt + 1, nextAttemptAt: e.data.at ?? null, error: e.data.error ?? null };
     case "step.failed":
-      return { status: "failed", attempt, finishedAt: e.at, error: (e.data.error as StepError) ?? null };
+      return { status: "failed", attempt, finishedAt: e.at, error: e.data.error ?? null };
     case "step.waiting":
-      return { status: "waiting", attempt, waitUntil: (e.data.until as string) ?? null };
+      return { status: "waiting", attempt, waitUntil: e.data.until ?? null };
     case "step.interrupted":
-      return { status: "queued", attempt: num(e.data.nextAttempt) ?? attempt + 1, queuedAt: e.at };
+      return { status: "queued", attempt: e.data.nextAttempt ?? attempt + 1, queuedAt: e.at };
     case "step.skipped":
-      return { status: "skipped", attempt, finishedAt: e.at, reason: (e.data.reason as string) ?? null };
+      return { status: "skipped", attempt, finishedAt: e.at, reason: e.data.reason ?? null };
     case "step.cancelled":
-      return { status: "cancelled", attempt, finishedAt: e.at, reason: (e.data.reason as string) ?? null };
-    default:
+      return { status: "cancelled", attempt, finishedAt: e.at, reason: e.data.reason ?? null };
+    // The step's state follows from other events (step.failed comes with a dead letter; a resent
+    // job changes nothing the page shows); run events, commands and callbacks are not a step's.
+    case "step.dead_lettered":
+    case "step.job_resent":
+    case "run.created":
+    case "run.started":
+    case "run.waiting":
+    case "run.resumed":
+    case "run.reopened":
+    case "run.succeeded":
+    case "run.failed":
+    case "run.cancelled":
+    case "command.cancel":
+    case "command.resume":
+    case "command.retry_step":
+    case "command.skip_step":
+    case "command.replay":
+    case "command.requeue_dead_letter":
+    case "command.discard_dead_letter":
+    case "callback.delivered":
+    case "callback.failed":
       return null;
+    default:
+      return unhandled(e);
   }
 }
 
+/** A type of the catalog a switch above does not list: a compile error, and ignored at run time. */
+function unhandled(e: never): null {
+  void e;
+  return null;
+}
+
 /** How an event ends or starts an attempt: the attempts list as the API would now show it. */
-function attemptsAfter(e: StreamEvent, step: StepView): StepAttemptView[] {
-  const n = num(e.data.attempt) ?? step.attempt;
+function attemptsAfter(e: KnownEvent, step: StepView): StepAttemptView[] {
+  const n = ("attempt" in e.data ? e.data.attempt : undefined) ?? step.attempt;
   const existing = step.attempts.find((a) => a.attempt === n);
   const base: StepAttemptView = existing ?? { attempt: n, status: "running", workerId: null, startedAt: e.at, finishedAt: null, error: null, retryDelayMs: null };
   let next: StepAttemptView | null;
   switch (e.type) {
     case "step.started":
-      next = { ...base, status: "running", startedAt: e.at, finishedAt: null, error: null, workerId: (e.data.workerId as string) ?? null };
+      next = { ...base, status: "running", startedAt: e.at, finishedAt: null, error: null, workerId: e.data.workerId ?? null };
       break;
     case "step.succeeded":
       next = { ...base, status: "succeeded", finishedAt: e.at, ...(typeof e.data.startedAt === "string" && !existing ? { startedAt: e.data.startedAt } : {}) };
       break;
     case "step.retry_scheduled":
-      next = { ...base, status: "failed", finishedAt: e.at, error: (e.data.error as StepError) ?? null, retryDelayMs: num(e.data.delayMs) ?? null };
+      next = { ...base, status: "failed", finishedAt: e.at, error: e.data.error ?? null, retryDelayMs: e.data.delayMs ?? null };
       break;
     case "step.failed":
-      next = { ...base, status: "failed", finishedAt: e.at, error: (e.data.error as StepError) ?? null };
+      next = { ...base, status: "failed", finishedAt: e.at, error: e.data.error ?? null };
       break;
     case "step.waiting":
       next = existing ? { ...existing, status: "waiting" } : null;
@@ -171,7 +195,7 @@ function attemptsAfter(e: StreamEvent, step: StepView): StepAttemptView[] {
   return existing ? step.attempts.map((a) => (a === existing ? next : a)) : [...step.attempts, next].sort((a, b) => a.attempt - b.attempt);
 }
 
-function newStep(e: StreamEvent): StepView {
+function newStep(e: KnownEvent): StepView {
   return {
     id: e.stepRunId ?? `${e.runId}:${e.nodeId}`,
     nodeId: e.nodeId ?? "",
@@ -203,11 +227,12 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
   let status = run.status;
   let error = run.error;
   for (const e of events) {
-    if (e.runId !== run.id || snapshotIncludes(snapshot, e.position)) continue;
+    // A type this version does not know (written by another version) changes nothing here.
+    if (e.runId !== run.id || !isKnownEvent(e) || snapshotIncludes(snapshot, e.position)) continue;
     const runStatus = RUN_STATUS_AFTER[e.type];
     if (runStatus) {
       status = runStatus;
-      if (e.type === "run.failed") error = (e.data.error as RunView["error"]) ?? error;
+      if (e.type === "run.failed") error = e.data.error ?? error;
       continue;
     }
     if (!e.nodeId) continue;
@@ -225,9 +250,9 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
 export function applyRunListEvents<R extends { id: string; status: string }>(rows: R[], snapshot: string | null, events: readonly StreamEvent[]): R[] {
   if (!snapshot || events.length === 0) return rows;
   const parsed = parseSnapshot(snapshot);
-  const latest = new Map<string, string>();
+  const latest = new Map<string, RunStatus>();
   for (const e of events) {
-    const status = RUN_STATUS_AFTER[e.type];
+    const status = runStatusAfter(e);
     if (status && !snapshotIncludes(parsed, e.position)) latest.set(e.runId, status);
   }
   if (latest.size === 0) return rows;

@@ -81,6 +81,22 @@ describe("applying run events", () => {
     expect(failed.steps[0].status).toBe("skipped");
   });
 
+  it("ignores event types it does not know (written by another version)", () => {
+    const base = run([step("call", "running", 1)]);
+    const unknown = [
+      ev(110, "step.teleported", "call", { attempt: 5 }),
+      ev(111, "run.paused", null),
+      ev(112, "step.teleported", "elsewhere", {}),
+    ];
+    expect(applyRunEvents(base, unknown)).toBe(base);
+    const rows = [{ id: "r1", status: "running" }];
+    expect(applyRunListEvents(rows, "100:105:", unknown)).toBe(rows);
+    // Known events around them still apply.
+    const view = applyRunEvents(base, [unknown[0], ev(113, "step.succeeded", "call", { attempt: 1 }), unknown[1]]);
+    expect(view.steps[0]).toMatchObject({ status: "succeeded", attempt: 1 });
+    expect(view.status).toBe("running");
+  });
+
   it("updates the status of listed runs from run events after the list was read", () => {
     const rows = [{ id: "r1", status: "running" }, { id: "r2", status: "queued" }];
     const next = applyRunListEvents(rows, "100:105:", [ev(99, "run.failed", null), { ...ev(106, "run.succeeded", null) }, { ...ev(107, "run.started", null), runId: "r2" }]);
