@@ -2,11 +2,12 @@
 // changes and dead letters: what lists and the dashboard show). The same rule in JavaScript for
 // live events and in SQL for catching up.
 import type { LiveEvent } from "./listener.ts";
+import type { EventType } from "../engine/event-catalog.ts";
 
 export type Scope = { run: string } | { allRuns: true };
 
 const RUN_LEVEL_PREFIX = "run.";
-const RUN_LEVEL_TYPES = ["step.dead_lettered", "command.requeue_dead_letter", "command.discard_dead_letter"];
+const RUN_LEVEL_TYPES: readonly string[] = ["step.dead_lettered", "command.requeue_dead_letter", "command.discard_dead_letter"] satisfies EventType[];
 
 export function inScope(scope: Scope, event: Pick<LiveEvent, "runId" | "type">): boolean {
   return "run" in scope ? event.runId === scope.run : event.type.startsWith(RUN_LEVEL_PREFIX) || RUN_LEVEL_TYPES.includes(event.type);

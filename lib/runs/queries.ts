@@ -8,13 +8,15 @@ import { pool as defaultPool } from "../db.ts";
 import { notFound } from "../api/errors.ts";
 import { decodeCursor, encodeCursor } from "../api/cursor.ts";
 import type { listDeadLettersQuery, listEventsQuery, listRunsQuery, listStepLogsQuery } from "../workflows/schemas.ts";
+import { activeRunStatuses } from "../engine/states.ts";
 import { describeStuck, stuckAfterSeconds, stuckStepsSql, type StuckKind } from "./stuck.ts";
 
 type Queryable = Pick<pg.Pool, "query">;
 
 export const statusUrl = (id: string) => `/api/v1/runs/${id}`;
 
-const ACTIVE = `('queued', 'running', 'waiting')`;
+/** `in` list of the active run statuses (constants of states.ts, not input). */
+const ACTIVE = `(${activeRunStatuses.map((s) => `'${s}'`).join(", ")})`;
 
 /** Runs with their workflow's name and first stuck step; `$1` is the stuck threshold. */
 const runRows = (extraColumns = "") => `

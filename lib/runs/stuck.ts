@@ -6,6 +6,7 @@
 import { env } from "../env.ts";
 import { LEASE_MS } from "../engine/sweep.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "../workflow/definition.ts";
+import { openStepStatuses } from "../engine/states.ts";
 import { stuckMessage, type StuckKind } from "./stuck-words.ts";
 
 export type { StuckKind };
@@ -18,6 +19,9 @@ export interface Stuck {
 }
 
 export const stuckAfterSeconds = () => env.BATON_STUCK_AFTER_SECONDS;
+
+/** `in` list of the open step statuses (constants of states.ts, not input); pending ones are never stuck (no kind below). */
+const OPEN = `(${openStepStatuses.map((s) => `'${s}'`).join(", ")})`;
 
 /**
  * A lateral subquery over the open steps of run `r` giving
@@ -46,7 +50,7 @@ export function stuckStepsSql(thresholdParam: string): string {
                else coalesce(s.wait_until, s.started_at)
              end as since
     ) x
-    where s.run_id = r.id and s.status in ('queued', 'running', 'retry_scheduled', 'waiting') and x.kind is not null
+    where s.run_id = r.id and s.status in ${OPEN} and x.kind is not null
     order by x.since`;
 }
 

@@ -1,9 +1,11 @@
 // `?wait=<seconds>` on run start: resolves when the run finishes, or when the time is up.
 import { pool } from "../db.ts";
 import { listener } from "../live/listener.ts";
+import { eventTypes, RUN_STATUS_AFTER } from "../engine/event-catalog.ts";
+import { isFinishedRun } from "../engine/states.ts";
 
-const FINAL = new Set(["run.succeeded", "run.failed", "run.cancelled"]);
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+/** The events after which a run is finished (run.succeeded, run.failed, run.cancelled). */
+const FINAL: ReadonlySet<string> = new Set(eventTypes.filter((t) => isFinishedRun(RUN_STATUS_AFTER[t] ?? "")));
 
 export async function waitForRun(runId: string, seconds: number): Promise<boolean> {
   if (seconds <= 0) return isFinished(runId);
@@ -23,5 +25,5 @@ export async function waitForRun(runId: string, seconds: number): Promise<boolea
 
 async function isFinished(runId: string): Promise<boolean> {
   const { rows } = await pool().query(`select status from runs where id = $1`, [runId]);
-  return TERMINAL.has(rows[0]?.status);
+  return isFinishedRun(rows[0]?.status ?? "");
 }
