@@ -11,6 +11,7 @@ let server: TestServer;
 beforeAll(async () => {
   [engine, server] = await Promise.all([startEngine(), startTestServer()]);
   server.on("/hook", (_req, _n, res) => json(res, 200, { thanks: true }));
+  server.on("/marker", (_req, _n, res) => json(res, 204, {}));
   // Fails twice, then takes it.
   server.on("/flaky-hook", (_req, n, res) => json(res, n <= 2 ? 500 : 204, {}));
   server.on("/broken", (_req, _n, res) => json(res, 500, { broken: true }));
@@ -43,7 +44,13 @@ describe("result callbacks", () => {
     expect(run.callback).toMatchObject({ host: new URL(server.url).host, status: "delivered", attempts: 1, lastError: null });
     // The host only, in the audit trail and the API: the URL's secret stays in the database.
     expect(JSON.stringify(await events(runId))).not.toContain("secret");
-    await new Promise((r) => setTimeout(r, 2500));
+    // Once: a run that ends later has its callback delivered too, so the deliveries went past this
+    // run's, which has one callback, delivered, and one call.
+    const later = await start(workflowId, { input: {}, callbackUrl: `${server.url}/marker` });
+    await waitForRun(editor, later, ["succeeded"]);
+    await waitFor("the later run's delivery to be recorded", async () => (await events(later)).some((e) => e.type === "callback.delivered"), 15_000);
+    const { rows } = await engine.db.pool.query(`select status from run_callbacks where run_id = $1`, [runId]);
+    expect(rows).toEqual([{ status: "delivered" }]);
     expect(server.calls("/hook")).toHaveLength(1);
   });
 

@@ -68,21 +68,27 @@ describe("run event stream", () => {
     await stream.waitFor("ready", (m) => m.some((x) => x.event === "ready"));
 
     const tests = () => stream.events().map((e) => e.type).filter((t) => t.startsWith("test."));
-    // A takes its transaction id (and an event id) first but commits last.
+    // A takes its transaction id (and an event id) first but commits last. M, older than both,
+    // commits after B: it may be delivered at once, and a read that delivers it sees B committed.
+    const m = await engine.db.pool.connect();
     const a = await engine.db.pool.connect();
     const b = await engine.db.pool.connect();
     try {
+      await m.query("begin");
+      await m.query(`insert into run_events (run_id, type, actor) values ($1, 'marker.older', 'test')`, [runId]);
       await a.query("begin");
       await a.query(`insert into run_events (run_id, type, actor) values ($1, 'test.first', 'test')`, [runId]);
       await b.query("begin");
       await b.query(`insert into run_events (run_id, type, actor) values ($1, 'test.second', 'test')`, [runId]);
       await b.query("commit");
-      await new Promise((r) => setTimeout(r, 400));
-      // B is committed, but delivering it now would put it before A, which a reader resuming
-      // from B's position would then never see.
+      await m.query("commit");
+      await stream.waitFor("the older transaction's event", () => stream.events().some((e) => e.type === "marker.older"));
+      // The stream went past B's commit, and B is committed, but delivering it now would put it
+      // before A, which a reader resuming from B's position would then never see.
       expect(tests()).toEqual([]);
       await a.query("commit");
     } finally {
+      m.release();
       a.release();
       b.release();
     }
