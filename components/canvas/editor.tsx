@@ -15,6 +15,7 @@ import { placeBeside } from "#lib/canvas/placement.ts";
 import { isError, validateDefinition, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { api, ApiProblem } from "#lib/client/api.ts";
+import { fetchWorkflow } from "#lib/client/queries.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
 import { nodeTypes } from "./step-node.tsx";
@@ -303,7 +304,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   };
 
   const loadTheirs = async () => {
-    const fresh = await api<{ draft: Definition; draftRevision: number }>(`/workflows/${workflow.id}`);
+    const fresh = await fetchWorkflow(workflow.id);
     dispatch({ type: "replace", definition: fresh.draft });
     autosave.adopt(fresh.draftRevision, state.version + 1);
   };

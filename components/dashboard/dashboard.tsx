@@ -7,17 +7,14 @@ import { useSearchParams } from "next/navigation";
 import { replaceSearch } from "#lib/client/url-state.ts";
 import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { api } from "#lib/client/api.ts";
+import { statsKey, statsQuery, type StatsView } from "#lib/client/queries.ts";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
-import type { Stats, StatsWindow } from "#lib/runs/stats.ts";
+import type { StatsWindow } from "#lib/runs/stats.ts";
 import { PageHeader } from "../ui/page-header.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
 import { useRunsStream } from "../runs/use-runs-stream.ts";
 import { stuckText } from "../runs/run-status.tsx";
-
-type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
-type StatsJson = Json<Stats>;
 
 const WINDOW_LABELS: Record<StatsWindow, string> = { "15m": "15 min", "1h": "1 hour", "24h": "24 hours", "7d": "7 days" };
 const colours = { succeeded: "#10b981", failed: "#ef4444", cancelled: "#a1a1aa", started: "#6366f1", p50: "#0ea5e9", p95: "#f59e0b" };
@@ -25,9 +22,8 @@ const colours = { succeeded: "#10b981", failed: "#ef4444", cancelled: "#a1a1aa",
 export function Dashboard() {
   const params = useSearchParams();
   const window = (params.get("window") as StatsWindow) in WINDOW_LABELS ? (params.get("window") as StatsWindow) : "1h";
-  const key = ["stats", window];
-  const stats = useQuery({ queryKey: key, queryFn: () => api<StatsJson>(`/stats?window=${window}`), refetchInterval: 10_000 });
-  const { stream } = useRunsStream([["stats"]]);
+  const stats = useQuery({ ...statsQuery(window), refetchInterval: 10_000 });
+  const { stream } = useRunsStream([statsKey]);
   const s = stats.data;
 
   return (
@@ -157,7 +153,7 @@ export function Dashboard() {
 }
 
 /** Crashes the launcher recovered from: a process that keeps crashing needs looking at. */
-function ProcessEvents({ s }: { s: StatsJson }) {
+function ProcessEvents({ s }: { s: StatsView }) {
   const crashes = s.processes.filter((e) => e.event === "crashed");
   if (crashes.length === 0) return null;
   const names = [...new Set(crashes.map((c) => c.process))];
@@ -179,7 +175,7 @@ function ProcessEvents({ s }: { s: StatsJson }) {
   );
 }
 
-function Counters({ s }: { s: StatsJson }) {
+function Counters({ s }: { s: StatsView }) {
   const n = (status: string) => s.runs.byStatus[status] ?? 0;
   const cards: { label: string; value: string; href?: string; tone?: string; testId: string; wide?: boolean }[] = [
     { label: "Queued", value: String(n("queued")), href: "/runs?status=queued", testId: "count-queued" },

@@ -8,6 +8,7 @@ import { replaceSearch } from "#lib/client/url-state.ts";
 import { useState } from "react";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "#lib/client/api.ts";
+import { deadLetterListsKey, deadLettersQuery, type DeadLetter, type DeadLetterFilter } from "#lib/client/queries.ts";
 import { fullTime, timeAgo } from "#lib/client/format.ts";
 import { rolesWith } from "#lib/auth/permissions.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
@@ -21,20 +22,7 @@ import { StreamStatus } from "../live/stream-status.tsx";
 import { useCan, useCurrentUser } from "../shell/current-user.tsx";
 import { useRunsStream } from "./use-runs-stream.ts";
 
-interface DeadLetter {
-  id: string;
-  runId: string;
-  nodeId: string;
-  workflowName: string | null;
-  attempts: number;
-  error: { message?: string; code?: string; details?: { status?: number } };
-  createdAt: string;
-  resolvedAt: string | null;
-  resolution: string | null;
-  resolvedBy: string | null;
-}
-
-const FILTERS = { open: "Open", resolved: "Resolved", all: "All" } as const;
+const FILTERS: Record<DeadLetterFilter, string> = { open: "Open", resolved: "Resolved", all: "All" };
 
 export function DeadLetters() {
   const params = useSearchParams();
@@ -45,13 +33,8 @@ export function DeadLetters() {
   const reason = canOperate ? undefined : `Needs the runs.operate permission (${rolesWith("runs.operate").join(", ")}); you are ${role}.`;
   const [acting, setActing] = useState<{ letter: DeadLetter; action: "requeue" | "discard" } | null>(null);
 
-  const list = useInfiniteQuery({
-    queryKey: ["dead-letters", status],
-    queryFn: ({ pageParam }) => api<{ deadLetters: DeadLetter[]; nextCursor: string | null }>(`/dead-letters?status=${status}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const { stream } = useRunsStream([["dead-letters"]], 1_000);
+  const list = useInfiniteQuery(deadLettersQuery(status));
+  const { stream } = useRunsStream([deadLetterListsKey], 1_000);
   const rows = list.data?.pages.flatMap((p) => p.deadLetters) ?? [];
 
   return (
@@ -155,7 +138,7 @@ export function DeadLetters() {
           const a = acting!;
           if (a.action === "requeue") await api(`/dead-letters/${a.letter.id}/requeue`, { method: "POST" });
           else await api(`/dead-letters/${a.letter.id}`, { method: "DELETE" });
-          await qc.invalidateQueries({ queryKey: ["dead-letters"] });
+          await qc.invalidateQueries({ queryKey: deadLetterListsKey });
         }}
       />
     </>

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { api } from "#lib/client/api.ts";
+import { runKey } from "#lib/client/queries.ts";
 import { rolesWith } from "#lib/auth/permissions.ts";
 import { canCancelRun, canResumeRun, canRetryStep, canSkipStep, type StepStatus } from "#lib/engine/states.ts";
 import { retryPolicy } from "#lib/engine/retry.ts";
@@ -18,7 +19,6 @@ import { Button } from "../ui/button.tsx";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { CodeEditor } from "../canvas/code-editor.tsx";
 import { useCan, useCurrentUser } from "../shell/current-user.tsx";
-import { runKey } from "./use-live-run.ts";
 
 type Command = "cancel" | "resume" | "rerun" | "retry" | "skip" | "replay";
 

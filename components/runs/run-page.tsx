@@ -8,7 +8,7 @@ import { useSearchParams } from "next/navigation";
 import { replaceSearch } from "#lib/client/url-state.ts";
 import { useQuery } from "@tanstack/react-query";
 import { Tabs } from "radix-ui";
-import { api } from "#lib/client/api.ts";
+import { workflowVersionQuery } from "#lib/client/queries.ts";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
@@ -34,12 +34,7 @@ const taken = { stroke: "#10b981", strokeWidth: 2.5 };
 
 export function RunPage({ runId }: { runId: string }) {
   const { run, events, error, stream } = useLiveRun(runId);
-  const version = useQuery({
-    queryKey: ["workflow", run?.workflowId, "version", run?.version],
-    queryFn: () => api<{ definition: Definition }>(`/workflows/${run!.workflowId}/versions/${run!.version}`),
-    enabled: !!run,
-    staleTime: Infinity,
-  });
+  const version = useQuery({ ...workflowVersionQuery(run?.workflowId, run?.version), enabled: !!run, staleTime: Infinity });
   const selected = useSearchParams().get("step");
   const select = useCallback((nodeId: string | null) => replaceSearch({ step: nodeId }), []);
 

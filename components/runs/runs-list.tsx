@@ -7,11 +7,11 @@ import { useSearchParams } from "next/navigation";
 import { replaceSearch } from "#lib/client/url-state.ts";
 import { useMemo, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { api } from "#lib/client/api.ts";
+import { runListQuery, runListsKey, workflowsQuery } from "#lib/client/queries.ts";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { runStatuses } from "#lib/engine/states.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
-import { applyRunListEvents, type RunSummaryView } from "#lib/runs/live-state.ts";
+import { applyRunListEvents } from "#lib/runs/live-state.ts";
 import { Button } from "../ui/button.tsx";
 import { Table, Td, Th } from "../ui/table.tsx";
 import { EmptyState } from "../ui/empty-state.tsx";
@@ -20,12 +20,6 @@ import { RunsIcon } from "../ui/icons.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
 import { RunStatusBadge, stuckText } from "./run-status.tsx";
 import { useRunsStream } from "./use-runs-stream.ts";
-
-interface Page {
-  runs: RunSummaryView[];
-  nextCursor: string | null;
-  snapshot: string | null;
-}
 
 const RANGES: Record<string, { label: string; ms?: number }> = {
   "": { label: "Any time" },
@@ -51,23 +45,19 @@ export function RunsList() {
   const [search, setSearch] = useState(filters.q);
   const set = (changes: Partial<Record<keyof typeof filters | "from", string>>) => replaceSearch(changes);
 
-  const workflows = useQuery({ queryKey: ["workflows", ""], queryFn: () => api<{ workflows: { id: string; name: string }[] }>("/workflows") });
+  const workflows = useQuery(workflowsQuery(""));
   const query = new URLSearchParams({ limit: "50" });
   if (filters.workflowId) query.set("workflowId", filters.workflowId);
   if (filters.status) query.set("status", filters.status);
   if (from) query.set("from", from);
   if (filters.stuck) query.set("stuck", "true");
   if (filters.q) query.set("q", filters.q);
-  const key = ["runs", query.toString()];
   const list = useInfiniteQuery({
-    queryKey: key,
-    queryFn: ({ pageParam }) => api<Page>(`/runs?${query}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...runListQuery(query.toString()),
     // Stuck is a matter of time, not of events.
     refetchInterval: 15_000,
   });
-  const { events, stream } = useRunsStream([["runs"]]);
+  const { events, stream } = useRunsStream([runListsKey]);
   const rows = useMemo(() => (list.data?.pages ?? []).flatMap((p) => applyRunListEvents(p.runs, p.snapshot, events)), [list.data, events]);
   const filtered = Object.values(filters).some(Boolean);
 

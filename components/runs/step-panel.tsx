@@ -2,7 +2,7 @@
 // The selected step of a run: its state, what an operator can do about it, every attempt with
 // its error, its input and output, and the lines it logged.
 import { useQuery } from "@tanstack/react-query";
-import { api } from "#lib/client/api.ts";
+import { stepLogsQuery } from "#lib/client/queries.ts";
 import { clockTime, duration, fullTime } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
@@ -15,15 +15,6 @@ import { JsonView } from "../ui/json-view.tsx";
 import { useNow } from "../live/use-now.ts";
 import { StepCommands } from "./run-actions.tsx";
 import { stuckText } from "./run-status.tsx";
-import { stepLogsKey } from "./use-live-run.ts";
-
-interface LogLine {
-  id: string;
-  attempt: number;
-  level: string;
-  message: string;
-  at: string;
-}
 
 export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; nodeId: string; definition: Definition | undefined; onClose(): void }) {
   const step = run.steps.find((s) => s.nodeId === nodeId);
@@ -200,7 +191,7 @@ function Attempts({ step }: { step: StepView }) {
 const levelTone: Record<string, string> = { error: "text-red-400", warn: "text-amber-300", info: "text-sky-300", debug: "text-zinc-500" };
 
 function Logs({ runId, nodeId }: { runId: string; nodeId: string }) {
-  const logs = useQuery({ queryKey: stepLogsKey(runId, nodeId), queryFn: () => api<{ logs: LogLine[] }>(`/runs/${runId}/steps/${encodeURIComponent(nodeId)}/logs`) });
+  const logs = useQuery(stepLogsQuery(runId, nodeId));
   return (
     <section aria-label="Logs">
       <h3 className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Logs</h3>

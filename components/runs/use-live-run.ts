@@ -4,28 +4,18 @@
 // The full run is refetched now and then (outputs, attempts) and as soon as it ends.
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "#lib/client/api.ts";
+import { runEventsQuery, runKey, runQuery, stepLogsKey } from "#lib/client/queries.ts";
 import { isFinishedRun } from "#lib/engine/states.ts";
 import { applyRunEvents, runStatusAfter, type RunView, type StreamEvent } from "#lib/runs/live-state.ts";
 import { useEventStream, type StreamState } from "../live/use-event-stream.ts";
 
 const REFRESH_MS = 1_000;
 
-export const runKey = (runId: string) => ["run", runId] as const;
-export const runEventsKey = (runId: string) => ["run", runId, "events"] as const;
-export const stepLogsKey = (runId: string, nodeId: string) => ["run", runId, "logs", nodeId] as const;
-
 export function useLiveRun(runId: string): { run: RunView | undefined; events: StreamEvent[]; error: Error | null; stream: StreamState } {
   const qc = useQueryClient();
-  const query = useQuery({ queryKey: runKey(runId), queryFn: () => api<RunView>(`/runs/${runId}`), staleTime: Infinity });
-  // Filled by the stream only: a refetch (after an invalidation of ["run", id]) keeps what is there.
-  const events = useQuery({
-    queryKey: runEventsKey(runId),
-    queryFn: () => qc.getQueryData<StreamEvent[]>(runEventsKey(runId)) ?? [],
-    initialData: [],
-    staleTime: Infinity,
-    gcTime: 0,
-  }).data;
+  // Kept current by the stream; refetched when it says so (below).
+  const query = useQuery({ ...runQuery(runId), staleTime: Infinity });
+  const events = useQuery(runEventsQuery(runId)).data;
 
   const refresh = useRef<{ timer?: ReturnType<typeof setTimeout>; last: number }>({ last: 0 });
   useEffect(() => () => clearTimeout(refresh.current.timer), []);
@@ -46,7 +36,7 @@ export function useLiveRun(runId: string): { run: RunView | undefined; events: S
 
   const onEvents = useCallback(
     (batch: StreamEvent[]) => {
-      qc.setQueryData<StreamEvent[]>(runEventsKey(runId), (old = []) => {
+      qc.setQueryData(runEventsQuery(runId).queryKey, (old = []) => {
         const seen = new Set(old.map((e) => e.position));
         const fresh = batch.filter((e) => !seen.has(e.position));
         return fresh.length ? [...old, ...fresh] : old;

@@ -4,15 +4,15 @@
 // most every `refreshMs`.
 import { useCallback, useEffect, useRef } from "react";
 import { useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { runsStreamQuery } from "#lib/client/queries.ts";
 import type { StreamEvent } from "#lib/runs/live-state.ts";
 import { useEventStream, type StreamState } from "../live/use-event-stream.ts";
 
 const KEEP = 2_000;
-export const runsStreamKey = ["runs-stream"] as const;
 
 export function useRunsStream(refresh: QueryKey[], refreshMs = 2_000): { events: StreamEvent[]; stream: StreamState } {
   const qc = useQueryClient();
-  const events = useQuery({ queryKey: runsStreamKey, queryFn: () => qc.getQueryData<StreamEvent[]>(runsStreamKey) ?? [], initialData: [], staleTime: Infinity }).data;
+  const events = useQuery(runsStreamQuery()).data;
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const keys = useRef(refresh);
   useEffect(() => {
@@ -22,7 +22,7 @@ export function useRunsStream(refresh: QueryKey[], refreshMs = 2_000): { events:
 
   const onEvents = useCallback(
     (batch: StreamEvent[]) => {
-      qc.setQueryData<StreamEvent[]>(runsStreamKey, (old = []) => {
+      qc.setQueryData(runsStreamQuery().queryKey, (old = []) => {
         const seen = new Set(old.map((e) => e.position));
         return [...old, ...batch.filter((e) => !seen.has(e.position))].slice(-KEEP);
       });

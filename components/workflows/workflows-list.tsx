@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiProblem } from "#lib/client/api.ts";
+import { fetchWorkflow, fetchWorkflows, workflowListsKey, workflowsQuery, type WorkflowSummary } from "#lib/client/queries.ts";
 import { copyName, exportFile, readWorkflowFile } from "#lib/canvas/file-format.ts";
 import { downloadJson } from "#lib/client/download.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
@@ -23,35 +24,22 @@ import { useCan } from "../shell/current-user.tsx";
 import { RunStatusBadge } from "../runs/run-status.tsx";
 import { RunDialog } from "../canvas/dialogs/run-dialog.tsx";
 
-interface WorkflowRow {
-  id: string;
-  name: string;
-  description: string;
-  activeVersion: number | null;
-  draftRevision: number;
-  updatedAt: string;
-  createdBy: string;
-  latestVersion: { number: number; createdAt: string; note: string | null } | null;
-  lastRun: { id: string; status: string; createdAt: string } | null;
-  last24h: { runs: number; succeeded: number; failed: number };
-}
-
 export function WorkflowsList() {
   const canEdit = useCan("workflows.write");
   const canRun = useCan("runs.start");
-  const [running, setRunning] = useState<WorkflowRow | null>(null);
+  const [running, setRunning] = useState<WorkflowSummary | null>(null);
   /** A file whose name a workflow already has: imported only as a copy, after asking. */
   const [sameName, setSameName] = useState<{ read: { name: string; description: string; definition: Definition }; copy: string } | null>(null);
   const router = useRouter();
   const queryClient = useQueryClient();
   const [q, setQ] = useState("");
   const [creating, setCreating] = useState(false);
-  const [renaming, setRenaming] = useState<WorkflowRow | null>(null);
-  const [deleting, setDeleting] = useState<WorkflowRow | null>(null);
+  const [renaming, setRenaming] = useState<WorkflowSummary | null>(null);
+  const [deleting, setDeleting] = useState<WorkflowSummary | null>(null);
   const [importProblems, setImportProblems] = useState<string[] | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const list = useQuery({ queryKey: ["workflows", q], queryFn: () => api<{ workflows: WorkflowRow[] }>(`/workflows${q ? `?q=${encodeURIComponent(q)}` : ""}`) });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["workflows"] });
+  const list = useQuery(workflowsQuery(q));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: workflowListsKey });
 
   const duplicate = useMutation({ mutationFn: (id: string) => api<{ id: string }>(`/workflows/${id}/duplicate`, { method: "POST" }), onSuccess: () => refresh() });
   const remove = useMutation({
@@ -62,8 +50,8 @@ export function WorkflowsList() {
     },
   });
 
-  const exportOne = async (w: WorkflowRow) => {
-    const full = await api<{ name: string; description: string; draft: Definition }>(`/workflows/${w.id}`);
+  const exportOne = async (w: WorkflowSummary) => {
+    const full = await fetchWorkflow(w.id);
     downloadJson(full.name, exportFile(full, full.draft));
   };
 
@@ -81,7 +69,7 @@ export function WorkflowsList() {
     setImportProblems(null);
     const read = readWorkflowFile(await file.text(), file.name);
     if (!read.ok) return setImportProblems(read.problems);
-    const names = (await api<{ workflows: { name: string }[] }>(`/workflows?q=${encodeURIComponent(read.name)}`)).workflows.map((w) => w.name);
+    const names = (await fetchWorkflows(read.name)).workflows.map((w) => w.name);
     if (names.includes(read.name)) return setSameName({ read, copy: copyName(read.name, names) });
     await createFrom(read);
   };
@@ -238,7 +226,7 @@ function CreateDialog({ open, onOpenChange, onCreated }: { open: boolean; onOpen
   );
 }
 
-function RenameDialog({ workflow, onClose }: { workflow: WorkflowRow | null; onClose(): void }) {
+function RenameDialog({ workflow, onClose }: { workflow: WorkflowSummary | null; onClose(): void }) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const rename = useMutation({
     mutationFn: (body: { name: string; description: string }) => api(`/workflows/${workflow!.id}`, { method: "PATCH", body }),

@@ -8,7 +8,7 @@ import { pool as defaultPool } from "../db.ts";
 import { notFound } from "../api/errors.ts";
 import { decodeCursor, encodeCursor } from "../api/cursor.ts";
 import type { listDeadLettersQuery, listEventsQuery, listRunsQuery, listStepLogsQuery } from "../workflows/schemas.ts";
-import { activeRunStatuses } from "../engine/states.ts";
+import { activeRunStatuses, type RunStatus } from "../engine/states.ts";
 import { describeStuck, stuckAfterSeconds, stuckStepsSql, type StuckKind } from "./stuck.ts";
 
 type Queryable = Pick<pg.Pool, "query">;
@@ -36,7 +36,7 @@ function presentRun(r: any) {
     workflowId: r.workflow_id as string,
     workflowName: r.workflow_name as string,
     version: r.version_number as number,
-    status: r.status as string,
+    status: r.status as RunStatus,
     error: r.error,
     idempotencyKey: r.idempotency_key as string | null,
     correlationId: r.correlation_id as string | null,
@@ -185,7 +185,7 @@ export async function listStepLogs(runId: string, nodeId: string, query: z.infer
     await assertRunExists(runId, pool);
     throw notFound(`Step ${nodeId} of run ${runId}`);
   }
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<{ id: string; attempt: number; level: string; message: string; data: unknown; at: Date }>(
     `select id::text, attempt, level, message, data, at from step_logs
       where step_run_id = $1 and ($2::int is null or attempt = $2) and id > $3 order by step_logs.id limit $4`,
     [steps[0].id, query.attempt ?? null, (query.after ?? 0n).toString(), query.limit + 1],
@@ -205,6 +205,24 @@ export async function listRunEvents(runId: string, query: z.infer<typeof listEve
   return { events: page, nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
 }
 
+interface DeadLetterRow {
+  id: string;
+  runId: string;
+  stepRunId: string;
+  workflowId: string;
+  /** Null when the workflow is gone. */
+  workflowName: string | null;
+  nodeId: string;
+  attempts: number;
+  /** The failed step's last error (details.status: an HTTP step's response status). */
+  error: { message?: string; code?: string; details?: { status?: number } & Record<string, unknown> };
+  createdAt: Date;
+  created_key: string;
+  resolvedAt: Date | null;
+  resolution: string | null;
+  resolvedBy: string | null;
+}
+
 export async function listDeadLetters(query: z.infer<typeof listDeadLettersQuery>, pool: Queryable = defaultPool()) {
   const values: unknown[] = [];
   const param = (v: unknown) => `$${values.push(v)}`;
@@ -213,7 +231,7 @@ export async function listDeadLetters(query: z.infer<typeof listDeadLettersQuery
   if (query.status === "resolved") where.push(`d.resolved_at is not null`);
   const after = decodeCursor(query.cursor);
   if (after) where.push(`(d.created_at, d.id) < (${param(after.key)}::timestamptz, ${param(after.id)}::uuid)`);
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<DeadLetterRow>(
     `select d.id, d.run_id as "runId", d.step_run_id as "stepRunId", d.workflow_id as "workflowId", w.name as "workflowName",
             d.node_id as "nodeId", d.attempts, d.error, d.created_at as "createdAt", d.created_at::text as created_key,
             d.resolved_at as "resolvedAt", d.resolution, d.resolved_by as "resolvedBy"

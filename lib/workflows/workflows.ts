@@ -5,6 +5,7 @@ import { conflict, notFound, unprocessable, type FieldError } from "../api/error
 import { emptyDefinition, type Definition } from "../workflow/definition.ts";
 import { isError, parseStructure, validateDefinition, type DefinitionProblem } from "../workflow/validate.ts";
 import { canonicalJson } from "../workflow/canonical.ts";
+import type { RunStatus } from "../engine/states.ts";
 import type { createWorkflowBody, publishBody, saveDraftBody, updateWorkflowBody } from "./schemas.ts";
 
 const summaryFields = {
@@ -56,10 +57,15 @@ export async function listWorkflows(query: { q?: string }, db: Db = defaultDb())
   return workflows.map(({ versions, ...w }) => ({ ...w, latestVersion: versions[0] ?? null, ...activity.get(w.id)! }));
 }
 
+interface RunActivity {
+  lastRun: { id: string; status: RunStatus; createdAt: Date } | null;
+  last24h: { runs: number; succeeded: number; failed: number };
+}
+
 /** Each workflow's latest run and its runs of the last 24 hours, for the list (one query). */
-async function runActivity(db: Db, ids: string[]) {
+async function runActivity(db: Db, ids: string[]): Promise<Map<string, RunActivity>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.$queryRaw<{ id: string; last_id: string | null; last_status: string | null; last_at: Date | null; total: number; succeeded: number; failed: number }[]>`
+  const rows = await db.$queryRaw<{ id: string; last_id: string | null; last_status: RunStatus | null; last_at: Date | null; total: number; succeeded: number; failed: number }[]>`
     select w.id, last.id as last_id, last.status::text as last_status, last.created_at as last_at,
            day.total, day.succeeded, day.failed
       from unnest(${ids}::uuid[]) as w(id)

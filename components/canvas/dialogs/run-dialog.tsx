@@ -5,8 +5,9 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api, ApiProblem } from "#lib/client/api.ts";
+import { runQuery, workflowVersionQuery } from "#lib/client/queries.ts";
+import { isFinishedRun } from "#lib/engine/states.ts";
 import { fieldsFromJsonSchema } from "#lib/canvas/form.ts";
-import type { Definition } from "#lib/workflow/definition.ts";
 import { Dialog } from "../../ui/dialog.tsx";
 import { Button } from "../../ui/button.tsx";
 import { Badge } from "../../ui/badge.tsx";
@@ -16,11 +17,7 @@ import { CodeEditor } from "../code-editor.tsx";
 
 
 export function RunDialog({ open, onOpenChange, workflowId, activeVersion, title }: { open: boolean; onOpenChange(o: boolean): void; workflowId: string; activeVersion: number | null; title?: string }) {
-  const version = useQuery({
-    queryKey: ["workflow", workflowId, "version", activeVersion],
-    queryFn: () => api<{ definition: Definition }>(`/workflows/${workflowId}/versions/${activeVersion}`),
-    enabled: open && activeVersion !== null,
-  });
+  const version = useQuery({ ...workflowVersionQuery(workflowId, activeVersion), enabled: open && activeVersion !== null });
   const schema = version.data?.definition.nodes.find((n) => n.type === "start")?.config.inputSchema as { properties?: object } | undefined;
   const fields = useMemo(() => (schema?.properties ? fieldsFromJsonSchema(schema as never) : []), [schema]);
   const [asJson, setAsJson] = useState(false);
@@ -35,12 +32,7 @@ export function RunDialog({ open, onOpenChange, workflowId, activeVersion, title
     onSuccess: (r) => setRunId(r.id),
     onError: (e) => setProblem(e instanceof ApiProblem ? e : null),
   });
-  const run = useQuery({
-    queryKey: ["run", runId],
-    queryFn: () => api<{ id: string; status: string; steps: unknown[]; error: { message?: string } | null }>(`/runs/${runId}`),
-    enabled: runId !== null,
-    refetchInterval: (q) => (["succeeded", "failed", "cancelled"].includes(q.state.data?.status ?? "") ? false : 500),
-  });
+  const run = useQuery({ ...runQuery(runId), enabled: runId !== null, refetchInterval: (q) => (isFinishedRun(q.state.data?.status ?? "") ? false : 500) });
 
   const close = (o: boolean) => {
     if (!o) {

@@ -1,0 +1,126 @@
+// The browser's reads, each defined once: its query key, how it is fetched, and the type of what
+// comes back. Components take these (`useQuery(runQuery(id))`, adding their own staleTime,
+// enabled or refetchInterval) instead of restating paths, keys and response types per call.
+//
+// Response types come from the server: the view types of lib/runs/live-state.ts (which the live
+// reducer works on) and what the server's read functions return, as JSON (`Json<T>`: dates become
+// strings). The checks at the end make a server change that breaks a view type a compile error.
+import { infiniteQueryOptions, queryOptions, skipToken } from "@tanstack/react-query";
+import { api } from "./api.ts";
+import type { RunSummaryView, RunView, StreamEvent } from "../runs/live-state.ts";
+import type { Definition } from "../workflow/definition.ts";
+import type { Stats, StatsWindow } from "../runs/stats.ts";
+import type { getRun, listDeadLetters, listRuns, listStepLogs } from "../runs/queries.ts";
+import type { getVersion, getWorkflow, listWorkflows } from "../workflows/workflows.ts";
+
+/** A server value as JSON makes it: dates become ISO strings. */
+export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+type Returned<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+
+// What the API returns.
+
+export type { RunSummaryView, RunView, StreamEvent };
+export interface RunListPage {
+  runs: RunSummaryView[];
+  nextCursor: string | null;
+  /** The database snapshot the page was read in (null for an empty page): see lib/live/snapshot.ts. */
+  snapshot: string | null;
+}
+export type WorkflowSummary = Json<Returned<typeof listWorkflows>[number]>;
+/** Definitions are stored as JSON; the API returns them as they were validated. */
+export type WorkflowDetail = Json<Omit<Returned<typeof getWorkflow>, "draft" | "latestDefinition">> & { draft: Definition; latestDefinition: Definition | null };
+export type WorkflowVersion = Json<Omit<Returned<typeof getVersion>, "definition">> & { definition: Definition };
+export type StepLogsPage = Json<Returned<typeof listStepLogs>>;
+export type LogLine = StepLogsPage["logs"][number];
+export type DeadLettersPage = Json<Returned<typeof listDeadLetters>>;
+export type DeadLetter = DeadLettersPage["deadLetters"][number];
+export type DeadLetterFilter = "open" | "resolved" | "all";
+export type StatsView = Json<Stats>;
+
+// Query keys. Everything about one run is under ["run", id] (invalidate the run itself with
+// `exact: true`); every run list under ["runs"]; everything about one workflow under ["workflow", id].
+
+export const runKey = (runId: string | null) => ["run", runId] as const;
+export const runEventsKey = (runId: string) => ["run", runId, "events"] as const;
+export const stepLogsKey = (runId: string, nodeId: string) => ["run", runId, "logs", nodeId] as const;
+export const runListsKey = ["runs"] as const;
+export const runsStreamKey = ["runs-stream"] as const;
+export const workflowListsKey = ["workflows"] as const;
+export const workflowVersionKey = (workflowId: string | undefined, number: number | null | undefined) => ["workflow", workflowId, "version", number] as const;
+export const deadLetterListsKey = ["dead-letters"] as const;
+export const statsKey = ["stats"] as const;
+
+// Fetches, for reads outside a query (an export, reloading the editor's draft).
+
+export const fetchRun = (runId: string) => api<RunView>(`/runs/${runId}`);
+export const fetchWorkflow = (workflowId: string) => api<WorkflowDetail>(`/workflows/${workflowId}`);
+export const fetchWorkflows = (q = "") => api<{ workflows: WorkflowSummary[] }>(`/workflows${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+export const fetchWorkflowVersion = (workflowId: string, number: number) => api<WorkflowVersion>(`/workflows/${workflowId}/versions/${number}`);
+
+// Queries.
+
+/** One run with its steps and attempts, and the snapshot it was read in. */
+export const runQuery = (runId: string | null) =>
+  queryOptions({ queryKey: runKey(runId), queryFn: runId === null ? skipToken : () => fetchRun(runId) });
+
+/**
+ * A run's events as its stream delivered them (the audit log). Filled by the stream only
+ * (`setQueryData`): a refetch, after an invalidation of ["run", id], keeps what is there.
+ */
+export const runEventsQuery = (runId: string) =>
+  queryOptions({
+    queryKey: runEventsKey(runId),
+    queryFn: ({ client, queryKey }) => client.getQueryData<StreamEvent[]>(queryKey) ?? [],
+    initialData: [] as StreamEvent[],
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+
+/** The run-level events of all runs (lib/live/scope.ts), filled by the stream like runEventsQuery. */
+export const runsStreamQuery = () =>
+  queryOptions({
+    queryKey: runsStreamKey,
+    queryFn: ({ client, queryKey }) => client.getQueryData<StreamEvent[]>(queryKey) ?? [],
+    initialData: [] as StreamEvent[],
+    staleTime: Infinity,
+  });
+
+/** A step's log lines. */
+export const stepLogsQuery = (runId: string, nodeId: string) =>
+  queryOptions({ queryKey: stepLogsKey(runId, nodeId), queryFn: () => api<StepLogsPage>(`/runs/${runId}/steps/${encodeURIComponent(nodeId)}/logs`) });
+
+/** Runs, newest first, page by page; `search` is the list's query string (filters and limit). */
+export const runListQuery = (search: string) =>
+  infiniteQueryOptions({
+    queryKey: [...runListsKey, search] as const,
+    queryFn: ({ pageParam }) => api<RunListPage>(`/runs?${search}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+/** Workflows whose name or description contains `q` (all for ""), with their latest run. */
+export const workflowsQuery = (q = "") => queryOptions({ queryKey: [...workflowListsKey, q] as const, queryFn: () => fetchWorkflows(q) });
+
+/** One published version of a workflow (immutable); skipped until both are known. */
+export const workflowVersionQuery = (workflowId: string | undefined, number: number | null | undefined) =>
+  queryOptions({
+    queryKey: workflowVersionKey(workflowId, number),
+    queryFn: workflowId === undefined || number === null || number === undefined ? skipToken : () => fetchWorkflowVersion(workflowId, number),
+  });
+
+/** Dead letters, newest first, page by page. */
+export const deadLettersQuery = (status: DeadLetterFilter) =>
+  infiniteQueryOptions({
+    queryKey: [...deadLetterListsKey, status] as const,
+    queryFn: ({ pageParam }) => api<DeadLettersPage>(`/dead-letters?status=${status}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+/** The dashboard's figures for a window. */
+export const statsQuery = (window: StatsWindow) => queryOptions({ queryKey: [...statsKey, window] as const, queryFn: () => api<StatsView>(`/stats?window=${window}`) });
+
+// The view types declared for the browser must be what the server sends (a compile error otherwise).
+type Fits<T extends U, U> = T;
+type _RunFits = Fits<Json<Returned<typeof getRun>>, RunView>;
+type _RunListFits = Fits<Json<Returned<typeof listRuns>>, RunListPage>;
