@@ -59,9 +59,17 @@ try {
     await engineScenario(cluster, { scenario: "fan-out 50 → join", definition: fanOutDefinition(50), runs: sizes.fanOutRuns, idleRuns: Math.ceil(sizes.idleRuns / 3), workers: 1 }),
   );
 
-  for (const workers of [1, 2, 4]) {
-    log(`scaling: ${sizes.scalingRuns} linear runs on ${workers} worker process(es)`);
-    results.engine.push(await engineScenario(cluster, { scenario: `linear, ${workers} worker${workers > 1 ? "s" : ""}`, definition: linear, runs: sizes.scalingRuns, idleRuns: 0, workers }));
+  // Scaling, both ways: the same slots in each worker (more processes and more concurrency), and
+  // the same total slots split over the workers (more processes only).
+  for (const split of [false, true]) {
+    for (const workers of [1, 2, 4]) {
+      if (split && workers === 1) continue; // the same as 1 worker with 20 slots
+      const concurrency = split ? CONCURRENCY / workers : CONCURRENCY;
+      log(`scaling: ${sizes.scalingRuns} linear runs on ${workers} worker process(es) with ${concurrency} slots each`);
+      results.engine.push(
+        await engineScenario(cluster, { scenario: `scaling: ${workers} worker${workers > 1 ? "s" : ""} × ${concurrency} slots`, definition: linear, runs: sizes.scalingRuns, idleRuns: 0, workers, concurrency }),
+      );
+    }
   }
 
   log(`API: POST /runs from ${sizes.apiConnections} connections for ${sizes.apiSeconds} s`);
@@ -134,6 +142,17 @@ console.log(
   `\nRatios (engine ÷ raw, same run): throughput ${f(first.stepsPerSecond / b.jobsPerSecond, 2)}; ` +
     `hand-off p50 ${f(first.idle.handoffMs.p50 / b.enqueueToStartMs.p50, 2)}× the raw send→start p50.`,
 );
+const scaling = results.engine.filter((e) => e.scenario.startsWith("scaling: "));
+const one = scaling.find((e) => e.workers === 1)!;
+console.log(
+  `Scaling (linear, steps/s; ratio to 1 worker × ${one.concurrency} slots = ${f(one.stepsPerSecond, 0)}): ` +
+    scaling
+      .filter((e) => e !== one)
+      .map((e) => `${e.workers} × ${e.concurrency} slots ${f(e.stepsPerSecond, 0)} (${f(e.stepsPerSecond / one.stepsPerSecond, 2)})`)
+      .join("; ") +
+    ".",
+);
+console.log(`Rows written per step (linear, 10 transforms + end): ${Object.entries(first.rowsPerStep).map(([t, n]) => `${t} ${n}`).join(", ")}.`);
 const a = results.api!;
 console.log(`API: POST /runs ${f(a.requestsPerSecond, 0)} req/s from ${a.connections} connections, p50 ${f(a.latencyMs.p50, 1)} ms, p99 ${f(a.latencyMs.p99, 1)} ms, ${a.errors} errors.`);
 const ex = results.expressions!;

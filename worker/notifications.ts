@@ -1,5 +1,6 @@
 // One LISTEN connection for the engine's notices to workers:
 // - baton_jobs: a step job can run now (sent in the transaction that queued it);
+// - baton_step_tests: a step test was queued from the editor;
 // - baton_cancel: these steps were cancelled; abort them if they run here;
 // - baton_callbacks: a run with a callback URL ended; deliver it.
 // Reconnects by itself; after a reconnect it reports the gap (`onReconnect`), since notices sent
@@ -9,6 +10,7 @@ import { log } from "#lib/log.ts";
 
 export interface NoticeHandlers {
   jobs(): void;
+  stepTests(): void;
   cancel(stepRunIds: string[]): void;
   callbacks(): void;
   onReconnect(): void;
@@ -39,6 +41,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     });
     c.on("notification", (message) => {
       if (message.channel === "baton_jobs") return handlers.jobs();
+      if (message.channel === "baton_step_tests") return handlers.stepTests();
       if (message.channel === "baton_callbacks") return handlers.callbacks();
       try {
         handlers.cancel(JSON.parse(message.payload ?? "[]") as string[]);
@@ -48,7 +51,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     });
     try {
       await c.connect();
-      await c.query("listen baton_jobs; listen baton_cancel; listen baton_callbacks");
+      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks");
       client = c;
       retryMs = 500;
       if (connectedBefore) handlers.onReconnect();

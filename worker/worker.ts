@@ -78,12 +78,11 @@ export async function startWorker(): Promise<Worker> {
   );
   // Retries and waits this worker schedules are fetched when due, not at the next poll.
   deps.onDelayedJob = (at) => dispatcher.wakeAt(at);
+  deps.localJobs = () => dispatcher.wake();
   const callbacks = startCallbacks(pool(), log);
   const notices = listenForNotices(databaseUrl(), {
-    jobs: () => {
-      dispatcher.wake();
-      tests.wake();
-    },
+    jobs: () => dispatcher.wake(),
+    stepTests: () => tests.wake(),
     cancel: (ids) => inflight.abort(ids, "cancelled"),
     callbacks: () => callbacks.wake(),
     onReconnect: () => {

@@ -127,13 +127,33 @@ export interface EngineResult {
   /** All runs started at once. */
   loaded: { runLatencyMs: Distribution; handoffMs: Distribution };
   rssMiB: { worker: number; web: number };
+  /** Slots (WORKER_CONCURRENCY) of each worker. */
+  concurrency: number;
+  /** Rows each executed step left, per table (the run's own row and start step included). */
+  rowsPerStep: Record<string, number>;
+}
+
+/** Rows of each table the engine writes, per executed step of `runIds`. */
+async function rowsPerStep(db: DbHandles, runIds: string[], steps: number): Promise<Record<string, number>> {
+  const { rows } = await db.pool.query(
+    `select (select count(*) from runs where id = any($1::uuid[]))::int as runs,
+            (select count(*) from step_runs where run_id = any($1::uuid[]))::int as step_runs,
+            (select count(*) from step_attempts a join step_runs s on s.id = a.step_run_id where s.run_id = any($1::uuid[]))::int as step_attempts,
+            (select count(*) from run_events where run_id = any($1::uuid[]))::int as run_events,
+            (select count(*) from step_logs l join step_runs s on s.id = l.step_run_id where s.run_id = any($1::uuid[]))::int as step_logs,
+            (select count(*) from pgboss.job where data->>'runId' = any($2::text[]))::int as jobs`,
+    [runIds, runIds],
+  );
+  const total = runIds.length * steps;
+  return Object.fromEntries(Object.entries(rows[0]).map(([table, n]) => [table, Math.round(((n as number) / total) * 100) / 100]));
 }
 
 export async function engineScenario(
   cluster: Cluster,
-  options: { scenario: string; definition: Definition; runs: number; idleRuns: number; workers: number },
+  options: { scenario: string; definition: Definition; runs: number; idleRuns: number; workers: number; concurrency?: number },
 ): Promise<EngineResult> {
-  const stack: Stack = await startStack(cluster, options.workers);
+  const concurrency = options.concurrency ?? 20;
+  const stack: Stack = await startStack(cluster, options.workers, { WORKER_CONCURRENCY: String(concurrency) });
   try {
     const id = await publishWorkflow(stack.client, options.definition, options.scenario);
     const steps = jobSteps(options.definition);
@@ -165,6 +185,8 @@ export async function engineScenario(
       idle: { runLatencyMs: idleLatency, handoffMs: distribution(await handoffs(stack.db, idleIds, options.definition)), overheadMsPerStep: idleLatency.p50 / steps },
       loaded: { runLatencyMs: distribution(await runLatencies(stack.db, ids)), handoffMs: distribution(await handoffs(stack.db, ids, options.definition)) },
       rssMiB,
+      concurrency,
+      rowsPerStep: await rowsPerStep(stack.db, ids, steps),
     };
   } finally {
     await stack.stop();

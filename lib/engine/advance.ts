@@ -85,7 +85,7 @@ async function createSteps(sql: Sql, deps: EngineDeps, steps: NewStep[]) {
                from created c join unnest($1::uuid[], $2::text[], $7::text[]) as a(run_id, node_id, actor) on a.run_id = c.run_id and a.node_id = c.node_id
            )
            select c.id, c.run_id, c.node_id, c.status,
-                  (select count(pg_notify('baton_jobs', '')) from created where status = 'queued') as notified
+                  (select count(pg_notify('baton_jobs', '')) from created where status = 'queued' and $8) as notified
              from created c`,
     values: [
       steps.map((s) => s.run.id),
@@ -95,6 +95,7 @@ async function createSteps(sql: Sql, deps: EngineDeps, steps: NewStep[]) {
       steps.map((s) => (s.status === "queued" ? 1 : 0)),
       steps.map((s) => (s.status === "queued" ? retryPolicy(s.version.node(s.nodeId).retry).maxAttempts : 0)),
       steps.map((s) => s.actor),
+      !deps.localJobs,
     ],
   });
   const versionOf = new Map(steps.map((s) => [s.run.id, s.version]));
@@ -105,7 +106,7 @@ async function createSteps(sql: Sql, deps: EngineDeps, steps: NewStep[]) {
     created
       .filter((s) => s.status === "queued")
       .map((s) => ({ runId: s.runId, stepRunId: s.id, attempt: 1, ...(versionOf.get(s.runId)!.isPure(s.nodeId) ? { pure: true } : {}) })),
-    { notify: false }, // NOTIFY went with the statement above
+    { notify: false }, // NOTIFY went with the statement above (or the worker fetches them itself)
   );
   return created;
 }

@@ -74,11 +74,8 @@ export function stepJobId(job: Pick<Enqueue, "stepRunId" | "attempt" | "resume" 
 export async function enqueue({ boss, onDelayedJob }: Pick<EngineDeps, "boss" | "onDelayedJob">, sql: Sql, jobs: Enqueue[], options: { notify?: boolean } = {}): Promise<void> {
   if (jobs.length === 0) return;
   for (const j of jobs) if (j.startAfter && onDelayedJob) onDelayedJob(j.startAfter);
-  await boss.insert(
-    STEP_QUEUE,
-    jobs.map(({ startAfter, resent, ...data }) => ({ id: stepJobId({ ...data, resent }), data, ...(startAfter ? { startAfter } : {}) })),
-    { db: bossDb(sql) },
-  );
+  const unique = new Map(jobs.map(({ startAfter, resent, ...data }) => [stepJobId({ ...data, resent }), { data, ...(startAfter ? { startAfter } : {}) }]));
+  await boss.insert(STEP_QUEUE, [...unique].map(([id, job]) => ({ id, ...job })), { db: bossDb(sql) });
   if (options.notify !== false && jobs.some((j) => !j.startAfter || j.startAfter.getTime() <= Date.now())) {
     await sql.query(`select pg_notify('baton_jobs', '')`);
   }

@@ -31,7 +31,7 @@ export interface Success {
 
 const SUCCEED = `
   with item as (
-    select * from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+    select * from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])
       as i(step_id, attempt, output, branch, input, from_status, worker_id, started_at, actor, resumed_by)
   ), done as (
     update step_runs s set status = 'succeeded', output = coalesce(i.output::jsonb, s.output), branch = i.branch, input = coalesce(i.input::jsonb, s.input),
@@ -101,5 +101,6 @@ export async function succeedInTransaction(sql: Sql, deps: EngineDeps, items: Su
 /** The successes in one transaction of their own. */
 export async function succeed(deps: EngineDeps, items: Success[]): Promise<Outcome[]> {
   const applied = await transaction(deps.pool, (tx) => succeedInTransaction(tx, deps, items));
+  if (applied.some(Boolean)) deps.localJobs?.();
   return applied.map((a) => (a ? "applied" : "stale"));
 }

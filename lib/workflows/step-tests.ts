@@ -117,7 +117,7 @@ export async function startStepTest(workflowId: string, body: z.infer<typeof tes
     ]);
     const testId = rows[0].id as string;
     await boss.send(STEP_TEST_QUEUE, { testId }, { db: bossDb(tx) });
-    await tx.query(`select pg_notify('baton_jobs', '')`);
+    await tx.query(`select pg_notify('baton_step_tests', '')`);
     return testId;
   });
   return { id, status: "queued" as const };
