@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection, type OnConnectEnd } from "@xyflow/react";
 import { useQueryClient } from "@tanstack/react-query";
-import { stepDefinition } from "#lib/steps/index.ts";
+import { isEntry, stepDefinition } from "#lib/steps/index.ts";
 import { toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
 import { exportFile } from "#lib/canvas/file-format.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "#lib/canvas/layout.ts";
@@ -81,6 +81,8 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const clipboard = useRef<{ nodes: FlowNode[]; edges: FlowEdge[] }>({ nodes: [], edges: [] });
   const { state, dispatch, copy, paste, canUndo, canRedo } = useEditorState(workflow.draft);
   const definition = useMemo(() => toDefinition(state.nodes, state.edges), [state.nodes, state.edges]);
+  // A workflow has one entry (start): the palette and the picker offer no second.
+  const hasEntry = state.nodes.some((n) => isEntry(n.data.stepType));
   // Validation may lag a keystroke behind on a large workflow rather than slow the typing.
   const deferred = useDeferredValue(definition);
   const validation = useMemo(() => validateDefinition(deferred), [deferred]);
@@ -202,9 +204,9 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
       } else if (place.at) {
         position = { x: Math.round(place.at.x - NODE_WIDTH / 2), y: Math.round(place.at.y - NODE_HEIGHT / 2) };
       } else {
-        // Beside the selected step, else the last one added, else the start; never on another.
+        // Beside the selected step, else the last one added, else the entry (start); never on another.
         const chosen = state.nodes.filter((n) => n.selected);
-        const anchor = (chosen.length === 1 ? chosen[0] : undefined) ?? state.nodes.find((n) => n.id === state.lastAdded) ?? state.nodes.find((n) => n.data.stepType === "start");
+        const anchor = (chosen.length === 1 ? chosen[0] : undefined) ?? state.nodes.find((n) => n.id === state.lastAdded) ?? state.nodes.find((n) => isEntry(n.data.stepType));
         const box = canvas.current?.getBoundingClientRect();
         const centre = rf.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
         position = placeBeside(state.nodes, anchor, { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - NODE_HEIGHT / 2) });
@@ -411,7 +413,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
       </p>
       <QuickAddContext.Provider value={canEdit ? quickAdd : null}>
       <div className="flex min-h-0 flex-1">
-        {canEdit ? <Palette onAdd={(t) => addNode(t)} hasStart={state.nodes.some((n) => n.data.stepType === "start")} /> : null}
+        {canEdit ? <Palette onAdd={(t) => addNode(t)} hasEntry={hasEntry} /> : null}
         <div ref={canvas} className="relative min-w-0 flex-1" onDragOver={(e) => { if (!readOnly) { e.preventDefault(); e.dataTransfer.dropEffect = "move"; setDropEdge(edgeAt(e.clientX, e.clientY) ?? null); } }} onDragLeave={() => setDropEdge(null)} onDrop={onDrop} data-testid="canvas">
 
           <ReactFlow<FlowNode, Edge>
@@ -439,7 +441,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           {picker ? (
             <StepPicker
               place={picker.place}
-              hasStart={state.nodes.some((n) => n.data.stepType === "start")}
+              hasEntry={hasEntry}
               onClose={closePicker}
               onPick={(type) => {
                 addNode(type, { topLeft: picker.topLeft, link: picker.link });

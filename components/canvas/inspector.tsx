@@ -232,7 +232,7 @@ function NodePanel({
 
       {!readOnly && definition ? <StepTestPanel workflowId={workflowId} node={asWorkflowNode} sample={sample} /> : null}
 
-      {node.data.stepType !== "start" ? (
+      {!definition?.entry ? (
         <>
           <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Retries and timeout</h3>
           <ConfigForm

@@ -9,9 +9,9 @@ import { cx } from "#lib/client/cx.ts";
 
 export const STEP_MIME = "application/baton-step";
 
-export function Palette({ onAdd, hasStart }: { onAdd(type: string): void; hasStart: boolean }) {
+export function Palette({ onAdd, hasEntry }: { onAdd(type: string): void; hasEntry: boolean }) {
   const [query, setQuery] = useState("");
-  const types = searchSteps(query, { hasStart });
+  const types = searchSteps(query, { hasEntry });
   return (
     <aside aria-label="Step types" className="hidden w-52 shrink-0 flex-col border-r border-zinc-200 bg-white md:flex">
       <h2 className="px-3 pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-600 uppercase">Steps</h2>

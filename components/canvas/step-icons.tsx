@@ -1,5 +1,7 @@
-// Icons named by step definitions (lib/steps/*.ts `icon`).
+// Icons named by step definitions (lib/steps/*.ts `icon`): one for every name in
+// lib/steps/icons.ts, and no other (a missing or extra one does not compile).
 import type { SVGProps } from "react";
+import type { StepIcon as StepIconName } from "#lib/steps/icons.ts";
 
 const props = (p: SVGProps<SVGSVGElement>) => ({
   width: 16,
@@ -14,17 +16,17 @@ const props = (p: SVGProps<SVGSVGElement>) => ({
   ...p,
 });
 
-const icons: Record<string, (p: SVGProps<SVGSVGElement>) => React.JSX.Element> = {
+const icons = {
   play: (p) => <svg {...props(p)}><path d="M6 4v16l13-8z" /></svg>,
   globe: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" /></svg>,
   shuffle: (p) => <svg {...props(p)}><path d="M16 3h5v5M4 20 21 3M21 16v5h-5M15 15l6 6M4 4l5 5" /></svg>,
   split: (p) => <svg {...props(p)}><path d="M6 3v6a6 6 0 0 0 6 6h6M18 15l-3-3m3 3-3 3M6 9a6 6 0 0 1 6-6h6M18 3l-3 3" /></svg>,
   clock: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="M12 7v5l3 2" /></svg>,
   flag: (p) => <svg {...props(p)}><path d="M5 21V4m0 0h11l-2 4 2 4H5" /></svg>,
-};
+} satisfies Record<StepIconName, (p: SVGProps<SVGSVGElement>) => React.JSX.Element>;
 
-export function StepIcon({ name, ...p }: { name: string } & SVGProps<SVGSVGElement>) {
-  const Icon = icons[name] ?? icons.shuffle;
+export function StepIcon({ name, ...p }: { name: StepIconName } & SVGProps<SVGSVGElement>) {
+  const Icon = icons[name];
   return <Icon {...p} />;
 }
 

@@ -15,12 +15,12 @@ export interface PickerPlace {
   after: string;
 }
 
-export function StepPicker({ place, hasStart, onPick, onClose }: { place: PickerPlace; hasStart: boolean; onPick(type: string): void; onClose(): void }) {
+export function StepPicker({ place, hasEntry, onPick, onClose }: { place: PickerPlace; hasEntry: boolean; onPick(type: string): void; onClose(): void }) {
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
-  const types = searchSteps(query, { hasStart, needsInput: true });
+  const types = searchSteps(query, { hasEntry, needsInput: true });
   const current = Math.min(active, Math.max(0, types.length - 1));
   // Focus moves to the search once the picker is drawn (the key or click that opened it is over).
   useEffect(() => {

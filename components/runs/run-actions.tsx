@@ -112,7 +112,7 @@ export function RunCommands({ run }: { run: RunView }) {
 }
 
 /** The start node: the first step of every run. */
-const startNodeId = (run: RunView) => run.steps.find((s) => s.type === "start")?.nodeId ?? "start";
+const startNodeId = (run: RunView) => run.steps.find((s) => stepDefinition(s.type)?.entry)?.nodeId ?? "start";
 
 export function StepCommands({ run, step, definition }: { run: RunView; step: StepView; definition: Definition | undefined }) {
   const { allowed, reason } = useOperator();
@@ -128,7 +128,7 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
   const status = step.status as StepStatus;
   const done = () => qc.invalidateQueries({ queryKey: runKey(run.id), exact: true });
   const close = (o: boolean) => !o && setOpen(null);
-  const isStart = node?.type === "start" || step.type === "start";
+  const isStart = !!(stepDefinition(node?.type ?? "")?.entry || stepDefinition(step.type)?.entry);
   const named = stepName({ id: step.nodeId, name: node?.name });
 
   const retryConsequence =

@@ -2,9 +2,10 @@
 // picker share it. Browser-safe and pure.
 import { stepDefinitions, type StepDefinition } from "../steps/index.ts";
 
-/** The step types that can be added (a second start cannot) matching every word of `query`:
- * those whose name matches first (from its start, then anywhere), then those whose description does. */
-export function searchSteps(query: string, options: { hasStart: boolean; needsInput?: boolean }): StepDefinition[] {
+/** The step types that can be added (a second entry, such as a start, cannot) matching every word
+ * of `query`: those whose name matches first (from its start, then anywhere), then those whose
+ * description does. */
+export function searchSteps(query: string, options: { hasEntry: boolean; needsInput?: boolean }): StepDefinition[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const rank = (d: StepDefinition) => {
     const name = `${d.label} ${d.type}`.toLowerCase();
@@ -13,7 +14,7 @@ export function searchSteps(query: string, options: { hasStart: boolean; needsIn
     return words.every((w) => `${name} ${d.description.toLowerCase()}`.includes(w)) ? 2 : -1;
   };
   return Object.values(stepDefinitions)
-    .filter((d) => !(d.type === "start" && options.hasStart))
+    .filter((d) => !(d.entry && options.hasEntry))
     // After another step's output, only a step that takes input fits.
     .filter((d) => !options.needsInput || d.acceptsInput)
     .map((d) => ({ d, r: rank(d) }))

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { expressionProblem } from "../workflow/templates.ts";
 import { defineStep } from "./types.ts";
 
 export const condition = defineStep({
@@ -12,16 +11,13 @@ export const condition = defineStep({
     expression: z
       .string()
       .min(1, "Write the expression that decides the branch, such as input.amount > 100.")
-      .meta({ title: "Expression", description: "JSONata over { input, steps, run }, e.g. input.amount > 100.", widget: "code" }),
+      // JSONata as it is (the validator checks it as one, the editor previews it evaluated); with
+      // braces it is a template like any other.
+      .meta({ title: "Expression", description: "JSONata over { input, steps, run }, e.g. input.amount > 100.", widget: "code", expression: true }),
   }),
   defaultConfig: { expression: "true" },
   outputs: ["true", "false"],
   acceptsInput: true,
   outputFields: () => ["result", "value"],
   pure: true,
-  // With braces it is a template, which the validator checks like any other.
-  validate(config) {
-    const problem = config.expression.includes("{{") ? undefined : expressionProblem(config.expression);
-    return problem ? [{ path: "expression", message: `This expression cannot be read: ${problem}` }] : [];
-  },
 });

@@ -1,23 +1,26 @@
 // What the editor and the validator know about a step type. How it runs is in worker/steps/.
 import { z } from "zod";
 import { hasTemplate } from "../workflow/templates.ts";
+import type { StepIcon } from "./icons.ts";
 
 export interface ConfigProblem {
   path: string;
   message: string;
 }
 
-export interface StepDefinition<S extends z.ZodType = z.ZodType> {
+/** `S` is the config schema; `O` and `W` are the outputs and waits as written, so that an
+ * executor's branch and wait kinds are checked against them (worker/steps/types.ts). */
+export interface StepDefinition<S extends z.ZodType = z.ZodType, O extends readonly string[] = readonly string[], W extends readonly string[] = readonly string[]> {
   type: string;
   label: string;
   description: string;
-  /** Icon name from components/canvas/step-icons.tsx. */
-  icon: string;
+  /** One of lib/steps/icons.ts, drawn by components/canvas/step-icons.tsx. */
+  icon: StepIcon;
   category: "flow" | "action" | "data";
   config: S;
   defaultConfig: z.input<S>;
   /** Output handles; the first is the one a plain edge leaves from. [] ends a path. */
-  outputs: readonly string[];
+  outputs: O;
   /** Whether edges may lead into the node. */
   acceptsInput: boolean;
   /**
@@ -33,7 +36,7 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   exit?: boolean;
   /** The waits an attempt may ask for (see lib/engine/waits.ts): a `timer` wait resumes itself when
    * due; any other kind is resumed from outside through resumeWaitingStep (approvals, events). */
-  waits?: readonly string[];
+  waits?: W;
   /** Checks beyond the schema, on a config that passed it. */
   validate?: (config: z.infer<S>) => ConfigProblem[];
   /** The fields of the step's output when they are known from its config (for checking what
@@ -41,16 +44,45 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   outputFields?: (config: z.infer<S>) => string[] | undefined;
 }
 
-export const defineStep = <S extends z.ZodType>(definition: StepDefinition<S>): StepDefinition<S> => definition;
+export const defineStep = <S extends z.ZodType, const O extends readonly string[], const W extends readonly string[] = readonly []>(
+  definition: StepDefinition<S, O, W>,
+): StepDefinition<S, O, W> => definition;
 
-/** A string holding at least one `{{ template }}`: accepted wherever a templatable value is. */
+/** A string holding at least one `{{ template }}`: accepted wherever a templatable value is.
+ * Branded in the parsed type only (no effect at run time), so that `Resolved` can drop it. */
 export const templateString = z
   .string()
   .refine(hasTemplate, "Enter a value, or a {{ template }} that gives one.")
-  .meta({ template: true });
+  .meta({ template: true })
+  .brand<"Template">();
+
+type TemplateString = z.infer<typeof templateString>;
 
 /** A field that takes either a value of `schema` or a template resolved when the step runs. */
 export const templatable = <T extends z.ZodType>(schema: T) => z.union([schema, templateString]).meta({ templatable: true });
 
 /** Any JSON value; strings in it may hold templates. */
 export const jsonValue = z.json();
+
+/**
+ * A config as its executor gets it: templates resolved, so a templatable field holds its value
+ * (templatable() is used on a config's own fields, which is as deep as this looks).
+ */
+export type Resolved<C> = C extends object ? { [K in keyof C]: Exclude<C[K], TemplateString> } : C;
+
+/** The config fields that hold a JSONata expression as it is (a condition's), not text with
+ * {{ templates }}: declared with `.meta({ expression: true })` on the field. The validator
+ * checks them as expressions and the editor previews them evaluated. */
+export function expressionFields(definition: StepDefinition): string[] {
+  const config = definition.config;
+  if (!(config instanceof z.ZodObject)) return [];
+  return Object.entries(config.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => isExpression(field))
+    .map(([key]) => key);
+}
+
+function isExpression(field: z.ZodType): boolean {
+  if (field.meta()?.expression === true) return true;
+  // The mark may sit on the value inside .optional() or .default().
+  return field instanceof z.ZodOptional || field instanceof z.ZodDefault ? isExpression(field.unwrap() as z.ZodType) : false;
+}

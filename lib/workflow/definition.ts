@@ -2,6 +2,7 @@
 // the structure; step configs and graph rules are checked by validate.ts.
 import { z } from "zod";
 import { definitionMessages as say } from "../messages.ts";
+import { entryStepType } from "../steps/index.ts";
 
 /** Node ids are referenced in templates as `steps.<id>.output`, so they are identifiers. */
 export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -70,7 +71,11 @@ export const definitionSchema = z
   });
 export type Definition = z.infer<typeof definitionSchema>;
 
-export const emptyDefinition = (): Definition => ({
-  nodes: [{ id: "start", type: "start", name: "Start", position: { x: 0, y: 0 }, config: {} }],
-  edges: [],
-});
+/** A new workflow: the entry step alone (id and name from its type: "start", "Start"). */
+export function emptyDefinition(): Definition {
+  const entry = entryStepType();
+  return {
+    nodes: [{ id: entry.type, type: entry.type, name: entry.label, position: { x: 0, y: 0 }, config: structuredClone(entry.defaultConfig) as Record<string, unknown> }],
+    edges: [],
+  };
+}

@@ -5,7 +5,7 @@
 // step's output does not have) are shown but do not stop publishing.
 import { z } from "zod";
 import { definitionMessages as say, stepName } from "../messages.ts";
-import { stepDefinition, stepTypes } from "../steps/index.ts";
+import { expressionFields, isEntry, stepDefinition, stepTypes } from "../steps/index.ts";
 import { expressionProblem, findTemplates, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
@@ -86,11 +86,12 @@ function templateProblems(node: WorkflowNode, i: number, graph: Graph, upstream:
   const problems: DefinitionProblem[] = [];
   const at = (path: string) => `nodes.${i}.config${path ? `.${path}` : ""}`;
   const add = (path: string, message: string, severity?: "warning") => problems.push({ nodeId: node.id, path: at(path), message, ...(severity ? { severity } : {}) });
-  // A condition's expression is JSONata itself, with or without braces.
-  const expressions =
-    node.type === "condition" && typeof node.config.expression === "string" && !node.config.expression.includes("{{")
-      ? [{ path: "expression", expression: node.config.expression, checked: true }]
-      : findTemplates(node.config).map((t) => ({ ...t, checked: false }));
+  // A field its step type declares an expression (a condition's) is JSONata itself, its syntax
+  // checked with the config (nodeConfigProblems); with braces it is a template like any other.
+  const expressions = [
+    ...bareExpressions(node).map(({ key, expression }) => ({ path: key, expression, checked: true })),
+    ...findTemplates(node.config).map((t) => ({ ...t, checked: false })),
+  ];
   for (const { path, expression, checked } of expressions) {
     if (!checked) {
       if (!expression.trim()) {
@@ -133,15 +134,30 @@ function templateProblems(node: WorkflowNode, i: number, graph: Graph, upstream:
   return problems;
 }
 
-/** A node's type and config on their own (a known type; a config its schema and checks accept),
- * with paths under `prefix`. Templates and the graph are checked by validateDefinition. */
+/** The node's fields its step type declares expressions, holding one without braces (JSONata
+ * as it is; a value with {{ }} is a template instead). */
+function bareExpressions(node: WorkflowNode): { key: string; expression: string }[] {
+  const step = stepDefinition(node.type);
+  return (step ? expressionFields(step) : []).flatMap((key) => {
+    const value = node.config[key];
+    return typeof value === "string" && !value.includes("{{") ? [{ key, expression: value }] : [];
+  });
+}
+
+/** A node's type and config on their own (a known type; a config its schema and checks accept,
+ * its expression fields readable), with paths under `prefix`. Templates and the graph are
+ * checked by validateDefinition. */
 export function nodeConfigProblems(node: WorkflowNode, prefix: (string | number)[]): DefinitionProblem[] {
   const at = (field: string) => [...prefix, field].join(".");
   const step = stepDefinition(node.type);
   if (!step) return [{ nodeId: node.id, path: at("type"), message: say.unknownStepType(node.type, stepTypes) }];
   const config = step.config.safeParse(node.config);
   if (!config.success) return issuesToProblems(config.error, [...prefix, "config"], { nodeId: node.id });
-  return (step.validate?.(config.data) ?? []).map((p) => ({ nodeId: node.id, path: at(`config.${p.path}`), message: p.message }));
+  const unreadable = bareExpressions(node).flatMap(({ key, expression }) => {
+    const problem = expressionProblem(expression);
+    return problem ? [{ path: key, message: `This expression cannot be read: ${problem}` }] : [];
+  });
+  return [...unreadable, ...(step.validate?.(config.data) ?? [])].map((p) => ({ nodeId: node.id, path: at(`config.${p.path}`), message: p.message }));
 }
 
 export function validateDefinition(input: unknown): ValidationResult {
@@ -151,7 +167,7 @@ export function validateDefinition(input: unknown): ValidationResult {
   const problems: DefinitionProblem[] = [];
   const graph = buildGraph(definition);
   const upstream = upstreamOf(graph);
-  const starts = definition.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.type === "start");
+  const starts = definition.nodes.map((n, i) => ({ n, i })).filter(({ n }) => isEntry(n.type));
 
   const seenNodes = new Set<string>();
   definition.nodes.forEach((node, i) => {

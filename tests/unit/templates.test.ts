@@ -76,6 +76,15 @@ describe("template problems", () => {
     expect(validateDefinition(def).problems.map((p) => p.message)).toContain("There is no step with the id “ghost” for steps.ghost to read; check the id.");
   });
 
+  it("says where a bare expression cannot be read, once, and reads one in braces as a template", () => {
+    expect(problemsOf(line({ id: "c", type: "condition", config: { expression: "input.(" } })).filter((p) => p.path.startsWith("nodes.1.config"))).toEqual([
+      { path: "nodes.1.config.expression", message: expect.stringMatching(/^This expression cannot be read: /) },
+    ]);
+    expect(problemsOf(line({ id: "c", type: "condition", config: { expression: "{{ input.( }}" } })).filter((p) => p.path.startsWith("nodes.1.config"))).toEqual([
+      { path: "nodes.1.config.expression", message: expect.stringMatching(/^The template \{\{ input\.\( \}\} cannot be read: /) },
+    ]);
+  });
+
   it("lists templates with their paths", () => {
     expect(findTemplates({ a: "{{ x }} and {{ y }}" })).toEqual([
       { path: "a", expression: " x " },

@@ -8,6 +8,7 @@ import { api, ApiProblem } from "#lib/client/api.ts";
 import { runQuery, workflowVersionQuery } from "#lib/client/queries.ts";
 import { isFinishedRun } from "#lib/engine/states.ts";
 import { fieldsFromJsonSchema } from "#lib/canvas/form.ts";
+import { isEntry } from "#lib/steps/index.ts";
 import { Dialog } from "../../ui/dialog.tsx";
 import { Button } from "../../ui/button.tsx";
 import { Badge } from "../../ui/badge.tsx";
@@ -18,7 +19,7 @@ import { CodeEditor } from "../code-editor.tsx";
 
 export function RunDialog({ open, onOpenChange, workflowId, activeVersion, title }: { open: boolean; onOpenChange(o: boolean): void; workflowId: string; activeVersion: number | null; title?: string }) {
   const version = useQuery({ ...workflowVersionQuery(workflowId, activeVersion), enabled: open && activeVersion !== null });
-  const schema = version.data?.definition.nodes.find((n) => n.type === "start")?.config.inputSchema as { properties?: object } | undefined;
+  const schema = version.data?.definition.nodes.find((n) => isEntry(n.type))?.config.inputSchema as { properties?: object } | undefined;
   const fields = useMemo(() => (schema?.properties ? fieldsFromJsonSchema(schema as never) : []), [schema]);
   const [asJson, setAsJson] = useState(false);
   const [input, setInput] = useState<Record<string, unknown>>({});
