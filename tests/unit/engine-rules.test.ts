@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay, retryPolicy, DEFAULT_RETRY } from "../../lib/engine/retry.ts";
 import { assertRun, assertStep, canStep, IllegalTransition, stepFrom } from "../../lib/engine/states.ts";
 import { describeError, NonRetryableError, RetryAfterError } from "../../lib/engine/errors.ts";
-import { stepDefinitions } from "../../lib/steps/index.ts";
+import { definitions, entryStepType, expressionFields, isEntry, isExit, stepDefinitions } from "../../lib/steps/index.ts";
+import { stepIcons } from "../../lib/steps/icons.ts";
 import { executors } from "../../worker/steps/index.ts";
 import { canonicalJson } from "../../lib/engine/hash.ts";
 
@@ -63,6 +64,33 @@ describe("step types", () => {
       const parsed = d.config.safeParse(d.defaultConfig);
       expect(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join(".")), type).toEqual(decide[type] ?? []);
     }
+  });
+
+  it("each executor is made from its own type's definition", () => {
+    for (const [type, executor] of Object.entries(executors)) expect(executor.type, type).toBe(type);
+    for (const [key, d] of Object.entries(definitions)) expect(d.type).toBe(key);
+  });
+
+  it("declare what the engine and the editor treat apart: one entry, exits, waits, expression fields, icons", () => {
+    expect(entryStepType().type).toBe("start");
+    expect(Object.values(stepDefinitions).filter((d) => d.entry).map((d) => d.type)).toEqual(["start"]);
+    // Edges never lead into an entry; an exit ends its path.
+    for (const d of Object.values(stepDefinitions)) {
+      if (d.entry) expect(d.acceptsInput, d.type).toBe(false);
+      if (d.exit) expect(d.outputs, d.type).toEqual([]);
+      expect(stepIcons, d.type).toContain(d.icon);
+    }
+    expect([isEntry("start"), isEntry("end"), isEntry("nope")]).toEqual([true, false, false]);
+    expect([isExit("end"), isExit("start"), isExit("nope")]).toEqual([true, false, false]);
+    expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("timer")).map((d) => d.type)).toEqual(["delay"]);
+    expect(Object.fromEntries(Object.values(stepDefinitions).map((d) => [d.type, expressionFields(d)]))).toEqual({
+      start: [],
+      http: [],
+      transform: [],
+      condition: ["expression"],
+      delay: [],
+      end: [],
+    });
   });
 });
 

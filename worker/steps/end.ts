@@ -1,3 +1,4 @@
-import type { Executor } from "./types.ts";
+import { definitions } from "#lib/steps/index.ts";
+import { defineExecutor } from "./types.ts";
 
-export const end: Executor<{ output?: unknown }> = async (config) => ({ output: config.output ?? null });
+export const end = defineExecutor(definitions.end, async (config) => ({ output: config.output ?? null }));

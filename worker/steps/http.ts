@@ -7,17 +7,8 @@ import { NonRetryableError, RetryableError, RetryAfterError } from "#lib/engine/
 import { readLimited } from "#lib/read-limited.ts";
 import { egressDenial, outboundFetch } from "#lib/net/outbound.ts";
 import { redactUrl } from "#lib/security/redact.ts";
-import type { Executor } from "./types.ts";
-
-interface HttpConfig {
-  method: string;
-  url: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  timeoutMs?: number;
-  successStatus?: number[];
-  maxResponseBytes?: number;
-}
+import { definitions } from "#lib/steps/index.ts";
+import { defineExecutor } from "./types.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -30,7 +21,7 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : undefined;
 }
 
-export const http: Executor<HttpConfig> = async (config, ctx) => {
+export const http = defineExecutor(definitions.http, async (config, ctx) => {
   const url = config.url.startsWith("/") ? new URL(config.url, ctx.baseUrl) : new URL(config.url);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const hasBody = config.body !== undefined && config.method !== "GET" && config.method !== "HEAD";
@@ -100,4 +91,4 @@ export const http: Executor<HttpConfig> = async (config, ctx) => {
   if (wait !== undefined) throw new RetryAfterError(message, wait, { code: "http_status", details });
   if (response.status >= 500 || response.status === 429 || response.status === 408) throw new RetryableError(message, { code: "http_status", details });
   throw new NonRetryableError(message, { code: "http_status", details });
-};
+});

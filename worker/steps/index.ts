@@ -1,4 +1,6 @@
-// How each step type runs, by name; the definitions are in lib/steps (same file names).
+// How each step type runs, by name; the definitions are in lib/steps (same file names). Typed so
+// that a type without an executor, or an executor without a type, does not compile.
+import type { StepType } from "#lib/steps/index.ts";
 import type { Executor } from "./types.ts";
 import { start } from "./start.ts";
 import { http } from "./http.ts";
@@ -7,4 +9,4 @@ import { condition } from "./condition.ts";
 import { delay } from "./delay.ts";
 import { end } from "./end.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, condition, delay, end };
+export const executors: Record<string, Executor> = { start, http, transform, condition, delay, end } satisfies Record<StepType, Executor>;

@@ -1,4 +1,5 @@
-import type { Executor } from "./types.ts";
+import { definitions } from "#lib/steps/index.ts";
+import { defineExecutor } from "./types.ts";
 
-/** The engine completes start steps itself when a run begins; this covers a replayed start. */
-export const start: Executor = async (_config, ctx) => ({ output: ctx.context.input ?? null });
+/** The engine completes entry steps itself when a run begins; this covers a replayed start. */
+export const start = defineExecutor(definitions.start, async (_config, ctx) => ({ output: ctx.context.input ?? null }));

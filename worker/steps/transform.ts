@@ -1,4 +1,5 @@
-import type { Executor } from "./types.ts";
+import { definitions } from "#lib/steps/index.ts";
+import { defineExecutor } from "./types.ts";
 
 /** The config's templates are resolved before this runs, so the output is ready. */
-export const transform: Executor<{ output: unknown }> = async (config) => ({ output: config.output ?? null });
+export const transform = defineExecutor(definitions.transform, async (config) => ({ output: config.output ?? null }));

@@ -1,4 +1,6 @@
 // The contract between the worker and a step executor.
+import type { z } from "zod";
+import type { Resolved, StepDefinition } from "#lib/steps/types.ts";
 import type { RunContext } from "#lib/workflow/templates.ts";
 import type { LogLine } from "#lib/engine/attempts.ts";
 import type { Redactor } from "#lib/security/redact.ts";
@@ -27,5 +29,29 @@ export interface StepRunContext {
 
 export type StepResult = { output: unknown; branch?: string } | { wait: { /** One of the kinds the step type declares; "timer" when left out. */ kind?: string; until: Date; output?: unknown } };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each executor narrows its own config
-export type Executor<C = any> = (config: C, ctx: StepRunContext) => Promise<StepResult>;
+/**
+ * What an executor of a step type with outputs `O` and waits `W` may return: a branch among its
+ * outputs, and a wait only of a kind it declares (the kind may be left out only for "timer").
+ */
+export type StepOutcome<O extends readonly string[], W extends readonly string[]> =
+  | { output: unknown; branch?: O[number] }
+  | ([W[number]] extends [never]
+      ? never
+      : { wait: ("timer" extends W[number] ? { kind?: W[number] } : { kind: W[number] }) & { until: Date; output?: unknown } });
+
+/** How a step type runs, as the engine calls it (run-step.ts `execute`): with the config its
+ * definition's schema parsed, templates resolved. */
+export type Executor = ((config: unknown, ctx: StepRunContext) => Promise<StepResult>) & { readonly type: string };
+
+/**
+ * The executor of `definition`'s step type, typed from it: `run` gets the config as its schema
+ * parses it (z.infer, templates resolved) and may return only the branches and waits it declares.
+ */
+export function defineExecutor<S extends z.ZodType, const O extends readonly string[], const W extends readonly string[]>(
+  definition: StepDefinition<S, O, W>,
+  run: (config: Resolved<z.infer<S>>, ctx: StepRunContext) => Promise<StepOutcome<O, W>>,
+): Executor {
+  // The one unchecked step: the engine parses the resolved config with this definition's schema
+  // before it calls (execute in run-step.ts), so the value has this type.
+  return Object.assign((config: unknown, ctx: StepRunContext) => run(config as Resolved<z.infer<S>>, ctx), { type: definition.type });
+}
