@@ -4,6 +4,8 @@
 // older than every transaction still running. A transaction that took a lower id but commits
 // late is therefore never skipped: its rows wait until it ends, then come next. Subscribers
 // see every event once, in one order, and a reader resuming from a position misses nothing.
+// Losing the connection (a database restart) costs nothing either: the listener reconnects,
+// backing off, for as long as it takes, then reads on from its position.
 import pg from "pg";
 import { databaseUrl, pool } from "../db.ts";
 import { log } from "../log.ts";
@@ -20,6 +22,10 @@ const BATCH = 1000;
 const RECHECK_MS = [2, 5, 10, 20, 50, 100, 200];
 /** Held back this long, the listener says why in the log (a long transaction somewhere). */
 const HELD_WARNING_MS = 10_000;
+/** Reconnect delays after losing the LISTEN connection: doubling up to the last, then steady until it is back. */
+const RECONNECT_MS = [250, 500, 1000, 2000, 4000, 5000];
+/** A database restart takes many attempts: say so in the log at most this often. */
+const RECONNECT_WARNING_MS = 5_000;
 
 const COLUMNS = `id::text, xid::text, run_id, step_run_id, node_id, type, actor, data, at`;
 
@@ -68,6 +74,10 @@ class Listener {
   #recheckStep = 0;
   #heldSince?: number;
   #warned = false;
+  #reconnect?: NodeJS.Timeout;
+  #attempts = 0;
+  #lostSince?: number;
+  #reconnectWarnedAt = 0;
 
   /**
    * Registers `fn` for the events in `scope`. It receives every event after the returned
@@ -91,6 +101,11 @@ class Listener {
     return this.#position;
   }
 
+  /** Whether the LISTEN connection is up (false before the first subscriber and while reconnecting). */
+  get connected(): boolean {
+    return this.#client !== undefined;
+  }
+
   #start(): Promise<void> {
     this.#ready ??= this.#connect().catch((error) => {
       this.#ready = undefined;
@@ -101,21 +116,64 @@ class Listener {
 
   async #connect() {
     const client = new pg.Client({ connectionString: databaseUrl(), application_name: "baton-web-listen" });
+    let ended = false;
     client.on("notification", () => void this.#read());
     client.on("error", (error) => {
-      log.warn({ err: error }, "live event listener lost its connection; reconnecting");
+      if (this.#client === client) log.warn({ err: error }, "live event listener lost its connection; reconnecting");
       client.end().catch(() => undefined);
     });
     client.on("end", () => {
+      ended = true;
       if (this.#client !== client) return;
       this.#client = undefined;
       this.#ready = undefined;
-      setTimeout(() => void this.#start().then(() => this.#read()).catch(() => undefined), 1000).unref();
+      this.#lostSince ??= Date.now();
+      this.#scheduleReconnect();
     });
-    await client.connect();
-    await client.query("listen baton_events");
-    if (this.#position.xid === 0n) this.#position = await horizon();
+    const resuming = this.#position.xid !== 0n;
+    try {
+      await client.connect();
+      await client.query("listen baton_events");
+      if (!resuming) this.#position = await horizon();
+      // Lost between LISTEN and here, nobody would notice: fail the attempt instead.
+      if (ended) throw new Error("the connection ended while it started to listen");
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
     this.#client = client;
+    // Nothing was heard while away: read on from the position kept, so the missed events come
+    // next, in order, each once.
+    if (resuming) void this.#read();
+  }
+
+  /** Tries again after a delay that doubles with every failure, until a connection holds. */
+  #scheduleReconnect() {
+    if (this.#reconnect) return;
+    const ms = RECONNECT_MS[Math.min(this.#attempts, RECONNECT_MS.length - 1)];
+    this.#reconnect = setTimeout(() => {
+      this.#reconnect = undefined;
+      this.#attempts++;
+      this.#start().then(
+        () => {
+          log.info({ attempts: this.#attempts, downMs: Date.now() - this.#lostSince! }, "live event listener reconnected");
+          this.#attempts = 0;
+          this.#lostSince = undefined;
+          this.#reconnectWarnedAt = 0;
+        },
+        (error) => {
+          if (Date.now() - this.#reconnectWarnedAt >= RECONNECT_WARNING_MS) {
+            this.#reconnectWarnedAt = Date.now();
+            log.warn(
+              { err: error, attempts: this.#attempts, downMs: Date.now() - this.#lostSince! },
+              "live event listener could not reconnect; retrying (open streams get the missed events once it is back)",
+            );
+          }
+          this.#scheduleReconnect();
+        },
+      );
+    }, ms);
+    this.#reconnect.unref();
   }
 
   async #read() {
