@@ -67,7 +67,7 @@ try {
       const concurrency = split ? CONCURRENCY / workers : CONCURRENCY;
       log(`scaling: ${sizes.scalingRuns} linear runs on ${workers} worker process(es) with ${concurrency} slots each`);
       results.engine.push(
-        await engineScenario(cluster, { scenario: `scaling: ${workers} worker${workers > 1 ? "s" : ""} × ${concurrency} slots`, definition: linear, runs: sizes.scalingRuns, idleRuns: 0, workers, concurrency }),
+        await engineScenario(cluster, { scenario: `scaling: ${workers} worker${workers > 1 ? "s" : ""} × ${concurrency} slots`, definition: linear, runs: sizes.scalingRuns, idleRuns: 0, workers, concurrency, preload: true }),
       );
     }
   }

@@ -60,6 +60,7 @@ const schema = z.object({
   BATON_EXPRESSION_MEMORY_MB: z.coerce.number().int().min(32).max(8192).default(256),
   BATON_EXPRESSION_MAX_RESULT_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  WORKER_PURE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),

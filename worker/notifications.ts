@@ -9,7 +9,8 @@ import pg from "pg";
 import { log } from "#lib/log.ts";
 
 export interface NoticeHandlers {
-  jobs(): void;
+  /** `queue`: the step queue that got jobs, or undefined for any. */
+  jobs(queue: string | undefined): void;
   stepTests(): void;
   cancel(stepRunIds: string[]): void;
   callbacks(): void;
@@ -40,7 +41,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
       schedule();
     });
     c.on("notification", (message) => {
-      if (message.channel === "baton_jobs") return handlers.jobs();
+      if (message.channel === "baton_jobs") return handlers.jobs(message.payload || undefined);
       if (message.channel === "baton_step_tests") return handlers.stepTests();
       if (message.channel === "baton_callbacks") return handlers.callbacks();
       try {

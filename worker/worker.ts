@@ -3,13 +3,14 @@
 // stop() drains: no new jobs; running attempts get WORKER_SHUTDOWN_GRACE_MS to finish, then
 // are aborted and handed back to the queue for another worker.
 import { randomUUID } from "node:crypto";
+import type { Job } from "pg-boss";
 import { hostname } from "node:os";
 import { env } from "#lib/env.ts";
 import { log } from "#lib/log.ts";
 import { databaseUrl, pool, closeDb } from "#lib/db.ts";
 import { startBoss } from "#lib/queue.ts";
 import { waitForMigrations } from "#lib/db/status.ts";
-import { STEP_QUEUE, STEP_TEST_QUEUE, stepJob } from "#lib/engine/jobs.ts";
+import { PURE_STEP_QUEUE, STEP_QUEUE, STEP_TEST_QUEUE, stepJob } from "#lib/engine/jobs.ts";
 import { readPureSteps } from "#lib/engine/claim.ts";
 import type { EngineDeps } from "#lib/engine/deps.ts";
 import { succeed } from "#lib/engine/succeed.ts";
@@ -52,25 +53,23 @@ export async function startWorker(): Promise<Worker> {
     expressions,
   };
 
-  const dispatcher = new Dispatcher(
-    boss,
-    { settle: bossDb(pool()), fetch: bossDb(pool(), { prepare: false }) },
-    STEP_QUEUE,
-    env.WORKER_CONCURRENCY,
-    async (job) => {
-      const parsed = stepJob.safeParse(job.data);
-      if (!parsed.success) {
-        log.error({ jobId: job.id, data: job.data }, "malformed step job dropped");
-        return;
-      }
-      await handleJob(runtime, parsed.data);
-    },
-    log,
-  );
+  const handleStepJob = async (job: Job<unknown>) => {
+    const parsed = stepJob.safeParse(job.data);
+    if (!parsed.success) {
+      log.error({ jobId: job.id, data: job.data }, "malformed step job dropped");
+      return;
+    }
+    await handleJob(runtime, parsed.data);
+  };
+  const db = { settle: bossDb(pool()), fetch: bossDb(pool(), { prepare: false }) };
+  const dispatcher = new Dispatcher(boss, db, STEP_QUEUE, env.WORKER_CONCURRENCY, handleStepJob, log);
+  // Pure steps (see PURE_STEP_QUEUE): quick, no outside effects, batched as widely as they come.
+  const pure = new Dispatcher(boss, db, PURE_STEP_QUEUE, env.WORKER_PURE_CONCURRENCY, handleStepJob, log, { quick: true });
+  const steps = [dispatcher, pure];
   // Steps tested from the editor: a queue of their own, so a test never waits behind a backlog of runs.
   const tests = new Dispatcher(
     boss,
-    { settle: bossDb(pool()), fetch: bossDb(pool(), { prepare: false }) },
+    db,
     STEP_TEST_QUEUE,
     STEP_TEST_CONCURRENCY,
     (job) => handleStepTest(runtime, job),
@@ -78,41 +77,49 @@ export async function startWorker(): Promise<Worker> {
   );
   // Retries and waits this worker schedules are fetched when due, not at the next poll.
   deps.onDelayedJob = (at) => dispatcher.wakeAt(at);
-  deps.localJobs = () => dispatcher.wake();
+  deps.localJobs = (queues) => {
+    if (queues.has(STEP_QUEUE)) dispatcher.wake();
+    if (queues.has(PURE_STEP_QUEUE)) pure.wake();
+  };
   const callbacks = startCallbacks(pool(), log);
   const notices = listenForNotices(databaseUrl(), {
-    jobs: () => dispatcher.wake(),
+    jobs: (queue) => {
+      if (queue !== PURE_STEP_QUEUE) dispatcher.wake();
+      if (queue !== STEP_QUEUE) pure.wake();
+    },
     stepTests: () => tests.wake(),
     cancel: (ids) => inflight.abort(ids, "cancelled"),
     callbacks: () => callbacks.wake(),
     onReconnect: () => {
-      dispatcher.wake();
+      steps.forEach((d) => d.wake());
       tests.wake();
       callbacks.wake();
       void inflight.renew();
     },
   });
-  dispatcher.start();
-  tests.start();
+  for (const d of [...steps, tests]) d.start();
   inflight.startRenewing();
   // pg-boss hands a job whose heartbeat lapses to another worker: keep ours fresh.
   const touch = setInterval(() => {
-    const ids = dispatcher.activeJobIds;
-    if (ids.length) boss.touch(STEP_QUEUE, ids).catch((error) => log.warn(`could not touch step jobs (${error.message})`));
+    for (const [queue, d] of [[STEP_QUEUE, dispatcher], [PURE_STEP_QUEUE, pure]] as const) {
+      const ids = d.activeJobIds;
+      if (ids.length) boss.touch(queue, ids).catch((error) => log.warn(`could not touch step jobs (${error.message})`));
+    }
   }, LEASE_RENEW_MS);
   touch.unref();
   const sweeper = startSweeper(deps, log);
   const heartbeat = await startHeartbeat(pool(), id, env.WORKER_CONCURRENCY);
-  log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY }, "worker started");
+  log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY, pureConcurrency: env.WORKER_PURE_CONCURRENCY }, "worker started");
 
   return {
     id,
     async stop() {
-      await Promise.all([dispatcher.stopFetching(), tests.stopFetching()]);
+      await Promise.all([...steps, tests].map((d) => d.stopFetching()));
       // A test has someone watching it in the editor: it stops at once and says why.
       abortStepTests();
       await sweeper.stop();
       await callbacks.stop();
+      await pure.drained(env.WORKER_SHUTDOWN_GRACE_MS);
       if (!(await dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS))) {
         log.warn({ running: inflight.size }, "grace period over: handing running steps back to the queue");
         inflight.abortAll("shutdown");

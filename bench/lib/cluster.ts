@@ -84,6 +84,8 @@ export interface Stack {
   web: Web;
   workers: Proc[];
   client: Client;
+  /** Starts `n` more worker processes (with the stack's worker settings). */
+  addWorkers(n: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,9 @@ export async function startStack(cluster: Cluster, workers: number, workerEnv: R
     web,
     workers: procs,
     client,
+    async addWorkers(n) {
+      procs.push(...(await Promise.all(Array.from({ length: n }, () => startWorker(url, { PORT: new URL(web.url).port, ...workerEnv })))));
+    },
     async stop() {
       await Promise.all(procs.map((p) => p.stop()));
       await web.stop();

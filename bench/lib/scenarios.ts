@@ -115,6 +115,15 @@ async function wallSeconds(db: DbHandles, runIds: string[]): Promise<number> {
   return Number(rows[0].s);
 }
 
+/** Steps of `runIds` finished after `since`, per second until the last one finished. */
+async function stepsPerSecondSince(db: DbHandles, runIds: string[], since: Date): Promise<number> {
+  const { rows } = await db.pool.query(
+    `select count(*)::int as n, extract(epoch from (max(finished_at) - $2)) as s from step_runs where run_id = any($1::uuid[]) and finished_at > $2`,
+    [runIds, since],
+  );
+  return rows[0].n / Number(rows[0].s);
+}
+
 export interface EngineResult {
   scenario: string;
   workers: number;
@@ -150,10 +159,20 @@ async function rowsPerStep(db: DbHandles, runIds: string[], steps: number): Prom
 
 export async function engineScenario(
   cluster: Cluster,
-  options: { scenario: string; definition: Definition; runs: number; idleRuns: number; workers: number; concurrency?: number },
+  options: {
+    scenario: string;
+    definition: Definition;
+    runs: number;
+    idleRuns: number;
+    workers: number;
+    concurrency?: number;
+    /** Create every run before the workers start, and time from when all of them are up: the
+     * engine's throughput alone, not bounded by how fast the API creates runs. */
+    preload?: boolean;
+  },
 ): Promise<EngineResult> {
   const concurrency = options.concurrency ?? 20;
-  const stack: Stack = await startStack(cluster, options.workers, { WORKER_CONCURRENCY: String(concurrency) });
+  const stack: Stack = await startStack(cluster, options.preload ? 0 : options.workers, { WORKER_CONCURRENCY: String(concurrency) });
   try {
     const id = await publishWorkflow(stack.client, options.definition, options.scenario);
     const steps = jobSteps(options.definition);
@@ -171,16 +190,25 @@ export async function engineScenario(
     // Loaded: every run at once.
     const rss = sampleRss({ worker: stack.workers.map((w) => w.child.pid!), web: [stack.web.child.pid!] });
     const ids = await startRuns(stack.client, id, options.runs);
-    await waitForRuns(stack.db, ids);
+    let stepsPerSecond: number;
+    if (options.preload) {
+      await stack.addWorkers(options.workers);
+      const allUp = new Date();
+      await waitForRuns(stack.db, ids);
+      stepsPerSecond = await stepsPerSecondSince(stack.db, ids, allUp);
+    } else {
+      await waitForRuns(stack.db, ids);
+    }
     const rssMiB = (await rss.stop()) as { worker: number; web: number };
     const seconds = await wallSeconds(stack.db, ids);
+    stepsPerSecond ??= (options.runs * steps) / seconds;
 
     return {
       scenario: options.scenario,
       workers: options.workers,
       runs: options.runs,
       stepsPerRun: steps,
-      stepsPerSecond: (options.runs * steps) / seconds,
+      stepsPerSecond,
       runsPerSecond: options.runs / seconds,
       idle: { runLatencyMs: idleLatency, handoffMs: distribution(await handoffs(stack.db, idleIds, options.definition)), overheadMsPerStep: idleLatency.p50 / steps },
       loaded: { runLatencyMs: distribution(await runLatencies(stack.db, ids)), handoffMs: distribution(await handoffs(stack.db, ids, options.definition)) },

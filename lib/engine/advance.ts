@@ -6,7 +6,7 @@
 // other steps, and is batched over many runs in one statement. Everything else (joins, branches,
 // ends, operator commands) plans from all the run's steps (plan.ts).
 import { retryPolicy } from "./retry.ts";
-import { enqueue } from "./jobs.ts";
+import { enqueue, jobsNotice } from "./jobs.ts";
 import { planReady, type NodeState } from "./plan.ts";
 import type { EngineDeps } from "./deps.ts";
 import { loadSteps, type LockedRun } from "./run-lock.ts";
@@ -85,7 +85,7 @@ async function createSteps(sql: Sql, deps: EngineDeps, steps: NewStep[]) {
                from created c join unnest($1::uuid[], $2::text[], $7::text[]) as a(run_id, node_id, actor) on a.run_id = c.run_id and a.node_id = c.node_id
            )
            select c.id, c.run_id, c.node_id, c.status,
-                  (select count(pg_notify('baton_jobs', '')) from created where status = 'queued' and $8) as notified
+                  (select count(pg_notify('baton_jobs', $9)) from created where status = 'queued' and $8) as notified
              from created c`,
     values: [
       steps.map((s) => s.run.id),
@@ -96,6 +96,7 @@ async function createSteps(sql: Sql, deps: EngineDeps, steps: NewStep[]) {
       steps.map((s) => (s.status === "queued" ? retryPolicy(s.version.node(s.nodeId).retry).maxAttempts : 0)),
       steps.map((s) => s.actor),
       !deps.localJobs,
+      jobsNotice(steps.filter((s) => s.status === "queued").map((s) => s.version.isPure(s.nodeId))),
     ],
   });
   const versionOf = new Map(steps.map((s) => [s.run.id, s.version]));

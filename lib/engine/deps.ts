@@ -15,5 +15,7 @@ export interface EngineDeps {
    * made more workers slower: N fetches per hand-off, all but one of them empty. Other workers
    * still take a share whenever they fetch (a full batch, a free slot, their poll).
    */
-  localJobs?: () => void;
+  localJobs?: (queues: ReadonlySet<string>) => void;
+  /** Told, inside the transaction, of each queue that got a job due now (see succeed.ts). */
+  onQueued?: (queue: string) => void;
 }

@@ -5,6 +5,14 @@ import type { EngineDeps } from "./deps.ts";
 import { bossDb, type Sql } from "./tx.ts";
 
 export const STEP_QUEUE = "baton-steps";
+/**
+ * Pure steps (StepDefinition.pure: no effects outside Baton, quick) have a queue of their own,
+ * run under WORKER_PURE_CONCURRENCY rather than WORKER_CONCURRENCY: they hold no outside
+ * resource, and a worker with few slots would otherwise record them a few at a time, each batch
+ * costing the database nearly what a large one does.
+ */
+export const PURE_STEP_QUEUE = "baton-pure-steps";
+export const stepQueues = [STEP_QUEUE, PURE_STEP_QUEUE] as const;
 /** Steps tested alone from the editor (lib/workflows/step-tests.ts); payload `{ testId }`. */
 export const STEP_TEST_QUEUE = "baton-step-tests";
 
@@ -24,23 +32,23 @@ export type StepJob = z.infer<typeof stepJob>;
  * retries cover a handler that failed before it could record anything (database unreachable):
  * the job comes back and the engine's fencing drops it if it is stale by then.
  */
+const stepQueueOptions = {
+  retryLimit: 20,
+  retryDelay: 1,
+  retryBackoff: true,
+  retryDelayMax: 30,
+  expireInSeconds: 15 * 60,
+  deleteAfterSeconds: 24 * 3600,
+  // A job whose worker stops answering (died before claiming, or could not reach the database)
+  // goes back to the queue after this, instead of after its 15-minute expiry.
+  heartbeatSeconds: 10,
+  // Workers are woken by our own NOTIFY baton_jobs (see enqueue), not pg-boss's.
+  notify: false,
+};
+
 export const queues = [
-  {
-    name: STEP_QUEUE,
-    options: {
-      retryLimit: 20,
-      retryDelay: 1,
-      retryBackoff: true,
-      retryDelayMax: 30,
-      expireInSeconds: 15 * 60,
-      deleteAfterSeconds: 24 * 3600,
-      // A job whose worker stops answering (died before claiming, or could not reach the database)
-      // goes back to the queue after this, instead of after its 15-minute expiry.
-      heartbeatSeconds: 10,
-      // Workers are woken by our own NOTIFY baton_jobs (see enqueue), not pg-boss's.
-      notify: false,
-    },
-  },
+  { name: STEP_QUEUE, options: stepQueueOptions },
+  { name: PURE_STEP_QUEUE, options: stepQueueOptions },
   {
     name: STEP_TEST_QUEUE,
     // A test is run once: one that fails fails for the person watching; one whose worker dies is
@@ -71,20 +79,30 @@ export function stepJobId(job: Pick<Enqueue, "stepRunId" | "attempt" | "resume" 
 }
 
 /** Sends step jobs in the caller's transaction; workers hear of immediate ones at commit. */
-export async function enqueue({ boss, onDelayedJob }: Pick<EngineDeps, "boss" | "onDelayedJob">, sql: Sql, jobs: Enqueue[], options: { notify?: boolean } = {}): Promise<void> {
+export async function enqueue({ boss, onDelayedJob, onQueued }: Pick<EngineDeps, "boss" | "onDelayedJob" | "onQueued">, sql: Sql, jobs: Enqueue[], options: { notify?: boolean } = {}): Promise<void> {
   if (jobs.length === 0) return;
   for (const j of jobs) if (j.startAfter && onDelayedJob) onDelayedJob(j.startAfter);
-  const unique = new Map(jobs.map(({ startAfter, resent, ...data }) => [stepJobId({ ...data, resent }), { data, ...(startAfter ? { startAfter } : {}) }]));
-  await boss.insert(STEP_QUEUE, [...unique].map(([id, job]) => ({ id, ...job })), { db: bossDb(sql) });
-  if (options.notify !== false && jobs.some((j) => !j.startAfter || j.startAfter.getTime() <= Date.now())) {
-    await sql.query(`select pg_notify('baton_jobs', '')`);
+  for (const queue of stepQueues) {
+    const unique = new Map(
+      jobs.filter((j) => (queue === PURE_STEP_QUEUE) === !!j.pure).map(({ startAfter, resent, ...data }) => [stepJobId({ ...data, resent }), { data, ...(startAfter ? { startAfter } : {}) }]),
+    );
+    if (unique.size === 0) continue;
+    await boss.insert(queue, [...unique].map(([id, job]) => ({ id, ...job })), { db: bossDb(sql) });
+    if ([...unique.values()].some((j) => !j.startAfter)) onQueued?.(queue);
   }
+  const due = jobs.filter((j) => !j.startAfter || j.startAfter.getTime() <= Date.now());
+  if (options.notify !== false && due.length) await sql.query(`select pg_notify('baton_jobs', $1)`, [jobsNotice(due.map((j) => !!j.pure))]);
 }
+
+/** The payload of NOTIFY baton_jobs: the queue that got jobs, or "" for both (a worker wakes
+ * only the fetch loops that can find something). */
+export const jobsNotice = (pure: boolean[]): string => (pure.every(Boolean) ? PURE_STEP_QUEUE : pure.some(Boolean) ? "" : STEP_QUEUE);
 
 /** Cancels the jobs of these attempts that have not run yet, in the caller's transaction, so that
  * a cancelled step leaves nothing in the queue (a job already running is aborted by NOTIFY
  * baton_cancel and fenced out when it reports). */
 export async function cancelJobs({ boss }: Pick<EngineDeps, "boss">, sql: Sql, jobs: Pick<Enqueue, "stepRunId" | "attempt" | "resume">[]): Promise<void> {
   if (jobs.length === 0) return;
-  await boss.cancel(STEP_QUEUE, jobs.map(stepJobId), { db: bossDb(sql) });
+  // A job's queue follows from its step's type; ids are unique, so asking both queues is safe.
+  for (const queue of stepQueues) await boss.cancel(queue, jobs.map(stepJobId), { db: bossDb(sql) });
 }

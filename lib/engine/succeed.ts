@@ -100,7 +100,8 @@ export async function succeedInTransaction(sql: Sql, deps: EngineDeps, items: Su
 
 /** The successes in one transaction of their own. */
 export async function succeed(deps: EngineDeps, items: Success[]): Promise<Outcome[]> {
-  const applied = await transaction(deps.pool, (tx) => succeedInTransaction(tx, deps, items));
-  if (applied.some(Boolean)) deps.localJobs?.();
+  const queued = new Set<string>();
+  const applied = await transaction(deps.pool, (tx) => succeedInTransaction(tx, { ...deps, onQueued: (q) => queued.add(q) }, items));
+  if (queued.size) deps.localJobs?.(queued);
   return applied.map((a) => (a ? "applied" : "stale"));
 }

@@ -6,7 +6,7 @@
 // - a step waiting for a job that no longer exists (deleted, expired) gets a new job.
 import { RetryableError } from "./errors.ts";
 import { insertEvents } from "./events.ts";
-import { enqueue, STEP_QUEUE } from "./jobs.ts";
+import { enqueue, stepQueues } from "./jobs.ts";
 import { lockRun } from "./run-lock.ts";
 import { setRunStatus } from "./run-status.ts";
 import { cancelOpenSteps } from "./cancel.ts";
@@ -80,11 +80,11 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
           or (s.status = 'waiting' and s.wait_until < now() - make_interval(secs => $1) and s.type = any($5::text[])))
         and not exists (
           select 1 from pgboss.job j
-           where j.name = $2 and j.state < 'completed'
+           where j.name = any($2::text[]) and j.state < 'completed'
              and j.data->>'stepRunId' = s.id::text and (j.data->>'attempt')::int = s.attempt)
       limit $3`,
     // Only timer waits have a job; other waits end from outside.
-    [LOST_JOB_MS / 1000, STEP_QUEUE, BATCH, activeRunStatuses, stepTypes.filter((t) => stepDefinition(t)?.waits?.includes("timer"))],
+    [LOST_JOB_MS / 1000, stepQueues, BATCH, activeRunStatuses, stepTypes.filter((t) => stepDefinition(t)?.waits?.includes("timer"))],
   );
   if (rows.length === 0) return 0;
   // The lost job may still have a row (failed, expired): the new one gets an id of its own.
@@ -92,7 +92,7 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
   return transaction(deps.pool, async (tx) => {
     // Fenced again under the step's lock: it may have moved on since the query above.
     const { rows: still } = await tx.query(
-      `select s.id, s.run_id, s.node_id, s.attempt, s.status from step_runs s join unnest($1::uuid[], $2::int[], $3::step_status[]) as l(id, attempt, status)
+      `select s.id, s.run_id, s.node_id, s.type, s.attempt, s.status from step_runs s join unnest($1::uuid[], $2::int[], $3::step_status[]) as l(id, attempt, status)
           on s.id = l.id and s.attempt = l.attempt and s.status = l.status
         order by s.id for update of s`,
       [rows.map((r) => r.id), rows.map((r) => r.attempt), rows.map((r) => r.status)],
@@ -100,7 +100,13 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
     await enqueue(
       deps,
       tx,
-      still.map((r) => ({ runId: r.run_id, stepRunId: r.id, attempt: r.attempt, resent, ...(r.status === "waiting" ? { resume: true } : {}) })),
+      still.map((r) => ({
+        runId: r.run_id,
+        stepRunId: r.id,
+        attempt: r.attempt,
+        resent,
+        ...(r.status === "waiting" ? { resume: true } : stepDefinition(r.type)?.pure ? { pure: true } : {}),
+      })),
     );
     await insertEvents(
       tx,

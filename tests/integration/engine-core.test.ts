@@ -13,7 +13,7 @@ import { succeed } from "../../lib/engine/succeed.ts";
 import { waitStep, resumeWait } from "../../lib/engine/wait.ts";
 import { failStep } from "../../lib/engine/fail.ts";
 import { cancelRun } from "../../lib/engine/commands.ts";
-import { enqueue, stepJobId, STEP_QUEUE, type StepJob } from "../../lib/engine/jobs.ts";
+import { enqueue, stepJobId, stepQueues, type StepJob } from "../../lib/engine/jobs.ts";
 import { lockRun } from "../../lib/engine/run-lock.ts";
 import { setRunStatus } from "../../lib/engine/run-status.ts";
 import { IllegalTransition } from "../../lib/engine/states.ts";
@@ -75,7 +75,7 @@ const runRow = async (runId: string) => (await client.query(`select status, outp
 const eventTypes = async (runId: string, nodeId?: string) =>
   (await client.query(`select type from run_events where run_id = $1 and ($2::text is null or node_id = $2) order by id`, [runId, nodeId ?? null])).rows.map((r) => r.type);
 const jobState = async (job: Pick<StepJob, "stepRunId" | "attempt" | "resume">) =>
-  (await client.query(`select state from pgboss.job where name = $1 and id = $2`, [STEP_QUEUE, stepJobId(job)])).rows[0]?.state;
+  (await client.query(`select state from pgboss.job where name = any($1::text[]) and id = $2`, [stepQueues, stepJobId(job)])).rows[0]?.state;
 const jobOf = async (runId: string, nodeId: string, resume = false): Promise<StepJob> => {
   const s = await stepRow(runId, nodeId);
   return { runId, stepRunId: s.id, attempt: s.attempt, ...(resume ? { resume } : {}) };
@@ -201,7 +201,7 @@ describe("engine core, in one transaction", () => {
     const a = await jobOf(runId, "a");
     await enqueue(deps, client, [a, a]);
     await enqueue(deps, client, [a]);
-    const { rows } = await client.query(`select count(*)::int as n from pgboss.job where name = $1 and data->>'stepRunId' = $2`, [STEP_QUEUE, a.stepRunId]);
+    const { rows } = await client.query(`select count(*)::int as n from pgboss.job where name = any($1::text[]) and data->>'stepRunId' = $2`, [stepQueues, a.stepRunId]);
     expect(rows[0].n).toBe(1);
   });
 
