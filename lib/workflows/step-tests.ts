@@ -16,6 +16,7 @@ import { bossDb, transaction } from "../engine/tx.ts";
 import type { RunContext } from "../workflow/templates.ts";
 import type { Definition } from "../workflow/definition.ts";
 import { nodeConfigProblems } from "../workflow/validate.ts";
+import { isEntry } from "../steps/index.ts";
 import { findLive } from "./workflows.ts";
 import type { pinSampleBody, sampleData, testStepBody } from "./schemas.ts";
 
@@ -36,7 +37,7 @@ export interface Samples {
   sources: Record<string, SampleSource>;
 }
 
-const startNodeId = (draft: Definition) => draft.nodes.find((n) => n.type === "start")?.id;
+const startNodeId = (draft: Definition) => draft.nodes.find((n) => isEntry(n.type))?.id;
 
 /** The workflow's sample data: pinned outputs over its last run's. */
 export async function workflowSamples(workflowId: string, db: Db = defaultDb()): Promise<Samples> {

@@ -27,7 +27,11 @@ export interface StepRunContext {
   evaluate(expression: string, path: string): Promise<unknown>;
 }
 
-export type StepResult = { output: unknown; branch?: string } | { wait: { /** One of the kinds the step type declares; "timer" when left out. */ kind?: string; until: Date; output?: unknown } };
+export type StepResult =
+  | { output: unknown; branch?: string }
+  /** `kind`: one the step type declares, "timer" when left out (a timer needs `until`; other
+   * kinds end through resumeWait, lib/engine/wait.ts). */
+  | { wait: { kind?: string; until?: Date; output?: unknown } };
 
 /**
  * What an executor of a step type with outputs `O` and waits `W` may return: a branch among its
@@ -37,7 +41,7 @@ export type StepOutcome<O extends readonly string[], W extends readonly string[]
   | { output: unknown; branch?: O[number] }
   | ([W[number]] extends [never]
       ? never
-      : { wait: ("timer" extends W[number] ? { kind?: W[number] } : { kind: W[number] }) & { until: Date; output?: unknown } });
+      : { wait: (("timer" extends W[number] ? { kind?: "timer"; until: Date } : never) | { kind: Exclude<W[number], "timer">; until?: Date }) & { output?: unknown } });
 
 /** How a step type runs, as the engine calls it (run-step.ts `execute`): with the config its
  * definition's schema parsed, templates resolved. */
