@@ -11,7 +11,12 @@ const EVERY_MS = 2000;
 
 export function RunAnnouncer({ run, nameOf }: { run: RunView; nameOf(nodeId: string): string }) {
   const seen = useRef<Map<string, string> | null>(null);
-  const pending = useRef<string[]>([]);
+  // Named when told, not when seen: the version (and so the names) may arrive after the run.
+  const pending = useRef<{ nodeId?: string; text: string }[]>([]);
+  const names = useRef(nameOf);
+  useEffect(() => {
+    names.current = nameOf;
+  }, [nameOf]);
   const lastTold = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const [text, setText] = useState("");
@@ -23,18 +28,18 @@ export function RunAnnouncer({ run, nameOf }: { run: RunView; nameOf(nodeId: str
     if (!before) return;
     for (const s of run.steps) {
       const status = now.get(`${s.nodeId}:${s.iteration}`)!;
-      if (before.get(`${s.nodeId}:${s.iteration}`) !== status && TOLD[status]) pending.current.push(`${nameOf(s.nodeId)} ${TOLD[status]}`);
+      if (before.get(`${s.nodeId}:${s.iteration}`) !== status && TOLD[status]) pending.current.push({ nodeId: s.nodeId, text: TOLD[status] });
     }
-    if (before.get("run") !== run.status) pending.current.push(`Run ${run.status.replaceAll("_", " ")}`);
+    if (before.get("run") !== run.status) pending.current.push({ text: `Run ${run.status.replaceAll("_", " ")}` });
     if (pending.current.length === 0 || timer.current) return;
     const tell = () => {
       timer.current = undefined;
-      const messages = pending.current.splice(0);
+      const messages = pending.current.splice(0).map((m) => (m.nodeId ? `${names.current(m.nodeId)} ${m.text}` : m.text));
       lastTold.current = Date.now();
       setText(messages.length > 4 ? `${messages.slice(0, 3).join(". ")}, and ${messages.length - 3} more changes.` : `${messages.join(". ")}.`);
     };
     timer.current = setTimeout(tell, Math.max(0, lastTold.current + EVERY_MS - Date.now()));
-  }, [run, nameOf]);
+  }, [run]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
   return (

@@ -119,6 +119,7 @@ describe("live changes on the run page", () => {
     const run = await runWorkflow(editor, id);
     const page = await signedIn(browser, engine.web.url, "viewer", `/runs/${run}`);
     const announcer = page.getByTestId("run-announcer");
+    await page.getByTestId("step-list").getByText("Shape the reply").waitFor();
     expect(await announcer.getAttribute("aria-live")).toBe("polite");
     expect(await announcer.textContent()).toBe("");
     await expect.poll(() => announcer.textContent(), { timeout: 30_000 }).toContain("Run succeeded.");

@@ -69,7 +69,14 @@ describe("cancel", () => {
     expect(stepOf(run, "call").attempts[0].status).toBe("cancelled");
     // The worker aborted the request: the server saw the client close it, long before it answered.
     await waitFor("the worker to abort its HTTP request", () => hangAborted === 1, 10_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // No job is left to run anything: the delay's resume job was cancelled with the run, and the
+    // aborted call's job is settled once its worker has finished with it (so it had its chance
+    // to report, and was fenced out).
+    const jobs = async () =>
+      (await engine.db.pool.query(`select data->>'resume' as resume, state from pgboss.job where data->>'runId' = $1 and state < 'completed'`, [runId])).rows;
+    await waitFor("the worker to finish with the cancelled call", async () => (await jobs()).length === 0, 20_000);
+    const { rows: settled } = await engine.db.pool.query(`select data->>'resume' as resume, state from pgboss.job where data->>'runId' = $1 order by created_on`, [runId]);
+    expect(settled).toEqual(expect.arrayContaining([{ resume: "true", state: "cancelled" }]));
     const later = (await operator.get(`/runs/${runId}`)).json;
     expect(later.status).toBe("cancelled");
     expect(stepOf(later, "after_call")).toBeUndefined();
@@ -198,7 +205,8 @@ describe("replay", () => {
       ),
     );
     const source = await waitForRun(editor, await runWorkflow(editor, id, { v: 1 }));
-    await new Promise((r) => setTimeout(r, 20));
+    // The replay's clock must be past the source's for "second" to differ.
+    await waitFor("the clock to move past the source run", () => Date.now() > source.output.second);
 
     expect((await editor.post(`/runs/${source.id}/replay`, { fromNodeId: "second" })).status).toBe(403);
     const res = await operator.post(`/runs/${source.id}/replay`, { fromNodeId: "second", input: { v: 2 } });
