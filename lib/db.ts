@@ -16,17 +16,13 @@ export interface DbHandles {
 }
 
 /** A pool and a Prisma client on it, for scripts and tests that pick their database. */
-export function createDb(url: string, max = 20): DbHandles {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    // Named (prepared) statements are the engine's and pg-boss's hot path, all lookups by key:
-    // plan them once per connection. Left to choose, Postgres kept planning them per call (custom
-    // plans for array parameters), about a third of their time (pg_stat_statements).
-    options: "-c plan_cache_mode=force_generic_plan",
-  });
+export function createDb(url: string, max = 20, options: { genericPlans?: boolean } = {}): DbHandles {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  // In a worker, the queries are the engine's and pg-boss's hot path, prepared, all lookups by
+  // key: plan them once per connection. Left to choose, Postgres re-planned them on every call
+  // (custom plans for array parameters), about a third of their time (pg_stat_statements). A
+  // SET rather than a startup option, which poolers such as PgBouncer refuse by default.
+  if (options.genericPlans) pool.on("connect", (client) => void client.query("set plan_cache_mode = force_generic_plan").catch(() => undefined));
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool drops it and the next query reconnects.
   // (Its message only: the error carries the whole client object.)
@@ -55,7 +51,7 @@ export function databaseUrl(): string {
 }
 
 function handles(): DbHandles {
-  globalHandles.__baton_db ??= createDb(databaseUrl());
+  globalHandles.__baton_db ??= createDb(databaseUrl(), 20, { genericPlans: process.env.BATON_PROCESS === "worker" });
   return globalHandles.__baton_db;
 }
 

@@ -8,9 +8,14 @@ export class Batcher<I, O> {
   #pending: { item: I; resolve(o: O): void; reject(e: unknown): void }[] = [];
   #scheduled = false;
 
-  constructor(run: (items: I[]) => Promise<O[]>, max = 100) {
+  readonly #alone?: (error: unknown) => boolean;
+
+  /** `alone`: when a batch fails with an error for which this is true (one item's fault, not
+   * the database's), each item is run again by itself, so that only the bad one fails. */
+  constructor(run: (items: I[]) => Promise<O[]>, options: { max?: number; alone?: (error: unknown) => boolean } = {}) {
     this.#run = run;
-    this.#max = max;
+    this.#max = options.max ?? 100;
+    this.#alone = options.alone;
   }
 
   add(item: I): Promise<O> {
@@ -32,7 +37,11 @@ export class Batcher<I, O> {
       const results = await this.#run(batch.map((b) => b.item));
       batch.forEach((b, i) => b.resolve(results[i]));
     } catch (error) {
-      for (const b of batch) b.reject(error);
+      if (batch.length > 1 && this.#alone?.(error)) {
+        await Promise.all(batch.map((b) => this.#run([b.item]).then(([o]) => b.resolve(o), b.reject)));
+      } else {
+        for (const b of batch) b.reject(error);
+      }
     }
   }
 }

@@ -61,6 +61,11 @@ export class Dispatcher {
     return this.#active.size;
   }
 
+  /** Fetching, with a slot free. */
+  get canTakeMore(): boolean {
+    return !this.#stopped && this.#active.size < this.#concurrency;
+  }
+
   /** Ids of the jobs being handled, for heartbeats. */
   get activeJobIds(): string[] {
     return [...this.#active.keys()];

@@ -94,11 +94,24 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
       failure = new NonRetryableError(`a ${node.type} step cannot wait for "${result.wait.kind ?? "timer"}"; its type declares ${version.waitsOf(claimed.nodeId).join(", ") || "no waits"}`);
       result = undefined;
     }
+    if (result && "wait" in result && (result.wait.kind ?? "timer") === "timer" && !result.wait.until) {
+      failure = new NonRetryableError("a timer wait needs a time to end");
+      result = undefined;
+    }
     if (result && !("wait" in result)) {
       const success: Success = { ...claimed, from: job.pure ? "queued" : "running", output: result.output, branch: result.branch, report, actor, ...(job.pure ? { started: { workerId: rt.workerId, at: startedAt } } : {}) };
-      const outcome = await persistently(log, () => rt.successes.add(success));
-      if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
-      return;
+      try {
+        const outcome = await persistently(log, () => rt.successes.add(success));
+        if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
+        return;
+      } catch (error) {
+        // The database refused this result (e.g. a value JSON in Postgres cannot hold): the step
+        // fails saying so, rather than being left running until its lease lapses.
+        if (isConnectionError(error)) throw error;
+        log.error({ err: error }, "the step's result could not be recorded");
+        failure = new NonRetryableError(`the step's result could not be recorded: ${(error as Error).message}`, { code: "result_rejected" });
+        result = undefined;
+      }
     }
     // A pure step that did not succeed is claimed now, so that the failure is recorded on a running attempt.
     if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return;
@@ -141,6 +154,8 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
   }
   return untilAborted(executor(config.data, ctx), ctx.signal);
 }
+
+export const isStepFault = (error: unknown) => !isConnectionError(error);
 
 const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
 const isConnectionError = (error: unknown) =>

@@ -21,7 +21,7 @@ import { listenForNotices } from "./notifications.ts";
 import { startSweeper } from "./sweeper.ts";
 import { startCallbacks } from "./callbacks.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { handleJob, type Runtime } from "./run-step.ts";
+import { handleJob, isStepFault, type Runtime } from "./run-step.ts";
 import { abortStepTests, handleStepTest } from "./step-tests.ts";
 import { Batcher } from "./batcher.ts";
 import { expressionPool } from "#lib/expressions/pool.ts";
@@ -49,7 +49,8 @@ export async function startWorker(): Promise<Worker> {
     baseUrl: env.BATON_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
     log,
     pureReads: new Batcher((jobs) => readPureSteps(pool(), jobs)),
-    successes: new Batcher((items) => succeed(deps, items)),
+    // A batch the database refuses is retried item by item: one bad result fails only its step.
+    successes: new Batcher((items) => succeed(deps, items), { alone: isStepFault }),
     expressions,
   };
 
@@ -76,10 +77,15 @@ export async function startWorker(): Promise<Worker> {
     log,
   );
   // Retries and waits this worker schedules are fetched when due, not at the next poll.
-  deps.onDelayedJob = (at) => dispatcher.wakeAt(at);
+  deps.onDelayedJob = (at) => steps.forEach((d) => d.wakeAt(at));
+  // The jobs this worker's results create: its own loops fetch them, unless they cannot take
+  // them now (full, or stopping), when the other workers are told.
   deps.localJobs = (queues) => {
-    if (queues.has(STEP_QUEUE)) dispatcher.wake();
-    if (queues.has(PURE_STEP_QUEUE)) pure.wake();
+    for (const [queue, d] of [[STEP_QUEUE, dispatcher], [PURE_STEP_QUEUE, pure]] as const) {
+      if (!queues.has(queue)) continue;
+      if (d.canTakeMore) d.wake();
+      else pool().query(`select pg_notify('baton_jobs', $1)`, [queue]).catch((error) => log.warn(`could not tell other workers of new jobs (${error.message})`));
+    }
   };
   const callbacks = startCallbacks(pool(), log);
   const notices = listenForNotices(databaseUrl(), {
@@ -119,8 +125,8 @@ export async function startWorker(): Promise<Worker> {
       abortStepTests();
       await sweeper.stop();
       await callbacks.stop();
-      await pure.drained(env.WORKER_SHUTDOWN_GRACE_MS);
-      if (!(await dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS))) {
+      const [, drained] = await Promise.all([pure.drained(env.WORKER_SHUTDOWN_GRACE_MS), dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS)]);
+      if (!drained) {
         log.warn({ running: inflight.size }, "grace period over: handing running steps back to the queue");
         inflight.abortAll("shutdown");
         await dispatcher.drained(15_000);

@@ -95,7 +95,8 @@ async function createSteps(sql: Sql, deps: EngineDeps, steps: NewStep[]) {
       steps.map((s) => (s.status === "queued" ? 1 : 0)),
       steps.map((s) => (s.status === "queued" ? retryPolicy(s.version.node(s.nodeId).retry).maxAttempts : 0)),
       steps.map((s) => s.actor),
-      !deps.localJobs,
+      // succeed() tells the worker's own loops after commit instead (EngineDeps.localJobs).
+      !(deps.localJobs && deps.onQueued),
       jobsNotice(steps.filter((s) => s.status === "queued").map((s) => s.version.isPure(s.nodeId))),
     ],
   });

@@ -35,7 +35,9 @@ export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun
     sql,
     rows.filter((r) => r.was !== "pending" && r.was !== "running").map((r) => ({ stepRunId: r.id, attempt: r.attempt, resume: r.was === "waiting" })),
   );
-  const running = rows.filter((r) => r.was === "running").map((r) => r.id);
-  if (running.length) await sql.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify(running)]);
+  // Every step that may have a worker on it: `was` is read from this statement's snapshot, and a
+  // claim committed meanwhile makes a queued step running without it showing here.
+  const started = rows.filter((r) => r.was !== "pending").map((r) => r.id);
+  if (started.length) await sql.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify(started)]);
   return rows.map((r) => r.id);
 }

@@ -56,7 +56,7 @@ async function requeue(tx: Sql, deps: EngineDeps, run: LockedRun, version: Compi
     );
   }
   await insertEvents(tx, steps.map((s) => ({ runId: run.id, stepRunId: s.id, nodeId: s.nodeId, type: "step.queued", actor, data: { attempt: s.attempt + 1, reason: why } })));
-  await enqueue(deps, tx, steps.map((s) => ({ runId: run.id, stepRunId: s.id, attempt: s.attempt + 1 })));
+  await enqueue(deps, tx, steps.map((s) => ({ runId: run.id, stepRunId: s.id, attempt: s.attempt + 1, ...(version.isPure(s.nodeId) ? { pure: true } : {}) })));
 }
 
 async function collateral(tx: Sql, run: LockedRun, except: string[] = []): Promise<StepRef[]> {

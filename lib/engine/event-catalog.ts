@@ -34,7 +34,7 @@ export interface EventPayloads {
   "step.queued": { attempt: number; reason?: string };
   "step.started": { attempt: number; workerId: string };
   /** A pure step's start is in this event (startedAt, workerId): it has no step.started. */
-  "step.succeeded": { attempt: number; durationMs?: number; branch?: string; startedAt?: string; workerId?: string; resumed?: boolean };
+  "step.succeeded": { attempt: number; durationMs?: number; branch?: string; startedAt?: string; workerId?: string; resumed?: boolean; resumedBy?: string };
   "step.retry_scheduled": { attempt: number; outcome: FailureKind; nextAttempt: number; delayMs: number; at: string; error: ErrorSummary };
   "step.failed": { attempt: number; outcome: FailureKind; reason: string; error: ErrorSummary };
   "step.dead_lettered": { reason: string };

@@ -61,7 +61,7 @@ export async function failStep(deps: EngineDeps, step: AttemptRef, error: unknow
       await insertEvents(tx, [
         { ...ref, type: "step.retry_scheduled", data: { attempt: step.attempt, outcome: kind, nextAttempt: step.attempt + 1, delayMs, at: at.toISOString(), error: summary } },
       ]);
-      await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: at }]);
+      await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: at, ...(version.isPure(row.node_id) ? { pure: true } : {}) }]);
       return "applied";
     }
 

@@ -12,8 +12,9 @@ const runTransitions: Record<RunStatus, readonly RunStatus[]> = {
   queued: ["running", "waiting", "succeeded", "failed", "cancelled"],
   running: ["waiting", "succeeded", "failed", "cancelled"],
   waiting: ["running", "succeeded", "failed", "cancelled"],
-  // An operator retries, skips, requeues or resumes: the run goes on.
-  failed: ["running", "compensating"],
+  // An operator retries, skips, requeues or resumes: the run goes on (or, skipping its last
+  // failed step, is done).
+  failed: ["running", "succeeded", "compensating"],
   cancelled: ["running"],
   succeeded: [],
   compensating: ["compensated", "compensation_failed"],

@@ -7,7 +7,7 @@
 import { RetryableError } from "./errors.ts";
 import { insertEvents } from "./events.ts";
 import { enqueue, stepQueues } from "./jobs.ts";
-import { lockRun } from "./run-lock.ts";
+import { lockRun, lockRuns } from "./run-lock.ts";
 import { setRunStatus } from "./run-status.ts";
 import { cancelOpenSteps } from "./cancel.ts";
 import type { EngineDeps } from "./deps.ts";
@@ -90,11 +90,12 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
   // The lost job may still have a row (failed, expired): the new one gets an id of its own.
   const resent = new Date().toISOString();
   return transaction(deps.pool, async (tx) => {
-    // Fenced again under the step's lock: it may have moved on since the query above.
+    await lockRuns(tx, rows.map((r) => r.run_id));
+    // Fenced again under the runs' locks: a step may have moved on since the query above.
     const { rows: still } = await tx.query(
       `select s.id, s.run_id, s.node_id, s.type, s.attempt, s.status from step_runs s join unnest($1::uuid[], $2::int[], $3::step_status[]) as l(id, attempt, status)
           on s.id = l.id and s.attempt = l.attempt and s.status = l.status
-        order by s.id for update of s`,
+        order by s.id`,
       [rows.map((r) => r.id), rows.map((r) => r.attempt), rows.map((r) => r.status)],
     );
     await enqueue(

@@ -12,7 +12,7 @@ import { claimStep, readPureSteps } from "../../lib/engine/claim.ts";
 import { succeed } from "../../lib/engine/succeed.ts";
 import { waitStep, resumeWait } from "../../lib/engine/wait.ts";
 import { failStep } from "../../lib/engine/fail.ts";
-import { cancelRun } from "../../lib/engine/commands.ts";
+import { cancelRun, skipStep } from "../../lib/engine/commands.ts";
 import { enqueue, stepJobId, stepQueues, type StepJob } from "../../lib/engine/jobs.ts";
 import { lockRun } from "../../lib/engine/run-lock.ts";
 import { setRunStatus } from "../../lib/engine/run-status.ts";
@@ -193,6 +193,23 @@ describe("engine core, in one transaction", () => {
     expect(await failStep(deps, second, new NonRetryableError("again"), { logs: [] }, ACTOR)).toBe("stale");
     expect((await runRow(runId)).status).toBe("failed");
     expect(await eventTypes(runId, "call")).toEqual(["step.queued", "step.started", "step.retry_scheduled", "step.started", "step.failed", "step.dead_lettered"]);
+  });
+
+  it("lets an operator skip a failed run's last failed step, and the run succeeds", async () => {
+    const def = definition(
+      [{ id: "start", type: "start" }, { id: "notify", type: "http", config: { url: "http://127.0.0.1:9/x" } }, { id: "end", type: "end", config: { output: "done" } }],
+      [["start", "notify"], ["start", "end"]],
+    );
+    const workflowId = await publish(def);
+    const { id: runId } = await startRun(deps, { workflowId, input: {}, actor: "user:test" });
+    const end = await jobOf(runId, "end");
+    await succeed(deps, [{ ...end, from: "queued", output: "done", report: { logs: [] }, actor: ACTOR, started: { workerId: WORKER, at: new Date() } }]);
+    const notify = await jobOf(runId, "notify");
+    await claimStep(deps.pool, notify, WORKER);
+    await failStep(deps, notify, new NonRetryableError("refused"), { logs: [] }, ACTOR);
+    expect((await runRow(runId)).status).toBe("failed");
+    await skipStep(deps, runId, "notify", { output: null }, "user:operator");
+    expect(await runRow(runId)).toMatchObject({ status: "succeeded", output: "done" });
   });
 
   it("sends a job once however often it is sent (its id is its key)", async () => {

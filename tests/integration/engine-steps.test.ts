@@ -143,6 +143,23 @@ describe("step types and templates", () => {
     expect(stepOf(run, "bad")).toMatchObject({ status: "failed", attempt: 1, error: { retryable: false, code: "template" } });
     expect(run.error).toMatchObject({ nodeId: "bad" });
   });
+  it("fails only the step whose result the database refuses, while runs finishing with it succeed", async () => {
+    // A NUL character is valid JSON but not valid jsonb: Postgres refuses the whole statement.
+    server.on("/nul", (_req, _n, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"text":"a\\u0000b"}');
+    });
+    const editor = await engine.as("editor");
+    const bad = await publish(editor, linear([{ id: "call", type: "http", config: { url: `${server.url}/nul` }, retry: { maxAttempts: 3 } }]), "refused result");
+    const good = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }, { id: "b", type: "transform", config: { output: 2 } }]), "ordinary");
+    const badRun = await runWorkflow(editor, bad);
+    const goodRuns = await Promise.all(Array.from({ length: 10 }, () => runWorkflow(editor, good)));
+    const failed = await waitForRun(editor, badRun);
+    expect(failed.status).toBe("failed");
+    expect(stepOf(failed, "call")).toMatchObject({ status: "failed", attempt: 1, error: { code: "result_rejected" } });
+    expect(stepOf(failed, "call").error.message).toMatch(/could not be recorded/);
+    for (const id of goodRuns) expect((await waitForRun(editor, id)).status).toBe("succeeded");
+  });
 });
 
 describe("starting runs", () => {
