@@ -88,7 +88,12 @@ class Listener {
     // No await between these lines: no event can be delivered in between.
     const entry = { scope, fn };
     this.#subscribers.add(entry);
-    return { from: this.#position, close: () => this.#subscribers.delete(entry) };
+    const from = this.#position;
+    // Events may already wait past the position with no NOTIFY to come: on a first connect the
+    // position is the horizon, behind rows of transactions then still open (in any database of
+    // the cluster), and a run blocked on a slow step writes nothing more. Read them now.
+    void this.#read();
+    return { from, close: () => this.#subscribers.delete(entry) };
   }
 
   /** Open subscriptions in this process (SSE clients and waiting requests). */

@@ -89,7 +89,8 @@ describe("npm start supervising its processes", () => {
         120_000,
         1000,
       );
-      expect(finished).toEqual(Array(40).fill("succeeded"));
+      const failures = await Promise.all(runIds.filter((_, i) => finished[i] !== "succeeded").map(async (id) => (await admin.get(`/runs/${id}`)).json));
+      expect(finished, JSON.stringify(failures.map((r) => ({ id: r.id, error: r.error, steps: r.steps.map((st: { nodeId: string; status: string; error: unknown }) => [st.nodeId, st.status, st.error]) })))).toEqual(Array(40).fill("succeeded"));
       for (const id of runIds) {
         const events = (await admin.get(`/runs/${id}/events?limit=500`)).json.events as { type: string; nodeId: string | null }[];
         const succeeded = events.filter((e) => e.type === "step.succeeded").map((e) => e.nodeId);

@@ -2,6 +2,7 @@
 // Last-Event-ID without gaps or duplicates, even when transactions commit out of order; run
 // lists with filters, search, cursors and stuck detection; step logs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { definition, linear, publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { openStream } from "../helpers/sse.ts";
@@ -57,6 +58,31 @@ describe("run event stream", () => {
     expect([...seen].sort()).toEqual([...stored].sort());
     expect(second.events().length).toBeGreaterThan(0);
     expect(second.events().every((e) => e.runId === runId)).toBe(true);
+  });
+
+  it("delivers events held back by a transaction open elsewhere in the cluster once it ends, with nothing else happening", async () => {
+    // A fresh web process: its listener starts at the horizon, behind this open transaction.
+    const other = new pg.Client({ connectionString: engine.db.url });
+    await other.connect();
+    await other.query("begin");
+    await other.query("select pg_current_xact_id()");
+    const fresh = await startEngine();
+    const held: (() => void)[] = [];
+    server.on("/hold", (_req, _n, res) => held.push(() => json(res, 200, {})));
+    try {
+      const editor = await fresh.as("editor");
+      const runId = await runWorkflow(editor, await publish(editor, linear([{ id: "call", type: "http", config: { url: `${server.url}/hold` } }])));
+      await waitForStep(editor, runId, "call", ["running"]);
+      const stream = await openStream(await fresh.as("viewer"), `/runs/${runId}/stream?after=0`);
+      // The run now waits on the gate: no new event will wake the listener.
+      await other.query("commit");
+      await stream.waitFor("the step start", (m) => m.some((x) => x.data.includes('"step.started"')));
+      stream.close();
+    } finally {
+      held.forEach((answer) => answer());
+      await other.end().catch(() => undefined);
+      await fresh.stop();
+    }
   });
 
   it("never lets an event committed late slip behind one committed early", async () => {
