@@ -107,7 +107,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
       } catch (error) {
         // The database refused this result (e.g. a value JSON in Postgres cannot hold): the step
         // fails saying so, rather than being left running until its lease lapses.
-        if (isConnectionError(error)) throw error;
+        if (!isStepFault(error)) throw error;
         log.error({ err: error }, "the step's result could not be recorded");
         failure = new NonRetryableError(`the step's result could not be recorded: ${(error as Error).message}`, { code: "result_rejected" });
         result = undefined;
@@ -155,7 +155,10 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
   return untilAborted(executor(config.data, ctx), ctx.signal);
 }
 
-export const isStepFault = (error: unknown) => !isConnectionError(error);
+/** The database refused a step's data (SQLSTATE class 22, data exception, e.g. a NUL character
+ * in JSON; or 54, a program limit such as a value too large): that step's fault, not the
+ * database's. Anything else (an outage, a restart) is retried as before. */
+export const isStepFault = (error: unknown) => /^(22|54)/.test((error as { code?: unknown })?.code?.toString() ?? "");
 
 const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
 const isConnectionError = (error: unknown) =>
