@@ -95,6 +95,22 @@ function StepState({ step, sourceRunId }: { step: StepView; sourceRunId: string 
           </dd>
         </>
       )}
+      {step.status === "waiting" ? (
+        <>
+          <dt className="text-zinc-500">Waiting for</dt>
+          <dd data-testid="step-panel-waiting">
+            {step.waitKind && step.waitKind !== "timer" ? step.waitKind.replaceAll("_", " ") : "time"}
+            {step.waitUntil ? (
+              <span title={fullTime(step.waitUntil)}>
+                {step.waitKind && step.waitKind !== "timer" ? " · deadline " : " · until "}
+                {clockTime(step.waitUntil)}
+              </span>
+            ) : (
+              " · no deadline"
+            )}
+          </dd>
+        </>
+      ) : null}
       {step.startedAt && !step.reusedFrom ? (
         <>
           <dt className="text-zinc-500">Started</dt>

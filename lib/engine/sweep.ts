@@ -15,7 +15,7 @@ import { failStep } from "./fail.ts";
 import { activeRunStatuses, isActiveRun } from "./states.ts";
 import { transaction } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
-import { stepDefinition, stepTypes } from "../steps/index.ts";
+import { stepDefinition } from "../steps/index.ts";
 
 /** A running step not heard from for this long is taken to have lost its worker. */
 export const LEASE_MS = 15_000;
@@ -77,14 +77,16 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
       where r.status = any($4::run_status[])
         and ((s.status = 'queued' and s.queued_at < now() - make_interval(secs => $1))
           or (s.status = 'retry_scheduled' and s.next_attempt_at < now() - make_interval(secs => $1))
-          or (s.status = 'waiting' and s.wait_until < now() - make_interval(secs => $1) and s.type = any($5::text[])))
+          or (s.status = 'waiting' and s.wait_kind = 'timer' and s.wait_until < now() - make_interval(secs => $1)))
         and not exists (
           select 1 from pgboss.job j
            where j.name = any($2::text[]) and j.state < 'completed'
-             and j.data->>'stepRunId' = s.id::text and (j.data->>'attempt')::int = s.attempt)
+             and j.data->>'stepRunId' = s.id::text and (j.data->>'attempt')::int = s.attempt
+             -- A waiting step needs the job that resumes it, not the one that ran it.
+             and coalesce((j.data->>'resume')::boolean, false) = (s.status = 'waiting'))
       limit $3`,
     // Only timer waits have a job; other waits end from outside.
-    [LOST_JOB_MS / 1000, stepQueues, BATCH, activeRunStatuses, stepTypes.filter((t) => stepDefinition(t)?.waits?.includes("timer"))],
+    [LOST_JOB_MS / 1000, stepQueues, BATCH, activeRunStatuses],
   );
   if (rows.length === 0) return 0;
   // The lost job may still have a row (failed, expired): the new one gets an id of its own.

@@ -30,9 +30,9 @@ export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitReq
   return transaction(deps.pool, async (tx) => {
     const run = await lockRun(tx, step.runId);
     const { rows } = await tx.query(
-      `update step_runs set status = 'waiting', wait_until = $3, output = $4::jsonb, input = coalesce($6::jsonb, input), heartbeat_at = null, updated_at = now()
+      `update step_runs set status = 'waiting', wait_kind = $7, wait_until = $3, output = $4::jsonb, input = coalesce($6::jsonb, input), heartbeat_at = null, updated_at = now()
         where id = $1 and attempt = $2 and status = any($5::step_status[]) returning node_id`,
-      [step.stepRunId, step.attempt, wait.until ?? null, JSON.stringify(wait.output ?? null), stepFrom("waiting", ["running"]), inputJson(report)],
+      [step.stepRunId, step.attempt, wait.until ?? null, JSON.stringify(wait.output ?? null), stepFrom("waiting", ["running"]), inputJson(report), wait.kind],
     );
     if (!rows[0] || !run) return "stale";
     const version = await loadVersion(tx, run.versionId);

@@ -66,7 +66,7 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
     case "step.dead_lettered":
       return `${step} moved to the dead letters`;
     case "step.waiting":
-      return `${step} waiting${typeof e.data.until === "string" ? ` until ${new Date(e.data.until).toLocaleString()}` : ""}`;
+      return `${step} waiting${e.data.kind && e.data.kind !== "timer" ? ` for ${e.data.kind.replaceAll("_", " ")}` : ""}${typeof e.data.until === "string" ? ` ${e.data.kind === "timer" ? "until" : "at most until"} ${new Date(e.data.until).toLocaleString()}` : ""}`;
     case "step.interrupted":
       return `${step} attempt ${e.data.attempt} interrupted: its worker shut down; attempt ${e.data.nextAttempt} queued`;
     case "step.skipped":

@@ -48,6 +48,8 @@ export interface StepView {
   finishedAt: string | null;
   nextAttemptAt: string | null;
   waitUntil: string | null;
+  /** What the step waits (or waited) for: "timer", or a kind ended from outside ("approval"). */
+  waitKind: string | null;
   reusedFrom: string | null;
   attempts: StepAttemptView[];
 }
@@ -119,7 +121,7 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     case "step.failed":
       return { status: "failed", attempt, finishedAt: e.at, error: e.data.error ?? null };
     case "step.waiting":
-      return { status: "waiting", attempt, waitUntil: e.data.until ?? null };
+      return { status: "waiting", attempt, waitUntil: e.data.until ?? null, waitKind: e.data.kind };
     case "step.interrupted":
       return { status: "queued", attempt: e.data.nextAttempt ?? attempt + 1, queuedAt: e.at };
     case "step.skipped":
@@ -215,6 +217,7 @@ function newStep(e: KnownEvent): StepView {
     finishedAt: null,
     nextAttemptAt: null,
     waitUntil: null,
+    waitKind: null,
     reusedFrom: null,
     attempts: [],
   };

@@ -105,7 +105,7 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
     const steps = await client.query(
       `select s.id, s.node_id, s.iteration, s.type, s.status, s.attempt, s.max_attempts, s.input, s.output, s.branch, s.error,
               s.reason, s.progress, s.worker_id, s.queued_at, s.started_at, s.finished_at, s.heartbeat_at, s.next_attempt_at,
-              s.wait_until, s.reused_from,
+              s.wait_until, s.wait_kind, s.reused_from,
               coalesce((select jsonb_agg(jsonb_build_object('attempt', a.attempt, 'status', a.status, 'workerId', a.worker_id,
                                    'startedAt', a.started_at, 'finishedAt', a.finished_at, 'error', a.error,
                                    'retryDelayMs', a.retry_delay_ms) order by a.attempt)
@@ -164,6 +164,7 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
         heartbeatAt: s.heartbeat_at as Date | null,
         nextAttemptAt: s.next_attempt_at as Date | null,
         waitUntil: s.wait_until as Date | null,
+        waitKind: s.wait_kind as string | null,
         reusedFrom: s.reused_from as string | null,
         attempts: s.attempts,
       })),

@@ -1,7 +1,9 @@
 // When a run is stuck: one of its open steps has been
 // - running past its timeout (the worker should have aborted it), or without a heartbeat for
 //   longer than the lease (its worker is gone and no sweeper has taken the step back);
-// - queued, waiting, or due for a retry for longer than BATON_STUCK_AFTER_SECONDS.
+// - queued, or due for a retry, for longer than BATON_STUCK_AFTER_SECONDS;
+// - waiting past its time (a timer) or its deadline (a wait ended from outside) by that long.
+//   A wait without a deadline (an approval with none) is healthy however long it lasts.
 // Computed when read, in SQL, so lists can filter on it; the reason names the step and since when.
 import { env } from "../env.ts";
 import { LEASE_MS } from "../engine/sweep.ts";
@@ -40,14 +42,14 @@ export function stuckStepsSql(thresholdParam: string): string {
                when s.status = 'running' and s.started_at + ${timeout} + ${lease} < now() then 'timeout'
                when s.status = 'queued' and s.queued_at < now() - ${threshold} then 'queued'
                when s.status = 'retry_scheduled' and s.next_attempt_at < now() - ${threshold} then 'retry'
-               when s.status = 'waiting' and coalesce(s.wait_until, s.started_at) < now() - ${threshold} then 'waiting'
+               when s.status = 'waiting' and s.wait_until < now() - ${threshold} then 'waiting'
              end as kind,
              case
                when s.status = 'running' and s.heartbeat_at < now() - ${lease} then s.heartbeat_at
                when s.status = 'running' then s.started_at + ${timeout}
                when s.status = 'queued' then s.queued_at
                when s.status = 'retry_scheduled' then s.next_attempt_at
-               else coalesce(s.wait_until, s.started_at)
+               else s.wait_until
              end as since
     ) x
     where s.run_id = r.id and s.status in ${OPEN} and x.kind is not null

@@ -17,6 +17,8 @@ import { enqueue, stepJobId, stepQueues, type StepJob } from "../../lib/engine/j
 import { lockRun } from "../../lib/engine/run-lock.ts";
 import { setRunStatus } from "../../lib/engine/run-status.ts";
 import { IllegalTransition } from "../../lib/engine/states.ts";
+import { sweep } from "../../lib/engine/sweep.ts";
+import { stuckStepsSql } from "../../lib/runs/stuck.ts";
 import { NonRetryableError } from "../../lib/engine/errors.ts";
 import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
 import { definition, linear } from "../helpers/engine.ts";
@@ -210,6 +212,36 @@ describe("engine core, in one transaction", () => {
     expect((await runRow(runId)).status).toBe("failed");
     await skipStep(deps, runId, "notify", { output: null }, "user:operator");
     expect(await runRow(runId)).toMatchObject({ status: "succeeded", output: "done" });
+  });
+
+  it("treats a wait for the outside world as healthy: no resume job, never re-sent, not stuck without a deadline", async () => {
+    const workflowId = await publish(linear([{ id: "timer", type: "delay", config: { durationMs: 1000 } }, { id: "decide", type: "delay", config: { durationMs: 1000 } }]));
+    const { id: runId } = await startRun(deps, { workflowId, input: {}, actor: "user:test" });
+    const timer = await jobOf(runId, "timer");
+    await claimStep(deps.pool, timer, WORKER);
+    await waitStep(deps, timer, { kind: "timer", until: new Date(Date.now() + 1000) }, { logs: [] }, ACTOR);
+    await succeed(deps, [{ ...timer, from: "waiting", report: { logs: [] }, actor: ACTOR }]);
+    // The engine takes the kind as given (the worker checks it against the step type).
+    const decide = await jobOf(runId, "decide");
+    await claimStep(deps.pool, decide, WORKER);
+    await waitStep(deps, decide, { kind: "approval" }, { logs: [] }, ACTOR);
+    expect(await jobState({ ...decide, resume: true })).toBeUndefined();
+    expect((await client.query(`select wait_kind from step_runs where id = $1`, [decide.stepRunId])).rows[0].wait_kind).toBe("approval");
+
+    // An hour later: the sweeper sends nothing for it, and the run is not stuck.
+    await client.query(`update step_runs set started_at = now() - interval '1 hour' where id = $1`, [decide.stepRunId]);
+    expect(await sweep(deps)).toMatchObject({ resent: 0 });
+    const stuck = async () => (await client.query(`select x.* from runs r cross join lateral (${stuckStepsSql("$2")}) x where r.id = $1`, [runId, 300])).rows;
+    expect(await stuck()).toEqual([]);
+    // With a deadline long past, it is.
+    await client.query(`update step_runs set wait_until = now() - interval '10 minutes' where id = $1`, [decide.stepRunId]);
+    expect(await stuck()).toEqual([expect.objectContaining({ node_id: "decide", kind: "waiting" })]);
+    expect(await sweep(deps)).toMatchObject({ resent: 0 });
+
+    // A timer wait whose job was lost is sent again.
+    await client.query(`update step_runs set wait_kind = 'timer' where id = $1`, [decide.stepRunId]);
+    expect(await sweep(deps)).toMatchObject({ resent: 1 });
+    expect(await eventTypes(runId, "decide")).toContain("step.job_resent");
   });
 
   it("sends a job once however often it is sent (its id is its key)", async () => {

@@ -13,7 +13,7 @@ const ev = (xid: number, type: string, nodeId: string | null, data: Record<strin
 
 const step = (nodeId: string, status: string, attempt: number): StepView => ({
   id: `s-${nodeId}`, nodeId, iteration: 0, type: "http", status, attempt, maxAttempts: 3, input: null, output: null, branch: null, error: null, reason: null,
-  workerId: null, queuedAt: null, startedAt: null, finishedAt: null, nextAttemptAt: null, waitUntil: null, reusedFrom: null, attempts: [],
+  workerId: null, queuedAt: null, startedAt: null, finishedAt: null, nextAttemptAt: null, waitUntil: null, waitKind: null, reusedFrom: null, attempts: [],
 });
 
 const run = (steps: StepView[], snapshot = "100:105:102"): RunView => ({
