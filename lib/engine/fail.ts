@@ -11,7 +11,7 @@ import { enqueue } from "./jobs.ts";
 import { loadSteps, lockRun } from "./run-lock.ts";
 import { syncRunStatus } from "./run-status.ts";
 import { stepFrom } from "./states.ts";
-import { transaction } from "./tx.ts";
+import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
 export type { FailureKind } from "./event-catalog.ts";
@@ -27,66 +27,69 @@ export interface AttemptRef {
  * (the wait happens in the queue). Otherwise the step fails, lands in the dead letters, and fails
  * the run, whose other open steps are cancelled. A waiting step may fail too (resumeWait).
  */
-export async function failStep(deps: EngineDeps, step: AttemptRef, error: unknown, report: Report, actor: string, kind: FailureKind = "failed"): Promise<Outcome> {
+export function failStep(deps: EngineDeps, step: AttemptRef, error: unknown, report: Report, actor: string, kind: FailureKind = "failed"): Promise<Outcome> {
+  return transaction(deps.pool, (tx) => failInTransaction(tx, deps, step, error, report, actor, kind));
+}
+
+/** failStep in the caller's transaction (which must not hold step locks of the run yet). */
+export async function failInTransaction(tx: Sql, deps: EngineDeps, step: AttemptRef, error: unknown, report: Report, actor: string, kind: FailureKind = "failed"): Promise<Outcome> {
   const info = describeError(error);
   const { retryAfterMs, ...stored } = info;
-  return transaction(deps.pool, async (tx) => {
-    const run = await lockRun(tx, step.runId);
-    const { rows } = await tx.query(
-      `select node_id, attempt, max_attempts, status from step_runs where id = $1 and attempt = $2 and status = any($3::step_status[]) for update`,
-      [step.stepRunId, step.attempt, stepFrom("failed", ["running", "waiting"])],
-    );
-    const row = rows[0];
-    if (!row || !run) return "stale";
-    const version = await loadVersion(tx, run.versionId);
-    const node = version.node(row.node_id);
-    await writeLogs(tx, [{ stepRunId: step.stepRunId, attempt: step.attempt, logs: report.logs }]);
-    if (report.input !== undefined) await tx.query(`update step_runs set input = $2::jsonb where id = $1`, [step.stepRunId, inputJson(report)]);
-    const summary = { message: stored.message, ...(stored.code ? { code: stored.code } : {}), retryable: stored.retryable };
-    const ref = { runId: run.id, stepRunId: step.stepRunId, nodeId: row.node_id as string, actor };
+  const run = await lockRun(tx, step.runId);
+  const { rows } = await tx.query(
+    `select node_id, attempt, max_attempts, status from step_runs where id = $1 and attempt = $2 and status = any($3::step_status[]) for update`,
+    [step.stepRunId, step.attempt, stepFrom("failed", ["running", "waiting"])],
+  );
+  const row = rows[0];
+  if (!row || !run) return "stale";
+  const version = await loadVersion(tx, run.versionId);
+  const node = version.node(row.node_id);
+  await writeLogs(tx, [{ stepRunId: step.stepRunId, attempt: step.attempt, logs: report.logs }]);
+  if (report.input !== undefined) await tx.query(`update step_runs set input = $2::jsonb where id = $1`, [step.stepRunId, inputJson(report)]);
+  const summary = { message: stored.message, ...(stored.code ? { code: stored.code } : {}), retryable: stored.retryable };
+  const ref = { runId: run.id, stepRunId: step.stepRunId, nodeId: row.node_id as string, actor };
 
-    // A wait that ends in failure (rejected, timed out) is final: there is no attempt to repeat.
-    if (info.retryable && row.status === "running" && row.attempt < row.max_attempts) {
-      // Backoff counts attempts within the current budget: a requeued step starts short again.
-      const policy = retryPolicy(node.retry);
-      const nth = Math.max(1, row.attempt - (row.max_attempts - policy.maxAttempts));
-      const delayMs = retryAfterMs ?? backoffDelay(policy, nth);
-      const at = new Date(Date.now() + delayMs);
-      await tx.query(
-        `update step_runs set status = 'retry_scheduled', attempt = attempt + 1, next_attempt_at = $2, error = $3::jsonb, heartbeat_at = null, updated_at = now()
-          where id = $1`,
-        [step.stepRunId, at, JSON.stringify(stored)],
-      );
-      await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored, delayMs);
-      await insertEvents(tx, [
-        { ...ref, type: "step.retry_scheduled", data: { attempt: step.attempt, outcome: kind, nextAttempt: step.attempt + 1, delayMs, at: at.toISOString(), error: summary } },
-      ]);
-      await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: at, ...(version.isPure(row.node_id) ? { pure: true } : {}) }]);
-      return "applied";
-    }
-
+  // A wait that ends in failure (rejected, timed out) is final: there is no attempt to repeat.
+  if (info.retryable && row.status === "running" && row.attempt < row.max_attempts) {
+    // Backoff counts attempts within the current budget: a requeued step starts short again.
+    const policy = retryPolicy(node.retry);
+    const nth = Math.max(1, row.attempt - (row.max_attempts - policy.maxAttempts));
+    const delayMs = retryAfterMs ?? backoffDelay(policy, nth);
+    const at = new Date(Date.now() + delayMs);
     await tx.query(
-      `update step_runs set status = 'failed', error = $2::jsonb, finished_at = clock_timestamp(), heartbeat_at = null, updated_at = now() where id = $1`,
-      [step.stepRunId, JSON.stringify(stored)],
+      `update step_runs set status = 'retry_scheduled', attempt = attempt + 1, next_attempt_at = $2, error = $3::jsonb, heartbeat_at = null, updated_at = now()
+        where id = $1`,
+      [step.stepRunId, at, JSON.stringify(stored)],
     );
-    await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored);
-    await tx.query(`insert into dead_letters (run_id, step_run_id, workflow_id, node_id, attempts, error) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      run.id,
-      step.stepRunId,
-      run.workflowId,
-      row.node_id,
-      step.attempt,
-      JSON.stringify(stored),
-    ]);
-    const reason = info.retryable ? `attempts exhausted (${step.attempt} of ${row.max_attempts})` : "not retryable";
+    await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored, delayMs);
     await insertEvents(tx, [
-      { ...ref, type: "step.failed", data: { attempt: step.attempt, outcome: kind, reason, error: summary } },
-      { ...ref, type: "step.dead_lettered", data: { reason } },
+      { ...ref, type: "step.retry_scheduled", data: { attempt: step.attempt, outcome: kind, nextAttempt: step.attempt + 1, delayMs, at: at.toISOString(), error: summary } },
     ]);
-    await cancelOpenSteps(tx, deps, run, "run_failed", actor);
-    await syncRunStatus(tx, run, await loadSteps(tx, run.id), version, actor);
+    await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: at, ...(version.isPure(row.node_id) ? { pure: true } : {}) }]);
     return "applied";
-  });
+  }
+
+  await tx.query(
+    `update step_runs set status = 'failed', error = $2::jsonb, finished_at = clock_timestamp(), heartbeat_at = null, updated_at = now() where id = $1`,
+    [step.stepRunId, JSON.stringify(stored)],
+  );
+  await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored);
+  await tx.query(`insert into dead_letters (run_id, step_run_id, workflow_id, node_id, attempts, error) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
+    run.id,
+    step.stepRunId,
+    run.workflowId,
+    row.node_id,
+    step.attempt,
+    JSON.stringify(stored),
+  ]);
+  const reason = info.retryable ? `attempts exhausted (${step.attempt} of ${row.max_attempts})` : "not retryable";
+  await insertEvents(tx, [
+    { ...ref, type: "step.failed", data: { attempt: step.attempt, outcome: kind, reason, error: summary } },
+    { ...ref, type: "step.dead_lettered", data: { reason } },
+  ]);
+  await cancelOpenSteps(tx, deps, run, "run_failed", actor);
+  await syncRunStatus(tx, run, await loadSteps(tx, run.id), version, actor);
+  return "applied";
 }
 
 /** The worker is shutting down mid-attempt: hand the step to another worker at once. The

@@ -7,13 +7,13 @@ import type { EngineDeps } from "./deps.ts";
 import { finishAttempt, inputJson, writeLogs, type Outcome, type Report } from "./attempts.ts";
 import { insertEvents } from "./events.ts";
 import { NonRetryableError } from "./errors.ts";
-import { failStep, type AttemptRef } from "./fail.ts";
+import { failInTransaction, type AttemptRef } from "./fail.ts";
 import { enqueue } from "./jobs.ts";
 import { loadSteps, lockRun } from "./run-lock.ts";
 import { syncRunStatus } from "./run-status.ts";
 import { stepFrom } from "./states.ts";
-import { succeed } from "./succeed.ts";
-import { transaction } from "./tx.ts";
+import { succeedInTransaction } from "./succeed.ts";
+import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
 export interface WaitRequest {
@@ -25,8 +25,11 @@ export interface WaitRequest {
   output?: unknown;
 }
 
+/** What a kind of wait records with it, in the same transaction (an approval its request). */
+export type RecordWait = (tx: Sql, waiting: { runId: string; stepRunId: string; nodeId: string; attempt: number; actor: string }) => Promise<void>;
+
 /** The attempt asks to wait: the step waits, holding no worker. */
-export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitRequest, report: Report, actor: string): Promise<Outcome> {
+export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitRequest, report: Report, actor: string, record?: RecordWait): Promise<Outcome> {
   return transaction(deps.pool, async (tx) => {
     const run = await lockRun(tx, step.runId);
     const { rows } = await tx.query(
@@ -36,6 +39,7 @@ export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitReq
     );
     if (!rows[0] || !run) return "stale";
     const version = await loadVersion(tx, run.versionId);
+    await record?.(tx, { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, attempt: step.attempt, actor });
     await finishAttempt(tx, step.stepRunId, step.attempt, "waiting");
     await writeLogs(tx, [{ stepRunId: step.stepRunId, attempt: step.attempt, logs: report.logs }]);
     await insertEvents(tx, [
@@ -62,13 +66,20 @@ export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitReq
  * on, or it fails with `error` (not retried) and so does the run. "stale" when the step is no
  * longer waiting on that attempt: someone decided first, or the run stopped.
  */
-export async function resumeWait(
-  deps: EngineDeps,
-  step: AttemptRef,
-  result: { output?: unknown } | { error: { message: string; code?: string } },
-  actor: string,
-): Promise<Outcome> {
-  if ("error" in result) return failStep(deps, step, new NonRetryableError(result.error.message, { code: result.error.code }), { logs: [] }, actor);
-  const [outcome] = await succeed(deps, [{ ...step, from: "waiting", output: result.output, report: { logs: [] }, actor, note: { resumedBy: actor } }]);
-  return outcome;
+export function resumeWait(deps: EngineDeps, step: AttemptRef, result: WaitResult, actor: string): Promise<Outcome> {
+  return transaction(deps.pool, (tx) => resumeWaitInTransaction(tx, deps, step, result, actor));
+}
+
+/** The wait's end: an output (and, for a step that branches, the branch to take), or an error. */
+export type WaitResult = { output?: unknown; branch?: string } | { error: { message: string; code?: string } };
+
+/**
+ * resumeWait in the caller's transaction, so that whatever decided (an approval's decision row,
+ * an event's delivery) commits together with the step and the run going on. The caller must not
+ * hold step locks of the run yet (the run's lock comes first).
+ */
+export async function resumeWaitInTransaction(tx: Sql, deps: EngineDeps, step: AttemptRef, result: WaitResult, actor: string): Promise<Outcome> {
+  if ("error" in result) return failInTransaction(tx, deps, step, new NonRetryableError(result.error.message, { code: result.error.code }), { logs: [] }, actor);
+  const [applied] = await succeedInTransaction(tx, deps, [{ ...step, from: "waiting", output: result.output, branch: result.branch, report: { logs: [] }, actor, note: { resumedBy: actor } }]);
+  return applied ? "applied" : "stale";
 }

@@ -10,7 +10,8 @@ import type { EngineDeps } from "../../lib/engine/deps.ts";
 import { startRun } from "../../lib/engine/start-run.ts";
 import { claimStep, readPureSteps } from "../../lib/engine/claim.ts";
 import { succeed } from "../../lib/engine/succeed.ts";
-import { waitStep, resumeWait } from "../../lib/engine/wait.ts";
+import { waitStep, resumeWait, resumeWaitInTransaction } from "../../lib/engine/wait.ts";
+import { transaction, type Sql } from "../../lib/engine/tx.ts";
 import { failStep } from "../../lib/engine/fail.ts";
 import { cancelRun, skipStep } from "../../lib/engine/commands.ts";
 import { enqueue, stepJobId, stepQueues, type StepJob } from "../../lib/engine/jobs.ts";
@@ -147,6 +148,40 @@ describe("engine core, in one transaction", () => {
     const { rows } = await client.query(`select actor, data from run_events where run_id = $1 and node_id = 'wait' and type = 'step.succeeded'`, [runId]);
     expect(rows).toEqual([{ actor: "user:ada@example.com", data: expect.objectContaining({ resumed: true, resumedBy: "user:ada@example.com" }) }]);
     expect((await stepRow(runId, "after")).status).toBe("queued");
+  });
+
+  it("commits a wait's record with the wait, and an outside decision with the run going on, or neither", async () => {
+    await client.query(`create temporary table decisions (step_run_id uuid, what text) on commit drop`);
+    const workflowId = await publish(linear([{ id: "wait", type: "delay", config: { durationMs: 60_000 } }, { id: "after", type: "transform" }]));
+    const { id: runId } = await startRun(deps, { workflowId, input: {}, actor: "user:test" });
+    const job = await jobOf(runId, "wait");
+    await claimStep(deps.pool, job, WORKER);
+    // A record that fails takes the wait with it: the step is still running.
+    const failing = async () => {
+      throw new Error("no such approver");
+    };
+    await expect(waitStep(deps, job, { kind: "approval" }, { logs: [] }, ACTOR, failing)).rejects.toThrow("no such approver");
+    expect((await stepRow(runId, "wait")).status).toBe("running");
+    const record = async (tx: Sql, w: { stepRunId: string }) => void (await tx.query(`insert into decisions values ($1, 'requested')`, [w.stepRunId]));
+    expect(await waitStep(deps, job, { kind: "approval" }, { logs: [] }, ACTOR, record)).toBe("applied");
+    expect((await client.query(`select what from decisions`)).rows).toEqual([{ what: "requested" }]);
+
+    // A decision whose own write fails leaves the step waiting; one that commits resumes it.
+    await expect(
+      transaction(deps.pool, async (tx) => {
+        await resumeWaitInTransaction(tx, deps, job, { output: { decision: "approve" } }, "user:ada@example.com");
+        throw new Error("the decision could not be recorded");
+      }),
+    ).rejects.toThrow("could not be recorded");
+    expect((await stepRow(runId, "wait")).status).toBe("waiting");
+    const outcome = await transaction(deps.pool, async (tx) => {
+      await tx.query(`insert into decisions values ($1, 'approved')`, [job.stepRunId]);
+      return resumeWaitInTransaction(tx, deps, job, { output: { decision: "approve" } }, "user:ada@example.com");
+    });
+    expect(outcome).toBe("applied");
+    expect(await stepRow(runId, "wait")).toMatchObject({ status: "succeeded", output: { decision: "approve" } });
+    expect((await stepRow(runId, "after")).status).toBe("queued");
+    expect((await client.query(`select what from decisions order by what`)).rows).toEqual([{ what: "approved" }, { what: "requested" }]);
   });
 
   it("fails a waiting step from outside without a retry, and the run with it", async () => {
