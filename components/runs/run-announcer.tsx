@@ -9,7 +9,8 @@ import type { RunView } from "#lib/runs/live-state.ts";
 const TOLD: Record<string, string> = { succeeded: "succeeded", failed: "failed", retry_scheduled: "will be retried", waiting: "is waiting", cancelled: "was cancelled", skipped: "was skipped" };
 const EVERY_MS = 2000;
 
-export function RunAnnouncer({ run, nameOf }: { run: RunView; nameOf(nodeId: string): string }) {
+/** `named`: the step names are known (the version has loaded); nothing is told before. */
+export function RunAnnouncer({ run, nameOf, named }: { run: RunView; nameOf(nodeId: string): string; named: boolean }) {
   const seen = useRef<Map<string, string> | null>(null);
   // Named when told, not when seen: the version (and so the names) may arrive after the run.
   const pending = useRef<{ nodeId?: string; text: string }[]>([]);
@@ -31,7 +32,7 @@ export function RunAnnouncer({ run, nameOf }: { run: RunView; nameOf(nodeId: str
       if (before.get(`${s.nodeId}:${s.iteration}`) !== status && TOLD[status]) pending.current.push({ nodeId: s.nodeId, text: TOLD[status] });
     }
     if (before.get("run") !== run.status) pending.current.push({ text: `Run ${run.status.replaceAll("_", " ")}` });
-    if (pending.current.length === 0 || timer.current) return;
+    if (pending.current.length === 0 || timer.current || !named) return;
     const tell = () => {
       timer.current = undefined;
       const messages = pending.current.splice(0).map((m) => (m.nodeId ? `${names.current(m.nodeId)} ${m.text}` : m.text));
@@ -39,7 +40,7 @@ export function RunAnnouncer({ run, nameOf }: { run: RunView; nameOf(nodeId: str
       setText(messages.length > 4 ? `${messages.slice(0, 3).join(". ")}, and ${messages.length - 3} more changes.` : `${messages.join(". ")}.`);
     };
     timer.current = setTimeout(tell, Math.max(0, lastTold.current + EVERY_MS - Date.now()));
-  }, [run]);
+  }, [run, named]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
   return (

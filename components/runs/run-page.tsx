@@ -68,7 +68,7 @@ export function RunPage({ runId }: { runId: string }) {
   return (
     <FullScreen>
       <RunHeader run={run} stream={stream} />
-      <RunAnnouncer run={run} nameOf={nameOf} />
+      <RunAnnouncer run={run} nameOf={nameOf} named={!!version.data} />
       {run.stuck ? (
         <p role="alert" className="border-b border-orange-200 bg-orange-50 px-4 py-2 text-sm text-orange-900" data-testid="run-stuck">
           <strong>Stuck.</strong> {stuckText(run.stuck)}{" "}

@@ -111,7 +111,8 @@ describe("live changes on the run page", () => {
     const id = await publish(
       editor,
       linear([
-        { id: "pause", type: "delay", name: "Wait a moment", config: { durationMs: 2500 } },
+        // Long enough to be still waiting when the page has opened, on a busy machine.
+        { id: "pause", type: "delay", name: "Wait a moment", config: { durationMs: 8000 } },
         { id: "shape", type: "transform", name: "Shape the reply", config: { output: 1 } },
       ]),
       "Announced run",
