@@ -117,7 +117,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return;
     if (result) {
       const { wait } = result;
-      const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output }, report, actor));
+      const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output }, report, actor, wait.record));
       if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
       return;
     }

@@ -23,6 +23,7 @@ const icons = {
   split: (p) => <svg {...props(p)}><path d="M6 3v6a6 6 0 0 0 6 6h6M18 15l-3-3m3 3-3 3M6 9a6 6 0 0 1 6-6h6M18 3l-3 3" /></svg>,
   clock: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="M12 7v5l3 2" /></svg>,
   flag: (p) => <svg {...props(p)}><path d="M5 21V4m0 0h11l-2 4 2 4H5" /></svg>,
+  check: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="m8 12 3 3 5-6" /></svg>,
 } satisfies Record<StepIconName, (p: SVGProps<SVGSVGElement>) => React.JSX.Element>;
 
 export function StepIcon({ name, ...p }: { name: StepIconName } & SVGProps<SVGSVGElement>) {

@@ -7,7 +7,7 @@ import { cx } from "#lib/client/cx.ts";
 import { actorName, describeEvent, eventKindOf, type EventKind } from "#lib/runs/describe-event.ts";
 import type { StreamEvent } from "#lib/runs/live-state.ts";
 
-const kindTone: Record<EventKind, string> = { command: "bg-indigo-50", run: "bg-zinc-50", step: "", callback: "bg-zinc-50" };
+const kindTone: Record<EventKind, string> = { command: "bg-indigo-50", run: "bg-zinc-50", step: "", approval: "bg-violet-50", callback: "bg-zinc-50" };
 
 export function AuditLog({ events, onSelect, nameOf }: { events: StreamEvent[]; onSelect(nodeId: string): void; nameOf(nodeId: string): string }) {
   const [onlyCommands, setOnlyCommands] = useState(false);

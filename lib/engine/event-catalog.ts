@@ -53,12 +53,15 @@ export interface EventPayloads {
   "command.requeue_dead_letter": { deadLetterId: string };
   "command.discard_dead_letter": { deadLetterId: string };
 
+  "approval.requested": { requestId: string; title: string };
+  "approval.decided": { requestId: string; decision: string; from: string; to: string; comment?: string; approvals: number; quorum: number };
+
   "callback.delivered": { attempt: number; host: string };
   "callback.failed": { attempts: number; error: string; host: string };
 }
 
 export type EventType = keyof EventPayloads;
-export type EventKind = "run" | "step" | "command" | "callback";
+export type EventKind = "run" | "step" | "command" | "approval" | "callback";
 
 export const eventTypes = Object.keys({
   "run.created": 1,
@@ -88,6 +91,8 @@ export const eventTypes = Object.keys({
   "command.replay": 1,
   "command.requeue_dead_letter": 1,
   "command.discard_dead_letter": 1,
+  "approval.requested": 1,
+  "approval.decided": 1,
   "callback.delivered": 1,
   "callback.failed": 1,
 } satisfies Record<EventType, 1>) as EventType[];

@@ -91,6 +91,13 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
       return `Requeue ${step} from the dead letters`;
     case "command.discard_dead_letter":
       return `Discard the dead letter of ${step}`;
+    case "approval.requested":
+      return `${step} asked for approval: ${e.data.title}`;
+    case "approval.decided": {
+      const verb = e.data.decision === "approve" ? "approved" : e.data.decision === "reject" ? "rejected" : "requested changes to";
+      const progress = e.data.decision === "approve" && e.data.to === "pending_approval" ? ` (${e.data.approvals} of ${e.data.quorum} approvals)` : "";
+      return `${actorName(e.actor)} ${verb} ${step}${progress}${e.data.comment ? `: ${e.data.comment}` : ""}`;
+    }
     case "callback.delivered":
       return `Result delivered to ${e.data.host}${typeof e.data.attempt === "number" && e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ""}`;
     case "callback.failed":

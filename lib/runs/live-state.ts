@@ -147,6 +147,8 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     case "command.replay":
     case "command.requeue_dead_letter":
     case "command.discard_dead_letter":
+    case "approval.requested":
+    case "approval.decided":
     case "callback.delivered":
     case "callback.failed":
       return null;

@@ -9,9 +9,10 @@ import { transform } from "./transform.ts";
 import { condition } from "./condition.ts";
 import { delay } from "./delay.ts";
 import { end } from "./end.ts";
+import { approval } from "./approval.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, condition, delay, end };
+export const definitions = { start, http, transform, condition, delay, approval, end };
 
 export type StepType = keyof typeof definitions;
 

@@ -89,8 +89,10 @@ describe("step types", () => {
       transform: [],
       condition: ["expression"],
       delay: [],
+      approval: [],
       end: [],
     });
+    expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("approval")).map((d) => d.type)).toEqual(["approval"]);
   });
 });
 

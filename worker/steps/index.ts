@@ -8,5 +8,6 @@ import { transform } from "./transform.ts";
 import { condition } from "./condition.ts";
 import { delay } from "./delay.ts";
 import { end } from "./end.ts";
+import { approval } from "./approval.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, condition, delay, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, condition, delay, approval, end } satisfies Record<StepType, Executor>;

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Resolved, StepDefinition } from "#lib/steps/types.ts";
 import type { RunContext } from "#lib/workflow/templates.ts";
 import type { LogLine } from "#lib/engine/attempts.ts";
+import type { RecordWait } from "#lib/engine/wait.ts";
 import type { Redactor } from "#lib/security/redact.ts";
 
 export interface StepRunContext {
@@ -31,7 +32,7 @@ export type StepResult =
   | { output: unknown; branch?: string }
   /** `kind`: one the step type declares, "timer" when left out (a timer needs `until`; other
    * kinds end through resumeWait, lib/engine/wait.ts). */
-  | { wait: { kind?: string; until?: Date; output?: unknown } };
+  | { wait: { kind?: string; until?: Date; output?: unknown; record?: RecordWait } };
 
 /**
  * What an executor of a step type with outputs `O` and waits `W` may return: a branch among its
@@ -41,7 +42,7 @@ export type StepOutcome<O extends readonly string[], W extends readonly string[]
   | { output: unknown; branch?: O[number] }
   | ([W[number]] extends [never]
       ? never
-      : { wait: (("timer" extends W[number] ? { kind?: "timer"; until: Date } : never) | { kind: Exclude<W[number], "timer">; until?: Date }) & { output?: unknown } });
+      : { wait: (("timer" extends W[number] ? { kind?: "timer"; until: Date } : never) | { kind: Exclude<W[number], "timer">; until?: Date }) & { output?: unknown; record?: RecordWait } });
 
 /** How a step type runs, as the engine calls it (run-step.ts `execute`): with the config its
  * definition's schema parsed, templates resolved. */

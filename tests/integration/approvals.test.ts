@@ -1,0 +1,132 @@
+// Approval steps through the API, on a real web process and worker: a run waits for people,
+// decisions are refused to whoever may not make them, the quorum counts distinct people, the
+// run goes on down the decision's branch in the decision's transaction, and the decisions form
+// a hash chain that cannot be edited.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { definition, publish, runWorkflow, startEngine, stepOf, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
+import { Client } from "../helpers/http.ts";
+import { emailFor } from "../helpers/fixtures.ts";
+
+let engine: Engine;
+let workflowId: string;
+let bot: Client;
+
+const approvalFlow = (config: Record<string, unknown>) =>
+  definition(
+    [
+      { id: "start", type: "start" },
+      { id: "review", type: "approval", name: "Review the refund", config: { title: "Refund {{ input.amount }} EUR?", data: { amount: "{{ input.amount }}" }, ...config } },
+      { id: "pay", type: "transform", config: { output: "paid" } },
+      { id: "paid", type: "end", config: { output: "{{ steps.pay.output }}" } },
+      { id: "refused", type: "end", config: { output: "refused" } },
+    ],
+    [
+      ["start", "review"],
+      ["review", "pay", "approved"],
+      ["pay", "paid"],
+      ["review", "refused", "rejected"],
+    ],
+  );
+
+beforeAll(async () => {
+  engine = await startEngine();
+  const admin = await engine.as("admin");
+  // Admins may decide too, but not on runs they started themselves.
+  workflowId = await publish(admin, approvalFlow({ roles: ["approver", "admin"], quorum: 2 }), "Refunds");
+  const token = await admin.post("/tokens", { name: "second-approver", role: "approver" });
+  bot = new Client(engine.web.url);
+  bot.token = token.json.token;
+});
+afterAll(async () => {
+  await engine?.stop();
+});
+
+async function requestOf(client: Client, runId: string) {
+  const list = await client.get(`/approvals?status=all`);
+  expect(list.status).toBe(200);
+  return list.json.approvals.find((a: { runId: string }) => a.runId === runId) as { id: string; state: string };
+}
+
+describe("an approval step", () => {
+  it("waits for a quorum of distinct eligible people, refusing the others, then goes down the approved branch", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const runId = await runWorkflow(admin, workflowId, { amount: 120 });
+    const step = await waitForStep(admin, runId, "review", ["waiting"]);
+    expect(step.waitKind).toBe("approval");
+    expect((await waitForRun(admin, runId, ["waiting"])).status).toBe("waiting");
+
+    const mine = (await approver.get("/approvals?assignedTo=me")).json.approvals;
+    expect(mine.map((a: { runId: string }) => a.runId)).toContain(runId);
+    // The admin started the run: it is not waiting on them.
+    expect((await admin.get("/approvals?assignedTo=me")).json.approvals.map((a: { runId: string }) => a.runId)).not.toContain(runId);
+    const { id } = await requestOf(approver, runId);
+    const request = (await approver.get(`/approvals/${id}`)).json;
+    expect(request).toMatchObject({ state: "pending_approval", title: "Refund 120 EUR?", data: { amount: 120 }, quorum: 2, requestedBy: `user:${emailFor("admin")}` });
+
+    // Who may not decide, and why.
+    const viewer = await (await engine.as("viewer")).post(`/approvals/${id}/decisions`, { decision: "approve" });
+    expect(viewer.status).toBe(403);
+    const self = await admin.post(`/approvals/${id}/decisions`, { decision: "approve" });
+    expect(self.status).toBe(403);
+    expect(self.json.detail).toContain("nobody approves their own request");
+    const bad = await approver.post(`/approvals/${id}/decisions`, { decision: "maybe" });
+    expect(bad.status).toBe(422);
+
+    const first = await approver.post(`/approvals/${id}/decisions`, { decision: "approve", comment: "within policy" });
+    expect(first.status).toBe(200);
+    expect(first.json.state).toBe("pending_approval");
+    const twice = await approver.post(`/approvals/${id}/decisions`, { decision: "approve" });
+    expect(twice.status).toBe(409);
+    expect((await waitForRun(admin, runId, ["waiting"])).status).toBe("waiting");
+
+    const second = await bot.post(`/approvals/${id}/decisions`, { decision: "approve" });
+    expect(second.status).toBe(200);
+    expect(second.json).toMatchObject({ state: "approved", chainVerified: true });
+    expect(second.json.decisions.map((d: { decision: string; actor: string }) => [d.decision, d.actor])).toEqual([
+      ["request", expect.stringMatching(/^worker:/)],
+      ["approve", `user:${emailFor("approver")}`],
+      ["approve", "token:second-approver"],
+    ]);
+    const run = await waitForRun(admin, runId);
+    expect(run).toMatchObject({ status: "succeeded", output: "paid" });
+    expect(stepOf(run, "review")).toMatchObject({ status: "succeeded", branch: "approved", output: { decision: "approved", requestId: id } });
+    expect(stepOf(run, "refused").status).toBe("skipped");
+    const after = await approver.post(`/approvals/${id}/decisions`, { decision: "reject", comment: "too late" });
+    expect(after.status).toBe(409);
+
+    const events = (await admin.get(`/runs/${runId}/events`)).json.events.map((e: { type: string }) => e.type);
+    expect(events.filter((t: string) => t.startsWith("approval."))).toEqual(["approval.requested", "approval.decided", "approval.decided"]);
+    // The decisions cannot be edited afterwards.
+    await expect(engine.db.pool.query(`update approval_decisions set comment = 'changed' where request_id = $1`, [id])).rejects.toThrow(/append-only/);
+  });
+
+  it("rejects on one rejection, which needs a reason, and takes the rejected branch", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const runId = await runWorkflow(admin, workflowId, { amount: 9000 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    const noReason = await approver.post(`/approvals/${id}/decisions`, { decision: "reject" });
+    expect(noReason.status).toBe(422);
+    expect(noReason.json.errors).toEqual([expect.objectContaining({ path: "comment" })]);
+    const rejected = await approver.post(`/approvals/${id}/decisions`, { decision: "reject", comment: "over the limit" });
+    expect(rejected.json.state).toBe("rejected");
+    const run = await waitForRun(admin, runId);
+    expect(run).toMatchObject({ status: "succeeded", output: "refused" });
+    expect(stepOf(run, "pay").status).toBe("skipped");
+  });
+
+  it("closes the request of a cancelled run instead of deciding it", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const runId = await runWorkflow(admin, workflowId, { amount: 5 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    expect((await (await engine.as("operator")).post(`/runs/${runId}/cancel`)).status).toBe(200);
+    const late = await approver.post(`/approvals/${id}/decisions`, { decision: "approve" });
+    expect(late.status).toBe(409);
+    expect((await approver.get(`/approvals/${id}`)).json).toMatchObject({ state: "cancelled", chainVerified: true });
+    expect((await waitForRun(admin, runId)).status).toBe("cancelled");
+  });
+});
