@@ -277,7 +277,7 @@ describe("quick add", () => {
   it("finds a step type in the palette's search and adds it with Enter", async () => {
     const id = await newWorkflow("Palette search", spaced());
     const page = await openEditor(id);
-    await page.getByRole("searchbox", { name: "Search step types" }).fill("wait");
+    await page.getByRole("searchbox", { name: "Search step types" }).fill("duration");
     expect(await page.getByRole("complementary", { name: "Step types" }).getByRole("listitem").allTextContents()).toEqual([expect.stringMatching(/^Delay/)]);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(3);
