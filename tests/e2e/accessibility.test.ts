@@ -123,9 +123,19 @@ describe("live changes on the run page", () => {
     await page.getByTestId("step-list").getByText("Shape the reply").waitFor();
     expect(await announcer.getAttribute("aria-live")).toBe("polite");
     expect(await announcer.textContent()).toBe("");
+    // Every message the region says, in order (how changes group depends on when they arrive).
+    await page.evaluate(() => {
+      const region = document.querySelector('[data-testid="run-announcer"]')!;
+      const told: string[] = ((window as unknown as { told: string[] }).told = []);
+      new MutationObserver(() => told.push(region.textContent ?? "")).observe(region, { childList: true, characterData: true, subtree: true });
+    });
     await expect.poll(() => announcer.textContent(), { timeout: 30_000 }).toContain("Run succeeded.");
-    // The steps that finished with the run are in the same message, by name.
-    expect(await announcer.textContent()).toMatch(/Shape the reply succeeded/);
+    const told = await page.evaluate(() => (window as unknown as { told: string[] }).told.filter(Boolean));
+    // Said by name, each once, several changes to a message: fewer messages than changes.
+    const all = told.join(" ");
+    for (const change of ["Wait a moment succeeded", "Shape the reply succeeded", "Run succeeded"]) expect(all.split(change).length - 1, all).toBe(1);
+    expect(all).not.toMatch(/\b(pause|shape) succeeded/);
+    expect(told.length).toBeLessThan(4);
     await page.context().close();
   });
 });
