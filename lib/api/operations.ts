@@ -22,7 +22,7 @@ import {
   updateWorkflowBody,
 } from "../workflows/schemas.ts";
 import { positionParam } from "../live/position.ts";
-import { decideBody, listApprovalsQuery } from "../approvals/schemas.ts";
+import { decideBody, listApprovalsQuery, resubmitBody } from "../approvals/schemas.ts";
 import { WINDOWS, type StatsWindow } from "../runs/stats.ts";
 import type { Permission } from "../auth/permissions.ts";
 
@@ -126,7 +126,8 @@ export const operations = {
   discardDeadLetter: { method: "DELETE", path: "/dead-letters/{id}", tag: "commands", summary: "Close a dead letter; its run stays failed", permission: "runs.operate", success: noContent },
   listApprovals: { method: "GET", path: "/approvals", tag: "approvals", summary: "Approval requests, newest first (`assignedTo=me`: those waiting on the caller)", permission: "read", query: listApprovalsQuery, success: ok("Requests.") },
   getApproval: { method: "GET", path: "/approvals/{id}", tag: "approvals", summary: "A request with its data, decisions and whether their hash chain verifies", permission: "read", success: ok("The request.") },
-  decideApproval: { method: "POST", path: "/approvals/{id}/decisions", tag: "approvals", summary: "Approve or reject (comment required to reject); the run goes on when the request closes", permission: "approvals.decide", body: decideBody, success: ok("The request as it is now.") },
+  decideApproval: { method: "POST", path: "/approvals/{id}/decisions", tag: "approvals", summary: "Approve, reject or request changes (comment required for the last two); the run goes on when the request closes", permission: "approvals.decide", body: decideBody, success: ok("The request as it is now.") },
+  resubmitApproval: { method: "POST", path: "/approvals/{id}/resubmit", tag: "approvals", summary: "After changes were requested: new data and a comment, by the run's starter or an editor; pending again", permission: "read", body: resubmitBody, success: ok("The request as it is now.") },
   stats: { method: "GET", path: "/stats", tag: "runs", summary: "The dashboard's figures for a window", permission: "read", query: statsQuery, success: ok("Counts, series, durations, queues, dead letters, stuck runs.") },
   openapi: { method: "GET", path: "/openapi.json", tag: "system", summary: "This document", permission: "public", success: ok("OpenAPI 3.1.") },
   demoFlaky: { method: "GET", path: "/demo/flaky", tag: "system", summary: "Fails the first `fail` calls per `key` (for the example workflow)", permission: "public", query: demoQuery, success: ok("`{ ok, call }` once it stops failing.") },

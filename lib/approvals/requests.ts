@@ -201,6 +201,9 @@ export async function decide(deps: EngineDeps, id: string, actor: Actor, input: 
     }
     // Approvals count since the data was last (re)submitted.
     const sinceSubmitted = request.decisions.slice(request.decisions.findLastIndex((d) => d.decision === "resubmit" || d.decision === "request") + 1);
+    // Whoever resubmitted the data does not approve their own changes.
+    const lastResubmit = request.decisions.findLast((d) => d.decision === "resubmit");
+    if (input.decision === "approve" && lastResubmit?.actor === who) throw forbidden("You resubmitted this request: somebody else approves your changes.");
     if (input.decision === "approve" && sinceSubmitted.some((d) => d.decision === "approve" && d.actor === who)) {
       throw conflict("You have already approved this request; another person's approval is needed.", { state: request.state });
     }
@@ -255,4 +258,33 @@ export async function listApprovals(sql: Sql, actor: Actor, query: { status: "op
     [query.status, query.workflowId ?? null, query.assignedTo === "me" && can(actor.role, "approvals.decide"), actor.role, actor.type === "user" ? actor.email : "", who, query.limit],
   );
   return { approvals: rows.map((r) => ({ ...toView(r, []), workflowName: r.workflow_name as string, chainVerified: undefined })) };
+}
+
+/**
+ * After changes were requested: new data (or the same) with a comment, by the run's starter or
+ * an editor. The request is pending again and approvals count from here.
+ */
+export async function resubmit(deps: EngineDeps, id: string, actor: Actor, input: { data?: unknown; comment: string }): Promise<ApprovalView> {
+  const who = actorLabel(actor);
+  await transaction(deps.pool, async (tx) => {
+    const { rows: found } = await tx.query(`select run_id from approval_requests where id = $1`, [id]);
+    if (!found[0]) throw notFound(`Approval request ${id}`);
+    await lockRun(tx, found[0].run_id);
+    const { rows } = await tx.query(`select * from approval_requests where id = $1 for update`, [id]);
+    const request = toView(rows[0], await decisionsOf(tx, id));
+    if (!allows(request.state, "resubmit")) throw conflict(`This request is ${request.state.replaceAll("_", " ")}; only a request with changes requested can be resubmitted.`, { state: request.state });
+    if (who !== request.requestedBy && !can(actor.role, "workflows.write")) throw forbidden("Resubmitting needs to be the run's starter or an editor.");
+    const data = input.data === undefined ? request.data : input.data;
+    const hash = dataHash(data);
+    await appendDecision(tx, id, { actor: who, role: actor.role, decision: "resubmit", fromState: request.state, toState: "pending_approval", comment: input.comment, dataHash: hash });
+    await tx.query(`update approval_requests set state = 'pending_approval', data = $2::jsonb, data_hash = $3, data_version = data_version + 1, updated_at = now() where id = $1`, [
+      id,
+      JSON.stringify(data ?? null),
+      hash,
+    ]);
+    await insertEvents(tx, [
+      { runId: request.runId, stepRunId: rows[0].step_run_id, nodeId: request.nodeId, type: "approval.resubmitted", actor: who, data: { requestId: id, dataVersion: request.dataVersion + 1, comment: input.comment } },
+    ]);
+  });
+  return getApproval(deps.pool, id);
 }

@@ -10,7 +10,12 @@ export const listApprovalsQuery = z.strictObject({
 });
 
 export const decideBody = z.strictObject({
-  // request_changes comes with resubmission (the next step of the approvals work).
-  decision: z.enum(["approve", "reject"]),
+  decision: z.enum(["approve", "reject", "request_changes"]),
   comment: z.string().max(2000).optional(),
+});
+
+export const resubmitBody = z.strictObject({
+  /** The data under review as changed; the request's data stays as it was when left out. */
+  data: z.json().optional(),
+  comment: z.string().min(1, "Say what changed.").max(2000),
 });

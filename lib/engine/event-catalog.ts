@@ -55,6 +55,7 @@ export interface EventPayloads {
 
   "approval.requested": { requestId: string; title: string };
   "approval.decided": { requestId: string; decision: string; from: string; to: string; comment?: string; approvals: number; quorum: number };
+  "approval.resubmitted": { requestId: string; dataVersion: number; comment: string };
 
   "callback.delivered": { attempt: number; host: string };
   "callback.failed": { attempts: number; error: string; host: string };
@@ -93,6 +94,7 @@ export const eventTypes = Object.keys({
   "command.discard_dead_letter": 1,
   "approval.requested": 1,
   "approval.decided": 1,
+  "approval.resubmitted": 1,
   "callback.delivered": 1,
   "callback.failed": 1,
 } satisfies Record<EventType, 1>) as EventType[];

@@ -98,6 +98,8 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
       const progress = e.data.decision === "approve" && e.data.to === "pending_approval" ? ` (${e.data.approvals} of ${e.data.quorum} approvals)` : "";
       return `${actorName(e.actor)} ${verb} ${step}${progress}${e.data.comment ? `: ${e.data.comment}` : ""}`;
     }
+    case "approval.resubmitted":
+      return `${actorName(e.actor)} resubmitted ${step} for approval (version ${e.data.dataVersion}): ${e.data.comment}`;
     case "callback.delivered":
       return `Result delivered to ${e.data.host}${typeof e.data.attempt === "number" && e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ""}`;
     case "callback.failed":

@@ -149,6 +149,7 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     case "command.discard_dead_letter":
     case "approval.requested":
     case "approval.decided":
+    case "approval.resubmitted":
     case "callback.delivered":
     case "callback.failed":
       return null;

@@ -117,6 +117,37 @@ describe("an approval step", () => {
     expect(stepOf(run, "pay").status).toBe("skipped");
   });
 
+  it("asks for changes, takes a resubmission from the starter, and counts approvals anew", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const runId = await runWorkflow(admin, workflowId, { amount: 700 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    expect((await approver.post(`/approvals/${id}/decisions`, { decision: "approve" })).json.state).toBe("pending_approval");
+    expect((await bot.post(`/approvals/${id}/decisions`, { decision: "request_changes" })).status).toBe(422);
+    const asked = await bot.post(`/approvals/${id}/decisions`, { decision: "request_changes", comment: "split it into two refunds" });
+    expect(asked.json.state).toBe("changes_requested");
+    expect((await approver.post(`/approvals/${id}/decisions`, { decision: "approve" })).status).toBe(409);
+    expect((await waitForRun(admin, runId, ["waiting"])).status).toBe("waiting");
+
+    expect((await (await engine.as("viewer")).post(`/approvals/${id}/resubmit`, { comment: "mine now" })).status).toBe(403);
+    expect((await admin.post(`/approvals/${id}/resubmit`, {})).status).toBe(422);
+    const before = (await approver.get(`/approvals/${id}`)).json;
+    const again = await admin.post(`/approvals/${id}/resubmit`, { data: { amount: 350 }, comment: "first half" });
+    expect(again.json).toMatchObject({ state: "pending_approval", data: { amount: 350 }, dataVersion: 2 });
+    expect(again.json.dataHash).not.toBe(before.dataHash);
+    expect((await admin.post(`/approvals/${id}/resubmit`, { comment: "twice" })).status).toBe(409);
+
+    // The approval given before the changes does not count for the new data.
+    expect((await approver.post(`/approvals/${id}/decisions`, { decision: "approve" })).json.state).toBe("pending_approval");
+    const done = await bot.post(`/approvals/${id}/decisions`, { decision: "approve" });
+    expect(done.json).toMatchObject({ state: "approved", chainVerified: true });
+    expect(done.json.decisions.map((d: { decision: string }) => d.decision)).toEqual(["request", "approve", "request_changes", "resubmit", "approve", "approve"]);
+    const run = await waitForRun(admin, runId);
+    expect(run).toMatchObject({ status: "succeeded", output: "paid" });
+    expect(stepOf(run, "review").output.decisions.map((d: { actor: string }) => d.actor)).toEqual([`user:${emailFor("approver")}`, "token:second-approver"]);
+  });
+
   it("closes the request of a cancelled run instead of deciding it", async () => {
     const admin = await engine.as("admin");
     const approver = await engine.as("approver");

@@ -36,6 +36,7 @@ const samples: { [T in EventType]: EventPayloads[T] } = {
   "command.discard_dead_letter": { deadLetterId: "d1" },
   "approval.requested": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", title: "Refund 120 EUR?" },
   "approval.decided": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", decision: "approve", from: "pending_approval", to: "pending_approval", approvals: 1, quorum: 2, comment: "fine by me" },
+  "approval.resubmitted": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", dataVersion: 2, comment: "amount lowered" },
   "callback.delivered": { attempt: 2, host: "hooks.example.com" },
   "callback.failed": { attempts: 8, error: "HTTP 502", host: "hooks.example.com" },
 };
