@@ -76,7 +76,9 @@ describe("hostile expressions", () => {
     const before = pool.replaced;
     const error = await failure(pool.resolve('{{ $length($replace($pad("", 30000000, "a"), /a/, "bb")) }}', context));
     expect(error).toMatchObject({ name: "ExpressionLimitError", limit: expect.stringMatching(/time|memory/) });
-    expect(pool.replaced).toBeGreaterThan(before);
+    // Stuck past the time limit, the evaluator is killed and replaced. (Out of memory first, which
+    // a busy machine's timing can make happen, it reports the error itself and lives on.)
+    if (error.limit === "time") expect(pool.replaced).toBeGreaterThan(before);
     expect(await pool.resolve("{{ 1 + 1 }}", context)).toBe(2);
   });
 
