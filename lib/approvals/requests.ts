@@ -106,6 +106,11 @@ export function recordRequest(spec: RequestSpec): RecordWait {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of approval_requests
 function toView(r: any, decisions: DecisionRow[]): ApprovalView {
+  return { ...requestView(r), decisions, chainVerified: verifyChain(r.id, decisions) };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of approval_requests
+function requestView(r: any): Omit<ApprovalView, "decisions" | "chainVerified"> {
   return {
     id: r.id,
     runId: r.run_id,
@@ -124,8 +129,6 @@ function toView(r: any, decisions: DecisionRow[]): ApprovalView {
     requestedBy: r.requested_by,
     createdAt: r.created_at,
     closedAt: r.closed_at,
-    decisions,
-    chainVerified: verifyChain(r.id, decisions),
   };
 }
 
@@ -176,18 +179,22 @@ export function eligibility(actor: Actor, request: Pick<ApprovalView, "eligibleR
   return null;
 }
 
+/** The request under its run's lock (taken first, as by every change to a run and its steps). */
+async function lockRequest(tx: Sql, id: string) {
+  const { rows: found } = await tx.query(`select run_id from approval_requests where id = $1`, [id]);
+  if (!found[0]) throw notFound(`Approval request ${id}`);
+  await lockRun(tx, found[0].run_id);
+  const { rows } = await tx.query(`select * from approval_requests where id = $1 for update`, [id]);
+  return { row: rows[0] as { step_run_id: string; attempt: number }, request: toView(rows[0], await decisionsOf(tx, id)) };
+}
+
 /** A person's decision. Answers the request as it is afterwards. */
 export async function decide(deps: EngineDeps, id: string, actor: Actor, input: { decision: Decision; comment?: string }): Promise<ApprovalView> {
   const who = actorLabel(actor);
   const result = await transaction(deps.pool, async (tx): Promise<"done" | "run_gone"> => {
-    const { rows: found } = await tx.query(`select run_id from approval_requests where id = $1`, [id]);
-    if (!found[0]) throw notFound(`Approval request ${id}`);
-    // The run's lock first, as every change to a run and its steps takes it.
-    await lockRun(tx, found[0].run_id);
-    const { rows } = await tx.query(`select * from approval_requests where id = $1 for update`, [id]);
-    const request = toView(rows[0], await decisionsOf(tx, id));
+    const { row, request } = await lockRequest(tx, id);
     // The run stopped waiting (cancelled, step skipped): the request closes as cancelled.
-    const { rows: waiting } = await tx.query(`select 1 from step_runs where id = $1 and attempt = $2 and status = 'waiting'`, [rows[0].step_run_id, rows[0].attempt]);
+    const { rows: waiting } = await tx.query(`select 1 from step_runs where id = $1 and attempt = $2 and status = 'waiting'`, [row.step_run_id, row.attempt]);
     if (!waiting[0] && allows(request.state, "cancel")) {
       await appendDecision(tx, id, { actor: "system:engine", role: null, decision: "cancel", fromState: request.state, toState: "cancelled", comment: "the run no longer waits for this request", dataHash: request.dataHash });
       await tx.query(`update approval_requests set state = 'cancelled', updated_at = now(), closed_at = now() where id = $1`, [id]);
@@ -218,7 +225,7 @@ export async function decide(deps: EngineDeps, id: string, actor: Actor, input: 
     await insertEvents(tx, [
       {
         runId: request.runId,
-        stepRunId: rows[0].step_run_id,
+        stepRunId: row.step_run_id,
         nodeId: request.nodeId,
         type: "approval.decided",
         actor: who,
@@ -230,7 +237,7 @@ export async function decide(deps: EngineDeps, id: string, actor: Actor, input: 
     const outcome = await resumeWaitInTransaction(
       tx,
       deps,
-      { runId: request.runId, stepRunId: rows[0].step_run_id, attempt: rows[0].attempt },
+      { runId: request.runId, stepRunId: row.step_run_id, attempt: row.attempt },
       { output: { decision: to, requestId: id, decisions: decisionsMade }, branch: to },
       who,
     );
@@ -257,7 +264,9 @@ export async function listApprovals(sql: Sql, actor: Actor, query: { status: "op
       order by a.created_at desc limit $7`,
     [query.status, query.workflowId ?? null, query.assignedTo === "me" && can(actor.role, "approvals.decide"), actor.role, actor.type === "user" ? actor.email : "", who, query.limit],
   );
-  return { approvals: rows.map((r) => ({ ...toView(r, []), workflowName: r.workflow_name as string, chainVerified: undefined })) };
+  // Without decisions (GET /approvals/:id has them, and the chain's verdict).
+  // Without decisions: GET /approvals/:id has them, and the chain's verdict.
+  return { approvals: rows.map((r) => ({ ...requestView(r), workflowName: r.workflow_name as string })) };
 }
 
 /**
@@ -267,11 +276,7 @@ export async function listApprovals(sql: Sql, actor: Actor, query: { status: "op
 export async function resubmit(deps: EngineDeps, id: string, actor: Actor, input: { data?: unknown; comment: string }): Promise<ApprovalView> {
   const who = actorLabel(actor);
   await transaction(deps.pool, async (tx) => {
-    const { rows: found } = await tx.query(`select run_id from approval_requests where id = $1`, [id]);
-    if (!found[0]) throw notFound(`Approval request ${id}`);
-    await lockRun(tx, found[0].run_id);
-    const { rows } = await tx.query(`select * from approval_requests where id = $1 for update`, [id]);
-    const request = toView(rows[0], await decisionsOf(tx, id));
+    const { row, request } = await lockRequest(tx, id);
     if (!allows(request.state, "resubmit")) throw conflict(`This request is ${request.state.replaceAll("_", " ")}; only a request with changes requested can be resubmitted.`, { state: request.state });
     if (who !== request.requestedBy && !can(actor.role, "workflows.write")) throw forbidden("Resubmitting needs to be the run's starter or an editor.");
     const data = input.data === undefined ? request.data : input.data;
@@ -283,7 +288,7 @@ export async function resubmit(deps: EngineDeps, id: string, actor: Actor, input
       hash,
     ]);
     await insertEvents(tx, [
-      { runId: request.runId, stepRunId: rows[0].step_run_id, nodeId: request.nodeId, type: "approval.resubmitted", actor: who, data: { requestId: id, dataVersion: request.dataVersion + 1, comment: input.comment } },
+      { runId: request.runId, stepRunId: row.step_run_id, nodeId: request.nodeId, type: "approval.resubmitted", actor: who, data: { requestId: id, dataVersion: request.dataVersion + 1, comment: input.comment } },
     ]);
   });
   return getApproval(deps.pool, id);
