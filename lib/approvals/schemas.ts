@@ -6,6 +6,8 @@ export const listApprovalsQuery = z.strictObject({
   /** `me`: only requests the caller may decide now. */
   assignedTo: z.literal("me").optional(),
   workflowId: z.uuid().optional(),
+  /** nextCursor of the previous page. */
+  cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

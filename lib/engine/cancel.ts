@@ -1,6 +1,7 @@
 // Cancelling a run's open steps (the run failed, was cancelled, or timed out): the steps, their
 // attempts and events, their jobs still in the queue, and a NOTIFY baton_cancel that makes the
 // workers running one of them abort it (their late results are fenced out).
+import { cancelRequestsOf } from "../approvals/chain.ts";
 import type { EngineDeps } from "./deps.ts";
 import { insertEvents } from "./events.ts";
 import type { StopReason } from "./event-catalog.ts";
@@ -35,6 +36,9 @@ export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun
     sql,
     rows.filter((r) => r.was !== "pending" && r.was !== "running").map((r) => ({ stepRunId: r.id, attempt: r.attempt, resume: r.was === "waiting" })),
   );
+  // What a waiting step waited for from outside closes with it (an approval request).
+  const reasons: Record<string, string> = { run_cancelled: "the run was cancelled", run_failed: "the run failed", run_timed_out: "the run timed out" };
+  await cancelRequestsOf(sql, rows.filter((r) => r.was === "waiting").map((r) => r.id), reasons[reason] ?? reason, actor);
   // Every step that may have a worker on it: `was` is read from this statement's snapshot, and a
   // claim committed meanwhile makes a queued step running without it showing here.
   const started = rows.filter((r) => r.was !== "pending").map((r) => r.id);

@@ -11,6 +11,7 @@ import type { EventPayloads } from "./event-catalog.ts";
 import { enqueue } from "./jobs.ts";
 import { retryPolicy } from "./retry.ts";
 import { canCancelRun, canResumeRun, canRetryStep, canSkipInRun, canSkipStep, stepFrom, type StepStatus } from "./states.ts";
+import { cancelRequestsOf } from "../approvals/chain.ts";
 import { cancelOpenSteps } from "./cancel.ts";
 import type { EngineDeps } from "./deps.ts";
 import { startRun, type StartedRun } from "./start-run.ts";
@@ -149,6 +150,7 @@ export async function skipStep(deps: EngineDeps, runId: string, nodeId: string, 
     );
     await tx.query(`update step_attempts set status = 'cancelled', finished_at = clock_timestamp() where step_run_id = $1 and status in ('running', 'waiting')`, [step.id]);
     if (step.status === "running") await tx.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify([step.id])]);
+    if (step.status === "waiting") await cancelRequestsOf(tx, [step.id], "the step was skipped", actor);
     await insertEvents(tx, [{ runId: run.id, stepRunId: step.id, nodeId, type: "step.skipped", actor, data: { reason: "skipped by operator", attempt: step.attempt } }]);
     if (run.status === "failed") await requeue(tx, deps, run, version, await collateral(tx, run, [step.id]), actor, "run resumed after a skip");
     await resolveDeadLetters(tx, [step.id], "skipped", actor);

@@ -56,6 +56,12 @@ export interface EventPayloads {
   "approval.requested": { requestId: string; title: string };
   "approval.decided": { requestId: string; decision: string; from: string; to: string; comment?: string; approvals: number; quorum: number };
   "approval.resubmitted": { requestId: string; dataVersion: number; comment: string };
+  /** The deadline passed: the request expired (to "expired"), or was approved by its policy. */
+  "approval.expired": { requestId: string; to: string; branch: string };
+  "approval.escalated": { requestId: string; roles: string[]; users: string[]; deadline?: string };
+  "approval.reminded": { requestId: string; reminders: number; waitingOn: string[] };
+  /** The run stopped waiting (cancelled, failed, the step skipped): the request closes with it. */
+  "approval.cancelled": { requestId: string; reason: string };
 
   "callback.delivered": { attempt: number; host: string };
   "callback.failed": { attempts: number; error: string; host: string };
@@ -95,6 +101,10 @@ export const eventTypes = Object.keys({
   "approval.requested": 1,
   "approval.decided": 1,
   "approval.resubmitted": 1,
+  "approval.expired": 1,
+  "approval.escalated": 1,
+  "approval.reminded": 1,
+  "approval.cancelled": 1,
   "callback.delivered": 1,
   "callback.failed": 1,
 } satisfies Record<EventType, 1>) as EventType[];

@@ -100,6 +100,14 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
     }
     case "approval.resubmitted":
       return `${actorName(e.actor)} resubmitted ${step} for approval (version ${e.data.dataVersion}): ${e.data.comment}`;
+    case "approval.expired":
+      return e.data.to === "approved" ? `${step} was approved at its deadline, as its policy says` : `${step} expired at its deadline without a decision (branch ${e.data.branch})`;
+    case "approval.escalated":
+      return `${step} was escalated to ${[...e.data.roles.map((r) => `role ${r}`), ...e.data.users].join(", ")}${e.data.deadline ? `, deadline ${e.data.deadline}` : ""}`;
+    case "approval.reminded":
+      return `Reminder ${e.data.reminders} for ${step}, waiting on ${e.data.waitingOn.join(", ")}`;
+    case "approval.cancelled":
+      return `The approval request of ${step} was cancelled: ${e.data.reason}`;
     case "callback.delivered":
       return `Result delivered to ${e.data.host}${typeof e.data.attempt === "number" && e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ""}`;
     case "callback.failed":

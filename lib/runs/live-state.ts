@@ -150,6 +150,10 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     case "approval.requested":
     case "approval.decided":
     case "approval.resubmitted":
+    case "approval.expired":
+    case "approval.escalated":
+    case "approval.reminded":
+    case "approval.cancelled":
     case "callback.delivered":
     case "callback.failed":
       return null;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { definition, publish, runWorkflow, startEngine, stepOf, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
 import { Client } from "../helpers/http.ts";
 import { emailFor } from "../helpers/fixtures.ts";
+import { waitFor } from "../helpers/processes.ts";
 
 let engine: Engine;
 let workflowId: string;
@@ -148,16 +149,172 @@ describe("an approval step", () => {
     expect(stepOf(run, "review").output.decisions.map((d: { actor: string }) => d.actor)).toEqual([`user:${emailFor("approver")}`, "token:second-approver"]);
   });
 
-  it("closes the request of a cancelled run instead of deciding it", async () => {
+  it("closes the request as soon as its run is cancelled, and a late decision is refused", async () => {
     const admin = await engine.as("admin");
     const approver = await engine.as("approver");
     const runId = await runWorkflow(admin, workflowId, { amount: 5 });
     await waitForStep(admin, runId, "review", ["waiting"]);
     const { id } = await requestOf(approver, runId);
     expect((await (await engine.as("operator")).post(`/runs/${runId}/cancel`)).status).toBe(200);
+    expect((await approver.get(`/approvals/${id}`)).json).toMatchObject({ state: "cancelled", closedAt: expect.any(String), chainVerified: true });
+    expect((await approver.get("/approvals?assignedTo=me")).json.approvals.map((a: { id: string }) => a.id)).not.toContain(id);
     const late = await approver.post(`/approvals/${id}/decisions`, { decision: "approve" });
     expect(late.status).toBe(409);
-    expect((await approver.get(`/approvals/${id}`)).json).toMatchObject({ state: "cancelled", chainVerified: true });
+    expect(late.json.detail).toContain("cancelled");
     expect((await waitForRun(admin, runId)).status).toBe("cancelled");
+    const events = (await admin.get(`/runs/${runId}/events`)).json.events.map((e: { type: string }) => e.type);
+    expect(events).toContain("approval.cancelled");
+  });
+
+  it("escalates at the deadline, reminds while open, then expires down the rejected branch", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const flow = await publish(
+      admin,
+      approvalFlow({ roles: ["approver"], deadline: "1s", onDeadline: "escalate", escalateRoles: ["admin"], escalationDeadline: "2s", remindEvery: "1s" }),
+      "Escalating refunds",
+    );
+    const runId = await runWorkflow(admin, flow, { amount: 42 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    // The worker's sweeper (every 5 s) passes the deadline: the request is escalated to admins.
+    const escalated = await waitFor("the request to be escalated", async () => {
+      const r = (await approver.get(`/approvals/${id}`)).json;
+      return r.escalations === 1 ? r : undefined;
+    });
+    expect(escalated).toMatchObject({ state: "pending_approval", eligibleRoles: ["admin"], closedAt: null });
+    const refused = await approver.post(`/approvals/${id}/decisions`, { decision: "approve" });
+    expect(refused.status).toBe(403);
+    expect(refused.json.detail).toContain("role admin");
+    // Nobody decides by the escalation's deadline: expired, and the run takes the rejected branch.
+    const run = await waitForRun(admin, runId);
+    expect(run).toMatchObject({ status: "succeeded", output: "refused" });
+    expect(stepOf(run, "review")).toMatchObject({ branch: "rejected", output: { decision: "expired", requestId: id } });
+    const request = (await approver.get(`/approvals/${id}`)).json;
+    expect(request).toMatchObject({ state: "expired", chainVerified: true });
+    expect(request.reminders).toBeGreaterThanOrEqual(1);
+    expect(request.decisions.map((d: { decision: string; actor: string }) => [d.decision, d.actor])).toEqual([
+      ["request", expect.stringMatching(/^worker:/)],
+      ["escalate", "system:sweeper"],
+      ["expire", "system:sweeper"],
+    ]);
+    const events = (await admin.get(`/runs/${runId}/events`)).json.events.map((e: { type: string }) => e.type);
+    expect(events).toEqual(expect.arrayContaining(["approval.escalated", "approval.reminded", "approval.expired"]));
+  });
+
+  it("approves at the deadline when its policy says so", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const flow = await publish(admin, approvalFlow({ deadline: "1s", onDeadline: "approve" }), "Approved by default");
+    const runId = await runWorkflow(admin, flow, { amount: 1 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    const run = await waitForRun(admin, runId);
+    expect(run).toMatchObject({ status: "succeeded", output: "paid" });
+    expect((await approver.get(`/approvals/${id}`)).json).toMatchObject({ state: "approved", chainVerified: true });
+  });
+
+  it("takes the changes_requested branch when the workflow draws one, closing the request", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const flow = definition(
+      [
+        { id: "start", type: "start" },
+        { id: "review", type: "approval", config: { title: "Publish the post?" } },
+        { id: "ok", type: "end", config: { output: "published" } },
+        { id: "no", type: "end", config: { output: "dropped" } },
+        { id: "edit", type: "end", config: { output: "{{ steps.review.output.decisions[0].comment }}" } },
+      ],
+      [
+        ["start", "review"],
+        ["review", "ok", "approved"],
+        ["review", "no", "rejected"],
+        ["review", "edit", "changes_requested"],
+      ],
+    );
+    const runId = await runWorkflow(admin, await publish(admin, flow, "Posts"), {});
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    const asked = await approver.post(`/approvals/${id}/decisions`, { decision: "request_changes", comment: "shorter title" });
+    expect(asked.json).toMatchObject({ state: "changes_requested", closedAt: expect.any(String) });
+    const run = await waitForRun(admin, runId);
+    expect(run).toMatchObject({ status: "succeeded", output: "shorter title" });
+    expect(stepOf(run, "review").branch).toBe("changes_requested");
+    const resubmitted = await admin.post(`/approvals/${id}/resubmit`, { comment: "too late" });
+    expect(resubmitted.status).toBe(409);
+    expect(resubmitted.json.detail).toContain("closed");
+  });
+
+  it("refuses at publication a quorum larger than the people named", async () => {
+    const admin = await engine.as("admin");
+    const created = await admin.post("/workflows", { name: "Too few", definition: approvalFlow({ roles: [], users: [emailFor("approver")], quorum: 2 }) });
+    expect(created.status).toBe(201);
+    const published = await admin.post(`/workflows/${created.json.id}/versions`, { note: "try" });
+    expect(published.status).toBe(422);
+    expect(JSON.stringify(published.json)).toContain("2 approvals are needed but only 1 people may decide");
+    expect((await admin.get(`/workflows/${created.json.id}`)).json.activeVersion ?? null).toBeNull();
+  });
+
+  it("pages through the list with a cursor and refuses a forged one", async () => {
+    const approver = await engine.as("approver");
+    const first = (await approver.get("/approvals?status=all&limit=2")).json;
+    expect(first.approvals).toHaveLength(2);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await approver.get(`/approvals?status=all&limit=2&cursor=${first.nextCursor}`)).json;
+    expect(second.approvals.length).toBeGreaterThan(0);
+    const ids = [...first.approvals, ...second.approvals].map((a: { id: string }) => a.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Date(second.approvals[0].createdAt).getTime()).toBeLessThanOrEqual(new Date(first.approvals[1].createdAt).getTime());
+    const forged = await approver.get("/approvals?cursor=bm90LWEtY3Vyc29y");
+    expect(forged.status).toBe(422);
+    expect(forged.json.errors).toEqual([expect.objectContaining({ path: "cursor" })]);
+  });
+
+  it("lets a decision and a cancel race: exactly one wins and no step completes twice", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const operator = await engine.as("operator");
+    const flow = await publish(admin, approvalFlow({ roles: ["approver"] }), "Races");
+    for (let i = 0; i < 4; i++) {
+      const runId = await runWorkflow(admin, flow, { amount: i });
+      await waitForStep(admin, runId, "review", ["waiting"]);
+      const { id } = await requestOf(approver, runId);
+      const [decided, cancelled] = await Promise.all([approver.post(`/approvals/${id}/decisions`, { decision: "approve" }), operator.post(`/runs/${runId}/cancel`)]);
+      const run = await waitForRun(admin, runId);
+      const request = (await approver.get(`/approvals/${id}`)).json;
+      expect(request.chainVerified).toBe(true);
+      if (request.state === "approved") {
+        expect(decided.status).toBe(200);
+        expect(stepOf(run, "review").status).toBe("succeeded");
+      } else {
+        expect(request.state).toBe("cancelled");
+        expect(cancelled.status).toBe(200);
+        expect(decided.status).toBe(409);
+        expect(run.status).toBe("cancelled");
+        expect(stepOf(run, "review").status).toBe("cancelled");
+      }
+      const events = (await admin.get(`/runs/${runId}/events`)).json.events.filter((e: { nodeId: string }) => e.nodeId === "review");
+      const ends = events.filter((e: { type: string }) => ["step.succeeded", "step.cancelled", "step.failed"].includes(e.type));
+      expect(ends).toHaveLength(1);
+    }
+  });
+
+  it("keeps a waiting request through a worker killed with SIGKILL; the next worker carries on after the decision", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const runId = await runWorkflow(admin, workflowId, { amount: 77 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    const killed = engine.workers[0];
+    killed.kill("SIGKILL");
+    await killed.exited;
+    await engine.addWorker();
+    expect((await approver.get(`/approvals/${id}`)).json).toMatchObject({ state: "pending_approval", closedAt: null });
+    expect((await approver.post(`/approvals/${id}/decisions`, { decision: "approve" })).status).toBe(200);
+    expect((await bot.post(`/approvals/${id}/decisions`, { decision: "approve" })).json.state).toBe("approved");
+    const run = await waitForRun(admin, runId);
+    expect(run).toMatchObject({ status: "succeeded", output: "paid" });
+    const attempts = await engine.db.pool.query(`select count(*)::int as n from step_attempts a join step_runs s on s.id = a.step_run_id where s.run_id = $1 and s.node_id = 'review'`, [runId]);
+    expect(attempts.rows[0].n).toBe(1);
   });
 });

@@ -37,6 +37,10 @@ const samples: { [T in EventType]: EventPayloads[T] } = {
   "approval.requested": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", title: "Refund 120 EUR?" },
   "approval.decided": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", decision: "approve", from: "pending_approval", to: "pending_approval", approvals: 1, quorum: 2, comment: "fine by me" },
   "approval.resubmitted": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", dataVersion: 2, comment: "amount lowered" },
+  "approval.expired": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", to: "expired", branch: "rejected" },
+  "approval.escalated": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", roles: ["admin"], users: ["cfo@example.com"], deadline: "2026-12-03T10:00:00.000Z" },
+  "approval.reminded": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", reminders: 2, waitingOn: ["role approver"] },
+  "approval.cancelled": { requestId: "7d1c6f2e-0000-4000-8000-000000000000", reason: "the run was cancelled" },
   "callback.delivered": { attempt: 2, host: "hooks.example.com" },
   "callback.failed": { attempts: 8, error: "HTTP 502", host: "hooks.example.com" },
 };
