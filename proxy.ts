@@ -7,7 +7,8 @@ const SESSION_COOKIE = "baton_session";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (pathname !== "/login" && !request.cookies.has(SESSION_COOKIE)) {
+  // A decision link (/approve/<token>) authenticates with its token, not a session.
+  if (pathname !== "/login" && !pathname.startsWith("/approve/") && !request.cookies.has(SESSION_COOKIE)) {
     const login = new URL("/login", request.url);
     if (pathname !== "/") login.searchParams.set("next", pathname + search);
     return NextResponse.redirect(login);

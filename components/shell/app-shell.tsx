@@ -4,13 +4,16 @@ import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import type { Role } from "#lib/auth/permissions.ts";
 import { cx } from "#lib/client/cx.ts";
-import { DashboardIcon, DeadLetterIcon, LogoMark, RunsIcon, SettingsIcon, WorkflowIcon } from "../ui/icons.tsx";
+import { useQuery } from "@tanstack/react-query";
+import { approvalsWaitingQuery } from "#lib/client/queries.ts";
+import { ApprovalIcon, DashboardIcon, DeadLetterIcon, LogoMark, RunsIcon, SettingsIcon, WorkflowIcon } from "../ui/icons.tsx";
 import { UserMenu } from "./user-menu.tsx";
 import { CurrentUserProvider } from "./current-user.tsx";
 
 const nav = [
   { href: "/workflows", label: "Workflows", icon: WorkflowIcon },
   { href: "/runs", label: "Runs", icon: RunsIcon },
+  { href: "/approvals", label: "Approvals", icon: ApprovalIcon },
   { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
   { href: "/dead-letters", label: "Dead letters", icon: DeadLetterIcon },
   { href: "/settings", label: "Settings", icon: SettingsIcon },
@@ -53,22 +56,34 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   );
 }
 
+/** How often the navigation asks how many approvals wait on the signed-in person (the inbox
+ * itself refreshes it at once from the live stream). */
+const WAITING_REFRESH_MS = 10_000;
+
 function NavLinks({ pathname, compact }: { pathname: string; compact: boolean }) {
+  const waiting = useQuery({ ...approvalsWaitingQuery(), refetchInterval: WAITING_REFRESH_MS }).data?.count ?? 0;
   return (
     <nav aria-label="Main" className="flex-1 space-y-0.5 px-2 py-2">
       {nav.map(({ href, label, icon: Icon }) => {
         const active = pathname === href || pathname.startsWith(`${href}/`);
+        const badge = href === "/approvals" && waiting > 0 ? waiting : null;
+        const name = badge ? `${label}, ${badge} waiting on you` : label;
         return (
           <Link
             key={href}
             href={href}
             aria-current={active ? "page" : undefined}
-            aria-label={compact ? label : undefined}
-            title={compact ? label : undefined}
-            className={cx("flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium", active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900")}
+            aria-label={compact || badge ? name : undefined}
+            title={compact ? name : undefined}
+            className={cx("relative flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium", active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900")}
           >
             <Icon />
             {compact ? null : label}
+            {badge ? (
+              <span data-testid="approvals-badge" className={cx("rounded-full bg-indigo-600 px-1.5 text-[11px] font-semibold leading-5 text-white", compact ? "absolute -top-0.5 right-0" : "ml-auto")}>
+                {badge}
+              </span>
+            ) : null}
           </Link>
         );
       })}

@@ -39,3 +39,6 @@ export const LogoMark = (p: SVGProps<SVGSVGElement>) => (
 export const ChevronDown = (p: SVGProps<SVGSVGElement>) => (
   <svg {...base({ width: 14, height: 14, ...p })}><path d="m6 9 6 6 6-6" /></svg>
 );
+export const ApprovalIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base(p)}><path d="M9 11l3 3 8-8" /><path d="M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9" /></svg>
+);

@@ -22,7 +22,7 @@ import {
   updateWorkflowBody,
 } from "../workflows/schemas.ts";
 import { positionParam } from "../live/position.ts";
-import { decideBody, listApprovalsQuery, resubmitBody } from "../approvals/schemas.ts";
+import { createLinkBody, decideBody, exportApprovalsQuery, listApprovalsQuery, resubmitBody } from "../approvals/schemas.ts";
 import { WINDOWS, type StatsWindow } from "../runs/stats.ts";
 import type { Permission } from "../auth/permissions.ts";
 
@@ -125,9 +125,14 @@ export const operations = {
   requeueDeadLetter: { method: "POST", path: "/dead-letters/{id}/requeue", tag: "commands", summary: "Run a dead-lettered step again; its run resumes", permission: "runs.operate", success: ok("The run's new status.") },
   discardDeadLetter: { method: "DELETE", path: "/dead-letters/{id}", tag: "commands", summary: "Close a dead letter; its run stays failed", permission: "runs.operate", success: noContent },
   listApprovals: { method: "GET", path: "/approvals", tag: "approvals", summary: "Approval requests, newest first (`assignedTo=me`: those waiting on the caller)", permission: "read", query: listApprovalsQuery, success: ok("Requests.") },
+  countWaitingApprovals: { method: "GET", path: "/approvals/waiting-count", tag: "approvals", summary: "How many open requests the caller may decide now (the navigation's badge)", permission: "read", success: ok("`{ count }`.") },
+  exportApprovals: { method: "GET", path: "/approvals/export.csv", tag: "approvals", summary: "Every transition of the requests as CSV, one row per decision, with its hashes", permission: "read", query: exportApprovalsQuery, success: { status: 200, description: "CSV (RFC 4180).", contentType: "text/csv" } },
   getApproval: { method: "GET", path: "/approvals/{id}", tag: "approvals", summary: "A request with its data, decisions and whether their hash chain verifies", permission: "read", success: ok("The request.") },
   decideApproval: { method: "POST", path: "/approvals/{id}/decisions", tag: "approvals", summary: "Approve, reject or request changes (comment required for the last two); the run goes on when the request closes", permission: "approvals.decide", body: decideBody, success: ok("The request as it is now.") },
   resubmitApproval: { method: "POST", path: "/approvals/{id}/resubmit", tag: "approvals", summary: "After changes were requested: new data and a comment, by the run's starter or an editor; pending again", permission: "read", body: resubmitBody, success: ok("The request as it is now.") },
+  createApprovalLink: { method: "POST", path: "/approvals/{id}/links", tag: "approvals", summary: "A personal, single-use, expiring link for an eligible person to decide without signing in; the URL is shown once", permission: "runs.operate", body: createLinkBody, success: created("`{ url, email, expiresAt }`.") },
+  openApprovalLink: { method: "GET", path: "/approval-links/{token}", tag: "approvals", summary: "What a decision link shows (the token is the credential); decides nothing", permission: "public", success: ok("The request, whom the link is for, and why it cannot be used if so.") },
+  decideByApprovalLink: { method: "POST", path: "/approval-links/{token}/decisions", tag: "approvals", summary: "Decide through a link, spending it", permission: "public", body: decideBody, success: ok("The request as it is now.") },
   stats: { method: "GET", path: "/stats", tag: "runs", summary: "The dashboard's figures for a window", permission: "read", query: statsQuery, success: ok("Counts, series, durations, queues, dead letters, stuck runs.") },
   openapi: { method: "GET", path: "/openapi.json", tag: "system", summary: "This document", permission: "public", success: ok("OpenAPI 3.1.") },
   demoFlaky: { method: "GET", path: "/demo/flaky", tag: "system", summary: "Fails the first `fail` calls per `key` (for the example workflow)", permission: "public", query: demoQuery, success: ok("`{ ok, call }` once it stops failing.") },

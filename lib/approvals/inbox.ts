@@ -9,6 +9,7 @@ export interface InboxQuery {
   status: "open" | "decided" | "all";
   assignedTo?: "me";
   workflowId?: string;
+  runId?: string;
   cursor?: string;
   limit: number;
 }
@@ -60,8 +61,9 @@ export async function listApprovals(sql: Sql, actor: Actor, query: InboxQuery) {
         and ($5::uuid is null or a.workflow_id = $5)
         and (not $6 or (${waitingOn}))
         and ($7::timestamptz is null or (a.created_at, a.id) < ($7, $8::uuid))
+        and ($10::uuid is null or a.run_id = $10)
       order by a.created_at desc, a.id desc limit $9`,
-    [...whoParams(actor), query.status, query.workflowId ?? null, mine, cursorAt, cursorId, query.limit + 1],
+    [...whoParams(actor), query.status, query.workflowId ?? null, mine, cursorAt, cursorId, query.limit + 1, query.runId ?? null],
   );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

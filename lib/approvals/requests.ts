@@ -3,7 +3,7 @@
 // row (a link of the request's hash chain), the request's new state, the run event and, once the
 // request closes, the run going on down the decision's branch, all commit together, fenced on
 // the step still waiting on that attempt.
-import { conflict, forbidden, notFound, unprocessable } from "../api/errors.ts";
+import { conflict, forbidden, notFound, unprocessable, type ApiError } from "../api/errors.ts";
 import { actorLabel, type Actor } from "../auth/actor.ts";
 import { can } from "../auth/permissions.ts";
 import type { EngineDeps } from "../engine/deps.ts";
@@ -35,7 +35,7 @@ export interface RequestSpec {
   users: string[];
   quorum: number;
   allowRequester: boolean;
-  deadlineMs?: number;
+  /** The deadline is the wait's end (step_runs.wait_until), as the executor asked for it. */
   policy: ApprovalPolicy;
 }
 
@@ -76,7 +76,7 @@ export function recordRequest(spec: RequestSpec): RecordWait {
       `insert into approval_requests (run_id, step_run_id, attempt, workflow_id, node_id, title, description, data, data_hash, eligible_roles, eligible_users, quorum, allow_requester,
                                       requested_by, policy, deadline_at, next_reminder_at)
        select r.id, $2, $3, r.workflow_id, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, r.created_by, $13::jsonb,
-              now() + make_interval(secs => $14::float8 / 1000), now() + make_interval(secs => $15::float8 / 1000)
+              (select wait_until from step_runs where id = $2), now() + make_interval(secs => $14::float8 / 1000)
          from runs r where r.id = $1
        returning id`,
       [
@@ -93,7 +93,6 @@ export function recordRequest(spec: RequestSpec): RecordWait {
         spec.quorum,
         spec.allowRequester,
         JSON.stringify(spec.policy),
-        spec.deadlineMs ?? null,
         spec.policy.remindEveryMs ?? null,
       ],
     );
@@ -195,30 +194,52 @@ async function branchesOnChanges(tx: Sql, locked: LockedRequest): Promise<boolea
   return (version.graph.outgoing.get(locked.request.nodeId) ?? []).some((e) => e.sourceHandle === "changes_requested");
 }
 
+/**
+ * Why `actor` may not make this move on the request now (the error decide() and resubmit() answer),
+ * or null. The one place for these rules; the inbox shows them on its buttons (actionsFor).
+ */
+export function refusal(actor: Actor, request: ApprovalView, move: Decision | "resubmit"): ApiError | null {
+  const who = actorLabel(actor);
+  if (move === "resubmit") {
+    if (request.closedAt || !allows(request.state, "resubmit")) return closedConflict(request, "only an open request with changes requested can be resubmitted");
+    return who === request.requestedBy || can(actor.role, "workflows.write") ? null : forbidden("Resubmitting needs to be the run's starter or an editor.");
+  }
+  if (request.closedAt || !allows(request.state, move)) return closedConflict(request, "it can no longer be decided");
+  const rule = eligibility(actor, request);
+  if (rule) return forbidden(rule);
+  if (move !== "approve") return null;
+  // Whoever resubmitted the data does not approve their own changes.
+  if (request.decisions.findLast((d) => d.decision === "resubmit")?.actor === who) return forbidden("You resubmitted this request: somebody else approves your changes.");
+  if (sinceSubmitted(request).some((d) => d.decision === "approve" && d.actor === who)) {
+    return conflict("You have already approved this request; another person's approval is needed.", { state: request.state });
+  }
+  return null;
+}
+
+/** For each move, why the caller may not make it now, or null (GET /approvals/:id `you`). */
+export const actionsFor = (actor: Actor, request: ApprovalView) =>
+  Object.fromEntries((["approve", "reject", "request_changes", "resubmit"] as const).map((m) => [m, refusal(actor, request, m)?.message ?? null])) as Record<
+    Decision | "resubmit",
+    string | null
+  >;
+
 const closedConflict = (request: ApprovalView, what: string) =>
   conflict(`This request is ${request.state.replaceAll("_", " ")}${request.closedAt ? " and closed" : ""}; ${what}.`, { state: request.state });
 
-/** A person's decision. Answers the request as it is afterwards. */
-export async function decide(deps: EngineDeps, id: string, actor: Actor, input: { decision: Decision; comment?: string }): Promise<ApprovalView> {
+/** A person's decision (in `outer` when given: a link spent with it). Answers the request as it is afterwards. */
+export async function decide(deps: EngineDeps, id: string, actor: Actor, input: { decision: Decision; comment?: string }, outer?: Sql): Promise<ApprovalView> {
   const who = actorLabel(actor);
   const comment = input.comment?.trim() || null;
-  await transaction(deps.pool, async (tx) => {
+  const inTransaction = (body: (tx: Sql) => Promise<void>) => (outer ? body(outer) : transaction(deps.pool, body));
+  await inTransaction(async (tx) => {
     const locked = await lockRequest(tx, id);
     const { request } = locked;
-    if (request.closedAt || !allows(request.state, input.decision)) throw closedConflict(request, "it can no longer be decided");
-    const refusal = eligibility(actor, request);
-    if (refusal) throw forbidden(refusal);
+    const refused = refusal(actor, request, input.decision);
+    if (refused) throw refused;
     if (input.decision !== "approve" && !comment) {
       throw unprocessable("Say why: a comment is required to reject or to request changes.", [{ path: "comment", message: "Required for reject and request_changes." }]);
     }
     const counted = sinceSubmitted(request);
-    // Whoever resubmitted the data does not approve their own changes.
-    if (input.decision === "approve" && request.decisions.findLast((d) => d.decision === "resubmit")?.actor === who) {
-      throw forbidden("You resubmitted this request: somebody else approves your changes.");
-    }
-    if (input.decision === "approve" && counted.some((d) => d.decision === "approve" && d.actor === who)) {
-      throw conflict("You have already approved this request; another person's approval is needed.", { state: request.state });
-    }
     const approvals = new Set(counted.filter((d) => d.decision === "approve").map((d) => d.actor)).size + (input.decision === "approve" ? 1 : 0);
     const to: ApprovalState =
       input.decision === "reject" ? "rejected" : input.decision === "request_changes" ? "changes_requested" : approvals >= request.quorum ? "approved" : "pending_approval";
@@ -238,7 +259,7 @@ export async function decide(deps: EngineDeps, id: string, actor: Actor, input: 
     if (closes) await closeAndResume(tx, deps, locked, to, to, who);
     else await tx.query(`update approval_requests set state = $2, updated_at = now() where id = $1`, [id, to]);
   });
-  return getApproval(deps.pool, id);
+  return getApproval(outer ?? deps.pool, id);
 }
 
 const eventAt = (locked: LockedRequest) => ({ runId: locked.step.runId, stepRunId: locked.step.stepRunId, nodeId: locked.request.nodeId });
@@ -252,8 +273,8 @@ export async function resubmit(deps: EngineDeps, id: string, actor: Actor, input
   await transaction(deps.pool, async (tx) => {
     const locked = await lockRequest(tx, id);
     const { request } = locked;
-    if (request.closedAt || !allows(request.state, "resubmit")) throw closedConflict(request, "only an open request with changes requested can be resubmitted");
-    if (who !== request.requestedBy && !can(actor.role, "workflows.write")) throw forbidden("Resubmitting needs to be the run's starter or an editor.");
+    const refused = refusal(actor, request, "resubmit");
+    if (refused) throw refused;
     const data = input.data === undefined ? request.data : input.data;
     const hash = dataHash(data);
     await appendDecision(tx, id, { actor: who, role: actor.role, decision: "resubmit", fromState: request.state, toState: "pending_approval", comment: input.comment, dataHash: hash });
@@ -294,6 +315,8 @@ export async function passDeadline(deps: EngineDeps, id: string, actor: string):
         [id, policy.escalateRoles, policy.escalateUsers, policy.escalationMs ?? null],
       );
       const deadline: Date | null = rows[0].deadline_at;
+      // The step waits until the new deadline (the stuck rule reads it).
+      await tx.query(`update step_runs set wait_until = $3 where id = $1 and attempt = $2 and status = 'waiting'`, [locked.step.stepRunId, locked.step.attempt, deadline]);
       await insertEvents(tx, [
         { ...eventAt(locked), type: "approval.escalated", actor, data: { requestId: id, roles: policy.escalateRoles, users: policy.escalateUsers, ...(deadline ? { deadline: deadline.toISOString() } : {}) } },
       ]);

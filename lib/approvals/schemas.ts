@@ -6,6 +6,7 @@ export const listApprovalsQuery = z.strictObject({
   /** `me`: only requests the caller may decide now. */
   assignedTo: z.literal("me").optional(),
   workflowId: z.uuid().optional(),
+  runId: z.uuid().optional(),
   /** nextCursor of the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -21,3 +22,13 @@ export const resubmitBody = z.strictObject({
   data: z.json().optional(),
   comment: z.string().min(1, "Say what changed.").max(2000),
 });
+
+export const exportApprovalsQuery = listApprovalsQuery.pick({ status: true, workflowId: true });
+
+export const createLinkBody = z.strictObject({
+  /** The person the link is for: an active user who may decide the request now. */
+  email: z.email(),
+});
+
+/** A link's token as Baton makes them (32 random bytes, base64url); anything else names nothing. */
+export const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;

@@ -3,6 +3,8 @@ import type { Role } from "./permissions.ts";
 /** Whoever makes a request: a person with a browser session, or a machine with an API token. */
 export type Actor =
   | { type: "user"; id: string; email: string; name: string; role: Role; via: "cookie"; sessionId: string }
+  /** A person acting through a personal approval link (lib/approvals/links.ts): one decision. */
+  | { type: "user"; id: string; email: string; name: string; role: Role; via: "link"; linkId: string }
   /** `userId`: the person the token acts for (it stops working while they are disabled). */
   | { type: "token"; id: string; name: string; role: Role; via: "bearer"; userId: string | null };
 

@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from "./passwords.ts";
 
 /** A signed-in person changes their own password; their other sessions end. */
 export async function changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string, db: Db = defaultDb()) {
-  if (actor.type !== "user") throw forbidden("API tokens have no password.");
+  if (actor.type !== "user" || actor.via !== "cookie") throw forbidden("Only a signed-in person changes their password (not an API token or an approval link).");
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id } });
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     throw unprocessable("The current password is wrong.", [{ path: "currentPassword", message: "That is not your current password." }]);

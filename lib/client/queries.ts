@@ -12,6 +12,9 @@ import type { Definition } from "../workflow/definition.ts";
 import type { Stats, StatsWindow } from "../runs/stats.ts";
 import type { getRun, listDeadLetters, listRuns, listStepLogs } from "../runs/queries.ts";
 import type { getVersion, getWorkflow, listWorkflows } from "../workflows/workflows.ts";
+import type { listApprovals } from "../approvals/inbox.ts";
+import type { actionsFor, ApprovalView } from "../approvals/requests.ts";
+import type { openLink } from "../approvals/links.ts";
 
 /** A server value as JSON makes it: dates become ISO strings. */
 export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -36,6 +39,17 @@ export type DeadLettersPage = Json<Returned<typeof listDeadLetters>>;
 export type DeadLetter = DeadLettersPage["deadLetters"][number];
 export type DeadLetterFilter = "open" | "resolved" | "all";
 export type StatsView = Json<Stats>;
+export type ApprovalsPage = Json<Returned<typeof listApprovals>>;
+export type ApprovalSummary = ApprovalsPage["approvals"][number];
+export type ApprovalDetail = Json<ApprovalView> & { you: ReturnType<typeof actionsFor> };
+export type ApprovalLinkView = Json<Returned<typeof openLink>>;
+/** The inbox's tabs: what each asks the list for. */
+export const approvalTabs = {
+  mine: { label: "Waiting on me", search: "status=open&assignedTo=me" },
+  open: { label: "All open", search: "status=open" },
+  decided: { label: "Decided", search: "status=decided" },
+} as const;
+export type ApprovalTab = keyof typeof approvalTabs;
 
 // Query keys. Everything about one run is under ["run", id] (invalidate the run itself with
 // `exact: true`); every run list under ["runs"]; everything about one workflow under ["workflow", id].
@@ -49,6 +63,7 @@ export const workflowListsKey = ["workflows"] as const;
 export const workflowVersionKey = (workflowId: string | undefined, number: number | null | undefined) => ["workflow", workflowId, "version", number] as const;
 export const deadLetterListsKey = ["dead-letters"] as const;
 export const statsKey = ["stats"] as const;
+export const approvalsKey = ["approvals"] as const;
 
 // Fetches, for reads outside a query (an export, reloading the editor's draft).
 
@@ -116,6 +131,21 @@ export const deadLettersQuery = (status: DeadLetterFilter) =>
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+
+/** Approval requests of an inbox tab, newest first, page by page. */
+export const approvalsQuery = (tab: ApprovalTab) =>
+  infiniteQueryOptions({
+    queryKey: [...approvalsKey, "list", tab] as const,
+    queryFn: ({ pageParam }) => api<ApprovalsPage>(`/approvals?${approvalTabs[tab].search}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+export const approvalQuery = (id: string | null) =>
+  queryOptions({ queryKey: [...approvalsKey, "one", id] as const, queryFn: id === null ? skipToken : () => api<ApprovalDetail>(`/approvals/${id}`) });
+
+/** The navigation's badge: requests waiting on the signed-in person. */
+export const approvalsWaitingQuery = () => queryOptions({ queryKey: [...approvalsKey, "waiting"] as const, queryFn: () => api<{ count: number }>("/approvals/waiting-count") });
 
 /** The dashboard's figures for a window. */
 export const statsQuery = (window: StatsWindow) => queryOptions({ queryKey: [...statsKey, window] as const, queryFn: () => api<StatsView>(`/stats?window=${window}`) });

@@ -1,21 +1,21 @@
 // What a subscriber follows: one run's every event, or the run-level events of all runs (status
-// changes and dead letters: what lists and the dashboard show). The same rule in JavaScript for
+// changes, dead letters and approvals: what lists, the dashboard and the inbox show). The same rule in JavaScript for
 // live events and in SQL for catching up.
 import type { LiveEvent } from "./listener.ts";
 import type { EventType } from "../engine/event-catalog.ts";
 
 export type Scope = { run: string } | { allRuns: true };
 
-const RUN_LEVEL_PREFIX = "run.";
+const RUN_LEVEL_PREFIXES = ["run.", "approval."];
 const RUN_LEVEL_TYPES: readonly string[] = ["step.dead_lettered", "command.requeue_dead_letter", "command.discard_dead_letter"] satisfies EventType[];
 
 export function inScope(scope: Scope, event: Pick<LiveEvent, "runId" | "type">): boolean {
-  return "run" in scope ? event.runId === scope.run : event.type.startsWith(RUN_LEVEL_PREFIX) || RUN_LEVEL_TYPES.includes(event.type);
+  return "run" in scope ? event.runId === scope.run : RUN_LEVEL_PREFIXES.some((p) => event.type.startsWith(p)) || RUN_LEVEL_TYPES.includes(event.type);
 }
 
 /** An `and ...` clause for run_events, with parameters numbered from `first`. */
 export function scopeSql(scope: Scope, first: number): { sql: string; values: unknown[] } {
   return "run" in scope
     ? { sql: `and run_id = $${first}::uuid`, values: [scope.run] }
-    : { sql: `and (type like '${RUN_LEVEL_PREFIX}%' or type = any($${first}::text[]))`, values: [RUN_LEVEL_TYPES] };
+    : { sql: `and (${RUN_LEVEL_PREFIXES.map((p) => `type like '${p}%'`).join(" or ")} or type = any($${first}::text[]))`, values: [RUN_LEVEL_TYPES] };
 }

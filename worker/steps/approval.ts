@@ -9,6 +9,7 @@ const ms = (text: string | undefined) => (text === undefined ? undefined : parse
 export const approval = defineExecutor(definitions.approval, async (config) => ({
   wait: {
     kind: "approval",
+    until: config.deadline === undefined ? undefined : new Date(Date.now() + parseDuration(config.deadline)),
     output: { title: config.title },
     record: recordRequest({
       title: config.title,
@@ -18,7 +19,6 @@ export const approval = defineExecutor(definitions.approval, async (config) => (
       users: config.users,
       quorum: config.quorum,
       allowRequester: config.allowRequester,
-      deadlineMs: ms(config.deadline),
       policy: {
         onDeadline: config.onDeadline,
         escalateRoles: config.escalateRoles,
