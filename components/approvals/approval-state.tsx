@@ -18,7 +18,7 @@ export function ApprovalStateBadge({ state }: { state: string }) {
 }
 
 /** "due in 3 h", or "overdue 20 min" in red, while the request is open. */
-export function Deadline({ at, closed, now = Date.now() }: { at: string | null; closed: boolean; now?: number }) {
+export function Deadline({ at, closed, now }: { at: string | null; closed: boolean; now: number }) {
   if (!at) return <span className="text-zinc-500">no deadline</span>;
   const overdue = !closed && new Date(at).getTime() < now;
   const ago = timeAgo(at, now);

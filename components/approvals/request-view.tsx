@@ -8,6 +8,7 @@ import { fullTime, timeAgo } from "#lib/client/format.ts";
 import type { ApprovalDetail } from "#lib/client/queries.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { JsonView } from "../ui/json-view.tsx";
+import { useNow } from "../live/use-now.ts";
 import { ApprovalStateBadge, Deadline, decidersText } from "./approval-state.tsx";
 
 const VERBS: Record<string, string> = {
@@ -25,6 +26,7 @@ export function RequestView({ request, children, runLink = true }: { request: Om
   const counted = request.decisions.slice(request.decisions.findLastIndex((d) => d.decision === "resubmit" || d.decision === "request") + 1);
   const approvals = new Set(counted.filter((d) => d.decision === "approve").map((d) => d.actor)).size;
   const changes = request.previousData === null ? [] : jsonDiff(request.previousData, request.data);
+  const now = useNow(request.closedAt === null, 15_000);
   return (
     <article aria-label={`Approval request: ${request.title}`} className="space-y-4">
       <header className="space-y-1">
@@ -53,7 +55,7 @@ export function RequestView({ request, children, runLink = true }: { request: Om
         </dd>
         <dt className="text-zinc-500">Deadline</dt>
         <dd>
-          <Deadline at={request.deadlineAt} closed={request.closedAt !== null} />
+          <Deadline at={request.deadlineAt} closed={request.closedAt !== null} now={now} />
           {request.reminders > 0 ? <span className="ml-2 text-xs text-zinc-500">{request.reminders} reminder{request.reminders === 1 ? "" : "s"} sent</span> : null}
         </dd>
         {runLink ? (

@@ -87,6 +87,27 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
           ))}
         </select>
       );
+    case "multiselect": {
+      const chosen = Array.isArray(value) ? value : Array.isArray(field.defaultValue) ? field.defaultValue : [];
+      return (
+        <div id={id} role="group" aria-label={field.label} className="flex flex-wrap gap-x-3 gap-y-1">
+          {field.options!.map((o) => (
+            <label key={o} className="flex items-center gap-1.5 text-sm text-zinc-800">
+              <input
+                type="checkbox"
+                disabled={readOnly}
+                checked={chosen.includes(o)}
+                onChange={(e) => onValue(e.target.checked ? [...chosen, o] : chosen.filter((c) => c !== o))}
+                className="size-4 rounded border-zinc-300"
+              />
+              {o}
+            </label>
+          ))}
+        </div>
+      );
+    }
+    case "list":
+      return <ListField id={id} value={value} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "checkbox":
       return <input id={id} type="checkbox" disabled={readOnly} checked={value === true} onChange={(e) => onValue(e.target.checked || undefined)} className="size-4 rounded border-zinc-300" />;
     case "json":
@@ -107,6 +128,31 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
         />
       );
   }
+}
+
+const linesOf = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+
+/** A list of strings, one per line; the text is yours while you type (blank lines drop out). */
+function ListField({ id, value, onValue, readOnly, invalid }: { id: string; value: unknown; onValue(v: unknown): void; readOnly?: boolean; invalid: boolean }) {
+  const items = Array.isArray(value) ? value.map(String) : [];
+  const [text, setText] = useState(items.join("\n"));
+  // Changed from elsewhere (undo, another node selected): show the new list.
+  if (linesOf(text).join("\n") !== items.join("\n")) setText(items.join("\n"));
+  return (
+    <textarea
+      id={id}
+      rows={Math.max(2, items.length + 1)}
+      className={cx(input, "font-mono text-[13px]")}
+      disabled={readOnly}
+      aria-invalid={invalid || undefined}
+      placeholder="one per line"
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onValue(linesOf(e.target.value));
+      }}
+    />
+  );
 }
 
 /** JSON in a code editor: the text is yours while you type; the value changes when it parses. */

@@ -14,6 +14,7 @@ import { shownStatus, statusStyle } from "../canvas/status-style.ts";
 import { JsonView } from "../ui/json-view.tsx";
 import { useNow } from "../live/use-now.ts";
 import { StepCommands } from "./run-actions.tsx";
+import { ApprovalSummary } from "./approval-summary.tsx";
 import { stuckText } from "./run-status.tsx";
 
 export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; nodeId: string; definition: Definition | undefined; onClose(): void }) {
@@ -39,6 +40,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
       ) : (
         <>
           <StepState step={step} sourceRunId={run.replayOf} />
+          {step.type === "approval" ? <ApprovalSummary runId={run.id} nodeId={nodeId} status={step.status} /> : null}
           {stuck ? (
             <p role="alert" className="rounded-md bg-orange-50 px-3 py-2 text-xs text-orange-900 ring-1 ring-orange-200">
               Stuck: {stuckText(stuck)}

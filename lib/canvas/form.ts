@@ -3,7 +3,7 @@
 // editor's side panel and by the run dialog for a start node's input schema.
 import { z } from "zod";
 
-export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code";
+export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list";
 
 export interface FieldSpec {
   key: string;
@@ -11,7 +11,7 @@ export interface FieldSpec {
   description?: string;
   kind: FieldKind;
   required: boolean;
-  /** For selects. */
+  /** For selects and multiselects. */
   options?: string[];
   /** Accepts a {{ template }} in place of its value. */
   templatable: boolean;
@@ -37,6 +37,7 @@ type JsonSchema = {
   templatable?: boolean;
   widget?: string;
   format?: string;
+  items?: JsonSchema;
 };
 
 const humanize = (key: string) => key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
@@ -55,6 +56,9 @@ function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec
   if (schema.$ref || value.$ref) return { ...base, kind: "json" };
   if (schema.widget === "code") return { ...base, kind: "code" };
   if (value.enum) return { ...base, kind: "select", options: value.enum.map(String) };
+  // Arrays of choices are checkboxes; arrays of strings one item per line.
+  if (value.type === "array" && value.items?.enum) return { ...base, kind: "multiselect", options: value.items.enum.map(String) };
+  if (value.type === "array" && value.items?.type === "string") return { ...base, kind: "list" };
   switch (value.type) {
     case "integer":
     case "number":

@@ -21,6 +21,16 @@ describe("form generation", () => {
     expect(byKey.maxResponseBytes).toMatchObject({ kind: "number", templatable: false });
   });
 
+  it("gives the approval step checkboxes for roles and a one-per-line list for people", () => {
+    const byKey = Object.fromEntries(fieldsFor(stepDefinitions.approval.config).map((f) => [f.key, f]));
+    expect(byKey.roles).toMatchObject({ kind: "multiselect", options: ["viewer", "editor", "operator", "approver", "admin"], defaultValue: ["approver"] });
+    expect(byKey.users).toMatchObject({ kind: "list" });
+    expect(byKey.escalateRoles).toMatchObject({ kind: "multiselect" });
+    expect(byKey.onDeadline).toMatchObject({ kind: "select", options: ["reject", "approve", "escalate"], defaultValue: "reject" });
+    expect(byKey.deadline).toMatchObject({ kind: "text", required: false });
+    expect(byKey.data).toMatchObject({ kind: "json" });
+  });
+
   it("marks expressions as code and templatable numbers as such", () => {
     expect(fieldsFor(stepDefinitions.condition.config)[0]).toMatchObject({ key: "expression", kind: "code", required: true });
     expect(fieldsFor(stepDefinitions.delay.config).map((f) => [f.key, f.kind, f.templatable])).toEqual([
