@@ -2,7 +2,7 @@
 import type { Env } from "../env.ts";
 import { createDb } from "../db.ts";
 import { applyMigrations } from "./migrations.ts";
-import { seedAdmin, seedExamples, type SeededAdmin } from "./seed.ts";
+import { seedAdmin, seedDemoApprover, seedExamples, type SeededAdmin } from "./seed.ts";
 
 export interface Prepared {
   applied: string[];
@@ -17,7 +17,8 @@ export async function prepareDatabase(url: string, env: Env): Promise<Prepared> 
     const admin = await seedAdmin(prisma, env);
     // Examples only with a brand-new admin: an existing install that deleted them keeps them gone.
     const examples = admin && env.BATON_SEED_EXAMPLES ? await seedExamples(prisma) : [];
-    return { applied, admin, examples };
+    const approver = examples.length ? await seedDemoApprover(prisma) : null;
+    return { applied, admin: admin && approver ? { ...admin, approver } : admin, examples };
   } finally {
     await close();
   }

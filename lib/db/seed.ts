@@ -13,6 +13,8 @@ export interface SeededAdmin {
   email: string;
   /** Set only when Baton generated the password; show it once. */
   generatedPassword?: string;
+  /** The demo approver seeded with the examples, its password shown once too. */
+  approver?: { email: string; password: string };
 }
 
 /** Creates the first admin when there are no users at all; returns it, or null if users exist. */
@@ -27,6 +29,22 @@ export async function seedAdmin(db: Db, env: Pick<Env, "BATON_ADMIN_EMAIL" | "BA
     await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash } });
     await tx.auditEntry.create({ data: { actor: "system", action: "user.created", targetType: "user", targetId: email, data: { seeded: true } } });
     return { email, generatedPassword };
+  });
+}
+
+export const DEMO_APPROVER_EMAIL = "approver@baton.local";
+
+/** With the examples: an approver to try "Expense approval" with (a run's starter may not approve
+ * their own request). Its password is generated and shown once, like the admin's. */
+export async function seedDemoApprover(db: Db): Promise<{ email: string; password: string } | null> {
+  const password = randomBytes(15).toString("base64url");
+  const passwordHash = await hashPassword(password);
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext('baton:seed'))`;
+    if (await tx.user.findUnique({ where: { email: DEMO_APPROVER_EMAIL } })) return null;
+    await tx.user.create({ data: { email: DEMO_APPROVER_EMAIL, name: "Demo approver", role: "approver", passwordHash } });
+    await tx.auditEntry.create({ data: { actor: "system", action: "user.created", targetType: "user", targetId: DEMO_APPROVER_EMAIL, data: { seeded: true } } });
+    return { email: DEMO_APPROVER_EMAIL, password };
   });
 }
 

@@ -38,6 +38,9 @@ export function announceAdmin(admin: SeededAdmin | null, port: number, ready: bo
         "or set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD before the first start.",
       ]
     : [`First start: admin ${admin.email} was created with the password from BATON_ADMIN_PASSWORD.`];
+  if (admin.approver) {
+    lines.push("", "To try the Expense approval example, approve as:", `  email:    ${admin.approver.email}`, `  password: ${admin.approver.password}`);
+  }
   const width = Math.max(...lines.map((l) => l.length));
   const bar = "─".repeat(width + 2);
   // Plain stdout, not a log line: a person must be able to read and copy it.

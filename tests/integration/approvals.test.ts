@@ -7,6 +7,7 @@ import { definition, publish, runWorkflow, startEngine, stepOf, waitForRun, wait
 import { Client } from "../helpers/http.ts";
 import { emailFor } from "../helpers/fixtures.ts";
 import { waitFor } from "../helpers/processes.ts";
+import { examples } from "../../lib/db/examples.ts";
 
 let engine: Engine;
 let workflowId: string;
@@ -316,5 +317,94 @@ describe("an approval step", () => {
     expect(run).toMatchObject({ status: "succeeded", output: "paid" });
     const attempts = await engine.db.pool.query(`select count(*)::int as n from step_attempts a join step_runs s on s.id = a.step_run_id where s.run_id = $1 and s.node_id = 'review'`, [runId]);
     expect(attempts.rows[0].n).toBe(1);
+  });
+});
+
+describe("decision links", () => {
+  it("show the request on GET without deciding, decide once on POST as their person, and refuse a forged token", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const flow = await publish(admin, approvalFlow({ roles: ["approver"] }), "Linked refunds");
+    const runId = await runWorkflow(admin, flow, { amount: 60 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+
+    // Only operators and admins make links, only for people who may decide.
+    expect((await approver.post(`/approvals/${id}/links`, { email: emailFor("approver") })).status).toBe(403);
+    const notEligible = await admin.post(`/approvals/${id}/links`, { email: emailFor("editor") });
+    expect(notEligible.status).toBe(422);
+    expect(notEligible.json.errors).toEqual([expect.objectContaining({ path: "email" })]);
+    const made = await admin.post(`/approvals/${id}/links`, { email: emailFor("approver") });
+    expect(made.status).toBe(201);
+    const token = new URL(made.json.url).pathname.split("/").pop()!;
+    expect((await engine.db.pool.query(`select count(*)::int as n from approval_links where token_hash = $1`, [token])).rows[0].n).toBe(0);
+
+    // A mail scanner follows the link (the page and the API): nothing is decided.
+    const anonymous = new Client(engine.web.url);
+    const page = await fetch(made.json.url, { redirect: "manual" });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Refund 60 EUR?");
+    const shown = await anonymous.get(`/approval-links/${token}`);
+    expect(shown.json).toMatchObject({ email: emailFor("approver"), problem: null, request: { id, state: "pending_approval" } });
+    expect((await approver.get(`/approvals/${id}`)).json.decisions).toHaveLength(1);
+
+    expect((await anonymous.post(`/approval-links/${"x".repeat(43)}/decisions`, { decision: "approve" })).status).toBe(404);
+    expect((await anonymous.post(`/approval-links/not-a-token/decisions`, { decision: "approve" })).status).toBe(404);
+    const decided = await anonymous.post(`/approval-links/${token}/decisions`, { decision: "approve" });
+    expect(decided.status).toBe(200);
+    expect(decided.json.state).toBe("approved");
+    expect(decided.json.decisions.at(-1)).toMatchObject({ actor: `user:${emailFor("approver")}`, role: "approver", decision: "approve" });
+    expect((await waitForRun(admin, runId)).output).toBe("paid");
+    const again = await anonymous.post(`/approval-links/${token}/decisions`, { decision: "reject", comment: "changed my mind" });
+    expect(again.status).toBe(409);
+    expect(again.json.detail).toContain("used already");
+    expect((await anonymous.get(`/approval-links/${token}`)).json.problem).toContain("used already");
+  });
+});
+
+describe("the CSV export", () => {
+  it("has one row per transition with its hashes, and defuses cells that a spreadsheet would run", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const flow = await publish(admin, approvalFlow({ roles: ["approver"] }), "Exported");
+    const runId = await runWorkflow(admin, flow, { amount: 3 });
+    await waitForStep(admin, runId, "review", ["waiting"]);
+    const { id } = await requestOf(approver, runId);
+    await approver.post(`/approvals/${id}/decisions`, { decision: "reject", comment: '=HYPERLINK("http://evil.example","click")' });
+    const res = await fetch(`${engine.web.url}/api/v1/approvals/export.csv?status=decided`, { headers: { cookie: approver.cookie! } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="baton-approvals-decided-/);
+    const lines = (await res.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("request_id,workflow,run_id,step,title,state,seq,at,actor,role,decision,from_state,to_state,comment,data_hash,prev_hash,hash");
+    const mine = lines.filter((l) => l.startsWith(id));
+    expect(mine).toHaveLength(2);
+    expect(mine[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(mine[1]).toContain(",reject,pending_approval,rejected,");
+  });
+});
+
+describe("the Expense approval example", () => {
+  it("pays small expenses by policy, asks one approver over 100 and two over 1,000, and notifies on a rejection", async () => {
+    const admin = await engine.as("admin");
+    const approver = await engine.as("approver");
+    const seeded = examples.find((e) => e.name === "Expense approval (example)")!;
+    const example = { id: await publish(admin, seeded.definition, seeded.name) };
+    const small = await runWorkflow(admin, example.id, { employee: "Ada", amount: 40, purpose: "Taxi" });
+    expect(await waitForRun(admin, small)).toMatchObject({ status: "succeeded", output: { status: "paid", amount: 40 } });
+
+    const medium = await runWorkflow(admin, example.id, { employee: "Ada", amount: 240, purpose: "Conference ticket" });
+    await waitForStep(admin, medium, "manager_approval", ["waiting"]);
+    const request = await requestOf(approver, medium);
+    expect((await approver.get(`/approvals/${request.id}`)).json).toMatchObject({ title: "Expense of 240 EUR by Ada", data: { employee: "Ada", amount: 240 }, deadlineAt: expect.any(String) });
+    await approver.post(`/approvals/${request.id}/decisions`, { decision: "approve" });
+    expect(await waitForRun(admin, medium)).toMatchObject({ status: "succeeded", output: { status: "paid", amount: 240 } });
+
+    const large = await runWorkflow(admin, example.id, { employee: "Ada", amount: 5000, purpose: "New laptop" });
+    await waitForStep(admin, large, "two_approvals", ["waiting"]);
+    const big = await requestOf(approver, large);
+    expect((await approver.post(`/approvals/${big.id}/decisions`, { decision: "approve" })).json.state).toBe("pending_approval");
+    await bot.post(`/approvals/${big.id}/decisions`, { decision: "reject", comment: "use the pool laptop" });
+    expect(await waitForRun(admin, large)).toMatchObject({ status: "succeeded", output: { status: "rejected", notice: "Your expense of 5000 EUR was not approved." } });
   });
 });

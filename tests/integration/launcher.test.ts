@@ -62,7 +62,15 @@ describe("npm start", () => {
       return h.workers.alive === 1 ? h : undefined;
     });
     expect(health).toMatchObject({ status: "ok", migrations: { pending: [] } });
-    await new Client(`http://127.0.0.1:${env.PORT}`).login("admin@baton.local", password);
+    const admin = await new Client(`http://127.0.0.1:${env.PORT}`).login("admin@baton.local", password);
+    expect((await admin.get("/workflows")).json.workflows.map((w: { name: string }) => w.name).sort()).toEqual([
+      "Expense approval (example)",
+      "Flaky HTTP call (example)",
+      "Order routing (example)",
+    ]);
+    // The demo approver's password is shown in the same box, once.
+    const approverPassword = [...first.output().matchAll(/password: (\S+)/g)][1][1];
+    expect((await (await new Client(`http://127.0.0.1:${env.PORT}`).login("approver@baton.local", approverPassword)).get("/me")).json.role).toBe("approver");
 
     const worker = workerPid(first.output());
     expect(alive(worker)).toBe(true);

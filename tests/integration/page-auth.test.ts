@@ -31,6 +31,8 @@ function concrete(pattern: string): string {
     .replace(/^\/workflows\/\[id\]/, `/workflows/${ids.workflow}`)
     .replace(/^\/runs\/\[id\]/, `/runs/${ids.run}`)
     .replace("[number]", "1")
+    // A decision link's page authenticates with its token: one that was never made.
+    .replace("[token]", "A".repeat(43))
     .replace(/\/compare$/, "/compare?from=1&to=1");
 }
 
@@ -72,7 +74,7 @@ async function staleSession(change: "expired" | "too old" | "disabled user"): Pr
 
 describe("pages without a valid session", () => {
   it("finds every page", () => {
-    expect(pages()).toEqual(expect.arrayContaining(["/workflows", "/workflows/[id]", "/workflows/[id]/versions/[number]", "/workflows/[id]/compare", "/runs/[id]", "/settings/tokens", "/login", "/"]));
+    expect(pages()).toEqual(expect.arrayContaining(["/workflows", "/workflows/[id]", "/workflows/[id]/versions/[number]", "/workflows/[id]/compare", "/runs/[id]", "/settings/tokens", "/approvals", "/approve/[token]", "/login", "/"]));
   });
 
   it("answer with a redirect to sign-in and no data, whatever the cookie", async () => {
@@ -102,7 +104,9 @@ describe("pages without a valid session", () => {
           const body = await res.text();
           const where = `${path} with ${what} cookie${rsc ? " (RSC)" : ""}`;
           expect(res.status, where).toBeLessThan(500);
-          if (pattern !== "/login") {
+          if (pattern === "/approve/[token]") {
+            if (!rsc) expect(body, where).toContain("This link does not work");
+          } else if (pattern !== "/login") {
             // A redirect, as a status or (in an RSC payload) as an instruction to the router.
             // (The home page only forwards to /workflows, which then asks for a sign-in.)
             expect(res.headers.get("location") ?? body, where).toMatch(pattern === "/" ? /\/(login|workflows)/ : /\/login/);
