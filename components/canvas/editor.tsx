@@ -145,9 +145,6 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
               : e.selected
                 ? { stroke: "#4f46e5", strokeWidth: 2 }
                 : { stroke: "#a1a1aa", strokeWidth: 1.5 },
-        label: e.sourceHandle,
-        labelStyle: { fontSize: 12, fill: "#52525b" },
-        labelBgStyle: { fill: "#fafafa" },
       })),
     [state.edges, badEdges, dropEdge],
   );

@@ -36,7 +36,7 @@ function Inner({ definition, decorate, decorateEdge, onSelect, selectedId }: Pro
     [flow, decorate, selectedId],
   );
   const edges = useMemo(
-    () => flow.edges.map((e): Edge => ({ ...e, label: e.sourceHandle, labelStyle: { fontSize: 12, fill: "#52525b" }, style: plainEdge, ...decorateEdge?.(e) })),
+    () => flow.edges.map((e): Edge => ({ ...e, style: plainEdge, ...decorateEdge?.(e) })),
     [flow, decorateEdge],
   );
   return (

@@ -6,6 +6,7 @@ import { useNow } from "../live/use-now.ts";
 import { Handle, Position, type NodeProps, type Node } from "@xyflow/react";
 import { stepDefinition } from "#lib/steps/index.ts";
 import type { StepNodeData } from "#lib/canvas/mapping.ts";
+import { nodeHeight } from "#lib/canvas/layout.ts";
 import { cx } from "#lib/client/cx.ts";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
 import { statusStyle } from "./status-style.ts";
@@ -30,8 +31,10 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       data-problems={problems.length || undefined}
       data-diff={diff}
       title={problems.length ? problems.join("\n") : data.stuck}
+      // Three branches or more (an approval's) need room for their labels, one above the other.
+      style={{ height: nodeHeight(data.stepType) }}
       className={cx(
-        "relative flex h-16 w-[220px] items-center gap-2.5 rounded-lg border bg-white px-3 shadow-sm transition-shadow",
+        "relative flex w-[220px] items-center gap-2.5 rounded-lg border bg-white px-3 shadow-sm transition-shadow",
         selected ? "border-indigo-500 ring-2 ring-indigo-500/30" : "border-zinc-300",
         problems.length > 0 && "border-red-400",
         status?.card,
@@ -72,7 +75,12 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       {/* Level with each output handle; past a branch's name when the handle has one. */}
       {quickAdd
         ? (outputs.length === 1 ? [null] : outputs).map((handle, i) => (
-            <span key={handle ?? "out"} className={cx("absolute -translate-y-1/2", handle ? "-right-16" : "-right-9")} style={{ top: `${((i + 1) / ((handle ? outputs.length : 1) + 1)) * 100}%` }}>
+            <span
+              key={handle ?? "out"}
+              className="absolute -translate-y-1/2"
+              // Past the branch's label (text-xs: about 6.5 px a character).
+              style={{ top: `${((i + 1) / ((handle ? outputs.length : 1) + 1)) * 100}%`, right: handle ? -Math.round(branchLabel(handle).length * 6.5 + 30) : -36 }}
+            >
               <AddButton quickAdd={quickAdd} source={id} handle={handle} label={label} />
             </span>
           ))
@@ -90,13 +98,16 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
             className={cx("!h-3 !w-3 !border-2 !border-white", handle === "true" ? "!bg-emerald-500" : handle === "false" ? "!bg-red-400" : "!bg-zinc-400")}
             aria-label={`${handle} branch`}
           >
-            <span className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-xs font-medium text-zinc-600">{handle}</span>
+            <span className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 whitespace-nowrap text-xs font-medium text-zinc-600">{branchLabel(handle)}</span>
           </Handle>
         ))
       )}
     </div>
   );
 }
+
+/** A branch's name as drawn: "changes requested" for changes_requested. */
+const branchLabel = (handle: string) => handle.replaceAll("_", " ");
 
 /** "+" beside an output: the picker for the step that follows it. */
 function AddButton({ quickAdd, source, handle, label }: { quickAdd: QuickAdd; source: string; handle: string | null; label: string }) {

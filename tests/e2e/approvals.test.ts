@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { definition, publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
 import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
-import { node } from "../helpers/editor.ts";
+import { node, saved, typeInto } from "../helpers/editor.ts";
+import { emailFor } from "../helpers/fixtures.ts";
 
 let engine: Engine;
 let browser: Browser;
@@ -62,5 +63,90 @@ describe("approval steps in the browser", () => {
     await expect.poll(() => page.locator('[data-event-type="approval.decided"]').textContent()).toMatch(/approved Review the refund/);
     await expect.poll(() => node(page, "refused").getByTestId("node-status").textContent()).toMatch(/skipped/i);
     await page.context().close();
+  });
+
+  it("go from an editor's drawing to an approver's inbox and back: changes requested, resubmitted, approved", async () => {
+    const editorApi = await engine.as("editor");
+    const created = await editorApi.post("/workflows", { name: "Refunds by hand", definition: { nodes: [{ id: "start", type: "start", position: { x: 0, y: 0 }, config: {} }], edges: [] } });
+    const workflowId = created.json.id;
+
+    // The editor draws it: start → approval, its approved and rejected branches to two ends.
+    const design = await signedIn(browser, engine.web.url, "editor", `/workflows/${workflowId}`);
+    await node(design, "start").waitFor();
+    await design.getByRole("button", { name: "Add a step after start" }).click();
+    await design.getByRole("dialog", { name: "Add a step after start" }).getByRole("searchbox", { name: "Search steps" }).fill("approv");
+    await design.keyboard.press("Enter");
+    await node(design, "approval_1").waitFor();
+    for (const branch of ["approved", "rejected"]) {
+      await design.getByRole("button", { name: `Add a step after approval_1 on its ${branch} branch` }).click();
+      await design.getByRole("dialog", { name: `Add a step after approval_1 (${branch})` }).getByRole("option", { name: "End" }).click();
+    }
+    await expect.poll(() => design.locator(".react-flow__edge").count()).toBe(3);
+    await design.getByRole("button", { name: "Auto-layout" }).click();
+    await node(design, "approval_1").click();
+    await design.getByLabel(/^Title/).fill("Refund {{ input.amount }} EUR?");
+    await typeInto(design.getByRole("textbox", { name: "Data under review" }), '{"amount": "{{ input.amount }}"}');
+    // Roles are checkboxes: approver is ticked by default.
+    expect(await design.getByRole("group", { name: "Roles that may decide" }).getByRole("checkbox", { name: "approver" }).isChecked()).toBe(true);
+    await screenshot(design, "approval-form");
+    await saved(design);
+    await design.getByRole("button", { name: "Publish" }).click();
+    await design.getByLabel(/Note/).fill("approvals");
+    await design.getByRole("dialog").getByRole("button", { name: "Publish" }).click();
+    await expect.poll(() => design.getByRole("status").filter({ hasText: "Published" }).textContent()).toBe("Published version 1");
+    await design.getByRole("button", { name: "Run", exact: true }).click();
+    await typeInto(design.getByRole("textbox", { name: "Run input (JSON)" }), '{"amount": 120}');
+    await design.getByRole("button", { name: "Start run" }).click();
+    await expect.poll(() => design.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("waiting");
+    const runId = (await editorApi.get(`/runs?workflowId=${workflowId}`)).json.runs[0].id as string;
+    await design.keyboard.press("Escape");
+    await design.getByRole("button", { name: /account menu/ }).click();
+    await design.getByRole("menuitem", { name: "Sign out" }).click();
+    await design.waitForURL(/\/login$/);
+
+    // The approver sees the count in the navigation, opens the inbox, and asks for changes.
+    const inbox = await signedIn(browser, engine.web.url, "approver", "/workflows");
+    await expect.poll(() => inbox.getByTestId("approvals-badge").textContent(), { timeout: 15_000 }).toBe("1");
+    await inbox.getByRole("link", { name: /^Approvals/ }).click();
+    await inbox.waitForURL(/\/approvals/);
+    await inbox.getByTestId(`approval-${runId}`).getByRole("button").click();
+    const request = inbox.getByRole("article", { name: "Approval request: Refund 120 EUR?" });
+    await expect.poll(() => request.getByRole("region", { name: "Data under review" }).textContent()).toContain("120");
+    await inbox.getByRole("button", { name: "Request changes" }).click();
+    await expect.poll(() => inbox.getByRole("alert").first().textContent()).toBe("Say what should change.");
+    await inbox.getByLabel(/^Comment/).fill("Refund half now, half next month");
+    await inbox.getByRole("button", { name: "Request changes" }).click();
+    await expect.poll(() => inbox.getByTestId(`approval-${runId}`).count()).toBe(0);
+
+    // The requester resubmits with new data.
+    const requester = await signedIn(browser, engine.web.url, "editor", "/approvals?tab=open");
+    await requester.getByTestId(`approval-${runId}`).getByRole("button").click();
+    await typeInto(requester.getByLabel("Data (JSON)"), '{"amount": 60}');
+    await requester.getByLabel("What changed").fill("Half now");
+    await requester.getByRole("button", { name: "Resubmit" }).click();
+    await expect.poll(() => requester.getByRole("article").getByText("Pending", { exact: true }).count()).toBe(1);
+    await requester.context().close();
+
+    // Live: back in the approver's "waiting on me" without a reload, with what changed.
+    await inbox.getByTestId(`approval-${runId}`).getByRole("button").click({ timeout: 15_000 });
+    const changes = inbox.getByRole("region", { name: "Changes since the previous submission" });
+    await expect.poll(() => changes.textContent()).toContain("amount: 120 → 60");
+    await screenshot(inbox, "approvals-inbox");
+    await inbox.getByRole("button", { name: "Approve", exact: true }).click();
+    await expect.poll(() => inbox.getByTestId(`approval-${runId}`).count()).toBe(0);
+    expect((await waitForRun(editorApi, runId)).status).toBe("succeeded");
+
+    // The run page: the approval step green, its request linked, both people in the audit log.
+    await inbox.goto(`${engine.web.url}/runs/${runId}?step=approval_1`);
+    await expect.poll(() => node(inbox, "approval_1").getAttribute("data-status")).toBe("succeeded");
+    await expect.poll(() => inbox.getByTestId("step-panel-approval").textContent()).toContain("Approved");
+    await inbox.getByRole("tab", { name: /Audit log/ }).click();
+    const log = inbox.locator('[data-event-type^="approval."]');
+    await expect.poll(async () => (await log.allTextContents()).join("\n")).toContain(`${emailFor("approver")} requested changes to`);
+    const all = (await log.allTextContents()).join("\n");
+    expect(all).toContain(`${emailFor("editor")} resubmitted`);
+    expect(all).toContain(`${emailFor("approver")} approved`);
+    await screenshot(inbox, "approval-run");
+    await inbox.context().close();
   });
 });
