@@ -12,12 +12,13 @@ import { hostileScenario, type HostileResult } from "./lib/hostile.ts";
 import { round } from "./lib/stats.ts";
 import { editorLoadScenario, type EditorLoadResult } from "./lib/editor-load.ts";
 import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.ts";
+import { approvalsScenario, type ApprovalsResult } from "./lib/approvals.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -38,6 +39,7 @@ const results: {
   live?: LiveLatencyResult;
   expressions?: ExpressionPoolResult;
   hostile?: HostileResult;
+  approvals?: ApprovalsResult;
 } = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
@@ -80,6 +82,9 @@ try {
 
   log(`hostile: ${sizes.hostileRuns} ordinary runs idle and under expression attack; the draft attack`);
   results.hostile = await hostileScenario(cluster, { runs: sizes.hostileRuns });
+
+  log(`approvals: ${sizes.approvalSamples} decisions one by one, then the inbox with ${sizes.openApprovals} open requests`);
+  results.approvals = await approvalsScenario(cluster, { samples: sizes.approvalSamples, openRequests: sizes.openApprovals });
 
   log(`editor: a ${sizes.editorNodes}-node workflow opened in Chromium, ${sizes.editorSamples} time(s)`);
   results.editor = await editorLoadScenario(cluster, { nodes: sizes.editorNodes, samples: sizes.editorSamples });
@@ -174,6 +179,13 @@ console.log(
 console.log(`  hostile runs ended: ${Object.entries(h.hostileOutcomes).map(([k, v]) => `${k}: ${v}`).join("; ")}`);
 console.log(
   `Draft attack: 160,000 braces answered ${h.draft.bracesStatus} in ${f(h.draft.bracesMs, 0)} ms; a 98,000-character template string saved in ${f(h.draft.nearLimitSaveMs, 0)} ms, read back in ${f(h.draft.nearLimitReadMs, 0)} ms.`,
+);
+const ap = results.approvals!;
+const pp = (x: { p50: number; p95: number }, digits = 1) => `p50 ${f(x.p50, digits)} / p95 ${f(x.p95, digits)} ms`;
+console.log(
+  `Approvals: decision → next step started ${pp(ap.decisionToNextStepMs)} (${f(ap.decisionToNextStepMs.p50 / b.enqueueToStartMs.p50, 1)}× the raw send→start p50), ` +
+    `POST decision ${pp(ap.decideRequestMs)} (${ap.samples} decisions). Inbox with ${f(ap.openRequests, 0)} open requests: waiting on me ${pp(ap.inboxMs.waitingOnMe)}, ` +
+    `all open ${pp(ap.inboxMs.allOpen)}, navigation count ${pp(ap.inboxMs.count)}.`,
 );
 const ed = results.editor!;
 console.log(

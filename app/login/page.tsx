@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentUser } from "../_server/session.ts";
 import { LoginForm } from "#components/auth/login-form.tsx";
-import { LogoMark } from "#components/ui/icons.tsx";
+import { StandalonePage } from "#components/ui/standalone-page.tsx";
 import { safeNextPath } from "#lib/auth/next-path.ts";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -13,18 +13,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const next = safeNextPath((await searchParams).next);
   if (await currentUser()) redirect(next);
   return (
-    <main className="flex min-h-screen items-center justify-center bg-zinc-50 px-4">
-      <div className="w-full max-w-sm">
-        <div className="mb-6 flex items-center justify-center gap-2 text-lg font-semibold tracking-tight">
-          <LogoMark width={28} height={28} />
-          Baton
-        </div>
-        <div className="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
-          <h1 className="text-base font-semibold text-zinc-900">Sign in</h1>
-          <p className="mt-1 mb-5 text-sm text-zinc-600">Design, run and operate your workflows.</p>
-          <LoginForm next={next} />
-        </div>
-      </div>
-    </main>
+    <StandalonePage>
+      <h1 className="text-base font-semibold text-zinc-900">Sign in</h1>
+      <p className="mt-1 mb-5 text-sm text-zinc-600">Design, run and operate your workflows.</p>
+      <LoginForm next={next} />
+    </StandalonePage>
   );
 }

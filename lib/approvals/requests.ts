@@ -89,7 +89,7 @@ export function recordRequest(spec: RequestSpec): RecordWait {
         JSON.stringify(spec.data ?? null),
         hash,
         spec.roles,
-        spec.users,
+        spec.users.map((u) => u.toLowerCase()),
         spec.quorum,
         spec.allowRequester,
         JSON.stringify(spec.policy),
@@ -145,7 +145,8 @@ export const decidersOf = (r: Pick<ApprovalView, "eligibleRoles" | "eligibleUser
 /** Whether `actor` may decide this request, or the rule that refuses them. */
 export function eligibility(actor: Actor, request: Pick<ApprovalView, "eligibleRoles" | "eligibleUsers" | "requestedBy" | "allowRequester">): string | null {
   if (!can(actor.role, "approvals.decide")) return "Deciding approvals needs the approvals.decide permission (role approver or admin).";
-  const named = actor.type === "user" && request.eligibleUsers.map((u) => u.toLowerCase()).includes(actor.email.toLowerCase());
+  // Stored lower-cased (recordRequest, passDeadline).
+  const named = actor.type === "user" && request.eligibleUsers.includes(actor.email.toLowerCase());
   if (!named && !request.eligibleRoles.includes(actor.role)) {
     return `This request may be decided by ${decidersOf(request).join(" or ")}; you are ${actor.role}.`;
   }
@@ -246,6 +247,7 @@ export async function decide(deps: EngineDeps, id: string, actor: Actor, input: 
     if (!canMove(request.state, input.decision, to)) throw closedConflict(request, `it cannot become ${to.replaceAll("_", " ")}`);
 
     await appendDecision(tx, id, { actor: who, role: actor.role, decision: input.decision, fromState: request.state, toState: to, comment, dataHash: request.dataHash });
+    if (input.decision === "approve") await tx.query(`update approval_requests set approved_by = array_append(approved_by, $2) where id = $1`, [id, who]);
     await insertEvents(tx, [
       {
         ...eventAt(locked),
@@ -279,8 +281,9 @@ export async function resubmit(deps: EngineDeps, id: string, actor: Actor, input
     const hash = dataHash(data);
     await appendDecision(tx, id, { actor: who, role: actor.role, decision: "resubmit", fromState: request.state, toState: "pending_approval", comment: input.comment, dataHash: hash });
     await tx.query(
-      `update approval_requests set state = 'pending_approval', previous_data = data, data = $2::jsonb, data_hash = $3, data_version = data_version + 1, updated_at = now() where id = $1`,
-      [id, JSON.stringify(data ?? null), hash],
+      `update approval_requests set state = 'pending_approval', previous_data = data, data = $2::jsonb, data_hash = $3, data_version = data_version + 1,
+              approved_by = '{}', resubmitted_by = $4, updated_at = now() where id = $1`,
+      [id, JSON.stringify(data ?? null), hash, who],
     );
     await insertEvents(tx, [{ ...eventAt(locked), type: "approval.resubmitted", actor: who, data: { requestId: id, dataVersion: request.dataVersion + 1, comment: input.comment } }]);
   });
@@ -312,7 +315,7 @@ export async function passDeadline(deps: EngineDeps, id: string, actor: string):
       const { rows } = await tx.query(
         `update approval_requests set eligible_roles = $2, eligible_users = $3, escalations = escalations + 1, updated_at = now(),
                 deadline_at = now() + make_interval(secs => $4::float8 / 1000) where id = $1 returning deadline_at`,
-        [id, policy.escalateRoles, policy.escalateUsers, policy.escalationMs ?? null],
+        [id, policy.escalateRoles, policy.escalateUsers.map((u) => u.toLowerCase()), policy.escalationMs ?? null],
       );
       const deadline: Date | null = rows[0].deadline_at;
       // The step waits until the new deadline (the stuck rule reads it).

@@ -267,8 +267,8 @@ describe("an approval step", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Date(second.approvals[0].createdAt).getTime()).toBeLessThanOrEqual(new Date(first.approvals[1].createdAt).getTime());
     const forged = await approver.get("/approvals?cursor=bm90LWEtY3Vyc29y");
-    expect(forged.status).toBe(422);
-    expect(forged.json.errors).toEqual([expect.objectContaining({ path: "cursor" })]);
+    expect(forged.status).toBe(400);
+    expect(forged.json.errors).toEqual([expect.objectContaining({ path: "query.cursor" })]);
   });
 
   it("lets a decision and a cancel race: exactly one wins and no step completes twice", async () => {

@@ -4,7 +4,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LinkDecision } from "#components/approvals/link-decision.tsx";
-import { LogoMark } from "#components/ui/icons.tsx";
+import { StandalonePage } from "#components/ui/standalone-page.tsx";
 import { ApiError } from "#lib/api/errors.ts";
 import { linkTokenParam, openLink } from "#lib/approvals/links.ts";
 import type { ApprovalLinkView } from "#lib/client/queries.ts";
@@ -24,23 +24,15 @@ export default async function ApproveByLinkPage({ params }: { params: Promise<{ 
   }
   if (opened && (await currentUser())) redirect(`/approvals?tab=open&id=${opened.request.id}`);
   return (
-    <main className="min-h-screen bg-zinc-50 px-4 py-8">
-      <div className="mx-auto max-w-2xl">
-        <div className="mb-6 flex items-center gap-2 text-lg font-semibold tracking-tight">
-          <LogoMark width={28} height={28} />
-          Baton
-        </div>
-        <div className="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
-          {opened ? (
-            <LinkDecision token={token} opened={opened} />
-          ) : (
-            <>
-              <h1 className="text-base font-semibold text-zinc-900">This link does not work</h1>
-              <p className="mt-1 text-sm text-zinc-600">It may be mistyped, or it was never made. Ask for a new link, or sign in and decide from the inbox.</p>
-            </>
-          )}
-        </div>
-      </div>
-    </main>
+    <StandalonePage width="max-w-2xl">
+      {opened ? (
+        <LinkDecision token={token} opened={opened} />
+      ) : (
+        <>
+          <h1 className="text-base font-semibold text-zinc-900">This link does not work</h1>
+          <p className="mt-1 text-sm text-zinc-600">It may be mistyped, or it was never made. Ask for a new link, or sign in and decide from the inbox.</p>
+        </>
+      )}
+    </StandalonePage>
   );
 }
