@@ -21,6 +21,8 @@ import { useNow } from "../live/use-now.ts";
 import { useRunsStream } from "../runs/use-runs-stream.ts";
 import { ApprovalStateBadge, Deadline } from "./approval-state.tsx";
 import { DecisionForm } from "./decision-form.tsx";
+import { LinkMaker } from "./link-maker.tsx";
+import { useCan } from "../shell/current-user.tsx";
 import { RequestView } from "./request-view.tsx";
 
 export function Inbox() {
@@ -115,6 +117,7 @@ export function Inbox() {
 function SelectedRequest({ id }: { id: string }) {
   const qc = useQueryClient();
   const query = useQuery(approvalQuery(id));
+  const canMakeLinks = useCan("runs.operate");
   if (query.error) return <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{query.error.message}</p>;
   if (!query.data) return <p className="text-sm text-zinc-500">Loading…</p>;
   const request = query.data;
@@ -133,6 +136,7 @@ function SelectedRequest({ id }: { id: string }) {
           />
         ) : null}
         {open && request.you.resubmit === null ? <ResubmitForm request={request} onDone={refresh} /> : null}
+        {open && request.state === "pending_approval" && canMakeLinks ? <LinkMaker requestId={request.id} /> : null}
         {open && request.state === "changes_requested" && request.you.resubmit !== null ? (
           <p className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900">Changes were requested; the run&apos;s starter or an editor resubmits it.</p>
         ) : null}

@@ -131,7 +131,7 @@ describe("approval steps in the browser", () => {
     await inbox.getByTestId(`approval-${runId}`).getByRole("button").click({ timeout: 15_000 });
     const changes = inbox.getByRole("region", { name: "Changes since the previous submission" });
     await expect.poll(() => changes.textContent()).toContain("amount: 120 → 60");
-    await screenshot(inbox, "approvals-inbox");
+    await screenshot(inbox, "approvals-inbox", "docs/approvals.png");
     await inbox.getByRole("button", { name: "Approve", exact: true }).click();
     await expect.poll(() => inbox.getByTestId(`approval-${runId}`).count()).toBe(0);
     expect((await waitForRun(editorApi, runId)).status).toBe("succeeded");
@@ -149,4 +149,52 @@ describe("approval steps in the browser", () => {
     await screenshot(inbox, "approval-run");
     await inbox.context().close();
   });
+
+  it("make a decision link in the inbox that someone without a session opens, reads, and decides once", async () => {
+    const editor = await engine.as("editor");
+    const id = await publish(
+      editor,
+      definition(
+        [
+          { id: "start", type: "start" },
+          { id: "review", type: "approval", config: { title: "Ship order {{ input.order }}?", data: { order: "{{ input.order }}" } } },
+          { id: "done", type: "end" },
+        ],
+        [
+          ["start", "review"],
+          ["review", "done", "approved"],
+        ],
+      ),
+      "Linked shipping",
+    );
+    const runId = await runWorkflow(editor, id, { order: "A-17" });
+    await waitForStep(editor, runId, "review", ["waiting"]);
+    const admin = await signedIn(browser, engine.web.url, "admin", "/approvals?tab=open");
+    await admin.getByTestId(`approval-${runId}`).getByRole("button").click();
+    await admin.getByText("Make a decision link").click();
+    await admin.getByLabel("E-mail of the person").fill(emailFor("viewer"));
+    await admin.getByRole("button", { name: "Make link" }).click();
+    await expect.poll(() => admin.getByRole("alert").first().textContent()).toContain("approvals.decide");
+    await admin.getByLabel("E-mail of the person").fill(emailFor("approver"));
+    await admin.getByRole("button", { name: "Make link" }).click();
+    const url = await admin.getByLabel("Decision link").inputValue();
+    expect(url).toMatch(/\/approve\/[A-Za-z0-9_-]{43}$/);
+    await admin.context().close();
+
+    // No session: the link shows the request; only the button decides.
+    const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent()).toBe("Ship order A-17?");
+    expect(await page.getByText(`This link is for ${emailFor("approver")}`).count()).toBe(1);
+    await screenshot(page, "approval-link");
+    expect((await (await engine.as("viewer")).get(`/runs/${runId}`)).json.status).toBe("waiting");
+    await page.getByRole("button", { name: "Approve", exact: true }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Your decision is recorded");
+    expect((await waitForRun(editor, runId)).status).toBe("succeeded");
+    await page.reload();
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "used already" }).count()).toBe(1);
+    await context.close();
+  });
 });
+
