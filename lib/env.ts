@@ -17,6 +17,10 @@ const schema = z.object({
   /** Unset: 54320 when free, else any free port (the embedded server is only reached through the URL Baton hands its processes). */
   BATON_PG_PORT: port.optional(),
   BATON_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Encrypts credentials (32 bytes, base64 or hex); unset: a key file in BATON_DATA_DIR. */
+  BATON_SECRET_KEY: z.string().min(1).optional(),
+  /** Older keys, comma-separated, to decrypt values not yet re-encrypted (npm run secrets:rotate). */
+  BATON_SECRET_KEY_PREVIOUS: z.string().optional(),
   BATON_ADMIN_EMAIL: z.email().optional(),
   BATON_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** A session unused this long ends (idle lifetime); each use extends it. */

@@ -3,7 +3,9 @@
 import type { Logger } from "#lib/log.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import type { ExpressionPool } from "#lib/expressions/pool.ts";
+import { secretOpener } from "./secrets.ts";
 import { Redactor } from "#lib/security/redact.ts";
+import { referencedSecrets } from "#lib/workflow/templates.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
@@ -73,6 +75,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
     evaluate: (expression, path) => rt.expressions.evaluate(expression, claimed.context, path, controller.signal),
     redactor,
+    openSecrets: secretOpener(rt.deps.pool, redactor),
   };
   const timeoutMs = node.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const timer = setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);
@@ -144,8 +147,11 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
   const definition = stepDefinition(type);
   const executor = executors[type];
   if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);
+  // Credentials only when named, opened now (never stored resolved: the input kept is masked).
+  const names = referencedSecrets(rawConfig);
+  const context = names.length ? { ...ctx.context, secrets: await ctx.openSecrets(names) } : ctx.context;
   // All of the step's templates at once (one message, when they go to an evaluator).
-  const resolved = await expressions.resolve(rawConfig, ctx.context, ctx.signal);
+  const resolved = await expressions.resolve(rawConfig, context, ctx.signal);
   report.input = resolved;
   const config = definition.config.safeParse(resolved);
   if (!config.success) {

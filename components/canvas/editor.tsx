@@ -5,7 +5,7 @@ import "@xyflow/react/dist/style.css";
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection, type OnConnectEnd } from "@xyflow/react";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { isEntry, stepDefinition } from "#lib/steps/index.ts";
 import { toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
 import { exportFile } from "#lib/canvas/file-format.ts";
@@ -15,7 +15,7 @@ import { placeBeside } from "#lib/canvas/placement.ts";
 import { isError, validateDefinition, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { api, ApiProblem } from "#lib/client/api.ts";
-import { fetchWorkflow } from "#lib/client/queries.ts";
+import { credentialsQuery, fetchWorkflow } from "#lib/client/queries.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
 import { nodeTypes } from "./step-node.tsx";
@@ -85,7 +85,10 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const hasEntry = state.nodes.some((n) => isEntry(n.data.stepType));
   // Validation may lag a keystroke behind on a large workflow rather than slow the typing.
   const deferred = useDeferredValue(definition);
-  const validation = useMemo(() => validateDefinition(deferred), [deferred]);
+  // Templates may name credentials ({{ secrets.NAME }}): those that exist, as the server checks.
+  const credentials = useQuery(credentialsQuery()).data?.credentials;
+  const secretNames = useMemo(() => (credentials ? new Set(credentials.map((c) => c.name)) : undefined), [credentials]);
+  const validation = useMemo(() => validateDefinition(deferred, { secrets: secretNames }), [deferred, secretNames]);
   // Problems the server reported on publish, shown until the next edit.
   const [serverProblems, setServerProblems] = useState<{ at: number; problems: DefinitionProblem[] } | null>(null);
   const problems = serverProblems && serverProblems.at === state.version ? serverProblems.problems : validation.problems;

@@ -2,6 +2,8 @@
 // The side panel: the selected step's name, config (a form generated from its schema), retry
 // policy and timeout, with the template paths it may use; with nothing selected, the problems.
 import { useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { credentialsQuery } from "#lib/client/queries.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { fieldsFor, fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { ancestors, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
@@ -122,9 +124,11 @@ function NodePanel({
   const previews = usePreviews(workflowId, node.data.stepType, node.data.config, sample, !readOnly && !!definition);
   const asWorkflowNode = useMemo(() => toDefinition([node], []).nodes[0], [node]);
   const fields = useMemo(() => (definition ? fieldsFor(definition.config) : []), [definition]);
+  // Credentials complete as secrets.NAME (their values never reach the browser).
+  const credentials = useQuery(credentialsQuery()).data?.credentials;
   const paths = useMemo(
-    () => ["input", ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`), "run.id", "run.attempt"],
-    [node.id, edges],
+    () => ["input", ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`), "run.id", "run.attempt", ...(credentials ?? []).map((c) => `secrets.${c.name}`)],
+    [node.id, edges, credentials],
   );
   // Problems of one config field show under it: errors in red, warnings in amber.
   const [errors, warnings, stepProblems] = useMemo(() => {

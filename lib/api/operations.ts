@@ -2,6 +2,7 @@
 // handlers take their spec from here (`route(operations.startRun, …)`), and the OpenAPI document
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
 import { z } from "zod";
+import { createCredentialBody, updateCredentialBody } from "../secrets/schemas.ts";
 import { changePasswordBody, createTokenBody, createUserBody, loginBody, updateUserBody } from "../admin/schemas.ts";
 import {
   createWorkflowBody,
@@ -71,6 +72,10 @@ export const operations = {
   listTokens: { method: "GET", path: "/tokens", tag: "admin", summary: "List API tokens", permission: "admin", success: ok("Tokens (never their secrets).") },
   createToken: { method: "POST", path: "/tokens", tag: "admin", summary: "Create an API token", permission: "admin", body: createTokenBody, success: created("The token, with its secret shown this once.") },
   revokeToken: { method: "DELETE", path: "/tokens/{id}", tag: "admin", summary: "Revoke an API token", permission: "admin", success: noContent },
+  listCredentials: { method: "GET", path: "/credentials", tag: "credentials", summary: "Credentials: names, kinds, settings, fingerprints and the workflows that use them (never values)", permission: "read", success: ok("Credentials.") },
+  createCredential: { method: "POST", path: "/credentials", tag: "credentials", summary: "Save a credential; its value is encrypted and never returned", permission: "admin", body: createCredentialBody, success: created("The credential, without its value.") },
+  updateCredential: { method: "PATCH", path: "/credentials/{id}", tag: "credentials", summary: "Replace a credential's value, description or settings", permission: "admin", body: updateCredentialBody, success: ok("The credential, without its value.") },
+  deleteCredential: { method: "DELETE", path: "/credentials/{id}", tag: "credentials", summary: "Delete a credential (steps that use it fail until it exists again)", permission: "admin", success: noContent },
   listLoginThrottles: { method: "GET", path: "/login-throttles", tag: "admin", summary: "Failed sign-in counts and the waits they impose", permission: "admin", success: ok("Counts per account, address and account from an address, and the rules.") },
   egressPolicy: { method: "GET", path: "/egress-policy", tag: "admin", summary: "Where outbound calls (HTTP steps, callbacks) may connect", permission: "admin", success: ok("The rules in the order they apply, and BATON_EGRESS_ALLOW.") },
   clearLoginThrottle: { method: "DELETE", path: "/login-throttles/{key}", tag: "admin", summary: "Clear one failed sign-in count (URL-encode the key)", permission: "admin", success: noContent },

@@ -15,6 +15,7 @@ import type { getVersion, getWorkflow, listWorkflows } from "../workflows/workfl
 import type { listApprovals } from "../approvals/inbox.ts";
 import type { actionsFor, ApprovalView } from "../approvals/requests.ts";
 import type { openLink } from "../approvals/links.ts";
+import type { listCredentials } from "../secrets/credentials.ts";
 
 /** A server value as JSON makes it: dates become ISO strings. */
 export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -42,6 +43,7 @@ export type StatsView = Json<Stats>;
 export type ApprovalsPage = Json<Returned<typeof listApprovals>>;
 export type ApprovalSummary = ApprovalsPage["approvals"][number];
 export type ApprovalDetail = Json<ApprovalView> & { you: ReturnType<typeof actionsFor> };
+export type CredentialView = Json<Returned<typeof listCredentials>[number]>;
 export type ApprovalLinkView = Json<Returned<typeof openLink>>;
 /** The inbox's tabs: what each asks the list for. */
 export const approvalTabs = {
@@ -64,6 +66,7 @@ export const workflowVersionKey = (workflowId: string | undefined, number: numbe
 export const deadLetterListsKey = ["dead-letters"] as const;
 export const statsKey = ["stats"] as const;
 export const approvalsKey = ["approvals"] as const;
+export const credentialsKey = ["credentials"] as const;
 
 // Fetches, for reads outside a query (an export, reloading the editor's draft).
 
@@ -146,6 +149,9 @@ export const approvalQuery = (id: string | null) =>
 
 /** The navigation's badge: requests waiting on the signed-in person. */
 export const approvalsWaitingQuery = () => queryOptions({ queryKey: [...approvalsKey, "waiting"] as const, queryFn: () => api<{ count: number }>("/approvals/waiting-count") });
+
+/** Credentials (never their values): the settings page, and the editor's names for templates. */
+export const credentialsQuery = () => queryOptions({ queryKey: credentialsKey, queryFn: () => api<{ credentials: CredentialView[] }>("/credentials") });
 
 /** The dashboard's figures for a window. */
 export const statsQuery = (window: StatsWindow) => queryOptions({ queryKey: [...statsKey, window] as const, queryFn: () => api<StatsView>(`/stats?window=${window}`) });

@@ -2,6 +2,7 @@
 import type { Env } from "../env.ts";
 import { createDb } from "../db.ts";
 import { applyMigrations } from "./migrations.ts";
+import { loadKeyring } from "../secrets/keyring.ts";
 import { seedAdmin, seedDemoApprover, seedExamples, type SeededAdmin } from "./seed.ts";
 
 export interface Prepared {
@@ -11,6 +12,8 @@ export interface Prepared {
 }
 
 export async function prepareDatabase(url: string, env: Env): Promise<Prepared> {
+  // The credentials' key exists before web and worker start (and a bad BATON_SECRET_KEY stops here).
+  loadKeyring(env);
   const applied = await applyMigrations(url);
   const { prisma, close } = createDb(url, 2);
   try {

@@ -9,6 +9,16 @@ export interface RunContext {
   input: unknown;
   steps: Record<string, { output: unknown }>;
   run: { id: string; workflowId: string; attempt: number };
+  /** Credential values, only in the worker, only those the step's templates name
+   * (lib/secrets/credentials.ts resolveSecrets); masked in everything the step keeps. */
+  secrets?: Record<string, string>;
+}
+
+/** The credentials a config's templates name (`{{ secrets.NAME }}`), each once. */
+export function referencedSecrets(config: unknown): string[] {
+  const names = new Set<string>();
+  for (const { expression } of findTemplates(config)) for (const m of expression.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
+  return [...names];
 }
 
 /** A template in a string: `text.slice(start, end)` is `{{expression}}`. */

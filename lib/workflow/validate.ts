@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { definitionMessages as say, stepName } from "../messages.ts";
 import { expressionFields, isEntry, stepDefinition, stepTypes } from "../steps/index.ts";
-import { expressionProblem, findTemplates, scanTemplates } from "./templates.ts";
+import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
 import { buildGraph, findCycle, reachable, type Graph } from "./graph.ts";
@@ -160,7 +160,11 @@ export function nodeConfigProblems(node: WorkflowNode, prefix: (string | number)
   return [...unreadable, ...(step.validate?.(config.data) ?? [])].map((p) => ({ nodeId: node.id, path: at(`config.${p.path}`), message: p.message }));
 }
 
-export function validateDefinition(input: unknown): ValidationResult {
+/**
+ * `secrets`: the credentials that exist (the server's, or the editor's copy of their names); a
+ * template naming another is a problem on its node. Left out, credentials are not checked.
+ */
+export function validateDefinition(input: unknown, options: { secrets?: ReadonlySet<string> } = {}): ValidationResult {
   const structure = parseStructure(input);
   if (!structure.definition) return structure;
   const definition = structure.definition;
@@ -177,6 +181,14 @@ export function validateDefinition(input: unknown): ValidationResult {
     const own = nodeConfigProblems(node, ["nodes", i]);
     problems.push(...own);
     if (own.length === 0) problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
+    const secrets = options.secrets;
+    if (secrets) {
+      for (const t of findTemplates(node.config)) {
+        for (const name of referencedSecrets(`{{${t.expression}}}`).filter((n) => !secrets.has(n))) {
+          problems.push({ nodeId: node.id, path: at(`config.${t.path}`), message: `No credential is named ${name}: create it under Settings → Credentials, or correct {{ secrets.${name} }}.` });
+        }
+      }
+    }
   });
 
   const seenEdges = new Set<string>();

@@ -32,6 +32,11 @@ function structureOrThrow(definition: unknown): Definition {
 /** Definitions are plain JSON once parsed; Prisma's JSON input type cannot see that. */
 const json = (definition: Definition) => definition as unknown as Prisma.InputJsonObject;
 
+/** The credentials that exist, for checking the templates that name them. */
+async function secretNames(db: Db | Prisma.TransactionClient): Promise<Set<string>> {
+  return new Set((await db.credential.findMany({ select: { name: true } })).map((c) => c.name));
+}
+
 export async function findLive(db: Db | Prisma.TransactionClient, id: string) {
   const workflow = await db.workflow.findFirst({ where: { id, deletedAt: null } });
   if (!workflow) throw notFound(`Workflow ${id}`);
@@ -44,7 +49,7 @@ export async function createWorkflow(input: z.infer<typeof createWorkflowBody>, 
     data: { name: input.name, description: input.description ?? "", draft: json(draft), createdBy: actor },
     select: summaryFields,
   });
-  return { ...workflow, problems: validateDefinition(draft).problems };
+  return { ...workflow, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems };
 }
 
 export async function listWorkflows(query: { q?: string }, db: Db = defaultDb()) {
@@ -94,7 +99,7 @@ export async function getWorkflow(id: string, db: Db = defaultDb()) {
   const { deletedAt: _, draft, ...rest } = workflow;
   // The latest version's definition, so the editor can tell whether the draft differs from it.
   const latest = rest.activeVersion === null ? null : await db.workflowVersion.findFirst({ where: { workflowId: id }, orderBy: { number: "desc" }, select: { number: true, definition: true } });
-  return { ...rest, draft, problems: validateDefinition(draft).problems, versions, latestDefinition: latest?.definition ?? null };
+  return { ...rest, draft, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems, versions, latestDefinition: latest?.definition ?? null };
 }
 
 export async function updateWorkflow(id: string, change: z.infer<typeof updateWorkflowBody>, db: Db = defaultDb()) {
@@ -116,7 +121,7 @@ export async function saveDraft(id: string, input: z.infer<typeof saveDraftBody>
       revision: current.draftRevision,
     });
   }
-  return { revision: current.draftRevision, updatedAt: current.updatedAt, problems: validateDefinition(draft).problems };
+  return { revision: current.draftRevision, updatedAt: current.updatedAt, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems };
 }
 
 /** Publishes the draft as the next version, if it is valid; the new version becomes active. */
@@ -124,7 +129,7 @@ export async function publishDraft(id: string, input: z.infer<typeof publishBody
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`select id from workflows where id = ${id}::uuid for update`;
     const workflow = await findLive(tx, id);
-    const { definition, problems } = validateDefinition(workflow.draft);
+    const { definition, problems } = validateDefinition(workflow.draft, { secrets: await secretNames(tx) });
     const errors = problems.filter(isError);
     if (!definition || errors.length) {
       throw unprocessable(`The draft has ${errors.length} problem${errors.length === 1 ? "" : "s"}; fix ${errors.length === 1 ? "it" : "them"} before publishing.`, errors);
@@ -177,5 +182,5 @@ export async function duplicateWorkflow(id: string, actor: string, db: Db = defa
     data: { name: `Copy of ${source.name}`.slice(0, 200), description: source.description, draft: json(draft), createdBy: actor },
     select: summaryFields,
   });
-  return { ...copy, problems: validateDefinition(draft).problems };
+  return { ...copy, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems };
 }

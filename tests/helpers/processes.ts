@@ -26,9 +26,13 @@ process.once("exit", () => {
   }
 });
 
+/** The key test processes encrypt credentials with (32 bytes, base64). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString("base64");
+
 function launch(args: string[], env: Record<string, string | undefined>): Proc {
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, LOG_FORMAT: "json", NEXT_TELEMETRY_DISABLED: "1", ...env, NODE_ENV: "production" },
+    // One credential key for a test's web and workers (as BATON_SECRET_KEY would be in production).
+    env: { ...process.env, LOG_FORMAT: "json", NEXT_TELEMETRY_DISABLED: "1", BATON_SECRET_KEY: TEST_SECRET_KEY, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

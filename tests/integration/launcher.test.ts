@@ -57,6 +57,8 @@ describe("npm start", () => {
     expect(first.output()).toContain("embedded Postgres ready");
     // The database's log can hold statements and their values: its owner's alone.
     expect((await stat(join(env.BATON_DATA_DIR, "postgres", "postgres.log"))).mode & 0o077).toBe(0);
+    // So is the key that encrypts credentials, generated at first start (no BATON_SECRET_KEY here).
+    expect((await stat(join(env.BATON_DATA_DIR, "secret-keys.json"))).mode & 0o077).toBe(0);
     const health = await waitFor("a live worker", async () => {
       const h = await (await fetch(`http://127.0.0.1:${env.PORT}/api/v1/health`)).json();
       return h.workers.alive === 1 ? h : undefined;

@@ -24,6 +24,9 @@ export interface StepRunContext {
   log(level: LogLine["level"], message: string, data?: unknown): void;
   /** Register credentials the attempt uses here: they are masked in everything it keeps. */
   redactor: Redactor;
+  /** Opens the named credentials (masked from here on in all the attempt keeps); fails the
+   * attempt, not retried, when one does not exist. */
+  openSecrets(names: string[]): Promise<Record<string, string>>;
   /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
   evaluate(expression: string, path: string): Promise<unknown>;
 }
