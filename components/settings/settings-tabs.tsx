@@ -6,6 +6,7 @@ import { cx } from "#lib/client/cx.ts";
 const tabs = [
   { href: "/settings/users", label: "Users" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/credentials", label: "Credentials" },
   { href: "/settings/sign-in", label: "Sign-in" },
   { href: "/settings/network", label: "Network" },
   { href: "/settings/account", label: "Account" },
