@@ -1,7 +1,7 @@
 // One job: claim the attempt, resolve the step's templates, run its executor under a timeout
 // and an abort signal, and report the result. Stale jobs (fenced out by the claim) are dropped.
 import type { Logger } from "#lib/log.ts";
-import { stepDefinition } from "#lib/steps/index.ts";
+import { stepDefinition, templatedConfig } from "#lib/steps/index.ts";
 import type { ExpressionPool } from "#lib/expressions/pool.ts";
 import { secretOpener } from "./secrets.ts";
 import { Redactor } from "#lib/security/redact.ts";
@@ -147,11 +147,14 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
   const definition = stepDefinition(type);
   const executor = executors[type];
   if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);
+  // Raw fields (a script) are not templates: they join the config after resolving.
+  const all = (rawConfig ?? {}) as Record<string, unknown>;
+  const templated = templatedConfig(definition, all);
   // Credentials only when named, opened now (never stored resolved: the input kept is masked).
-  const names = referencedSecrets(rawConfig);
+  const names = referencedSecrets(templated);
   const context = names.length ? { ...ctx.context, secrets: await ctx.openSecrets(names) } : ctx.context;
   // All of the step's templates at once (one message, when they go to an evaluator).
-  const resolved = await expressions.resolve(rawConfig, context, ctx.signal);
+  const resolved = { ...all, ...((await expressions.resolve(templated, context, ctx.signal)) as object) };
   report.input = resolved;
   const config = definition.config.safeParse(resolved);
   if (!config.success) {

@@ -5,12 +5,13 @@ import { useEffect, useRef } from "react";
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState } from "@codemirror/state";
 import { json } from "@codemirror/lang-json";
+import { javascript } from "@codemirror/lang-javascript";
 import { autocompletion, type CompletionContext } from "@codemirror/autocomplete";
 
 interface Props {
   value: string;
   onChange(text: string): void;
-  language?: "json" | "text";
+  language?: "json" | "text" | "javascript";
   readOnly?: boolean;
   label: string;
   /** Template paths to offer, e.g. "steps.fetch.output". */
@@ -43,8 +44,9 @@ export function CodeEditor({ value, onChange, language = "json", readOnly, label
         doc: value,
         extensions: [
           basicSetup,
-          ...(language === "json" ? [json()] : []),
-          autocompletion({ override: [complete] }),
+          ...(language === "json" ? [json()] : language === "javascript" ? [javascript({ typescript: true })] : []),
+          // Scripts use input, steps and run as variables, not {{ templates }}.
+          ...(language === "javascript" ? [] : [autocompletion({ override: [complete] })]),
           EditorView.lineWrapping,
           EditorState.readOnly.of(!!readOnly),
           EditorView.editable.of(!readOnly),

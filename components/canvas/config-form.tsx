@@ -113,7 +113,7 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
     case "json":
       return <JsonField id={id} label={field.label} value={value} onValue={onValue} readOnly={readOnly} paths={paths} invalid={invalid} />;
     case "code":
-      return <CodeEditor label={field.label} language="text" value={fieldText(value)} onChange={(t) => onValue(t === "" ? undefined : t)} readOnly={readOnly} paths={paths.map((p) => p)} minLines={2} invalid={invalid} />;
+      return <CodeEditor label={field.label} language={field.language ?? "text"} value={fieldText(value)} onChange={(t) => onValue(t === "" ? undefined : t)} readOnly={readOnly} paths={paths.map((p) => p)} minLines={field.language ? 8 : 2} invalid={invalid} />;
     default:
       return (
         <input

@@ -24,6 +24,7 @@ const icons = {
   clock: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="M12 7v5l3 2" /></svg>,
   flag: (p) => <svg {...props(p)}><path d="M5 21V4m0 0h11l-2 4 2 4H5" /></svg>,
   check: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="m8 12 3 3 5-6" /></svg>,
+  code: (p) => <svg {...props(p)}><path d="m8 7-5 5 5 5M16 7l5 5-5 5M14 4l-4 16" /></svg>,
 } satisfies Record<StepIconName, (p: SVGProps<SVGSVGElement>) => React.JSX.Element>;
 
 export function StepIcon({ name, ...p }: { name: StepIconName } & SVGProps<SVGSVGElement>) {

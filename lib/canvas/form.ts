@@ -16,6 +16,8 @@ export interface FieldSpec {
   /** Accepts a {{ template }} in place of its value. */
   templatable: boolean;
   defaultValue?: unknown;
+  /** For code: highlighted as JavaScript (and TypeScript) rather than as an expression. */
+  language?: "javascript";
   /** For numbers. */
   integer?: boolean;
   min?: number;
@@ -36,6 +38,7 @@ type JsonSchema = {
   required?: string[];
   templatable?: boolean;
   widget?: string;
+  language?: string;
   format?: string;
   items?: JsonSchema;
 };
@@ -54,7 +57,7 @@ function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec
   };
   const value = schema.templatable ? (schema.anyOf?.[0] ?? {}) : schema;
   if (schema.$ref || value.$ref) return { ...base, kind: "json" };
-  if (schema.widget === "code") return { ...base, kind: "code" };
+  if (schema.widget === "code") return { ...base, kind: "code", ...(schema.language === "javascript" ? { language: "javascript" as const } : {}) };
   if (value.enum) return { ...base, kind: "select", options: value.enum.map(String) };
   // Arrays of choices are checkboxes; arrays of strings one item per line.
   if (value.type === "array" && value.items?.enum) return { ...base, kind: "multiselect", options: value.items.enum.map(String) };

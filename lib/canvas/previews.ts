@@ -1,7 +1,7 @@
 // Which of a step's fields the editor previews: those holding a {{ template }}, and those its
 // type declares expressions (a condition's) holding bare JSONata. Browser-safe and pure.
 import { findTemplates } from "../workflow/templates.ts";
-import { expressionFields, stepDefinition } from "../steps/index.ts";
+import { expressionFields, stepDefinition, templatedConfig } from "../steps/index.ts";
 
 export interface PreviewField {
   value: unknown;
@@ -13,7 +13,7 @@ export function previewFields(stepType: string, config: Record<string, unknown>)
   const fields: Record<string, PreviewField> = {};
   const step = stepDefinition(stepType);
   const expressions = new Set(step ? expressionFields(step) : []);
-  for (const [key, value] of Object.entries(config)) {
+  for (const [key, value] of Object.entries(templatedConfig(step, config))) {
     if (expressions.has(key) && typeof value === "string" && value.trim() && !value.includes("{{")) fields[key] = { value, expression: true };
     else if (findTemplates(value).length > 0) fields[key] = { value };
   }

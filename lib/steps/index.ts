@@ -10,9 +10,10 @@ import { condition } from "./condition.ts";
 import { delay } from "./delay.ts";
 import { end } from "./end.ts";
 import { approval } from "./approval.ts";
+import { code } from "./code.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, condition, delay, approval, end };
+export const definitions = { start, http, transform, code, condition, delay, approval, end };
 
 export type StepType = keyof typeof definitions;
 
@@ -40,4 +41,4 @@ export function entryStepType(): StepDefinition {
 }
 
 export type { StepDefinition } from "./types.ts";
-export { expressionFields } from "./types.ts";
+export { expressionFields, rawFields, templatedConfig } from "./types.ts";

@@ -81,8 +81,26 @@ export function expressionFields(definition: StepDefinition): string[] {
     .map(([key]) => key);
 }
 
-function isExpression(field: z.ZodType): boolean {
-  if (field.meta()?.expression === true) return true;
+const isExpression = (field: z.ZodType) => hasMark(field, "expression");
+
+function hasMark(field: z.ZodType, mark: "expression" | "raw"): boolean {
+  if (field.meta()?.[mark] === true) return true;
   // The mark may sit on the value inside .optional() or .default().
-  return field instanceof z.ZodOptional || field instanceof z.ZodDefault ? isExpression(field.unwrap() as z.ZodType) : false;
+  return field instanceof z.ZodOptional || field instanceof z.ZodDefault ? hasMark(field.unwrap() as z.ZodType, mark) : false;
+}
+
+/** The config fields taken as they are, never as templates (a Code step's source: `{{` in
+ * JavaScript is not a template): declared with `.meta({ raw: true })`. */
+export function rawFields(definition: StepDefinition): string[] {
+  const config = definition.config;
+  if (!(config instanceof z.ZodObject)) return [];
+  return Object.entries(config.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => hasMark(field, "raw"))
+    .map(([key]) => key);
+}
+
+/** A node's config without its raw fields: what holds templates. */
+export function templatedConfig(definition: StepDefinition | undefined, config: Record<string, unknown>): Record<string, unknown> {
+  const raw = definition ? rawFields(definition) : [];
+  return raw.length ? Object.fromEntries(Object.entries(config).filter(([k]) => !raw.includes(k))) : config;
 }

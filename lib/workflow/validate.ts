@@ -5,7 +5,7 @@
 // step's output does not have) are shown but do not stop publishing.
 import { z } from "zod";
 import { definitionMessages as say, stepName } from "../messages.ts";
-import { expressionFields, isEntry, stepDefinition, stepTypes } from "../steps/index.ts";
+import { expressionFields, isEntry, stepDefinition, stepTypes, templatedConfig } from "../steps/index.ts";
 import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
@@ -90,7 +90,7 @@ function templateProblems(node: WorkflowNode, i: number, graph: Graph, upstream:
   // checked with the config (nodeConfigProblems); with braces it is a template like any other.
   const expressions = [
     ...bareExpressions(node).map(({ key, expression }) => ({ path: key, expression, checked: true })),
-    ...findTemplates(node.config).map((t) => ({ ...t, checked: false })),
+    ...findTemplates(templatedConfig(stepDefinition(node.type), node.config)).map((t) => ({ ...t, checked: false })),
   ];
   for (const { path, expression, checked } of expressions) {
     if (!checked) {
@@ -130,7 +130,7 @@ function templateProblems(node: WorkflowNode, i: number, graph: Graph, upstream:
     } else if (Array.isArray(value)) value.forEach((v, k) => unclosed(v, [...path, k]));
     else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) unclosed(v, [...path, k]);
   };
-  unclosed(node.config, []);
+  unclosed(templatedConfig(stepDefinition(node.type), node.config), []);
   return problems;
 }
 
@@ -183,7 +183,7 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
     if (own.length === 0) problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
     const secrets = options.secrets;
     if (secrets) {
-      for (const t of findTemplates(node.config)) {
+      for (const t of findTemplates(templatedConfig(stepDefinition(node.type), node.config))) {
         for (const name of referencedSecrets(`{{${t.expression}}}`).filter((n) => !secrets.has(n))) {
           problems.push({ nodeId: node.id, path: at(`config.${t.path}`), message: `No credential is named ${name}: create it under Settings → Credentials, or correct {{ secrets.${name} }}.` });
         }

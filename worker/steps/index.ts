@@ -9,5 +9,6 @@ import { condition } from "./condition.ts";
 import { delay } from "./delay.ts";
 import { end } from "./end.ts";
 import { approval } from "./approval.ts";
+import { code } from "./code.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, condition, delay, approval, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, code, condition, delay, approval, end } satisfies Record<StepType, Executor>;

@@ -1,0 +1,85 @@
+// The Code step's sandbox: QuickJS compiled to WebAssembly, one runtime per run of a script, with
+// a memory limit, a stack limit and a deadline checked while it runs (an endless loop is stopped).
+// Inside there is only the language: no require or import, no network, files, process, timers or
+// host objects. The script gets `input`, `steps` and `run` as plain data (copied in as JSON) and
+// its return value comes back as JSON; what it throws comes back as an error message.
+import { stripTypeScriptTypes } from "node:module";
+import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSWASMModule } from "quickjs-emscripten-core";
+import variant from "@jitl/quickjs-wasmfile-release-sync";
+
+let module: Promise<QuickJSWASMModule> | undefined;
+const quickjs = () => (module ??= newQuickJSWASMModuleFromVariant(variant));
+
+export interface ScriptLimits {
+  timeoutMs: number;
+  memoryBytes: number;
+}
+
+export type ScriptOutcome =
+  | { ok: true; value: unknown }
+  /** `limit`: the script ran past its time or memory; else it threw (or did not compile). */
+  | { ok: false; message: string; limit?: "time" | "memory" };
+
+/** Type annotations removed (TypeScript's erasable syntax; enums and namespaces are refused). */
+export function stripTypes(code: string): string {
+  // As a function body (a script may `return`); stripping keeps every other character in place.
+  const head = "async function __baton_code() {\n";
+  const stripped = stripTypeScriptTypes(`${head}${code}\n}`, { mode: "strip" });
+  return stripped.slice(head.length, -2);
+}
+
+/**
+ * Runs `code` as the body of an async function of (input, steps, run). Its return value must be
+ * JSON (undefined becomes null); a promise is awaited (there is nothing to wait for but itself).
+ */
+export async function runScript(code: string, data: { input: unknown; steps: unknown; run: unknown }, limits: ScriptLimits): Promise<ScriptOutcome> {
+  const runtime = (await quickjs()).newRuntime();
+  runtime.setMemoryLimit(limits.memoryBytes);
+  runtime.setMaxStackSize(1024 * 1024);
+  const deadline = Date.now() + limits.timeoutMs;
+  runtime.setInterruptHandler(shouldInterruptAfterDeadline(deadline));
+  const vm = runtime.newContext();
+  try {
+    const json = vm.newString(JSON.stringify(data));
+    vm.setProp(vm.global, "__baton_data", json);
+    json.dispose();
+    // The script's own function; its result and error are kept as strings inside the sandbox.
+    const wrapped = `(() => {
+      const { input, steps, run } = JSON.parse(globalThis.__baton_data);
+      delete globalThis.__baton_data;
+      return (async function (input, steps, run) {\n${code}\n})(input, steps, run).then(
+        (value) => { globalThis.__baton_result = JSON.stringify(value === undefined ? null : value); },
+        (error) => { globalThis.__baton_error = error instanceof Error ? error.name + ": " + error.message : "threw " + String(error); },
+      );
+    })()`;
+    const started = vm.evalCode(wrapped, "code-step.js");
+    if (started.error) return failure(vm.dump(started.error), deadline);
+    started.value.dispose();
+    const jobs = runtime.executePendingJobs();
+    if (jobs.error) {
+      const message = vm.dump(jobs.error);
+      jobs.error.dispose();
+      return failure(message, deadline);
+    }
+    const error = vm.getProp(vm.global, "__baton_error");
+    const errorText = vm.dump(error);
+    error.dispose();
+    if (typeof errorText === "string") return failure(errorText, deadline);
+    const result = vm.getProp(vm.global, "__baton_result");
+    const resultText = vm.dump(result);
+    result.dispose();
+    if (typeof resultText !== "string") return { ok: false, message: "the script did not finish: it waits for something that never happens (a promise nobody resolves)" };
+    return { ok: true, value: JSON.parse(resultText) };
+  } finally {
+    vm.dispose();
+    runtime.dispose();
+  }
+}
+
+function failure(dumped: unknown, deadline: number): ScriptOutcome {
+  const e = dumped as { name?: string; message?: string } | string;
+  const message = typeof e === "string" ? e : `${e?.name ?? "Error"}: ${e?.message ?? String(e)}`;
+  if (/interrupted/i.test(message) || Date.now() >= deadline) return { ok: false, message: "the script ran past its time limit and was stopped", limit: "time" };
+  if (/out of memory/i.test(message)) return { ok: false, message: "the script used more than its memory limit and was stopped", limit: "memory" };
+  return { ok: false, message };
+}
