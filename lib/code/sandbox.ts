@@ -7,8 +7,8 @@ import { stripTypeScriptTypes } from "node:module";
 import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSWASMModule } from "quickjs-emscripten-core";
 import variant from "@jitl/quickjs-wasmfile-release-sync";
 
-let module: Promise<QuickJSWASMModule> | undefined;
-const quickjs = () => (module ??= newQuickJSWASMModuleFromVariant(variant));
+let wasm: Promise<QuickJSWASMModule> | undefined;
+const quickjs = () => (wasm ??= newQuickJSWASMModuleFromVariant(variant));
 
 export interface ScriptLimits {
   timeoutMs: number;
