@@ -21,6 +21,9 @@ const schema = z.object({
   BATON_SECRET_KEY: z.string().min(1).optional(),
   /** Older keys, comma-separated, to decrypt values not yet re-encrypted (npm run secrets:rotate). */
   BATON_SECRET_KEY_PREVIOUS: z.string().optional(),
+  /** The database the Database step uses without a credential (the launcher makes `app` on the
+   * embedded Postgres, with a role that cannot reach Baton's own database). */
+  BATON_APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   BATON_ADMIN_EMAIL: z.email().optional(),
   BATON_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** A session unused this long ends (idle lifetime); each use extends it. */

@@ -57,7 +57,9 @@ try {
   // On the embedded database everything runs on this machine: workflows may call loopback
   // addresses (local development) unless BATON_EGRESS_ALLOW says otherwise (`none` locks it down).
   const egressDefault = database.embedded && !process.env.BATON_EGRESS_ALLOW ? { BATON_EGRESS_ALLOW: "loopback" } : {};
-  const common = { ...process.env, ...egressDefault, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
+  // The Database step's own database (embedded only; set BATON_APP_DATABASE_URL for another).
+  const appDatabase = database.appUrl && !process.env.BATON_APP_DATABASE_URL ? { BATON_APP_DATABASE_URL: database.appUrl } : {};
+  const common = { ...process.env, ...egressDefault, ...appDatabase, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
   const grace = env.WORKER_SHUTDOWN_GRACE_MS + 5_000;
   const started = await Promise.all([
     supervisor.start("web", async () => supervised(startChild("web", [nextBin, "start", "--port", String(env.PORT)], { ...common, BATON_PROCESS: "web", NODE_ENV: "production" }), grace, log)),

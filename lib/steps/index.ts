@@ -11,9 +11,10 @@ import { delay } from "./delay.ts";
 import { end } from "./end.ts";
 import { approval } from "./approval.ts";
 import { code } from "./code.ts";
+import { database } from "./database.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, code, condition, delay, approval, end };
+export const definitions = { start, http, transform, code, database, condition, delay, approval, end };
 
 export type StepType = keyof typeof definitions;
 

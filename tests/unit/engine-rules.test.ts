@@ -91,10 +91,11 @@ describe("step types", () => {
       delay: [],
       approval: [],
       code: [],
+      database: [],
       end: [],
     });
     // Taken as written, never as templates: a script's source.
-    expect(Object.values(stepDefinitions).flatMap((d) => rawFields(d).map((f) => `${d.type}.${f}`))).toEqual(["code.code"]);
+    expect(Object.values(stepDefinitions).flatMap((d) => rawFields(d).map((f) => `${d.type}.${f}`))).toEqual(["code.code", "database.sql"]);
     expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("approval")).map((d) => d.type)).toEqual(["approval"]);
   });
 });

@@ -10,5 +10,6 @@ import { delay } from "./delay.ts";
 import { end } from "./end.ts";
 import { approval } from "./approval.ts";
 import { code } from "./code.ts";
+import { database } from "./database.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, code, condition, delay, approval, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, code, database, condition, delay, approval, end } satisfies Record<StepType, Executor>;

@@ -1,0 +1,83 @@
+// The Database step on a real worker and Postgres: parameters bound (an injection stays data),
+// a statement timeout, read-only transactions, a row limit, and Baton's own database out of reach
+// (the app database's role cannot connect to it; a credential pointing at it is refused).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { definition, linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
+import { serverUrl } from "../helpers/db.ts";
+import { ensureAppDatabase } from "../../scripts/lib/database.ts";
+
+let engine: Engine;
+let appUrl: string;
+
+beforeAll(async () => {
+  engine = await startEngine({ workers: 0 });
+  appUrl = await ensureAppDatabase(serverUrl(), engine.db.name, mkdtempSync(join(tmpdir(), "baton-app-")));
+  await engine.addWorker({ BATON_APP_DATABASE_URL: appUrl });
+});
+afterAll(async () => {
+  await engine?.stop();
+});
+
+const sqlStep = (id: string, config: Record<string, unknown>) => ({ id, type: "database", config });
+
+async function run(nodes: ReturnType<typeof sqlStep>[], input: unknown = {}, end: Record<string, unknown> = {}) {
+  const admin = await engine.as("admin");
+  const id = await publish(admin, linear(nodes, end), `db ${Math.random()}`);
+  return waitForRun(admin, await runWorkflow(admin, id, input));
+}
+
+describe("the Database step", () => {
+  it("binds parameters from templates, so an injection is stored as text, and returns rows", async () => {
+    const hostile = "x'); drop table expenses; --";
+    const result = await run(
+      [
+        sqlStep("create", { sql: "create table if not exists expenses (id serial primary key, who text not null, amount numeric not null)" }),
+        sqlStep("insert", { sql: "insert into expenses (who, amount) values ($1, $2) returning id", params: ["{{ input.who }}", "{{ input.amount }}"] }),
+        sqlStep("read", { sql: "select who, amount::float as amount from expenses where id = $1", params: ["{{ steps.insert.output.rows[0].id }}"], readOnly: true }),
+      ],
+      { who: hostile, amount: 12.5 },
+      { output: "{{ steps.read.output }}" },
+    );
+    expect(result).toMatchObject({ status: "succeeded", output: { rows: [{ who: hostile, amount: 12.5 }], rowCount: 1 } });
+    expect(stepOf(result, "insert").output).toMatchObject({ rowCount: 1, rows: [{ id: expect.any(Number) }] });
+    const again = await run([sqlStep("count", { sql: "select count(*)::int as n from expenses" })], {}, { output: "{{ steps.count.output.rows[0].n }}" });
+    expect(again.output).toBeGreaterThanOrEqual(1);
+  });
+
+  it("cancels a statement past its timeout and refuses a write in a read-only step, without retrying", async () => {
+    const slow = await run([sqlStep("slow", { sql: "select pg_sleep(5)", timeoutMs: 200 })]);
+    expect(stepOf(slow, "slow")).toMatchObject({ status: "failed", attempt: 1, error: { message: "the statement ran past 200 ms and was cancelled", code: "sqlstate_57014" } });
+    const write = await run([sqlStep("write", { sql: "create table nope (id int)", readOnly: true })]);
+    expect(stepOf(write, "write")).toMatchObject({ status: "failed", attempt: 1, error: { code: "sqlstate_25006" } });
+  });
+
+  it("keeps at most maxRows rows and says it dropped some", async () => {
+    const many = await run([sqlStep("many", { sql: "select n from generate_series(1, 50) n", maxRows: 10 })]);
+    expect(stepOf(many, "many").output).toMatchObject({ rowCount: 50, truncated: true });
+    expect(stepOf(many, "many").output.rows).toHaveLength(10);
+  });
+
+  it("cannot reach Baton's own database: not from the app database, not through a credential", async () => {
+    const own = await run([sqlStep("peek", { sql: "select count(*) from runs" })]);
+    expect(stepOf(own, "peek")).toMatchObject({ status: "failed", error: { message: expect.stringContaining('relation "runs" does not exist') } });
+    // The app role may not even connect to it.
+    const direct = new pg.Client({ connectionString: Object.assign(new URL(appUrl), { pathname: `/${engine.db.name}` }).toString() });
+    await expect(direct.connect()).rejects.toThrow(/permission denied for database/);
+    await direct.end().catch(() => {});
+
+    const admin = await engine.as("admin");
+    expect((await admin.post("/credentials", { name: "BATON_DB", kind: "postgres", value: engine.db.url })).status).toBe(201);
+    const flow = definition([{ id: "start", type: "start" }, sqlStep("steal", { credential: "BATON_DB", sql: "select email, password_hash from users" }), { id: "end", type: "end" }], [
+      ["start", "steal"],
+      ["steal", "end"],
+    ]);
+    const stolen = await waitForRun(admin, await runWorkflow(admin, await publish(admin, flow, "Steal")));
+    expect(stolen.status).toBe("failed");
+    expect(stepOf(stolen, "steal").error.message).toContain("Baton's own database is never reachable from workflows");
+    expect(JSON.stringify(stolen)).not.toContain("password_hash\":\"$argon2");
+  });
+});

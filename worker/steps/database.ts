@@ -1,0 +1,49 @@
+// One parameterised statement in its own transaction (read-only when asked), with a statement
+// timeout, on a connection opened for the attempt: a Postgres credential's (under the egress
+// policy, which refuses Baton's own database server) or the app database (BATON_APP_DATABASE_URL,
+// a role without access to Baton's database).
+import pg from "pg";
+import { definitions } from "#lib/steps/index.ts";
+import { env } from "#lib/env.ts";
+import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
+import { egress } from "#lib/net/outbound.ts";
+import { lookup } from "node:dns/promises";
+import { defineExecutor } from "./types.ts";
+
+/** SQLSTATE classes that running the same statement again cannot fix: syntax, access, data,
+ * integrity, a read-only transaction, a cancelled statement (the timeout). */
+const FINAL_STATES = /^(42|22|23|25|28|2B|2D|3F|44|57014)/;
+
+export const database = defineExecutor(definitions.database, async (config, ctx) => {
+  const url = config.credential ? (await ctx.openSecrets([config.credential]))[config.credential] : env.BATON_APP_DATABASE_URL;
+  if (!url) throw new NonRetryableError("no database to run on: choose a Postgres credential, or set BATON_APP_DATABASE_URL (npm start makes one)", { code: "database_missing" });
+  const target = URL.parse(url);
+  if (!target || !/^postgres(ql)?:$/.test(target.protocol)) throw new NonRetryableError(`the credential ${config.credential} is not a postgres:// URL`, { code: "database_url" });
+  let host = decodeURIComponent(target.hostname).replace(/^\[|\]$/g, "");
+  if (config.credential) {
+    // Connect to the address the policy checked (a name resolving elsewhere later changes nothing).
+    const { policy } = await egress();
+    const { address } = await lookup(host);
+    policy.check(host, address, Number(target.port) || 5432);
+    host = address;
+  }
+  const client = new pg.Client({ connectionString: url, host, connectionTimeoutMillis: 10_000, statement_timeout: config.timeoutMs, application_name: `baton:${ctx.stepKey}` });
+  const abort = () => void client.end().catch(() => {});
+  ctx.signal.addEventListener("abort", abort, { once: true });
+  try {
+    await client.connect();
+    await client.query(config.readOnly ? "begin transaction read only" : "begin");
+    const result = await client.query({ text: config.sql, values: config.params as unknown[] });
+    await client.query("commit");
+    const rows = result.rows.slice(0, config.maxRows);
+    ctx.log("info", `${result.command ?? "statement"}: ${result.rowCount ?? rows.length} row(s)${result.rows.length > rows.length ? `, ${rows.length} kept` : ""}`);
+    return { output: { rows, rowCount: result.rowCount ?? rows.length, ...(result.rows.length > rows.length ? { truncated: true } : {}) } };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    const message = code === "57014" ? `the statement ran past ${config.timeoutMs} ms and was cancelled` : `the database refused the statement: ${(error as Error).message}`;
+    throw FINAL_STATES.test(code) ? new NonRetryableError(message, { code: `sqlstate_${code}` }) : new RetryableError(message, { code: code ? `sqlstate_${code}` : "database_unreachable" });
+  } finally {
+    ctx.signal.removeEventListener("abort", abort);
+    await client.end().catch(() => {});
+  }
+});
