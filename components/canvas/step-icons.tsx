@@ -25,6 +25,7 @@ const icons = {
   flag: (p) => <svg {...props(p)}><path d="M5 21V4m0 0h11l-2 4 2 4H5" /></svg>,
   check: (p) => <svg {...props(p)}><circle cx="12" cy="12" r="9" /><path d="m8 12 3 3 5-6" /></svg>,
   code: (p) => <svg {...props(p)}><path d="m8 7-5 5 5 5M16 7l5 5-5 5M14 4l-4 16" /></svg>,
+  mail: (p) => <svg {...props(p)}><rect x="3" y="5" width="18" height="14" rx="2" /><path d="m3 7 9 6 9-6" /></svg>,
   database: (p) => <svg {...props(p)}><ellipse cx="12" cy="5" rx="8" ry="3" /><path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3" /></svg>,
 } satisfies Record<StepIconName, (p: SVGProps<SVGSVGElement>) => React.JSX.Element>;
 

@@ -72,6 +72,7 @@ export const operations = {
   listTokens: { method: "GET", path: "/tokens", tag: "admin", summary: "List API tokens", permission: "admin", success: ok("Tokens (never their secrets).") },
   createToken: { method: "POST", path: "/tokens", tag: "admin", summary: "Create an API token", permission: "admin", body: createTokenBody, success: created("The token, with its secret shown this once.") },
   revokeToken: { method: "DELETE", path: "/tokens/{id}", tag: "admin", summary: "Revoke an API token", permission: "admin", success: noContent },
+  listOutbox: { method: "GET", path: "/outbox", tag: "credentials", summary: "Messages Email steps wrote instead of sending (no SMTP credential), newest first", permission: "read", success: ok("The last 200 messages.") },
   listCredentials: { method: "GET", path: "/credentials", tag: "credentials", summary: "Credentials: names, kinds, settings, fingerprints and the workflows that use them (never values)", permission: "read", success: ok("Credentials.") },
   createCredential: { method: "POST", path: "/credentials", tag: "credentials", summary: "Save a credential; its value is encrypted and never returned", permission: "admin", body: createCredentialBody, success: created("The credential, without its value.") },
   updateCredential: { method: "PATCH", path: "/credentials/{id}", tag: "credentials", summary: "Replace a credential's value, description or settings", permission: "admin", body: updateCredentialBody, success: ok("The credential, without its value.") },

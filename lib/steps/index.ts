@@ -12,9 +12,10 @@ import { end } from "./end.ts";
 import { approval } from "./approval.ts";
 import { code } from "./code.ts";
 import { database } from "./database.ts";
+import { email } from "./email.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, code, database, condition, delay, approval, end };
+export const definitions = { start, http, transform, code, database, email, condition, delay, approval, end };
 
 export type StepType = keyof typeof definitions;
 

@@ -92,6 +92,7 @@ describe("step types", () => {
       approval: [],
       code: [],
       database: [],
+      email: [],
       end: [],
     });
     // Taken as written, never as templates: a script's source.

@@ -11,5 +11,6 @@ import { end } from "./end.ts";
 import { approval } from "./approval.ts";
 import { code } from "./code.ts";
 import { database } from "./database.ts";
+import { email } from "./email.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, code, database, condition, delay, approval, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, end } satisfies Record<StepType, Executor>;
