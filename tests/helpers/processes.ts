@@ -127,7 +127,7 @@ export async function startWeb(databaseUrl: string, env: Record<string, string |
 /** A worker process; like `npm start` on the embedded database, it may call loopback addresses
  * (the tests' own servers) unless the test sets BATON_EGRESS_ALLOW itself. */
 export function launchWorker(databaseUrl: string, env: Record<string, string | undefined> = {}): Proc {
-  return launch(["worker/main.ts"], { DATABASE_URL: databaseUrl, BATON_PROCESS: "worker", BATON_EGRESS_ALLOW: "loopback", ...env });
+  return launch(["worker/main.ts"], { DATABASE_URL: databaseUrl, BATON_PROCESS: "worker", BATON_EGRESS_ALLOW: "loopback", BATON_APP_DATABASE_URL: process.env.BATON_TEST_APP_DATABASE_URL, ...env });
 }
 
 export async function startWorker(databaseUrl: string, env: Record<string, string | undefined> = {}): Promise<Proc> {

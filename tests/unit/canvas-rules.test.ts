@@ -52,7 +52,7 @@ describe("placement", () => {
 
 describe("finding a step type", () => {
   it("puts name matches before description matches, and leaves out what cannot be added", () => {
-    expect(searchSteps("end", { hasEntry: true }).map((d) => d.type)).toEqual(["end", "http"]);
+    expect(searchSteps("end", { hasEntry: true }).map((d) => d.type)).toEqual(["end", "http", "email"]);
     expect(searchSteps("", { hasEntry: true }).map((d) => d.type)).not.toContain("start");
     expect(searchSteps("sta", { hasEntry: false, needsInput: true }).map((d) => d.type)).not.toContain("start");
     expect(searchSteps("teleport", { hasEntry: false })).toEqual([]);
