@@ -6,19 +6,20 @@ import { cpus, totalmem } from "node:os";
 import { mkdir, writeFile } from "node:fs/promises";
 import { rawPgBoss, type BaselineResult } from "./lib/baseline.ts";
 import { startCluster, stopOnSignal } from "./lib/cluster.ts";
-import { apiLoadScenario, engineScenario, fanOutDefinition, linearDefinition, linearTemplatedDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
+import { apiLoadScenario, engineScenario, fanOutDefinition, linearCodeDefinition, linearDefinition, linearTemplatedDefinition, type ApiLoadResult, type EngineResult } from "./lib/scenarios.ts";
 import { expressionPoolScenario, type ExpressionPoolResult } from "./lib/expression-pool.ts";
 import { hostileScenario, type HostileResult } from "./lib/hostile.ts";
 import { round } from "./lib/stats.ts";
 import { editorLoadScenario, type EditorLoadResult } from "./lib/editor-load.ts";
 import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.ts";
 import { approvalsScenario, type ApprovalsResult } from "./lib/approvals.ts";
+import { codeSandboxScenario, type CodeSandboxResult } from "./lib/code-sandbox.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000, codeRuns: 200 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000, codeRuns: 2000 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -40,6 +41,7 @@ const results: {
   expressions?: ExpressionPoolResult;
   hostile?: HostileResult;
   approvals?: ApprovalsResult;
+  codeSandbox?: CodeSandboxResult;
 } = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
@@ -55,6 +57,11 @@ try {
     log(`${scenario}: the same with templates in every transform${functions ? " (each step a message to an evaluator process)" : " (evaluated inline)"}`);
     results.engine.push(await engineScenario(cluster, { scenario, definition: linearTemplatedDefinition(10, functions), runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }));
   }
+
+  log(`linear, code: the same with a trivial script in every step (each a QuickJS sandbox)`);
+  results.engine.push(await engineScenario(cluster, { scenario: "linear, 10 Code steps", definition: linearCodeDefinition(10), runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }));
+  log(`code sandbox: ${sizes.codeRuns} trivial scripts in this process`);
+  results.codeSandbox = await codeSandboxScenario(sizes.codeRuns);
 
   log(`fan-out: ${sizes.fanOutRuns} runs of start → 50 parallel transforms → join`);
   results.engine.push(
@@ -179,6 +186,13 @@ console.log(
 console.log(`  hostile runs ended: ${Object.entries(h.hostileOutcomes).map(([k, v]) => `${k}: ${v}`).join("; ")}`);
 console.log(
   `Draft attack: 160,000 braces answered ${h.draft.bracesStatus} in ${f(h.draft.bracesMs, 0)} ms; a 98,000-character template string saved in ${f(h.draft.nearLimitSaveMs, 0)} ms, read back in ${f(h.draft.nearLimitReadMs, 0)} ms.`,
+);
+const cs = results.codeSandbox!;
+const codeRun = results.engine.find((e) => e.scenario === "linear, 10 Code steps")!;
+console.log(
+  `Code step: a trivial script's sandbox p50 ${f(cs.ms.p50, 2)} / p99 ${f(cs.ms.p99, 2)} ms (${cs.runs} runs); the linear workflow of 10 Code steps ` +
+    `${f(codeRun.stepsPerSecond, 0)} steps/s against ${f(first.stepsPerSecond, 0)} with transforms (${f(codeRun.stepsPerSecond / first.stepsPerSecond, 2)}×), ` +
+    `idle ${f(codeRun.idle.overheadMsPerStep, 2)} ms/step against ${f(first.idle.overheadMsPerStep, 2)}.`,
 );
 const ap = results.approvals!;
 const pp = (x: { p50: number; p95: number }, digits = 1) => `p50 ${f(x.p50, digits)} / p95 ${f(x.p95, digits)} ms`;

@@ -3,7 +3,7 @@
 import type { Logger } from "#lib/log.ts";
 import { stepDefinition, templatedConfig } from "#lib/steps/index.ts";
 import type { ExpressionPool } from "#lib/expressions/pool.ts";
-import { secretOpener } from "./secrets.ts";
+import { secretOpeners } from "./secrets.ts";
 import { Redactor } from "#lib/security/redact.ts";
 import { referencedSecrets } from "#lib/workflow/templates.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
@@ -75,7 +75,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
     evaluate: (expression, path) => rt.expressions.evaluate(expression, claimed.context, path, controller.signal),
     redactor,
-    openSecrets: secretOpener(rt.deps.pool, redactor),
+    ...secretOpeners(rt.deps.pool, redactor),
   };
   const timeoutMs = node.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const timer = setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);

@@ -5,7 +5,7 @@ import type { Job } from "pg-boss";
 import { stepTestJob } from "#lib/engine/jobs.ts";
 import { describeError } from "#lib/engine/errors.ts";
 import type { LogLine, Report } from "#lib/engine/attempts.ts";
-import { secretOpener } from "./secrets.ts";
+import { secretOpeners } from "./secrets.ts";
 import { Redactor } from "#lib/security/redact.ts";
 import { DEFAULT_STEP_TIMEOUT_MS, type WorkflowNode } from "#lib/workflow/definition.ts";
 import type { RunContext } from "#lib/workflow/templates.ts";
@@ -52,7 +52,7 @@ export async function handleStepTest(rt: Runtime, job: Job<unknown>): Promise<vo
     log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
     evaluate: (expression, path) => rt.expressions.evaluate(expression, context, path, controller.signal),
     redactor,
-    openSecrets: secretOpener(rt.deps.pool, redactor),
+    ...secretOpeners(rt.deps.pool, redactor),
   };
   const timeoutMs = Math.min(node.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, STEP_TEST_TIMEOUT_MS);
   const timer = setTimeout(() => controller.abort("timeout"), timeoutMs);

@@ -24,6 +24,12 @@ export function linearDefinition(n: number): Definition {
   };
 }
 
+/** start → n Code steps, each a trivial script (what the sandbox costs per step) → end. */
+export function linearCodeDefinition(n: number): Definition {
+  const base = linearDefinition(n);
+  return { ...base, nodes: base.nodes.map((node, i) => (node.type === "transform" ? { ...node, type: "code", config: { code: `return { step: ${i} }` } } : node)) };
+}
+
 /**
  * start → n transforms that each read the one before through templates → end. With `functions`,
  * each step's templates call a JSONata function, so they go to an evaluator process; without,

@@ -15,7 +15,7 @@ import { defineExecutor } from "./types.ts";
 const FINAL_STATES = /^(42|22|23|25|28|2B|2D|3F|44|57014)/;
 
 export const database = defineExecutor(definitions.database, async (config, ctx) => {
-  const url = config.credential ? (await ctx.openSecrets([config.credential]))[config.credential] : env.BATON_APP_DATABASE_URL;
+  const url = config.credential ? (await ctx.openCredential(config.credential, "postgres")).value : env.BATON_APP_DATABASE_URL;
   if (!url) throw new NonRetryableError("no database to run on: choose a Postgres credential, or set BATON_APP_DATABASE_URL (npm start makes one)", { code: "database_missing" });
   const target = URL.parse(url);
   if (!target || !/^postgres(ql)?:$/.test(target.protocol)) throw new NonRetryableError(`the credential ${config.credential} is not a postgres:// URL`, { code: "database_url" });

@@ -6,7 +6,6 @@ import nodemailer from "nodemailer";
 import { definitions } from "#lib/steps/index.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import { egress } from "#lib/net/outbound.ts";
-import { resolveSecrets } from "#lib/secrets/credentials.ts";
 import { pool } from "#lib/db.ts";
 import { defineExecutor } from "./types.ts";
 
@@ -30,9 +29,7 @@ export const email = defineExecutor(definitions.email, async (config, ctx) => {
     return { output: { messageId, accepted: to, rejected: [], outbox: rows[0].id } };
   }
 
-  await ctx.openSecrets([config.credential]);
-  const smtp = (await resolveSecrets(pool(), [config.credential])).get(config.credential)!;
-  if (smtp.kind !== "smtp") throw new NonRetryableError(`the credential ${config.credential} is not an SMTP server (it is ${smtp.kind})`, { code: "email_credential" });
+  const smtp = await ctx.openCredential(config.credential, "smtp");
   const settings = smtp.settings as { host: string; port: number; secure: boolean; username?: string; from?: string };
   const from = config.from ?? settings.from;
   if (!from) throw new NonRetryableError(`no sender: set From on the step or a sender address on ${config.credential}`, { code: "email_no_sender" });

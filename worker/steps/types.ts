@@ -5,6 +5,8 @@ import type { RunContext } from "#lib/workflow/templates.ts";
 import type { LogLine } from "#lib/engine/attempts.ts";
 import type { RecordWait } from "#lib/engine/wait.ts";
 import type { Redactor } from "#lib/security/redact.ts";
+import type { OpenedSecret } from "#lib/secrets/credentials.ts";
+import type { CredentialKind } from "#lib/secrets/schemas.ts";
 
 export interface StepRunContext {
   runId: string;
@@ -27,6 +29,8 @@ export interface StepRunContext {
   /** Opens the named credentials (masked from here on in all the attempt keeps); fails the
    * attempt, not retried, when one does not exist. */
   openSecrets(names: string[]): Promise<Record<string, string>>;
+  /** One credential of `kind`, opened (and masked) for a step that connects with it. */
+  openCredential(name: string, kind: CredentialKind): Promise<OpenedSecret>;
   /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
   evaluate(expression: string, path: string): Promise<unknown>;
 }
