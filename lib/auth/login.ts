@@ -6,7 +6,7 @@ import type pg from "pg";
 import { forbidden, unauthorized } from "../api/errors.ts";
 import { verifyPassword } from "./passwords.ts";
 import { createSession } from "./sessions.ts";
-import { admitAttempt, recordSuccess, throttleKeys } from "./throttle.ts";
+import { admitAttempt, recordFailure, recordSuccess, throttleKeys } from "./throttle.ts";
 
 export async function login(
   input: { email: string; password: string },
@@ -17,7 +17,10 @@ export async function login(
   const keys = throttleKeys(input.email, client.address);
   await admitAttempt(pool, keys);
   const user = await db.user.findUnique({ where: { email: input.email } });
-  if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) throw unauthorized("The email or password is wrong.");
+  if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) {
+    await recordFailure(pool, keys);
+    throw unauthorized("The email or password is wrong.");
+  }
   if (user.disabledAt) throw forbidden("This account is disabled; ask an admin to enable it.");
   await recordSuccess(pool, keys);
   const session = await createSession(user.id, client.userAgent, db);

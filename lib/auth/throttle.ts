@@ -87,6 +87,18 @@ export async function admitAttempt(pool: pg.Pool, keys: ThrottleKey[]): Promise<
   await pool.query(`delete from login_throttles where last_failure_at < now() - make_interval(mins => $1)`, [QUIET_RESET_MINUTES]);
 }
 
+/**
+ * A wrong password: the waits this attempt started count from now, when the failure is known, not
+ * from its admission (a password check slowed by load must not eat the wait it started).
+ */
+export async function recordFailure(pool: pg.Pool, keys: ThrottleKey[]): Promise<void> {
+  await pool.query(
+    `update login_throttles set blocked_until = now() + (blocked_until - last_failure_at), last_failure_at = now()
+      where key = any($1::text[]) and blocked_until is not null`,
+    [keys.map((k) => k.key)],
+  );
+}
+
 /** A right password: its account's count from this address is cleared, and the attempt it
  * added to the others is taken back (with any wait it started). */
 export async function recordSuccess(pool: pg.Pool, keys: ThrottleKey[]): Promise<void> {
