@@ -2,6 +2,8 @@
 // A form generated from field specs (lib/canvas/form.ts): used for a step's config in the side
 // panel and for a run's input in the run dialog.
 import { useId, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { credentialsQuery } from "#lib/client/queries.ts";
 import { fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
@@ -106,6 +108,8 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
         </div>
       );
     }
+    case "credential":
+      return <CredentialSelect id={id} kind={field.credentialKind!} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "list":
       return <ListField id={id} value={value} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "checkbox":
@@ -128,6 +132,23 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
         />
       );
   }
+}
+
+/** Credentials of one kind by name (values never reach the browser); a name typed in a template
+ * or imported that does not exist is kept and shown as missing. */
+function CredentialSelect({ id, kind, value, onValue, readOnly, invalid }: { id: string; kind: string; value: string; onValue(v: unknown): void; readOnly?: boolean; invalid: boolean }) {
+  const names = (useQuery(credentialsQuery()).data?.credentials ?? []).filter((c) => c.kind === kind).map((c) => c.name);
+  return (
+    <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={value} onChange={(e) => onValue(e.target.value || undefined)}>
+      <option value="">(none)</option>
+      {value && !names.includes(value) ? <option value={value}>{value} (missing)</option> : null}
+      {names.map((n) => (
+        <option key={n} value={n}>
+          {n}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 const linesOf = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);

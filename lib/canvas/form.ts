@@ -3,7 +3,7 @@
 // editor's side panel and by the run dialog for a start node's input schema.
 import { z } from "zod";
 
-export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list";
+export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list" | "credential";
 
 export interface FieldSpec {
   key: string;
@@ -16,6 +16,8 @@ export interface FieldSpec {
   /** Accepts a {{ template }} in place of its value. */
   templatable: boolean;
   defaultValue?: unknown;
+  /** For credentials: the kind to offer (a Postgres connection, an SMTP server). */
+  credentialKind?: string;
   /** For code: highlighted as JavaScript (and TypeScript) rather than as an expression. */
   language?: "javascript";
   /** For numbers. */
@@ -39,6 +41,7 @@ type JsonSchema = {
   templatable?: boolean;
   widget?: string;
   language?: string;
+  credential?: string;
   format?: string;
   items?: JsonSchema;
 };
@@ -57,6 +60,7 @@ function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec
   };
   const value = schema.templatable ? (schema.anyOf?.[0] ?? {}) : schema;
   if (schema.$ref || value.$ref) return { ...base, kind: "json" };
+  if (schema.credential) return { ...base, kind: "credential", credentialKind: schema.credential };
   if (schema.widget === "code") return { ...base, kind: "code", ...(schema.language === "javascript" ? { language: "javascript" as const } : {}) };
   if (value.enum) return { ...base, kind: "select", options: value.enum.map(String) };
   // Arrays of choices are checkboxes; arrays of strings one item per line.

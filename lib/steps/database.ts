@@ -13,7 +13,7 @@ export const database = defineStep({
       .string()
       .regex(CREDENTIAL_NAME, "Enter a credential's name.")
       .optional()
-      .meta({ title: "Connection (credential)", description: "A Postgres credential's name; none: the app database of Baton's own Postgres." }),
+      .meta({ title: "Connection (credential)", description: "A Postgres credential; none: the app database of Baton's own Postgres.", credential: "postgres" }),
     sql: z
       .string()
       .min(1, "Write the statement, e.g. select * from orders where id = $1.")

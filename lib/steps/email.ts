@@ -12,7 +12,7 @@ export const email = defineStep({
   icon: "mail",
   category: "action",
   config: z.strictObject({
-    credential: z.string().regex(CREDENTIAL_NAME, "Enter an SMTP credential's name.").optional().meta({ title: "SMTP server (credential)", description: "None: the message goes to the outbox, not sent." }),
+    credential: z.string().regex(CREDENTIAL_NAME, "Enter an SMTP credential's name.").optional().meta({ title: "SMTP server (credential)", description: "None: the message goes to the outbox, not sent.", credential: "smtp" }),
     from: z.string().max(320).optional().meta({ title: "From", description: "Default: the credential's sender address." }),
     to: addresses.meta({ title: "To", description: "Addresses, comma-separated or a {{ template }}." }),
     cc: addresses.optional().meta({ title: "Cc" }),

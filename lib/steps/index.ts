@@ -43,4 +43,4 @@ export function entryStepType(): StepDefinition {
 }
 
 export type { StepDefinition } from "./types.ts";
-export { expressionFields, rawFields, templatedConfig } from "./types.ts";
+export { credentialFields, expressionFields, rawFields, templatedConfig } from "./types.ts";

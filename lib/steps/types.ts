@@ -83,8 +83,8 @@ export function expressionFields(definition: StepDefinition): string[] {
 
 const isExpression = (field: z.ZodType) => hasMark(field, "expression");
 
-function hasMark(field: z.ZodType, mark: "expression" | "raw"): boolean {
-  if (field.meta()?.[mark] === true) return true;
+function hasMark(field: z.ZodType, mark: "expression" | "raw" | "credential"): boolean {
+  if (field.meta()?.[mark]) return true;
   // The mark may sit on the value inside .optional() or .default().
   return field instanceof z.ZodOptional || field instanceof z.ZodDefault ? hasMark(field.unwrap() as z.ZodType, mark) : false;
 }
@@ -96,6 +96,16 @@ export function rawFields(definition: StepDefinition): string[] {
   if (!(config instanceof z.ZodObject)) return [];
   return Object.entries(config.shape as Record<string, z.ZodType>)
     .filter(([, field]) => hasMark(field, "raw"))
+    .map(([key]) => key);
+}
+
+/** The config fields naming a credential (`.meta({ credential: kind })`): checked like
+ * {{ secrets.NAME }} and offered as a choice of credentials in the editor. */
+export function credentialFields(definition: StepDefinition): string[] {
+  const config = definition.config;
+  if (!(config instanceof z.ZodObject)) return [];
+  return Object.entries(config.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => hasMark(field, "credential"))
     .map(([key]) => key);
 }
 

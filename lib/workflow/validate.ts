@@ -5,7 +5,7 @@
 // step's output does not have) are shown but do not stop publishing.
 import { z } from "zod";
 import { definitionMessages as say, stepName } from "../messages.ts";
-import { expressionFields, isEntry, stepDefinition, stepTypes, templatedConfig } from "../steps/index.ts";
+import { credentialFields, expressionFields, isEntry, stepDefinition, stepTypes, templatedConfig } from "../steps/index.ts";
 import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
@@ -183,6 +183,11 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
     if (own.length === 0) problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
     const secrets = options.secrets;
     if (secrets) {
+      const step = stepDefinition(node.type);
+      for (const key of step ? credentialFields(step) : []) {
+        const name = node.config[key];
+        if (typeof name === "string" && !secrets.has(name)) problems.push({ nodeId: node.id, path: at(`config.${key}`), message: `No credential is named ${name}: create it under Settings → Credentials, or choose another.` });
+      }
       for (const t of findTemplates(templatedConfig(stepDefinition(node.type), node.config))) {
         for (const name of referencedSecrets(`{{${t.expression}}}`).filter((n) => !secrets.has(n))) {
           problems.push({ nodeId: node.id, path: at(`config.${t.path}`), message: `No credential is named ${name}: create it under Settings → Credentials, or correct {{ secrets.${name} }}.` });

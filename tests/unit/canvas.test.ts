@@ -31,6 +31,12 @@ describe("form generation", () => {
     expect(byKey.data).toMatchObject({ kind: "json" });
   });
 
+  it("offers credentials of the right kind for a connection, and JavaScript for a script", () => {
+    expect(fieldsFor(stepDefinitions.database.config).find((f) => f.key === "credential")).toMatchObject({ kind: "credential", credentialKind: "postgres", required: false });
+    expect(fieldsFor(stepDefinitions.email.config).find((f) => f.key === "credential")).toMatchObject({ kind: "credential", credentialKind: "smtp" });
+    expect(fieldsFor(stepDefinitions.code.config).find((f) => f.key === "code")).toMatchObject({ kind: "code", language: "javascript", required: true });
+  });
+
   it("marks expressions as code and templatable numbers as such", () => {
     expect(fieldsFor(stepDefinitions.condition.config)[0]).toMatchObject({ key: "expression", kind: "code", required: true });
     expect(fieldsFor(stepDefinitions.delay.config).map((f) => [f.key, f.kind, f.templatable])).toEqual([

@@ -64,3 +64,28 @@ describe("credential bodies", () => {
     expect(createCredentialBody.parse({ name: "MAIL", kind: "smtp", value: "pw", settings: { host: "smtp.example.com" } }).settings).toEqual({ host: "smtp.example.com", port: 587, secure: false });
   });
 });
+
+describe("credentials named in a workflow", () => {
+  it("are problems on the field when they do not exist, in templates and in credential fields", async () => {
+    const { validateDefinition } = await import("../../lib/workflow/validate.ts");
+    const definition = {
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 }, config: {} },
+        { id: "db", type: "database", position: { x: 200, y: 0 }, config: { credential: "WAREHOUSE", sql: "select 1" } },
+        { id: "call", type: "http", position: { x: 400, y: 0 }, config: { url: "https://api.example.com", headers: { "X-Key": "{{ secrets.API_KEY }}" } } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "db" },
+        { id: "e2", source: "db", target: "call" },
+      ],
+    };
+    const missing = validateDefinition(definition, { secrets: new Set(["OTHER"]) }).problems.map((p) => [p.path, p.message.split(":")[0]]);
+    expect(missing).toEqual([
+      ["nodes.1.config.credential", "No credential is named WAREHOUSE"],
+      ["nodes.2.config.headers.X-Key", "No credential is named API_KEY"],
+    ]);
+    expect(validateDefinition(definition, { secrets: new Set(["WAREHOUSE", "API_KEY"]) }).problems).toEqual([]);
+    // Without the list (the editor before it loads), credentials are not checked.
+    expect(validateDefinition(definition).problems).toEqual([]);
+  });
+});
