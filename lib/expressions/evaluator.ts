@@ -27,3 +27,6 @@ process.on("message", async (batch: EvaluatorBatch) => {
 });
 // The pool's process went away (it stopped, or was killed): nothing is left to answer.
 process.on("disconnect", () => process.exit(0));
+// Booted: the pool starts a task's clock only from here (starting Node on a busy machine can take
+// longer than the time limit itself).
+process.send!({ ready: true });

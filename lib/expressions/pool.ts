@@ -51,6 +51,8 @@ type Reply = EvaluatorReply & { id: number; index: number };
 
 interface Slot {
   child: ChildProcess;
+  /** The evaluator said it has booted; only then does it get tasks (and their time limits). */
+  ready?: boolean;
   batch?: { id: number; tasks: Task[]; replies: Reply[] };
   timer?: NodeJS.Timeout;
 }
@@ -146,7 +148,7 @@ export class ExpressionPool {
   #dispatch(): void {
     if (this.#closed) return;
     while (this.#slots.size < this.limits.processes && this.#queue.length > [...this.#slots].filter((s) => !s.batch).length) this.#spawn();
-    const idle = [...this.#slots].filter((s) => !s.batch);
+    const idle = [...this.#slots].filter((s) => s.ready && !s.batch);
     for (const [i, slot] of idle.entries()) {
       const size = Math.min(MAX_BATCH, Math.ceil(this.#queue.length / (idle.length - i)));
       if (size === 0) return;
@@ -176,7 +178,12 @@ export class ExpressionPool {
     child.channel?.unref();
     const slot: Slot = { child };
     this.#slots.add(slot);
-    child.on("message", (reply: Reply) => this.#answer(slot, reply));
+    child.on("message", (reply: Reply | { ready: true }) => {
+      if ("ready" in reply) {
+        slot.ready = true;
+        this.#dispatch();
+      } else this.#answer(slot, reply);
+    });
     child.on("error", () => undefined); // 'exit' follows and does the work
     child.on("exit", (code, signal) => {
       if (!this.#slots.has(slot)) return;
