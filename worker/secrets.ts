@@ -18,9 +18,10 @@ export function secretOpeners(sql: Sql, redactor: Redactor) {
   };
   return {
     openSecrets: async (names: string[]) => Object.fromEntries([...(await open(names))].map(([name, s]) => [name, s.value])),
-    openCredential: async (name: string, kind: CredentialKind) => {
+    openCredential: async (name: string, kinds: CredentialKind | CredentialKind[]) => {
       const credential = (await open([name])).get(name)!;
-      if (credential.kind !== kind) throw new NonRetryableError(`the credential ${name} is a ${credential.kind} credential; this step needs ${kind}`, { code: "credential_kind" });
+      const allowed = [kinds].flat();
+      if (!allowed.includes(credential.kind)) throw new NonRetryableError(`the credential ${name} is a ${credential.kind} credential; this step takes ${allowed.join(" or ")}`, { code: "credential_kind" });
       return credential;
     },
   };

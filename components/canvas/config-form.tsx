@@ -137,7 +137,8 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
 /** Credentials of one kind by name (values never reach the browser); a name typed in a template
  * or imported that does not exist is kept and shown as missing. */
 function CredentialSelect({ id, kind, value, onValue, readOnly, invalid }: { id: string; kind: string; value: string; onValue(v: unknown): void; readOnly?: boolean; invalid: boolean }) {
-  const names = (useQuery(credentialsQuery()).data?.credentials ?? []).filter((c) => c.kind === kind).map((c) => c.name);
+  // `kind`: one kind, or several separated by commas (an HTTP step takes any HTTP credential).
+  const names = (useQuery(credentialsQuery()).data?.credentials ?? []).filter((c) => kind.split(",").includes(c.kind)).map((c) => c.name);
   return (
     <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={value} onChange={(e) => onValue(e.target.value || undefined)}>
       <option value="">(none)</option>

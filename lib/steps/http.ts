@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CREDENTIAL_NAME } from "../secrets/schemas.ts";
 import { defineStep, jsonValue, templatable } from "./types.ts";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -21,6 +22,11 @@ export const http = defineStep({
       )
       .meta({ title: "URL", description: "Absolute, or a path starting with / for Baton's own API." }),
     headers: z.record(z.string(), z.string()).optional().meta({ title: "Headers" }),
+    credential: z
+      .string()
+      .regex(CREDENTIAL_NAME, "Enter a credential's name.")
+      .optional()
+      .meta({ title: "Authentication (credential)", description: "An HTTP header, bearer token or basic auth credential, sent with the request.", credential: "http_header,http_bearer,http_basic" }),
     body: jsonValue.optional().meta({ title: "Body", description: "Sent as JSON (a string is sent as text)." }),
     timeoutMs: templatable(z.int().min(1).max(300_000)).optional().meta({ title: "Timeout (ms)", description: "Per request; default 30 s." }),
     successStatus: z

@@ -18,7 +18,7 @@ const received: Record<string, string | undefined>[] = [];
 beforeAll(async () => {
   // A server that answers with the headers it got: a secret echoed back must be masked too.
   echo = createServer((req, res) => {
-    received.push({ authorization: req.headers.authorization, "x-echo": req.headers["x-echo"] as string | undefined });
+    received.push({ authorization: req.headers.authorization, "x-echo": req.headers["x-echo"] as string | undefined, "x-api-key": req.headers["x-api-key"] as string | undefined });
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ youSent: req.headers }));
   });
   await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
@@ -94,6 +94,27 @@ describe("the credential store", () => {
     for (const w of engine.workers) expect(w.output()).not.toContain(SECRET);
   });
 
+  it("authenticates an HTTP step with the credential picked in its form: a header, a bearer token, basic auth", async () => {
+    const admin = await engine.as("admin");
+    await admin.post("/credentials", { name: "KEYED", kind: "http_header", value: "key-3141592653", settings: { header: "X-Api-Key" } });
+    await admin.post("/credentials", { name: "BASIC", kind: "http_basic", value: "pass-2718281828", settings: { username: "svc" } });
+    for (const [credential, expected] of [
+      ["KEYED", { "x-api-key": "key-3141592653" }],
+      ["API_TOKEN", { authorization: `Bearer ${SECRET}` }],
+      ["BASIC", { authorization: `Basic ${Buffer.from("svc:pass-2718281828").toString("base64")}` }],
+    ] as const) {
+      const id = await publish(admin, linear([{ id: "call", type: "http", config: { url: echoUrl, credential } }]), `auth ${credential}`);
+      const run = await waitForRun(admin, await runWorkflow(admin, id));
+      expect(run.status).toBe("succeeded");
+      expect(received.at(-1)).toMatchObject(expected);
+      expect(JSON.stringify(run)).not.toMatch(/key-3141592653|pass-2718281828|c3ZjOnBhc3Mt/);
+    }
+    // A credential of another kind is refused when the step runs.
+    await admin.post("/credentials", { name: "NOT_HTTP", kind: "secret", value: "plain-secret-value" });
+    const wrong = await waitForRun(admin, await runWorkflow(admin, await publish(admin, linear([{ id: "call", type: "http", config: { url: echoUrl, credential: "NOT_HTTP" } }]), "wrong kind")));
+    expect(stepOf(wrong, "call").error).toMatchObject({ code: "credential_kind" });
+  });
+
   it("refuses to publish a workflow naming a credential that does not exist, on the node", async () => {
     const admin = await engine.as("admin");
     const created = await admin.post("/workflows", { name: "Typo", definition: linear([{ id: "call", type: "http", config: { url: echoUrl, headers: { "X-Key": "{{ secrets.API_TOKNE }}" } } }]) });
@@ -113,10 +134,11 @@ describe("the credential store", () => {
       child.stderr.on("data", (d) => (out += d));
       child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
     });
-    expect(output).toMatch(/re-encrypted 1 credential under key/);
+    const { rows } = await engine.db.pool.query(`select id, name, ciphertext, nonce, key_id from credentials`);
+    expect(output).toContain(`re-encrypted ${rows.length} credentials under key`);
     const ring = loadKeyring({ BATON_SECRET_KEY: next, BATON_DATA_DIR: "unused" });
-    const { rows } = await engine.db.pool.query(`select id, ciphertext, nonce, key_id from credentials`);
-    expect(rows.map((r) => r.key_id)).toEqual([ring.currentId]);
-    expect(open(ring, { ciphertext: rows[0].ciphertext, nonce: rows[0].nonce, keyId: rows[0].key_id }, `credential:${rows[0].id}`)).toBe(SECRET);
+    expect(new Set(rows.map((r) => r.key_id))).toEqual(new Set([ring.currentId]));
+    const token = rows.find((r) => r.name === "API_TOKEN")!;
+    expect(open(ring, { ciphertext: token.ciphertext, nonce: token.nonce, keyId: token.key_id }, `credential:${token.id}`)).toBe(SECRET);
   });
 });

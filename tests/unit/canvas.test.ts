@@ -12,7 +12,8 @@ describe("form generation", () => {
   it("turns the HTTP step's schema into labelled fields of the right kinds", () => {
     const fields = fieldsFor(stepDefinitions.http.config);
     const byKey = Object.fromEntries(fields.map((f) => [f.key, f]));
-    expect(fields.map((f) => f.key)).toEqual(["method", "url", "headers", "body", "timeoutMs", "successStatus", "maxResponseBytes"]);
+    expect(fields.map((f) => f.key)).toEqual(["method", "url", "headers", "credential", "body", "timeoutMs", "successStatus", "maxResponseBytes"]);
+    expect(byKey.credential).toMatchObject({ kind: "credential", credentialKind: "http_header,http_bearer,http_basic" });
     expect(byKey.method).toMatchObject({ kind: "select", label: "Method", options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"], defaultValue: "GET" });
     expect(byKey.url).toMatchObject({ kind: "text", label: "URL", required: true, description: expect.stringContaining("Baton's own API") });
     expect(byKey.body).toMatchObject({ kind: "json" });

@@ -28,6 +28,12 @@ export const http = defineExecutor(definitions.http, async (config, ctx) => {
   const headers = new Headers({ "user-agent": "Baton", "idempotency-key": ctx.stepKey });
   if (hasBody) headers.set("content-type", typeof config.body === "string" ? "text/plain; charset=utf-8" : "application/json");
   for (const [k, v] of Object.entries(config.headers ?? {})) headers.set(k, v);
+  if (config.credential) {
+    const auth = await ctx.openCredential(config.credential, ["http_header", "http_bearer", "http_basic"]);
+    if (auth.kind === "http_header") headers.set(String(auth.settings.header), auth.value);
+    else if (auth.kind === "http_bearer") headers.set("authorization", `Bearer ${auth.value}`);
+    else headers.set("authorization", `Basic ${Buffer.from(`${auth.settings.username}:${auth.value}`).toString("base64")}`);
+  }
   // Where a request comes from is for proxies to say: a step must not claim an address (Baton's
   // own sign-in throttling trusts X-Forwarded-For behind a proxy).
   for (const name of ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "forwarded"]) headers.delete(name);

@@ -30,7 +30,7 @@ export interface StepRunContext {
    * attempt, not retried, when one does not exist. */
   openSecrets(names: string[]): Promise<Record<string, string>>;
   /** One credential of `kind`, opened (and masked) for a step that connects with it. */
-  openCredential(name: string, kind: CredentialKind): Promise<OpenedSecret>;
+  openCredential(name: string, kinds: CredentialKind | CredentialKind[]): Promise<OpenedSecret>;
   /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
   evaluate(expression: string, path: string): Promise<unknown>;
 }
