@@ -124,6 +124,8 @@ function NodePanel({
   const previews = usePreviews(workflowId, node.data.stepType, node.data.config, sample, !readOnly && !!definition);
   const asWorkflowNode = useMemo(() => toDefinition([node], []).nodes[0], [node]);
   const fields = useMemo(() => (definition ? fieldsFor(definition.config) : []), [definition]);
+  // A step whose work is a script (the Code step): its variables, not templates, are what it reads.
+  const scripted = fields.some((f) => f.language === "javascript");
   // Credentials complete as secrets.NAME (their values never reach the browser).
   const credentials = useQuery(credentialsQuery()).data?.credentials;
   const paths = useMemo(
@@ -214,23 +216,40 @@ function NodePanel({
       <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Configuration</h3>
       <ConfigForm fields={fields} value={node.data.config} onChange={(config) => onChange(node.id, { config })} readOnly={readOnly} paths={paths} errors={errors} warnings={warnings} previews={previews} />
 
-      <div className="mt-4 rounded-md bg-zinc-50 p-2.5">
-        <p className="text-xs font-medium text-zinc-700">Templates here can use</p>
-        <div className="mt-1.5 flex flex-wrap gap-1">
-          {paths.map((p) => (
-            <button
-              key={p}
-              type="button"
-              className="rounded bg-white px-1.5 py-0.5 font-mono text-[11px] text-indigo-700 ring-1 ring-zinc-200 hover:bg-indigo-50"
-              title="Copy as a template"
-              onClick={() => void navigator.clipboard?.writeText(`{{ ${p} }}`).then(() => setCopied(p))}
-            >
-              {`{{ ${p} }}`}
-            </button>
-          ))}
+      {scripted ? (
+        // A script reads plain variables (no templates, and no secrets).
+        <div className="mt-4 rounded-md bg-zinc-50 p-2.5" data-testid="script-variables">
+          <p className="text-xs font-medium text-zinc-700">The script can read</p>
+          <div className="mt-1.5 flex flex-wrap gap-1">
+            {paths
+              .filter((p) => !p.startsWith("secrets."))
+              .map((p) => (
+                <code key={p} className="rounded bg-white px-1.5 py-0.5 font-mono text-[11px] text-indigo-700 ring-1 ring-zinc-200">
+                  {p}
+                </code>
+              ))}
+          </div>
+          <p className="mt-1 text-[11px] text-zinc-500">As plain data (JSON). Credentials are not given to scripts.</p>
         </div>
-        {copied ? <p className="mt-1 text-[11px] text-zinc-500">Copied {`{{ ${copied} }}`}</p> : null}
-      </div>
+      ) : (
+        <div className="mt-4 rounded-md bg-zinc-50 p-2.5">
+          <p className="text-xs font-medium text-zinc-700">Templates here can use</p>
+          <div className="mt-1.5 flex flex-wrap gap-1">
+            {paths.map((p) => (
+              <button
+                key={p}
+                type="button"
+                className="rounded bg-white px-1.5 py-0.5 font-mono text-[11px] text-indigo-700 ring-1 ring-zinc-200 hover:bg-indigo-50"
+                title="Copy as a template"
+                onClick={() => void navigator.clipboard?.writeText(`{{ ${p} }}`).then(() => setCopied(p))}
+              >
+                {`{{ ${p} }}`}
+              </button>
+            ))}
+          </div>
+          {copied ? <p className="mt-1 text-[11px] text-zinc-500">Copied {`{{ ${copied} }}`}</p> : null}
+        </div>
+      )}
 
       {definition && definition.outputs.length > 0 ? <NextSteps node={node} nodes={nodes} edges={edges} readOnly={readOnly} onConnect={onConnect} onDisconnect={onDisconnect} /> : null}
 

@@ -181,6 +181,12 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
     const own = nodeConfigProblems(node, ["nodes", i]);
     problems.push(...own);
     if (own.length === 0) problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
+    // Only secrets.NAME is opened for a step: `secrets` read any other way would be empty.
+    for (const t of findTemplates(templatedConfig(stepDefinition(node.type), node.config))) {
+      if (/\bsecrets\b(?!\s*\.\s*[A-Za-z_])/.test(t.expression)) {
+        problems.push({ nodeId: node.id, path: at(`config.${t.path}`), message: "Name the credential: {{ secrets.NAME }}. Credentials are opened by name, so secrets cannot be read as a whole or by a computed key." });
+      }
+    }
     const secrets = options.secrets;
     if (secrets) {
       const step = stepDefinition(node.type);

@@ -95,6 +95,9 @@ describe("credentials and integration steps in the browser", () => {
     await node(page, "code_1").click();
     const script = page.getByRole("textbox", { name: "Code" });
     await typeInto(script, "return { total: input.items.reduce((a, b) => a + b, 0) }");
+    // The script's variables, not templates, and no secrets (there is one: PAYMENTS_TOKEN).
+    await expect.poll(() => page.getByTestId("script-variables").textContent()).toContain("input");
+    expect(await page.getByTestId("script-variables").textContent()).not.toContain("secrets");
     // Highlighted as JavaScript: `return` is a keyword token.
     await expect.poll(() => page.locator(".cm-content").first().locator("span", { hasText: /^return$/ }).count()).toBeGreaterThan(0);
     await saved(page);

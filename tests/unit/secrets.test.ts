@@ -89,3 +89,20 @@ describe("credentials named in a workflow", () => {
     expect(validateDefinition(definition).problems).toEqual([]);
   });
 });
+
+describe("reading secrets in templates", () => {
+  it("refuses secrets read as a whole or by a computed key, which would be empty", async () => {
+    const { validateDefinition } = await import("../../lib/workflow/validate.ts");
+    const withHeader = (value: string) => ({
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 }, config: {} },
+        { id: "call", type: "http", position: { x: 200, y: 0 }, config: { url: "https://api.example.com", headers: { "X-Key": value } } },
+      ],
+      edges: [{ id: "e1", source: "start", target: "call" }],
+    });
+    for (const bad of ["{{ secrets[input.name] }}", "{{ $keys(secrets) }}", "{{ secrets }}"]) {
+      expect(validateDefinition(withHeader(bad)).problems.map((p) => p.message), bad).toEqual([expect.stringContaining("Name the credential")]);
+    }
+    expect(validateDefinition(withHeader("{{ secrets.API_KEY }}")).problems).toEqual([]);
+  });
+});
