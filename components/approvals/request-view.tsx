@@ -23,8 +23,7 @@ const VERBS: Record<string, string> = {
 };
 
 export function RequestView({ request, children, runLink = true }: { request: Omit<ApprovalDetail, "you">; children?: ReactNode; runLink?: boolean }) {
-  const counted = request.decisions.slice(request.decisions.findLastIndex((d) => d.decision === "resubmit" || d.decision === "request") + 1);
-  const approvals = new Set(counted.filter((d) => d.decision === "approve").map((d) => d.actor)).size;
+  const approvals = request.approvedBy.length;
   const changes = request.previousData === null ? [] : jsonDiff(request.previousData, request.data);
   const now = useNow(request.closedAt === null, 15_000);
   return (

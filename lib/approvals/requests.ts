@@ -54,6 +54,8 @@ export interface ApprovalView {
   dataVersion: number;
   eligibleRoles: string[];
   eligibleUsers: string[];
+  /** Who approved since the data was last (re)submitted. */
+  approvedBy: string[];
   quorum: number;
   allowRequester: boolean;
   requestedBy: string;
@@ -120,6 +122,7 @@ function requestView(r: any): Omit<ApprovalView, "decisions" | "chainVerified"> 
     dataVersion: r.data_version,
     eligibleRoles: r.eligible_roles,
     eligibleUsers: r.eligible_users,
+    approvedBy: r.approved_by ?? [],
     quorum: r.quorum,
     allowRequester: r.allow_requester,
     requestedBy: r.requested_by,
@@ -211,7 +214,7 @@ export function refusal(actor: Actor, request: ApprovalView, move: Decision | "r
   if (move !== "approve") return null;
   // Whoever resubmitted the data does not approve their own changes.
   if (request.decisions.findLast((d) => d.decision === "resubmit")?.actor === who) return forbidden("You resubmitted this request: somebody else approves your changes.");
-  if (sinceSubmitted(request).some((d) => d.decision === "approve" && d.actor === who)) {
+  if (request.approvedBy.includes(who)) {
     return conflict("You have already approved this request; another person's approval is needed.", { state: request.state });
   }
   return null;
@@ -240,8 +243,7 @@ export async function decide(deps: EngineDeps, id: string, actor: Actor, input: 
     if (input.decision !== "approve" && !comment) {
       throw unprocessable("Say why: a comment is required to reject or to request changes.", [{ path: "comment", message: "Required for reject and request_changes." }]);
     }
-    const counted = sinceSubmitted(request);
-    const approvals = new Set(counted.filter((d) => d.decision === "approve").map((d) => d.actor)).size + (input.decision === "approve" ? 1 : 0);
+    const approvals = request.approvedBy.length + (input.decision === "approve" ? 1 : 0);
     const to: ApprovalState =
       input.decision === "reject" ? "rejected" : input.decision === "request_changes" ? "changes_requested" : approvals >= request.quorum ? "approved" : "pending_approval";
     if (!canMove(request.state, input.decision, to)) throw closedConflict(request, `it cannot become ${to.replaceAll("_", " ")}`);

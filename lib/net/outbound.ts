@@ -93,3 +93,15 @@ export async function assertEgressAllowed(url: string, field: string): Promise<v
     if (refusal) throw unprocessable("The callback URL points where Baton may not connect.", [{ path: field, message: `the egress policy refuses it: ${refusal.message}` }]);
   }
 }
+
+/**
+ * For connections made outside fetch (a database, an SMTP server): the address `host` resolves
+ * to, checked against the egress policy (EgressDeniedError when refused). Connect to that address,
+ * so that a name resolving elsewhere afterwards changes nothing.
+ */
+export async function checkedAddress(host: string, port: number): Promise<string> {
+  const { policy } = await egress();
+  const { address } = await lookup(host);
+  policy.check(host, address, port);
+  return address;
+}

@@ -73,40 +73,31 @@ export type Resolved<C> = C extends object ? { [K in keyof C]: Exclude<C[K], Tem
 /** The config fields that hold a JSONata expression as it is (a condition's), not text with
  * {{ templates }}: declared with `.meta({ expression: true })` on the field. The validator
  * checks them as expressions and the editor previews them evaluated. */
-export function expressionFields(definition: StepDefinition): string[] {
-  const config = definition.config;
-  if (!(config instanceof z.ZodObject)) return [];
-  return Object.entries(config.shape as Record<string, z.ZodType>)
-    .filter(([, field]) => isExpression(field))
-    .map(([key]) => key);
-}
-
-const isExpression = (field: z.ZodType) => hasMark(field, "expression");
-
-function hasMark(field: z.ZodType, mark: "expression" | "raw" | "credential"): boolean {
-  if (field.meta()?.[mark]) return true;
-  // The mark may sit on the value inside .optional() or .default().
-  return field instanceof z.ZodOptional || field instanceof z.ZodDefault ? hasMark(field.unwrap() as z.ZodType, mark) : false;
-}
+export const expressionFields = (definition: StepDefinition) => markedFields(definition, "expression");
 
 /** The config fields taken as they are, never as templates (a Code step's source: `{{` in
  * JavaScript is not a template): declared with `.meta({ raw: true })`. */
-export function rawFields(definition: StepDefinition): string[] {
-  const config = definition.config;
-  if (!(config instanceof z.ZodObject)) return [];
-  return Object.entries(config.shape as Record<string, z.ZodType>)
-    .filter(([, field]) => hasMark(field, "raw"))
-    .map(([key]) => key);
-}
+export const rawFields = (definition: StepDefinition) => markedFields(definition, "raw");
 
 /** The config fields naming a credential (`.meta({ credential: kind })`): checked like
  * {{ secrets.NAME }} and offered as a choice of credentials in the editor. */
-export function credentialFields(definition: StepDefinition): string[] {
+export const credentialFields = (definition: StepDefinition) => markedFields(definition, "credential");
+
+type Mark = "expression" | "raw" | "credential";
+
+/** The keys of a config's fields that carry `mark` in their meta. */
+function markedFields(definition: StepDefinition, mark: Mark): string[] {
   const config = definition.config;
   if (!(config instanceof z.ZodObject)) return [];
   return Object.entries(config.shape as Record<string, z.ZodType>)
-    .filter(([, field]) => hasMark(field, "credential"))
+    .filter(([, field]) => hasMark(field, mark))
     .map(([key]) => key);
+}
+
+function hasMark(field: z.ZodType, mark: Mark): boolean {
+  if (field.meta()?.[mark]) return true;
+  // The mark may sit on the value inside .optional() or .default().
+  return field instanceof z.ZodOptional || field instanceof z.ZodDefault ? hasMark(field.unwrap() as z.ZodType, mark) : false;
 }
 
 /** A node's config without its raw fields: what holds templates. */

@@ -6,8 +6,7 @@ import pg from "pg";
 import { definitions } from "#lib/steps/index.ts";
 import { env } from "#lib/env.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
-import { egress } from "#lib/net/outbound.ts";
-import { lookup } from "node:dns/promises";
+import { checkedAddress } from "#lib/net/outbound.ts";
 import { defineExecutor } from "./types.ts";
 
 /** SQLSTATE classes that running the same statement again cannot fix: syntax, access, data,
@@ -19,14 +18,9 @@ export const database = defineExecutor(definitions.database, async (config, ctx)
   if (!url) throw new NonRetryableError("no database to run on: choose a Postgres credential, or set BATON_APP_DATABASE_URL (npm start makes one)", { code: "database_missing" });
   const target = URL.parse(url);
   if (!target || !/^postgres(ql)?:$/.test(target.protocol)) throw new NonRetryableError(`the credential ${config.credential} is not a postgres:// URL`, { code: "database_url" });
-  let host = decodeURIComponent(target.hostname).replace(/^\[|\]$/g, "");
-  if (config.credential) {
-    // Connect to the address the policy checked (a name resolving elsewhere later changes nothing).
-    const { policy } = await egress();
-    const { address } = await lookup(host);
-    policy.check(host, address, Number(target.port) || 5432);
-    host = address;
-  }
+  const named = decodeURIComponent(target.hostname).replace(/^\[|\]$/g, "");
+  // A credential's server passes the egress policy; the app database is Baton's own setting.
+  const host = config.credential ? await checkedAddress(named, Number(target.port) || 5432) : named;
   const client = new pg.Client({ connectionString: url, host, connectionTimeoutMillis: 10_000, statement_timeout: config.timeoutMs, application_name: `baton:${ctx.stepKey}` });
   const abort = () => void client.end().catch(() => {});
   ctx.signal.addEventListener("abort", abort, { once: true });

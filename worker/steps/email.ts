@@ -1,11 +1,10 @@
 // Sends one message through an SMTP credential, with the step's stable key as its Message-ID (a
 // server that deduplicates on it sends a retried attempt once). 4xx answers are retried, 5xx are
 // not. Without a credential the message goes to the outbox table (local use), once per Message-ID.
-import { lookup } from "node:dns/promises";
 import nodemailer from "nodemailer";
 import { definitions } from "#lib/steps/index.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
-import { egress } from "#lib/net/outbound.ts";
+import { checkedAddress } from "#lib/net/outbound.ts";
 import { pool } from "#lib/db.ts";
 import { defineExecutor } from "./types.ts";
 
@@ -34,9 +33,7 @@ export const email = defineExecutor(definitions.email, async (config, ctx) => {
   const from = config.from ?? settings.from;
   if (!from) throw new NonRetryableError(`no sender: set From on the step or a sender address on ${config.credential}`, { code: "email_no_sender" });
   // Connect to the address the egress policy checked; TLS still verifies the host's name.
-  const { policy } = await egress();
-  const { address } = await lookup(settings.host);
-  policy.check(settings.host, address, settings.port);
+  const address = await checkedAddress(settings.host, settings.port);
   const transport = nodemailer.createTransport({
     host: address,
     port: settings.port,
