@@ -52,6 +52,12 @@ export function Outbox() {
                     <dd>{shown.cc.join(", ")}</dd>
                   </>
                 ) : null}
+                {shown.replyTo.length ? (
+                  <>
+                    <dt className="text-zinc-500">Reply-To</dt>
+                    <dd>{shown.replyTo.join(", ")}</dd>
+                  </>
+                ) : null}
                 <dt className="text-zinc-500">Message-ID</dt>
                 <dd className="font-mono">{shown.messageId}</dd>
                 {shown.runId ? (
@@ -65,6 +71,15 @@ export function Outbox() {
                   </>
                 ) : null}
               </dl>
+              {shown.attachments.length ? (
+                <ul aria-label="Attachments" className="flex flex-wrap gap-2">
+                  {shown.attachments.map((a, i) => (
+                    <li key={i} className="rounded border border-zinc-200 bg-zinc-50 px-2 py-0.5 text-xs text-zinc-700">
+                      📎 {a.filename} <span className="text-zinc-500">· {a.contentType} · {fileSize(a.size)}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
               {shown.html ? <iframe title="HTML body" sandbox="" srcDoc={shown.html} className="h-80 w-full rounded border border-zinc-200" /> : null}
               {shown.text ? <pre className="whitespace-pre-wrap rounded bg-zinc-50 p-2 font-sans text-sm text-zinc-800">{shown.text}</pre> : null}
             </article>
@@ -73,4 +88,8 @@ export function Outbox() {
       )}
     </section>
   );
+}
+
+function fileSize(bytes: number) {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -3,7 +3,7 @@ import type { Sql } from "../engine/tx.ts";
 
 export async function listOutbox(sql: Sql) {
   const { rows } = await sql.query(
-    `select id, message_id, run_id, node_id, "from", "to", cc, bcc, subject, text, html, created_at from outbox_messages order by created_at desc limit 200`,
+    `select id, message_id, run_id, node_id, "from", "to", cc, bcc, reply_to, subject, text, html, attachments, created_at from outbox_messages order by created_at desc limit 200`,
   );
   return rows.map((r) => ({
     id: r.id as string,
@@ -14,9 +14,11 @@ export async function listOutbox(sql: Sql) {
     to: r.to as string[],
     cc: r.cc as string[],
     bcc: r.bcc as string[],
+    replyTo: r.reply_to as string[],
     subject: r.subject as string,
     text: r.text as string,
     html: r.html as string | null,
+    attachments: r.attachments as { filename: string; contentType: string; size: number }[],
     createdAt: r.created_at as Date,
   }));
 }

@@ -22,7 +22,7 @@ export const database = defineStep({
     params: z.array(jsonValue).max(100).default([]).meta({ title: "Parameters", description: "A JSON array: $1 is the first; each may be a {{ template }}." }),
     readOnly: z.boolean().default(false).meta({ title: "Read only", description: "In a read-only transaction: a write is refused by Postgres." }),
     timeoutMs: templatable(z.int().min(10).max(300_000)).default(10_000).meta({ title: "Statement timeout (ms)" }),
-    maxRows: z.int().min(1).max(100_000).default(1000).meta({ title: "Row limit", description: "Rows beyond it are dropped (truncated: true in the output)." }),
+    maxRows: z.int().min(1).max(100_000).default(1000).meta({ title: "Row limit", description: "At most this many rows are read; if there were more, the output says truncated: true." }),
   }),
   defaultConfig: { sql: "select now() as now", params: [], readOnly: false, timeoutMs: 10_000, maxRows: 1000 },
   outputs: ["default"],

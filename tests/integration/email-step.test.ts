@@ -50,7 +50,8 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  engine = await startEngine();
+  // Templates may build up to 32 MB here, so attachments can pass their own 10 MB limit.
+  engine = await startEngine({ workerEnv: { BATON_EXPRESSION_MAX_RESULT_BYTES: String(32 * 1024 * 1024) } });
   const admin = await engine.as("admin");
   const port = (server.server.address() as AddressInfo).port;
   const made = await admin.post("/credentials", { name: "MAIL", kind: "smtp", value: "smtp-password-0042", settings: { host: "127.0.0.1", port, secure: false, username: "baton", from: "noreply@example.com" } });
@@ -82,6 +83,26 @@ describe("the Email step", () => {
     expect(JSON.stringify(run)).not.toContain("smtp-password-0042");
   });
 
+  it("sets Reply-To and attaches files from templates, text or base64, and refuses more than 10 MB", async () => {
+    const admin = await engine.as("admin");
+    const attachments = [
+      { filename: "expenses.csv", content: "id,amount\n{{ input.id }},{{ input.amount }}\n", contentType: "text/csv" },
+      { filename: "logo.bin", content: Buffer.from([0, 1, 2, 250]).toString("base64"), encoding: "base64" },
+    ];
+    const run = await waitForRun(admin, await send({ credential: "MAIL", to: "dora@example.com", replyTo: "finance@example.com", subject: "Report", text: "See attached", attachments }, { id: "E-9", amount: 12 }));
+    expect(run.status).toBe("succeeded");
+    const mail = received.find((m) => m.recipients.includes("dora@example.com"))!;
+    expect(mail.raw).toMatch(/^Reply-To: finance@example.com$/m);
+    expect(mail.raw).toMatch(/filename=expenses\.csv/);
+    expect(mail.raw).toContain(Buffer.from("id,amount\nE-9,12\n").toString("base64"));
+    expect(mail.raw).toContain(Buffer.from([0, 1, 2, 250]).toString("base64"));
+
+    const huge = '{{ $pad("", 6000000, "x") }}';
+    const big = await waitForRun(admin, await send({ credential: "MAIL", to: "erin@example.com", subject: "Too big", text: "x", attachments: [{ filename: "a.txt", content: huge }, { filename: "b.txt", content: huge }] }));
+    expect(stepOf(big, "mail")).toMatchObject({ status: "failed", attempt: 1, error: { code: "email_attachments_too_large" } });
+    expect(received.some((m) => m.recipients.includes("erin@example.com"))).toBe(false);
+  });
+
   it("does not retry a 5xx refusal, and retries a 4xx until it is accepted, delivering once", async () => {
     const admin = await engine.as("admin");
     const bounced = await waitForRun(admin, await send({ credential: "MAIL", to: "bounce@example.com", subject: "x", text: "x" }));
@@ -109,10 +130,20 @@ describe("the Email step", () => {
 
   it("writes to the outbox without a credential, once, and the outbox lists it", async () => {
     const admin = await engine.as("admin");
-    const runId = await send({ to: ["dev@example.com"], subject: "Local only", text: "not sent" });
+    const runId = await send({ to: ["dev@example.com"], replyTo: ["ops@example.com"], subject: "Local only", text: "not sent", attachments: [{ filename: "a.txt", content: "héllo" }] });
     await waitForStep(admin, runId, "mail", ["succeeded"]);
     const outbox = (await (await engine.as("viewer")).get("/outbox")).json.messages;
-    expect(outbox).toEqual([expect.objectContaining({ subject: "Local only", to: ["dev@example.com"], runId, nodeId: "mail", messageId: `<${runId}-mail@baton>` })]);
+    expect(outbox).toEqual([
+      expect.objectContaining({
+        subject: "Local only",
+        to: ["dev@example.com"],
+        replyTo: ["ops@example.com"],
+        attachments: [{ filename: "a.txt", contentType: "text/plain", size: 6 }],
+        runId,
+        nodeId: "mail",
+        messageId: `<${runId}-mail@baton>`,
+      }),
+    ]);
     expect(received.some((m) => m.raw.includes("Local only"))).toBe(false);
   });
 });

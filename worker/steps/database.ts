@@ -1,8 +1,10 @@
 // One parameterised statement in its own transaction (read-only when asked), with a statement
 // timeout, on a connection opened for the attempt: a Postgres credential's (under the egress
 // policy, which refuses Baton's own database server) or the app database (BATON_APP_DATABASE_URL,
-// a role without access to Baton's database).
+// a role without access to Baton's database). Rows are read through a portal, at most maxRows + 1
+// of them, so a query that matches millions of rows costs the worker no more than the limit.
 import pg from "pg";
+import Cursor from "pg-cursor";
 import { definitions } from "#lib/steps/index.ts";
 import { env } from "#lib/env.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
@@ -27,11 +29,14 @@ export const database = defineExecutor(definitions.database, async (config, ctx)
   try {
     await client.connect();
     await client.query(config.readOnly ? "begin transaction read only" : "begin");
-    const result = await client.query({ text: config.sql, values: config.params as unknown[] });
+    const { rows, command, rowCount } = await readAtMost(client, config.sql, config.params as unknown[], config.maxRows + 1);
     await client.query("commit");
-    const rows = result.rows.slice(0, config.maxRows);
-    ctx.log("info", `${result.command ?? "statement"}: ${result.rowCount ?? rows.length} row(s)${result.rows.length > rows.length ? `, ${rows.length} kept` : ""}`);
-    return { output: { rows, rowCount: result.rowCount ?? rows.length, ...(result.rows.length > rows.length ? { truncated: true } : {}) } };
+    if (rows.length > config.maxRows) {
+      ctx.log("info", `${command ?? "statement"}: more than ${config.maxRows} row(s), the first ${config.maxRows} kept`);
+      return { output: { rows: rows.slice(0, config.maxRows), rowCount: config.maxRows, truncated: true } };
+    }
+    ctx.log("info", `${command ?? "statement"}: ${rowCount ?? rows.length} row(s)`);
+    return { output: { rows, rowCount: rowCount ?? rows.length } };
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
     const message = code === "57014" ? `the statement ran past ${config.timeoutMs} ms and was cancelled` : `the database refused the statement: ${(error as Error).message}`;
@@ -41,3 +46,15 @@ export const database = defineExecutor(definitions.database, async (config, ctx)
     await client.end().catch(() => {});
   }
 });
+
+/** Runs the statement in a portal and reads at most `limit` rows; the portal is closed after. */
+async function readAtMost(client: pg.Client, text: string, values: unknown[], limit: number) {
+  const cursor = client.query(new Cursor(text, values));
+  try {
+    return await new Promise<{ rows: Record<string, unknown>[]; command?: string; rowCount: number | null }>((resolve, reject) =>
+      cursor.read(limit, (error, rows, result) => (error ? reject(error) : resolve({ rows, command: result?.command, rowCount: result?.command ? result.rowCount : null }))),
+    );
+  } finally {
+    await cursor.close().catch(() => {});
+  }
+}
