@@ -20,6 +20,7 @@ import { InFlight, LEASE_RENEW_MS } from "./inflight.ts";
 import { listenForNotices } from "./notifications.ts";
 import { startSweeper } from "./sweeper.ts";
 import { startCallbacks } from "./callbacks.ts";
+import { startTriggers } from "./triggers.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, isStepFault, type Runtime } from "./run-step.ts";
 import { abortStepTests, handleStepTest } from "./step-tests.ts";
@@ -114,6 +115,7 @@ export async function startWorker(): Promise<Worker> {
   }, LEASE_RENEW_MS);
   touch.unref();
   const sweeper = startSweeper(deps, log);
+  const triggers = startTriggers(deps, log);
   const heartbeat = await startHeartbeat(pool(), id, env.WORKER_CONCURRENCY);
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY, pureConcurrency: env.WORKER_PURE_CONCURRENCY }, "worker started");
 
@@ -124,6 +126,7 @@ export async function startWorker(): Promise<Worker> {
       // A test has someone watching it in the editor: it stops at once and says why.
       abortStepTests();
       await sweeper.stop();
+      await triggers.stop();
       await callbacks.stop();
       const [, drained] = await Promise.all([pure.drained(env.WORKER_SHUTDOWN_GRACE_MS), dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS)]);
       if (!drained) {

@@ -3,6 +3,7 @@
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
 import { z } from "zod";
 import { createCredentialBody, updateCredentialBody } from "../secrets/schemas.ts";
+import { backfillBody, createTriggerBody, rotateSecretBody, updateTriggerBody } from "../triggers/schemas.ts";
 import { changePasswordBody, createTokenBody, createUserBody, loginBody, updateUserBody } from "../admin/schemas.ts";
 import {
   createWorkflowBody,
@@ -72,6 +73,13 @@ export const operations = {
   listTokens: { method: "GET", path: "/tokens", tag: "admin", summary: "List API tokens", permission: "admin", success: ok("Tokens (never their secrets).") },
   createToken: { method: "POST", path: "/tokens", tag: "admin", summary: "Create an API token", permission: "admin", body: createTokenBody, success: created("The token, with its secret shown this once.") },
   revokeToken: { method: "DELETE", path: "/tokens/{id}", tag: "admin", summary: "Revoke an API token", permission: "admin", success: noContent },
+  listTriggers: { method: "GET", path: "/workflows/{id}/triggers", tag: "triggers", summary: "A workflow's triggers: schedules and webhooks (never a secret)", permission: "read", success: ok("Triggers.") },
+  createTrigger: { method: "POST", path: "/workflows/{id}/triggers", tag: "triggers", summary: "Add a cron or webhook trigger; a webhook's signing secret is in the answer, once", permission: "workflows.write", body: createTriggerBody, success: created("The trigger.") },
+  getTrigger: { method: "GET", path: "/triggers/{id}", tag: "triggers", summary: "A trigger with its history, its last 50 fires or deliveries", permission: "read", success: ok("The trigger.") },
+  updateTrigger: { method: "PATCH", path: "/triggers/{id}", tag: "triggers", summary: "Change, pause or resume a trigger", permission: "workflows.write", body: updateTriggerBody, success: ok("The trigger.") },
+  deleteTrigger: { method: "DELETE", path: "/triggers/{id}", tag: "triggers", summary: "Delete a trigger (its runs keep the link)", permission: "workflows.write", success: noContent },
+  rotateTriggerSecret: { method: "POST", path: "/triggers/{id}/rotate-secret", tag: "triggers", summary: "A new webhook signing secret; the previous one verifies for graceMs more (a day by default)", permission: "workflows.write", body: rotateSecretBody, optionalBody: true, success: ok("The trigger, with its new secret shown this once.") },
+  backfillTrigger: { method: "POST", path: "/triggers/{id}/backfill", tag: "triggers", summary: "Start a cron trigger's runs for the fire times of a past range, one after another", permission: "runs.start", body: backfillBody, success: ok("How many fires were added.") },
   listOutbox: { method: "GET", path: "/outbox", tag: "credentials", summary: "Messages Email steps wrote instead of sending (no SMTP credential), newest first", permission: "read", success: ok("The last 200 messages.") },
   listCredentials: { method: "GET", path: "/credentials", tag: "credentials", summary: "Credentials: names, kinds, settings, fingerprints and the workflows that use them (never values)", permission: "read", success: ok("Credentials.") },
   createCredential: { method: "POST", path: "/credentials", tag: "credentials", summary: "Save a credential; its value is encrypted and never returned", permission: "admin", body: createCredentialBody, success: created("The credential, without its value.") },

@@ -20,7 +20,7 @@ export type FailureKind = "failed" | "crashed" | "timed_out";
 export type StopReason = "branch" | "run_failed" | "run_cancelled" | "run_timed_out" | (string & {});
 
 export interface EventPayloads {
-  "run.created": { version: number; idempotencyKey?: string; correlationId?: string; callbackHost?: string; replayOf?: string; fromNodeId?: string };
+  "run.created": { version: number; idempotencyKey?: string; correlationId?: string; callbackHost?: string; replayOf?: string; fromNodeId?: string; trigger?: { id: string; kind: string; name: string; scheduledAt?: string; webhookId?: string } };
   "run.started": Record<string, never>;
   "run.waiting": Record<string, never>;
   /** A waiting run goes on. */

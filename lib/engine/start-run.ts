@@ -24,6 +24,8 @@ export interface StartRunInput {
   callbackUrl?: string;
   actor: string;
   replay?: { sourceRunId: string; fromNodeId: string };
+  /** The trigger that started it, recorded on the run (and what fired it, in its first event). */
+  trigger?: { id: string; kind: string; name: string; scheduledAt?: string; webhookId?: string };
 }
 
 export interface StartedRun {
@@ -80,6 +82,7 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
     // The host only: a callback URL may carry a secret in its path or query.
     ...(request.callbackUrl ? { callbackHost: new URL(request.callbackUrl).host } : {}),
     ...(request.replay ? { replayOf: request.replay.sourceRunId, fromNodeId: request.replay.fromNodeId } : {}),
+    ...(request.trigger ? { trigger: request.trigger } : {}),
   };
   return transaction(deps.pool, async (tx) => {
     // One statement: the run, its start step (done: its output is the input), and their events.
@@ -87,8 +90,8 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
     const { rows } = await tx.query({
       name: "create-run",
       text: `with run as (
-               insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url)
-               values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13)
+               insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url, trigger_id)
+               values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13, $15)
                on conflict (workflow_id, idempotency_key) do nothing
                returning id, status
              ), start as (
@@ -117,6 +120,7 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
         JSON.stringify(created),
         request.callbackUrl ?? null,
         version.entry.type,
+        request.trigger?.id ?? null,
       ],
     });
     if (!rows[0]) {

@@ -22,9 +22,11 @@ const ACTIVE = `(${activeRunStatuses.map((s) => `'${s}'`).join(", ")})`;
 const runRows = (extraColumns = "") => `
   select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.status, r.error, r.idempotency_key,
          r.correlation_id, r.replay_of, r.created_by, r.created_at, r.created_at::text as created_key, r.started_at,
-         r.finished_at, st.node_id as stuck_node, st.kind as stuck_kind, st.since as stuck_since${extraColumns}
+         r.finished_at, st.node_id as stuck_node, st.kind as stuck_kind, st.since as stuck_since,
+         r.trigger_id, tr.kind as trigger_kind, tr.name as trigger_name${extraColumns}
     from runs r
     join workflows w on w.id = r.workflow_id
+    left join triggers tr on tr.id = r.trigger_id
     left join lateral (
       select * from (${stuckStepsSql("$1")}) stuck where r.status in ${ACTIVE} limit 1
     ) st on true`;
@@ -41,6 +43,8 @@ function presentRun(r: any) {
     idempotencyKey: r.idempotency_key as string | null,
     correlationId: r.correlation_id as string | null,
     replayOf: r.replay_of as string | null,
+    /** The trigger that started it (a deleted trigger keeps its name here). */
+    trigger: r.trigger_id ? { id: r.trigger_id as string, kind: r.trigger_kind as string, name: r.trigger_name as string } : null,
     createdBy: r.created_by as string,
     createdAt: r.created_at as Date,
     startedAt: r.started_at as Date | null,
@@ -59,6 +63,7 @@ export async function listRuns(query: z.infer<typeof listRunsQuery>, pool: Query
   const param = (v: unknown) => `$${values.push(v)}`;
   const where: string[] = [];
   if (query.workflowId) where.push(`r.workflow_id = ${param(query.workflowId)}`);
+  if (query.triggerId) where.push(`r.trigger_id = ${param(query.triggerId)}`);
   if (query.status) where.push(`r.status = ${param(query.status)}::run_status`);
   if (query.from) where.push(`r.created_at >= ${param(query.from)}`);
   if (query.to) where.push(`r.created_at < ${param(query.to)}`);

@@ -54,6 +54,8 @@ const instant = z.iso.datetime({ offset: true, error: "Enter a time in ISO 8601,
 export const listRunsQuery = z
   .strictObject({
     workflowId: z.uuid().optional(),
+    /** Runs this trigger started. */
+    triggerId: z.uuid().optional(),
     status: z.enum(runStatuses).optional(),
     /** Only runs with a stuck step (true), or only runs without (false). */
     stuck: flag.optional(),
