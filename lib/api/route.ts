@@ -54,7 +54,8 @@ export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, 
     const headerId = request.headers.get("x-request-id");
     const requestId = headerId && /^[\w.-]{1,100}$/.test(headerId) ? headerId : randomUUID();
     const url = new URL(request.url);
-    const reqLog = log.child({ reqId: requestId, method: request.method, path: url.pathname });
+    // A webhook's URL token is its secret: logs get the path without it.
+    const reqLog = log.child({ reqId: requestId, method: request.method, path: url.pathname.replace(/^(\/api\/v1\/hooks\/[^/]+\/)[^/]+$/, "$1[redacted]") });
     let response: Response;
     try {
       const actor = await authenticate(request);

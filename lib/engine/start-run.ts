@@ -35,18 +35,19 @@ export interface StartedRun {
   existing: boolean;
 }
 
-function inputErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
+/** Ajv's errors as field errors under `root` (`input` for a run's input, `body` for a webhook's). */
+export function schemaErrors(errors: ErrorObject[] | null | undefined, root = "input", owner = "the workflow's input schema"): FieldError[] {
   return (errors ?? []).map((e) => {
-    const path = ["input", ...e.instancePath.split("/").filter(Boolean)];
+    const path = [root, ...e.instancePath.split("/").filter(Boolean)];
     if (e.keyword === "required") path.push(String(e.params.missingProperty));
     if (e.keyword === "additionalProperties") path.push(String(e.params.additionalProperty));
     const field = path.join(".");
     const message =
       e.keyword === "required"
-        ? `Add ${field}: the workflow's input schema requires it.`
+        ? `Add ${field}: ${owner} requires it.`
         : e.keyword === "additionalProperties"
-          ? `Remove ${field}: the workflow's input schema does not allow it.`
-          : `${field} ${e.message ?? "does not match the workflow's input schema"}.`;
+          ? `Remove ${field}: ${owner} does not allow it.`
+          : `${field} ${e.message ?? `does not match ${owner}`}.`;
     return { path: field, message };
   });
 }
@@ -70,7 +71,7 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
   const source = request.replay ? await replaySource(deps, request.workflowId, request.replay) : undefined;
   const version = source ? await loadVersion(deps.pool, source.versionId) : await resolveVersion(deps, request.workflowId, request.version);
   if (version.validateInput && !version.validateInput(request.input)) {
-    throw unprocessable("The input does not match the workflow's input schema.", inputErrors(version.validateInput.errors));
+    throw unprocessable("The input does not match the workflow's input schema.", schemaErrors(version.validateInput.errors));
   }
   const hash = requestHash({ input: request.input, version: version.number, replay: request.replay ?? null, callbackUrl: request.callbackUrl ?? null });
   const deadline = version.runTimeoutMs ? new Date(Date.now() + version.runTimeoutMs) : null;

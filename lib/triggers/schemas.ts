@@ -72,6 +72,8 @@ const inputTemplate = z.json().superRefine((value, ctx) => {
 });
 
 const name = z.string().trim().min(1, "Name the trigger.").max(200);
+/** A signing secret the sender made (Stripe's whsec_…, the one set in GitHub); Baton makes one when absent. */
+const senderSecret = z.string().trim().min(16, "A signing secret has at least 16 characters.").max(500);
 const common = {
   name,
   input: inputTemplate.optional(),
@@ -82,7 +84,7 @@ const common = {
 
 export const createTriggerBody = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("cron"), ...common, config: cronConfig }),
-  z.strictObject({ kind: z.literal("webhook"), ...common, config: webhookConfig.default(webhookConfig.parse({})) }),
+  z.strictObject({ kind: z.literal("webhook"), ...common, config: webhookConfig.default(webhookConfig.parse({})), secret: senderSecret.optional() }),
 ]);
 export type CreateTriggerBody = z.infer<typeof createTriggerBody>;
 
@@ -115,4 +117,4 @@ export const backfillBody = z
   .refine((b) => new Date(b.to).getTime() <= Date.now() + MINUTE, { message: "A backfill covers the past: to must not be in the future.", path: ["to"] });
 
 /** Rotating a webhook's secret: how long the previous one still verifies (default a day). */
-export const rotateSecretBody = z.strictObject({ graceMs: z.int().min(0).max(7 * 24 * 60 * MINUTE).default(24 * 60 * MINUTE) });
+export const rotateSecretBody = z.strictObject({ graceMs: z.int().min(0).max(7 * 24 * 60 * MINUTE).default(24 * 60 * MINUTE), secret: senderSecret.optional() });

@@ -11,7 +11,8 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { keyring } from "../secrets/credentials.ts";
 import { open, seal, type Keyring } from "../secrets/keyring.ts";
 import { fireTimes, type FireTime } from "./schedule.ts";
-import { configSchemas, type CreateTriggerBody, type CronConfig, type TriggerKind, type UpdateTriggerBody } from "./schemas.ts";
+import { compileInputSchema } from "../workflow/input-schema.ts";
+import { configSchemas, type CreateTriggerBody, type CronConfig, type TriggerKind, type UpdateTriggerBody, type Verification, type WebhookConfig, webhookConfig } from "./schemas.ts";
 
 interface SealedSecret {
   ciphertext: string;
@@ -32,8 +33,9 @@ function sealSecret(ring: Keyring, triggerId: string, secret: string): SealedSec
 const openSealed = (triggerId: string, s: SealedSecret, ring = keyring({ having: s.keyId })) =>
   open(ring, { ciphertext: Buffer.from(s.ciphertext, "base64"), nonce: Buffer.from(s.nonce, "base64"), keyId: s.keyId }, secretContext(triggerId));
 
-/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64 (also used as Stripe's and GitHub's). */
-const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64 (what GitHub is given too);
+ * for a URL token, the same bytes in URL-safe base64. */
+const newSecret = (verification: Verification) => (verification === "token" ? `whtok_${randomBytes(32).toString("base64url")}` : `whsec_${randomBytes(32).toString("base64")}`);
 
 /** The secrets that verify a delivery now: the current one and any rotated out within their grace. */
 export function liveSecrets(trigger: { id: string; secrets: unknown }, now = Date.now()): string[] {
@@ -108,7 +110,8 @@ export async function createTrigger(workflowId: string, body: CreateTriggerBody,
     if (!workflow) throw notFound(`Workflow ${workflowId}`);
     await checkPinnedVersion(tx, workflowId, body.pinnedVersion);
     const id = crypto.randomUUID();
-    const secret = body.kind === "webhook" ? newSecret() : undefined;
+    const secret = body.kind === "webhook" ? (body.secret ?? newSecret(body.config.verification)) : undefined;
+    if (body.kind === "webhook") checkBodySchema(body.config);
     const created = await tx.trigger.create({
       data: {
         id,
@@ -130,6 +133,16 @@ export async function createTrigger(workflowId: string, body: CreateTriggerBody,
   });
 }
 
+/** A webhook's body schema must compile (ajv), or the trigger is refused with the field. */
+function checkBodySchema(config: WebhookConfig) {
+  if (!config.schema) return;
+  try {
+    compileInputSchema(config.schema);
+  } catch (error) {
+    throw unprocessable("The body schema is not a valid JSON Schema.", [{ path: "config.schema", message: (error as Error).message }]);
+  }
+}
+
 /** What history keeps of a trigger: its editable fields. */
 const snapshot = (t: TriggerRow) => ({ name: t.name, config: t.config, input: t.input, paused: t.paused, pinnedVersion: t.pinnedVersion }) as Prisma.InputJsonObject;
 
@@ -141,6 +154,7 @@ export async function updateTrigger(id: string, body: UpdateTriggerBody, actor: 
     const kind = current.kind as TriggerKind;
     const parsed = body.config === undefined ? undefined : configSchemas[kind].safeParse(body.config);
     if (parsed && !parsed.success) throw unprocessable(`The config does not fit a ${kind} trigger.`, zodFieldErrors(parsed.error, ["config"]));
+    if (parsed && kind === "webhook") checkBodySchema(parsed.data as WebhookConfig);
     await checkPinnedVersion(tx, current.workflowId, body.pinnedVersion);
     const config = (parsed?.data ?? current.config) as CronConfig;
     // A new schedule, or one resumed, counts from now: a paused trigger does not catch up.
@@ -176,13 +190,14 @@ export async function deleteTrigger(id: string, actor: string, db: Db = defaultD
 }
 
 /** A new signing secret for a webhook; the previous one verifies for `graceMs` more. */
-export async function rotateWebhookSecret(id: string, actor: string, graceMs: number, db: Db = defaultDb()) {
+export async function rotateWebhookSecret(id: string, actor: string, options: { graceMs: number; secret?: string }, db: Db = defaultDb()) {
+  const graceMs = options.graceMs;
   const now = Date.now();
   return db.$transaction(async (tx) => {
     const current = await tx.trigger.findFirst({ where: { id, deletedAt: null } });
     if (!current) throw notFound(`Trigger ${id}`);
     if (current.kind !== "webhook") throw conflict("Only webhook triggers have a signing secret.", { kind: current.kind });
-    const secret = newSecret();
+    const secret = options.secret ?? newSecret(webhookConfig.parse(current.config).verification);
     const kept = (current.secrets as unknown as SealedSecret[])
       .map((s) => (s.expiresAt ? s : { ...s, expiresAt: new Date(now + graceMs).toISOString() }))
       .filter((s) => Date.parse(s.expiresAt!) > now);

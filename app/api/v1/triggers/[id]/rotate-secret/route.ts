@@ -5,5 +5,5 @@ import { actorLabel } from "#lib/auth/actor.ts";
 import { rotateWebhookSecret } from "#lib/triggers/triggers.ts";
 
 export const POST = route(operations.rotateTriggerSecret, async ({ params, body, actor }) =>
-  Response.json(await rotateWebhookSecret(uuidParam(params.id, "Trigger"), actorLabel(actor), body.graceMs), { headers: { "cache-control": "no-store" } }),
+  Response.json(await rotateWebhookSecret(uuidParam(params.id, "Trigger"), actorLabel(actor), body), { headers: { "cache-control": "no-store" } }),
 );

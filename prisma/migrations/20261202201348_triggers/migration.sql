@@ -48,6 +48,7 @@ CREATE TABLE "webhook_deliveries" (
     "status" INTEGER NOT NULL,
     "error" TEXT,
     "run_id" UUID,
+    "duplicate" BOOLEAN NOT NULL DEFAULT false,
     "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "webhook_deliveries_pkey" PRIMARY KEY ("id")
@@ -67,9 +68,6 @@ CREATE UNIQUE INDEX "trigger_fires_trigger_id_scheduled_at_key" ON "trigger_fire
 
 -- CreateIndex
 CREATE INDEX "webhook_deliveries_trigger_id_received_at_idx" ON "webhook_deliveries"("trigger_id", "received_at");
-
--- CreateIndex
-CREATE UNIQUE INDEX "webhook_deliveries_trigger_id_webhook_id_key" ON "webhook_deliveries"("trigger_id", "webhook_id");
 
 -- CreateIndex
 CREATE INDEX "runs_trigger_id_created_at_idx" ON "runs"("trigger_id", "created_at");
