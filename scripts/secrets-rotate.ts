@@ -1,13 +1,14 @@
-// `npm run secrets:rotate`: re-encrypts every credential under the current key.
+// `npm run secrets:rotate`: re-encrypts every credential and webhook signing secret under the current key.
 // - With BATON_SECRET_KEY: set the new key there and the old one in BATON_SECRET_KEY_PREVIOUS,
 //   run this, then remove BATON_SECRET_KEY_PREVIOUS.
 // - With the key file in the data folder: a new key is generated, everything re-encrypted, and
 //   the old keys dropped from the file.
-// Web and worker read the key ring at start: restart them afterwards.
+// With the key file, running processes load the new key when they meet a value sealed with it.
 import { env } from "#lib/env.ts";
 import { createDb } from "#lib/db.ts";
 import { addFileKey, loadKeyring, pruneFileKeys } from "#lib/secrets/keyring.ts";
 import { reencryptAll } from "#lib/secrets/credentials.ts";
+import { reencryptTriggerSecrets } from "#lib/triggers/triggers.ts";
 import { openDatabase } from "./lib/database.ts";
 
 const database = await openDatabase(env, (line) => console.error(line));
@@ -15,10 +16,10 @@ const { pool, close } = createDb(database.url, 2);
 try {
   const ring = env.BATON_SECRET_KEY ? loadKeyring(env) : addFileKey(env.BATON_DATA_DIR);
   const changed = await reencryptAll(pool, ring);
+  const hooks = await reencryptTriggerSecrets(pool, ring);
   if (!env.BATON_SECRET_KEY) pruneFileKeys(env.BATON_DATA_DIR, ring);
-  console.log(`re-encrypted ${changed} credential${changed === 1 ? "" : "s"} under key ${ring.currentId} (${ring.source})`);
+  console.log(`re-encrypted ${changed} credentials and ${hooks} webhook secrets under key ${ring.currentId} (${ring.source})`);
   if (env.BATON_SECRET_KEY && env.BATON_SECRET_KEY_PREVIOUS) console.log("every value now uses BATON_SECRET_KEY: remove BATON_SECRET_KEY_PREVIOUS and restart Baton");
-  else console.log("restart Baton so that web and workers load the new key");
 } finally {
   await close();
   await database.stop();
