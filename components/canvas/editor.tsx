@@ -15,7 +15,7 @@ import { placeBeside } from "#lib/canvas/placement.ts";
 import { isError, validateDefinition, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { api, ApiProblem } from "#lib/client/api.ts";
-import { credentialsQuery, fetchWorkflow } from "#lib/client/queries.ts";
+import { credentialsQuery, fetchWorkflow, triggersQuery } from "#lib/client/queries.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
 import { nodeTypes } from "./step-node.tsx";
@@ -30,6 +30,7 @@ import { useAutosave, type SaveStatus } from "./use-autosave.ts";
 import { PublishDialog } from "./dialogs/publish-dialog.tsx";
 import { VersionsDialog, type VersionSummary } from "./dialogs/versions-dialog.tsx";
 import { RunDialog } from "./dialogs/run-dialog.tsx";
+import { TriggersDialog } from "../triggers/triggers-dialog.tsx";
 import { Button } from "../ui/button.tsx";
 import { FullScreen } from "../ui/full-screen.tsx";
 import { Toast, type ToastMessage } from "../ui/toast.tsx";
@@ -99,7 +100,8 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const [versions, setVersions] = useState(workflow.versions);
   const [published, setPublished] = useState(() => (workflow.latestDefinition ? canonicalJson(workflow.latestDefinition) : null));
   const unchanged = useMemo(() => published !== null && validation.definition !== undefined && canonicalJson(validation.definition) === published, [published, validation.definition]);
-  const [dialog, setDialog] = useState<"publish" | "versions" | "run" | null>(null);
+  const [dialog, setDialog] = useState<"publish" | "versions" | "run" | "triggers" | null>(null);
+  const triggers = useQuery(triggersQuery(workflow.id));
   const [publishError, setPublishError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -379,6 +381,9 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
             </>
           ) : null}
           <Button variant="ghost" size="sm" onClick={exportJson}>Export</Button>
+          <Button variant="secondary" size="sm" onClick={() => setDialog("triggers")} title="Schedules and webhooks that start this workflow">
+            Triggers{triggers.data?.triggers.length ? ` (${triggers.data.triggers.length})` : ""}
+          </Button>
           <Button variant="secondary" size="sm" onClick={() => setDialog("versions")}>
             Versions{activeVersion ? ` (v${activeVersion})` : ""}
           </Button>
@@ -472,6 +477,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
       <PublishDialog open={dialog === "publish"} onOpenChange={(o) => setDialog(o ? "publish" : null)} onPublish={(note) => void publish(note)} pending={publishing} error={publishError} />
       <VersionsDialog open={dialog === "versions"} onOpenChange={(o) => setDialog(o ? "versions" : null)} workflowId={workflow.id} versions={versions} active={activeVersion} />
       <Toast toast={toast} onDone={hideToast} />
+      <TriggersDialog open={dialog === "triggers"} onOpenChange={(o) => setDialog(o ? "triggers" : null)} workflowId={workflow.id} versions={versions.map((v) => v.number)} canEdit={canEdit} />
       <RunDialog open={dialog === "run"} onOpenChange={(o) => setDialog(o ? "run" : null)} workflowId={workflow.id} activeVersion={activeVersion} />
     </FullScreen>
   );

@@ -9,6 +9,7 @@ import { replaceSearch } from "#lib/client/url-state.ts";
 import { useQuery } from "@tanstack/react-query";
 import { Tabs } from "radix-ui";
 import { workflowVersionQuery } from "#lib/client/queries.ts";
+import { triggerKindLabel } from "#lib/triggers/schemas.ts";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
@@ -138,7 +139,15 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
         <Link href={`/workflows/${run.workflowId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
           {run.workflowName}
         </Link>{" "}
-        v{run.version} · by {actorName(run.createdBy)} <span title={fullTime(run.createdAt)}>{timeAgo(run.createdAt)}</span>
+        v{run.version} · by{" "}
+        {run.trigger ? (
+          <Link href={`/runs?workflowId=${run.workflowId}&triggerId=${run.trigger.id}`} data-testid="run-trigger" className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+            {triggerKindLabel(run.trigger.kind)} “{run.trigger.name}”
+          </Link>
+        ) : (
+          actorName(run.createdBy)
+        )}{" "}
+        <span title={fullTime(run.createdAt)}>{timeAgo(run.createdAt)}</span>
         {took !== null ? <> · {duration(took)}</> : null}
         {run.replayOf ? (
           <>

@@ -7,7 +7,8 @@ import { useSearchParams } from "next/navigation";
 import { replaceSearch } from "#lib/client/url-state.ts";
 import { useMemo, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { runListQuery, runListsKey, workflowsQuery } from "#lib/client/queries.ts";
+import { runListQuery, runListsKey, triggersQuery, workflowsQuery } from "#lib/client/queries.ts";
+import { triggerKindLabel } from "#lib/triggers/schemas.ts";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { runStatuses } from "#lib/engine/states.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
@@ -39,6 +40,7 @@ export function RunsList() {
     range: params.get("range") ?? "",
     stuck: params.get("stuck") === "true",
     q: params.get("q") ?? "",
+    triggerId: params.get("triggerId") ?? "",
   };
   // The window of a range starts when it was chosen (kept in the URL), so paging keeps one window.
   const from = params.get("from") ?? "";
@@ -52,6 +54,8 @@ export function RunsList() {
   if (from) query.set("from", from);
   if (filters.stuck) query.set("stuck", "true");
   if (filters.q) query.set("q", filters.q);
+  if (filters.triggerId) query.set("triggerId", filters.triggerId);
+  const triggers = useQuery({ ...triggersQuery(filters.workflowId), enabled: !!filters.workflowId });
   const list = useInfiniteQuery({
     ...runListQuery(query.toString()),
     // Stuck is a matter of time, not of events.
@@ -78,7 +82,7 @@ export function RunsList() {
           aria-label="Search by run id, correlation id or idempotency key"
           className="h-9 w-80 rounded-md border border-zinc-300 px-3 text-sm"
         />
-        <select aria-label="Workflow" className={select} value={filters.workflowId} onChange={(e) => set({ workflowId: e.target.value })}>
+        <select aria-label="Workflow" className={select} value={filters.workflowId} onChange={(e) => set({ workflowId: e.target.value, triggerId: "" })}>
           <option value="">All workflows</option>
           {workflows.data?.workflows.map((w) => (
             <option key={w.id} value={w.id}>
@@ -86,6 +90,16 @@ export function RunsList() {
             </option>
           ))}
         </select>
+        {filters.workflowId && triggers.data?.triggers.length ? (
+          <select aria-label="Trigger" className={select} value={filters.triggerId} onChange={(e) => set({ triggerId: e.target.value })}>
+            <option value="">Any trigger</option>
+            {triggers.data.triggers.map((t) => (
+              <option key={t.id} value={t.id}>
+                {triggerKindLabel(t.kind)}: {t.name}
+              </option>
+            ))}
+          </select>
+        ) : null}
         <select aria-label="Status" className={select} value={filters.status} onChange={(e) => set({ status: e.target.value })}>
           <option value="">Any status</option>
           {runStatuses.map((s) => (
@@ -165,7 +179,15 @@ export function RunsList() {
                   </span>
                   {r.stuck ? <p className="mt-0.5 max-w-xs truncate text-xs text-orange-800">{stuckText(r.stuck)}</p> : null}
                 </Td>
-                <Td label="Started by" className="text-xs">{actorName(r.createdBy)}</Td>
+                <Td label="Started by" className="text-xs">
+                  {r.trigger ? (
+                    <Link href={`/runs?workflowId=${r.workflowId}&triggerId=${r.trigger.id}`} className="text-indigo-700 hover:underline" data-testid="run-trigger" title={`Started by the ${triggerKindLabel(r.trigger.kind)} trigger ${r.trigger.name}`}>
+                      {triggerKindLabel(r.trigger.kind)}: {r.trigger.name}
+                    </Link>
+                  ) : (
+                    actorName(r.createdBy)
+                  )}
+                </Td>
                 <Td label="Created" className="text-xs" title={fullTime(r.createdAt)}>
                   {timeAgo(r.createdAt)}
                 </Td>

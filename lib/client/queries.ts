@@ -16,6 +16,7 @@ import type { listApprovals } from "../approvals/inbox.ts";
 import type { actionsFor, ApprovalView } from "../approvals/requests.ts";
 import type { openLink } from "../approvals/links.ts";
 import type { listCredentials } from "../secrets/credentials.ts";
+import type { getTrigger, listTriggers } from "../triggers/triggers.ts";
 
 /** A server value as JSON makes it: dates become ISO strings. */
 export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -44,6 +45,8 @@ export type ApprovalsPage = Json<Returned<typeof listApprovals>>;
 export type ApprovalSummary = ApprovalsPage["approvals"][number];
 export type ApprovalDetail = Json<ApprovalView> & { you: ReturnType<typeof actionsFor> };
 export type CredentialView = Json<Returned<typeof listCredentials>[number]>;
+export type TriggerView = Json<Returned<typeof listTriggers>[number]>;
+export type TriggerDetail = Json<Returned<typeof getTrigger>>;
 export type ApprovalLinkView = Json<Returned<typeof openLink>>;
 /** The inbox's tabs: what each asks the list for. */
 export const approvalTabs = {
@@ -152,6 +155,11 @@ export const approvalsWaitingQuery = () => queryOptions({ queryKey: [...approval
 
 /** Credentials (never their values): the settings page, and the editor's names for templates. */
 export const credentialsQuery = () => queryOptions({ queryKey: credentialsKey, queryFn: () => api<{ credentials: CredentialView[] }>("/credentials") });
+
+/** A workflow's triggers; one trigger with its fires, deliveries and history. */
+export const triggersKey = (workflowId: string) => ["workflow", workflowId, "triggers"] as const;
+export const triggersQuery = (workflowId: string) => queryOptions({ queryKey: triggersKey(workflowId), queryFn: () => api<{ triggers: TriggerView[] }>(`/workflows/${workflowId}/triggers`) });
+export const triggerQuery = (id: string) => queryOptions({ queryKey: ["trigger", id] as const, queryFn: () => api<TriggerDetail>(`/triggers/${id}`) });
 
 /** The dashboard's figures for a window. */
 export const statsQuery = (window: StatsWindow) => queryOptions({ queryKey: [...statsKey, window] as const, queryFn: () => api<StatsView>(`/stats?window=${window}`) });

@@ -71,6 +71,8 @@ export interface RunSummaryView {
   idempotencyKey: string | null;
   correlationId: string | null;
   replayOf: string | null;
+  /** The trigger that started it: a schedule, a webhook, an event. */
+  trigger: { id: string; kind: string; name: string } | null;
   createdBy: string;
   createdAt: string;
   startedAt: string | null;

@@ -7,6 +7,9 @@ import { expressionProblem, findTemplates } from "../workflow/templates.ts";
 export const TRIGGER_KINDS = ["cron", "webhook"] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
+/** How people read a trigger's kind. */
+export const triggerKindLabel = (kind: string) => ({ cron: "schedule", webhook: "webhook", event: "event" })[kind] ?? kind;
+
 /** What a cron fire does when the trigger's previous run is still going (Temporal's policies). */
 export const OVERLAP_POLICIES = ["skip", "buffer_one", "buffer_all", "cancel_other", "allow_all"] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];

@@ -98,7 +98,7 @@ export async function getTrigger(id: string, db: Db = defaultDb()) {
     ...publicTrigger(t),
     history: history.map((h) => ({ id: String(h.id), actor: h.actor, action: h.action, data: h.data, at: h.at })),
     fires: fires.map((f) => ({ scheduledAt: f.scheduledAt, status: f.status, reason: f.reason, runId: f.runId, backfill: f.backfill, startedAt: f.startedAt })),
-    deliveries: deliveries.map((d) => ({ id: d.id, webhookId: d.webhookId, status: d.status, error: d.error, runId: d.runId, receivedAt: d.receivedAt })),
+    deliveries: deliveries.map((d) => ({ id: d.id, webhookId: d.webhookId, status: d.status, error: d.error, runId: d.runId, duplicate: d.duplicate, receivedAt: d.receivedAt })),
   };
 }
 
