@@ -59,7 +59,7 @@ export function TriggersDialog({ open, onOpenChange, workflowId, versions, canEd
           }}
         />
       ) : mode.view === "open" ? (
-        <TriggerPanel id={mode.id} secret={secret?.triggerId === mode.id ? secret.value : null} onSecret={(value) => setSecret({ triggerId: mode.id, value })} canEdit={canEdit} onBack={() => setMode({ view: "list" })} onEdit={(t) => setMode({ view: "edit", trigger: t })} />
+        <TriggerPanel id={mode.id} secret={secret?.triggerId === mode.id ? secret.value : null} onSecret={(value) => setSecret({ triggerId: mode.id, value })} canEdit={canEdit} onBack={() => { setSecret(null); setMode({ view: "list" }); }} onEdit={(t) => setMode({ view: "edit", trigger: t })} />
       ) : (
         <div className="space-y-3">
           {canEdit ? (
@@ -77,7 +77,7 @@ export function TriggersDialog({ open, onOpenChange, workflowId, versions, canEd
               {triggers.map((t) => (
                 <li key={t.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm" data-testid={`trigger-${t.name}`}>
                   <Badge tone={t.kind === "cron" ? "accent" : "info"}>{t.kind === "cron" ? "Schedule" : "Webhook"}</Badge>
-                  <button type="button" className="min-w-0 flex-1 text-left" onClick={() => setMode({ view: "open", id: t.id })}>
+                  <button type="button" className="min-w-0 flex-1 text-left" onClick={() => setMode({ view: "open", id: t.id })} aria-label={`Open ${t.name}`}>
                     <span className="block truncate font-medium text-zinc-900 hover:underline">{t.name}</span>
                     <span className="block truncate text-xs text-zinc-600">{summary(t)}</span>
                   </button>
@@ -241,7 +241,7 @@ function WebhookDetails({ t, secret, onSecret, canEdit }: { t: TriggerDetail; se
         <dd className="font-mono break-all" data-testid="webhook-url">{config.verification === "token" ? `${url}/<token>` : url}</dd>
         <dt className="text-zinc-500">Verification</dt>
         <dd>
-          {config.verification === "token" ? <Badge tone="warning">URL token: weaker, anyone with the URL can call it</Badge> : config.verification}
+          {config.verification === "token" ? <Badge tone="warning">URL token: weaker, anyone with the URL can call it</Badge> : config.verification === "standard" ? "Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)" : config.verification === "stripe" ? "Stripe (Stripe-Signature)" : "GitHub (X-Hub-Signature-256)"}
         </dd>
         <dt className="text-zinc-500">Signing secret</dt>
         <dd>
