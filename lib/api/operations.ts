@@ -3,7 +3,7 @@
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
 import { z } from "zod";
 import { createCredentialBody, updateCredentialBody } from "../secrets/schemas.ts";
-import { backfillBody, createTriggerBody, rotateSecretBody, updateTriggerBody } from "../triggers/schemas.ts";
+import { backfillBody, createTriggerBody, rotateGraceBody, rotateSecretBody, updateTriggerBody } from "../triggers/schemas.ts";
 import { changePasswordBody, createTokenBody, createUserBody, loginBody, updateUserBody } from "../admin/schemas.ts";
 import {
   createWorkflowBody,
@@ -82,6 +82,8 @@ export const operations = {
   backfillTrigger: { method: "POST", path: "/triggers/{id}/backfill", tag: "triggers", summary: "Start a cron trigger's runs for the fire times of a past range, one after another", permission: "runs.start", body: backfillBody, success: ok("How many fires were added.") },
   receiveWebhook: { method: "POST", path: "/hooks/{id}", tag: "triggers", summary: "Deliver a webhook (Standard Webhooks, Stripe or GitHub signature); starts the workflow", permission: "public", success: { status: 202, description: "The run started (or, for a redelivery, the run it started); 200 with the output in sync mode." } },
   receiveWebhookWithToken: { method: "POST", path: "/hooks/{id}/{token}", tag: "triggers", summary: "Deliver a webhook to a trigger verified by a URL token", permission: "public", success: { status: 202, description: "The run started." } },
+  revealSigningSecret: { method: "GET", path: "/workflows/{id}/signing-secret", tag: "triggers", summary: "The secret that signs this workflow's result callbacks (Standard Webhooks); reading it is audited", permission: "workflows.write", success: ok("The secret and when it was set.") },
+  rotateSigningSecret: { method: "POST", path: "/workflows/{id}/signing-secret", tag: "triggers", summary: "A new callback signing secret; the previous one still signs for graceMs (a day by default)", permission: "workflows.write", body: rotateGraceBody, optionalBody: true, success: ok("The new secret.") },
   listOutbox: { method: "GET", path: "/outbox", tag: "credentials", summary: "Messages Email steps wrote instead of sending (no SMTP credential), newest first", permission: "read", success: ok("The last 200 messages.") },
   listCredentials: { method: "GET", path: "/credentials", tag: "credentials", summary: "Credentials: names, kinds, settings, fingerprints and the workflows that use them (never values)", permission: "read", success: ok("Credentials.") },
   createCredential: { method: "POST", path: "/credentials", tag: "credentials", summary: "Save a credential; its value is encrypted and never returned", permission: "admin", body: createCredentialBody, success: created("The credential, without its value.") },

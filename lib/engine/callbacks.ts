@@ -1,9 +1,14 @@
 // Delivering result callbacks. A trigger on runs queues one in `run_callbacks` when a run with a
 // callback URL ends (migration run_callbacks); workers claim due ones (SKIP LOCKED, so each goes
 // to one worker), POST the run's result, and retry failures with capped exponential backoff and
-// full jitter. The receiver gets `Idempotency-Key: <callback id>` so that a delivery repeated
-// after a lost answer can be recognised. Outcomes are run events (callback.delivered/failed).
+// full jitter. Each delivery is a Standard Webhook signed with the workflow's secret
+// (lib/workflows/signing.ts): `webhook-id` (also sent as Idempotency-Key) is the same on every
+// retry, so a receiver recognises a repeat; a 410 answer stops all further deliveries to that URL.
+// Outcomes are run events (callback.delivered/failed).
+import { createHash } from "node:crypto";
 import type pg from "pg";
+import { Webhook } from "standardwebhooks";
+import { callbackSecrets } from "../workflows/signing.ts";
 import { backoffDelay, type RetryPolicy } from "./retry.ts";
 import { insertEvents } from "./events.ts";
 import { egressDenial, outboundFetch } from "../net/outbound.ts";
@@ -41,15 +46,36 @@ async function deliver(pool: pg.Pool, due: Due) {
   let permanent = false;
   try {
     const payload = await resultOf(pool, due.run_id);
-    const response = await outboundFetch(due.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Baton", "idempotency-key": `baton-callback-${due.id}` },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: "manual",
-    });
-    await response.body?.cancel();
-    if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
+    if (await optedOut(pool, due.url)) {
+      error = "an earlier callback to this URL was answered 410 Gone: Baton no longer delivers to it";
+      permanent = true;
+    } else {
+      // Signed as a Standard Webhook with every live secret of the workflow (two during a rotation).
+      const body = JSON.stringify(payload);
+      const id = `baton-callback-${due.id}`;
+      const at = new Date();
+      const signatures = (await callbackSecrets(pool, payload.workflowId)).map((secret) => new Webhook(secret).sign(id, at, body));
+      const response = await outboundFetch(due.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Baton",
+          "idempotency-key": id,
+          "webhook-id": id,
+          "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+          "webhook-signature": signatures.join(" "),
+        },
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: "manual",
+      });
+      await response.body?.cancel();
+      if (response.status === 410) {
+        await pool.query(`insert into callback_opt_outs (url_hash, host, run_id) values ($1, $2, $3) on conflict do nothing`, [urlHash(due.url), host(due.url), due.run_id]);
+        error = "HTTP 410 Gone: the receiver asked for no more deliveries; none will go to this URL again";
+        permanent = true;
+      } else if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
+    }
   } catch (e) {
     const denied = egressDenial(e);
     permanent = !!denied;
@@ -80,6 +106,8 @@ async function deliver(pool: pg.Pool, due: Due) {
 }
 
 const host = (url: string) => URL.parse(url)?.host ?? "";
+const urlHash = (url: string) => createHash("sha256").update(url).digest("hex");
+const optedOut = async (pool: pg.Pool, url: string) => ((await pool.query(`select 1 from callback_opt_outs where url_hash = $1`, [urlHash(url)])).rowCount ?? 0) > 0;
 
 /** What the receiver gets: the run's outcome, and where to read the rest. */
 async function resultOf(pool: pg.Pool, runId: string) {

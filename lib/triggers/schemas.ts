@@ -120,4 +120,7 @@ export const backfillBody = z
   .refine((b) => new Date(b.to).getTime() <= Date.now() + MINUTE, { message: "A backfill covers the past: to must not be in the future.", path: ["to"] });
 
 /** Rotating a webhook's secret: how long the previous one still verifies (default a day). */
-export const rotateSecretBody = z.strictObject({ graceMs: z.int().min(0).max(7 * 24 * 60 * MINUTE).default(24 * 60 * MINUTE), secret: senderSecret.optional() });
+const graceMs = z.int().min(0).max(7 * 24 * 60 * MINUTE).default(24 * 60 * MINUTE);
+export const rotateSecretBody = z.strictObject({ graceMs, secret: senderSecret.optional() });
+/** Rotating a workflow's callback signing secret: how long the previous one still signs too. */
+export const rotateGraceBody = z.strictObject({ graceMs });

@@ -8,46 +8,24 @@ import { audit } from "../admin/audit.ts";
 import { db as defaultDb, type Db } from "../db.ts";
 import type { Sql } from "../engine/tx.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { keyring } from "../secrets/credentials.ts";
-import { open, seal, type Keyring } from "../secrets/keyring.ts";
+import type { Keyring } from "../secrets/keyring.ts";
+import { liveSecrets, newWebhookSecret, reencrypted, rotated, secretsSummary } from "../secrets/signing-secrets.ts";
 import { fireTimes, type FireTime } from "./schedule.ts";
 import { compileInputSchema } from "../workflow/input-schema.ts";
 import { configSchemas, type CreateTriggerBody, type CronConfig, type TriggerKind, type UpdateTriggerBody, type Verification, type WebhookConfig, webhookConfig } from "./schemas.ts";
 
-interface SealedSecret {
-  ciphertext: string;
-  nonce: string;
-  keyId: string;
-  createdAt: string;
-  /** Set on a rotated-out secret: it verifies until then. */
-  expiresAt?: string;
-}
-
 const secretContext = (triggerId: string) => `webhook-secret:${triggerId}`;
 
-function sealSecret(ring: Keyring, triggerId: string, secret: string): SealedSecret {
-  const s = seal(ring, secret, secretContext(triggerId));
-  return { ciphertext: s.ciphertext.toString("base64"), nonce: s.nonce.toString("base64"), keyId: s.keyId, createdAt: new Date().toISOString() };
-}
-
-const openSealed = (triggerId: string, s: SealedSecret, ring = keyring({ having: s.keyId })) =>
-  open(ring, { ciphertext: Buffer.from(s.ciphertext, "base64"), nonce: Buffer.from(s.nonce, "base64"), keyId: s.keyId }, secretContext(triggerId));
-
-/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64 (what GitHub is given too);
- * for a URL token, the same bytes in URL-safe base64. */
-const newSecret = (verification: Verification) => (verification === "token" ? `whtok_${randomBytes(32).toString("base64url")}` : `whsec_${randomBytes(32).toString("base64")}`);
+/** A Standard Webhooks secret (what GitHub is given too); for a URL token, URL-safe base64. */
+const newSecret = (verification: Verification) => (verification === "token" ? `whtok_${randomBytes(32).toString("base64url")}` : newWebhookSecret());
 
 /** The secrets that verify a delivery now: the current one and any rotated out within their grace. */
-export function liveSecrets(trigger: { id: string; secrets: unknown }, now = Date.now()): string[] {
-  return (trigger.secrets as SealedSecret[]).filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now).map((s) => openSealed(trigger.id, s));
-}
+export const triggerSecrets = (trigger: { id: string; secrets: unknown }) => liveSecrets(secretContext(trigger.id), trigger.secrets);
 
 type TriggerRow = Prisma.TriggerGetPayload<object>;
 
 /** What the API and the panel show: never a secret (only whether a rotated one is still valid). */
-export function publicTrigger(t: TriggerRow, now = new Date()) {
-  const secrets = t.secrets as unknown as SealedSecret[];
-  const previous = secrets.find((s) => s.expiresAt && Date.parse(s.expiresAt) > now.getTime());
+export function publicTrigger(t: TriggerRow) {
   return {
     id: t.id,
     workflowId: t.workflowId,
@@ -62,7 +40,7 @@ export function publicTrigger(t: TriggerRow, now = new Date()) {
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     ...(t.kind === "cron" ? { nextFireAt: t.paused ? null : t.nextFireAt, lastFireAt: t.lastFireAt, missedFires: t.missedFires, lastMissedAt: t.lastMissedAt } : {}),
-    ...(t.kind === "webhook" ? { url: `/api/v1/hooks/${t.id}`, secretSetAt: secrets.find((s) => !s.expiresAt)?.createdAt ?? null, previousSecretValidUntil: previous?.expiresAt ?? null } : {}),
+    ...(t.kind === "webhook" ? { url: `/api/v1/hooks/${t.id}`, ...secretsSummary(t.secrets) } : {}),
   };
 }
 export type PublicTrigger = ReturnType<typeof publicTrigger>;
@@ -123,7 +101,7 @@ export async function createTrigger(workflowId: string, body: CreateTriggerBody,
         paused: body.paused,
         pinnedVersion: body.pinnedVersion,
         ...(body.kind === "cron" ? scheduleFrom(body.config, now) : {}),
-        secrets: secret ? [sealSecret(keyring({ fresh: true }), id, secret)] as unknown as Prisma.InputJsonValue : [],
+        secrets: secret ? (rotated(secretContext(id), [], secret, 0) as unknown as Prisma.InputJsonValue) : [],
         createdBy: actor,
         updatedBy: actor,
       },
@@ -198,12 +176,9 @@ export async function rotateWebhookSecret(id: string, actor: string, options: { 
     if (!current) throw notFound(`Trigger ${id}`);
     if (current.kind !== "webhook") throw conflict("Only webhook triggers have a signing secret.", { kind: current.kind });
     const secret = options.secret ?? newSecret(webhookConfig.parse(current.config).verification);
-    const kept = (current.secrets as unknown as SealedSecret[])
-      .map((s) => (s.expiresAt ? s : { ...s, expiresAt: new Date(now + graceMs).toISOString() }))
-      .filter((s) => Date.parse(s.expiresAt!) > now);
     const updated = await tx.trigger.update({
       where: { id },
-      data: { secrets: [sealSecret(keyring({ fresh: true }), id, secret), ...kept] as unknown as Prisma.InputJsonValue, updatedBy: actor, updatedAt: new Date(now) },
+      data: { secrets: rotated(secretContext(id), current.secrets, secret, graceMs, now) as unknown as Prisma.InputJsonValue, updatedBy: actor, updatedAt: new Date(now) },
     });
     await audit(tx, { actor, action: "trigger.secret_rotated", targetType: "trigger", targetId: id, data: { workflowId: current.workflowId, graceMs } });
     return { ...publicTrigger(updated), secret };
@@ -233,11 +208,10 @@ export async function reencryptTriggerSecrets(sql: Sql, ring: Keyring): Promise<
   const { rows } = await sql.query(`select id, secrets from triggers where jsonb_array_length(secrets) > 0`);
   let changed = 0;
   for (const r of rows) {
-    const secrets = r.secrets as SealedSecret[];
-    if (secrets.every((s) => s.keyId === ring.currentId)) continue;
-    const next = secrets.map((s) => (s.keyId === ring.currentId ? s : { ...sealSecret(ring, r.id, openSealed(r.id, s, ring)), createdAt: s.createdAt, ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}) }));
+    const next = reencrypted(secretContext(r.id), r.secrets, ring);
+    if (!next) continue;
     await sql.query(`update triggers set secrets = $2 where id = $1`, [r.id, JSON.stringify(next)]);
-    changed += secrets.filter((s) => s.keyId !== ring.currentId).length;
+    changed += (r.secrets as unknown[]).length;
   }
   return changed;
 }

@@ -16,7 +16,7 @@ import { waitForRun } from "../runs/wait.ts";
 import { compileInputSchema } from "../workflow/input-schema.ts";
 import type { RunContext } from "../workflow/templates.ts";
 import { defaultInputs, webhookConfig, type Verification, type WebhookConfig } from "./schemas.ts";
-import { liveSecrets } from "./triggers.ts";
+import { triggerSecrets } from "./triggers.ts";
 
 /** How far a signed timestamp may be from now (Standard Webhooks and Stripe both use 5 minutes). */
 export const TOLERANCE_SECONDS = 5 * 60;
@@ -50,7 +50,7 @@ export async function receiveWebhook(deps: EngineDeps, triggerId: string, reques
   try {
     if (trigger.paused) throw conflict("This webhook's trigger is paused; nothing was started.", { state: "paused" });
     const raw = await readBody(request, config.maxBodyBytes);
-    webhookId = verify(config.verification, liveSecrets(trigger), request.headers, raw, token);
+    webhookId = verify(config.verification, triggerSecrets(trigger), request.headers, raw, token);
     const body = parseBody(raw, request.headers.get("content-type"));
     const validate = bodySchema(trigger, config);
     if (validate && !validate(body)) throw unprocessable("The body does not match the webhook's schema.", schemaErrors(validate.errors, "body", "the webhook's schema"));

@@ -1,5 +1,6 @@
 // Workflows: drafts that may be invalid, and immutable published versions.
 import type { z } from "zod";
+import { secretsSummary } from "../secrets/signing-secrets.ts";
 import { db as defaultDb, type Db, type Prisma } from "../db.ts";
 import { conflict, notFound, unprocessable, type FieldError } from "../api/errors.ts";
 import { emptyDefinition, type Definition } from "../workflow/definition.ts";
@@ -96,10 +97,11 @@ export async function getWorkflow(id: string, db: Db = defaultDb()) {
     select: { number: true, note: true, createdBy: true, createdAt: true },
     orderBy: { number: "desc" },
   });
-  const { deletedAt: _, draft, ...rest } = workflow;
+  // Signing secrets stay on the server even sealed: the page gets when the current one was set.
+  const { deletedAt: _, signingSecrets, draft, ...rest } = workflow;
   // The latest version's definition, so the editor can tell whether the draft differs from it.
   const latest = rest.activeVersion === null ? null : await db.workflowVersion.findFirst({ where: { workflowId: id }, orderBy: { number: "desc" }, select: { number: true, definition: true } });
-  return { ...rest, draft, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems, versions, latestDefinition: latest?.definition ?? null };
+  return { ...rest, draft, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems, versions, latestDefinition: latest?.definition ?? null, callbackSigning: secretsSummary(signingSecrets) };
 }
 
 export async function updateWorkflow(id: string, change: z.infer<typeof updateWorkflowBody>, db: Db = defaultDb()) {

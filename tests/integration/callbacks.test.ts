@@ -1,6 +1,7 @@
 // Result callbacks: when a run started with a callbackUrl ends, however it ends, Baton POSTs its
 // result there, retrying with backoff until the receiver answers 2xx, and records the outcome.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
 import { linear, publish, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/processes.ts";
@@ -15,6 +16,7 @@ beforeAll(async () => {
   // Fails twice, then takes it.
   server.on("/flaky-hook", (_req, n, res) => json(res, n <= 2 ? 500 : 204, {}));
   server.on("/broken", (_req, _n, res) => json(res, 500, { broken: true }));
+  server.on("/gone", (_req, _n, res) => json(res, 410, { unsubscribed: true }));
 });
 afterAll(async () => {
   await engine?.stop();
@@ -66,6 +68,50 @@ describe("result callbacks", () => {
     await waitFor("the delivery to be recorded", async () => (await events(runId)).find((e) => e.type === "callback.delivered")?.data.attempt === 3, 10_000);
     const run = (await editor.get(`/runs/${runId}`)).json;
     expect(run.callback).toMatchObject({ status: "delivered", attempts: 3 });
+  });
+
+  it("sign each delivery as a Standard Webhook with the workflow's secret, verifiable with the reference library, through a rotation", async () => {
+    const editor = await engine.as("editor");
+    const workflowId = await publish(editor, linear([{ id: "t", type: "transform", config: { output: { ok: true } } }], { output: "{{ steps.t.output }}" }));
+    // Only editors read the secret, and reading it is audited.
+    expect((await (await engine.as("viewer")).get(`/workflows/${workflowId}/signing-secret`)).status).toBe(403);
+    const first = (await editor.get(`/workflows/${workflowId}/signing-secret`)).json.secret as string;
+    expect(first).toMatch(/^whsec_/);
+    const verified = async (path: string, secrets: string[]) => {
+      const runId = await start(workflowId, { input: {}, callbackUrl: `${server.url}${path}` });
+      const call = await waitFor(`the callback to ${path}`, () => server.calls(path).find((c) => JSON.parse(c.body).runId === runId), 15_000);
+      expect(call.headers["webhook-id"]).toBe(call.headers["idempotency-key"]);
+      for (const secret of secrets) expect(new Webhook(secret).verify(call.body, call.headers as Record<string, string>)).toMatchObject({ runId });
+      return call;
+    };
+    await verified("/hook", [first]);
+    // Rotated: deliveries carry both signatures until the grace ends, so either secret verifies.
+    const rotated = await editor.post(`/workflows/${workflowId}/signing-secret`, { graceMs: 60_000 });
+    expect(rotated.status).toBe(200);
+    const second = rotated.json.secret as string;
+    const call = await verified("/hook", [first, second]);
+    expect(String(call.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    const forged = { ...call.headers, "webhook-signature": new Webhook(`whsec_${Buffer.alloc(32, 1).toString("base64")}`).sign(String(call.headers["webhook-id"]), new Date(), call.body) };
+    expect(() => new Webhook(first).verify(call.body, forged as unknown as Record<string, string>)).toThrow();
+    const audit = await engine.db.pool.query(`select action from audit_entries where target_id = $1 order by id`, [workflowId]);
+    expect(audit.rows.map((r) => r.action)).toEqual(["workflow.signing_secret_revealed", "workflow.signing_secret_rotated"]);
+    // The workflow as the API returns it holds no secret, sealed or not.
+    const shown = (await editor.get(`/workflows/${workflowId}`)).json;
+    expect(shown.signingSecrets).toBeUndefined();
+    expect(shown.callbackSigning.previousSecretValidUntil).toBeTruthy();
+  });
+
+  it("stop delivering to a URL that answered 410 Gone, for later runs too", async () => {
+    const editor = await engine.as("editor");
+    const workflowId = await publish(editor, linear([]));
+    const first = await start(workflowId, { input: {}, callbackUrl: `${server.url}/gone?sub=1` });
+    await waitFor("the 410", () => server.calls("/gone").length === 1, 15_000);
+    await waitFor("the callback to be given up", async () => (await events(first)).some((e) => e.type === "callback.failed"), 10_000);
+    expect((await editor.get(`/runs/${first}`)).json.callback).toMatchObject({ status: "failed", attempts: 1, lastError: expect.stringMatching(/410 Gone/) });
+    const second = await start(workflowId, { input: {}, callbackUrl: `${server.url}/gone?sub=1` });
+    await waitFor("the second run's callback to be given up", async () => (await events(second)).some((e) => e.type === "callback.failed"), 15_000);
+    expect(server.calls("/gone")).toHaveLength(1);
+    expect((await editor.get(`/runs/${second}`)).json.callback.lastError).toMatch(/no longer delivers/);
   });
 
   it("refuses a callback URL that is not http(s), naming the field, and starts nothing", async () => {
