@@ -95,6 +95,7 @@ export function TriggersDialog({ open, onOpenChange, workflowId, versions, canEd
             </ul>
           )}
           {toggle.error || remove.error ? <p role="alert" className="text-sm text-red-700">{(toggle.error ?? remove.error)?.message}</p> : null}
+          {canEdit ? <CallbackSigning workflowId={workflowId} /> : null}
         </div>
       )}
       <ConfirmDialog
@@ -282,5 +283,28 @@ function WebhookDetails({ t, secret, onSecret, canEdit }: { t: TriggerDetail; se
         )}
       </section>
     </>
+  );
+}
+
+/** The secret that signs this workflow's result callbacks: shown on request (audited), rotated with a day's grace. */
+function CallbackSigning({ workflowId }: { workflowId: string }) {
+  const reveal = useMutation({ mutationFn: () => api<{ secret: string; secretSetAt: string | null; previousSecretValidUntil: string | null }>(`/workflows/${workflowId}/signing-secret`) });
+  const rotate = useMutation({ mutationFn: () => api<{ secret: string; secretSetAt: string | null; previousSecretValidUntil: string | null }>(`/workflows/${workflowId}/signing-secret`, { body: {} }) });
+  const shown = rotate.data ?? reveal.data;
+  return (
+    <section aria-label="Result callbacks" className="rounded-md border border-zinc-200 p-3 text-sm">
+      <h3 className="font-medium text-zinc-900">Result callbacks</h3>
+      <p className="text-xs text-zinc-600">
+        A run started with a <code className="font-mono">callbackUrl</code> POSTs its result there when it ends, as a Standard Webhook signed with this workflow&apos;s secret (headers webhook-id, webhook-timestamp,
+        webhook-signature), so the receiver can verify it with any Standard Webhooks library. A 410 answer stops deliveries to that URL.
+      </p>
+      <div className="mt-2 flex flex-wrap items-center gap-2">
+        <Button size="sm" variant="secondary" onClick={() => reveal.mutate()} disabled={reveal.isPending}>Show signing secret</Button>
+        <Button size="sm" variant="ghost" onClick={() => rotate.mutate()} disabled={rotate.isPending}>Rotate</Button>
+        {shown?.previousSecretValidUntil ? <span className="text-xs text-zinc-500">the previous secret signs too until {new Date(shown.previousSecretValidUntil).toLocaleString()}</span> : null}
+      </div>
+      {shown ? <code className="mt-2 block font-mono text-xs break-all select-all" data-testid="callback-secret">{shown.secret}</code> : null}
+      {reveal.error || rotate.error ? <p role="alert" className="mt-1 text-xs text-red-700">{(reveal.error ?? rotate.error)?.message}</p> : null}
+    </section>
   );
 }
