@@ -2,7 +2,8 @@
 // - baton_jobs: a step job can run now (sent in the transaction that queued it);
 // - baton_step_tests: a step test was queued from the editor;
 // - baton_cancel: these steps were cancelled; abort them if they run here;
-// - baton_callbacks: a run with a callback URL ended; deliver it.
+// - baton_callbacks: a run with a callback URL ended; deliver it;
+// - baton_events: an event was published, or a step began waiting for one.
 // Reconnects by itself; after a reconnect it reports the gap (`onReconnect`), since notices sent
 // meanwhile are lost: the dispatcher then fetches, and lease renewal catches missed cancels.
 import pg from "pg";
@@ -14,6 +15,7 @@ export interface NoticeHandlers {
   stepTests(): void;
   cancel(stepRunIds: string[]): void;
   callbacks(): void;
+  events(): void;
   onReconnect(): void;
 }
 
@@ -44,6 +46,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
       if (message.channel === "baton_jobs") return handlers.jobs(message.payload || undefined);
       if (message.channel === "baton_step_tests") return handlers.stepTests();
       if (message.channel === "baton_callbacks") return handlers.callbacks();
+      if (message.channel === "baton_events") return handlers.events();
       try {
         handlers.cancel(JSON.parse(message.payload ?? "[]") as string[]);
       } catch (error) {
@@ -52,7 +55,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     });
     try {
       await c.connect();
-      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks");
+      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events");
       client = c;
       retryMs = 500;
       if (connectedBefore) handlers.onReconnect();

@@ -15,7 +15,7 @@ import type { EngineDeps } from "#lib/engine/deps.ts";
 import type { LogLine, Outcome, Report } from "#lib/engine/attempts.ts";
 import { failStep, interruptStep } from "#lib/engine/fail.ts";
 import type { Success } from "#lib/engine/succeed.ts";
-import { waitStep } from "#lib/engine/wait.ts";
+import { resumeWait, waitStep } from "#lib/engine/wait.ts";
 import { loadVersion } from "#lib/engine/versions.ts";
 import { executors } from "./steps/index.ts";
 import type { StepResult, StepRunContext } from "./steps/types.ts";
@@ -39,6 +39,12 @@ export interface Runtime {
 
 export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const actor = `worker:${rt.workerId}`;
+  if (job.resume && job.expire) {
+    // A wait ended from outside ran out of time first: it ends on its timeout branch.
+    const outcome = await resumeWait(rt.deps, job, { output: { timedOut: true }, branch: job.expire }, actor);
+    if (outcome === "stale") rt.log.debug({ job }, "the wait had ended before its time ran out");
+    return;
+  }
   if (job.resume) {
     // A timer wait is over: the step succeeds with the output it waited with.
     const outcome = await rt.successes.add({ runId: job.runId, stepRunId: job.stepRunId, attempt: job.attempt, from: "waiting", report: { logs: [] }, actor });
@@ -120,7 +126,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return;
     if (result) {
       const { wait } = result;
-      const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output }, report, actor, wait.record));
+      const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output, expire: wait.expire }, report, actor, wait.record));
       if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
       return;
     }

@@ -21,6 +21,7 @@ import { listenForNotices } from "./notifications.ts";
 import { startSweeper } from "./sweeper.ts";
 import { startCallbacks } from "./callbacks.ts";
 import { startTriggers } from "./triggers.ts";
+import { startEvents } from "./events.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, isStepFault, type Runtime } from "./run-step.ts";
 import { abortStepTests, handleStepTest } from "./step-tests.ts";
@@ -89,6 +90,7 @@ export async function startWorker(): Promise<Worker> {
     }
   };
   const callbacks = startCallbacks(pool(), log);
+  const events = startEvents(deps, log);
   const notices = listenForNotices(databaseUrl(), {
     jobs: (queue) => {
       if (queue !== PURE_STEP_QUEUE) dispatcher.wake();
@@ -97,10 +99,12 @@ export async function startWorker(): Promise<Worker> {
     stepTests: () => tests.wake(),
     cancel: (ids) => inflight.abort(ids, "cancelled"),
     callbacks: () => callbacks.wake(),
+    events: () => events.wake(),
     onReconnect: () => {
       steps.forEach((d) => d.wake());
       tests.wake();
       callbacks.wake();
+      events.wake();
       void inflight.renew();
     },
   });
@@ -128,6 +132,7 @@ export async function startWorker(): Promise<Worker> {
       await sweeper.stop();
       await triggers.stop();
       await callbacks.stop();
+      await events.stop();
       const [, drained] = await Promise.all([pure.drained(env.WORKER_SHUTDOWN_GRACE_MS), dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS)]);
       if (!drained) {
         log.warn({ running: inflight.size }, "grace period over: handing running steps back to the queue");

@@ -3,7 +3,7 @@
 // panel and for a run's input in the run dialog.
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { credentialsQuery } from "#lib/client/queries.ts";
+import { credentialsQuery, eventTypesQuery } from "#lib/client/queries.ts";
 import { fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
@@ -108,6 +108,8 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
         </div>
       );
     }
+    case "eventType":
+      return <EventTypeSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "credential":
       return <CredentialSelect id={id} kind={field.credentialKind!} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "list":
@@ -143,6 +145,22 @@ function CredentialSelect({ id, kind, value, onValue, readOnly, invalid }: { id:
     <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={value} onChange={(e) => onValue(e.target.value || undefined)}>
       <option value="">(none)</option>
       {value && !names.includes(value) ? <option value={value}>{value} (missing)</option> : null}
+      {names.map((n) => (
+        <option key={n} value={n}>
+          {n}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Event types from the registry by name; a name that is not (yet) there is kept and shown as missing. */
+function EventTypeSelect({ id, value, onValue, readOnly, invalid }: { id: string; value: string; onValue(v: unknown): void; readOnly?: boolean; invalid: boolean }) {
+  const names = (useQuery(eventTypesQuery()).data?.eventTypes ?? []).map((t) => t.name);
+  return (
+    <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={value} onChange={(e) => onValue(e.target.value)}>
+      {value && !names.includes(value) ? <option value={value}>{value} (missing)</option> : null}
+      {!value ? <option value="">(choose a type)</option> : null}
       {names.map((n) => (
         <option key={n} value={n}>
           {n}

@@ -3,6 +3,7 @@
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
 import { z } from "zod";
 import { createCredentialBody, updateCredentialBody } from "../secrets/schemas.ts";
+import { addEventTypeVersionBody, createEventTypeBody, listEventsQuery as listEventLogQuery, publishEventBody } from "../events/schemas.ts";
 import { backfillBody, createTriggerBody, rotateGraceBody, rotateSecretBody, updateTriggerBody } from "../triggers/schemas.ts";
 import { changePasswordBody, createTokenBody, createUserBody, loginBody, updateUserBody } from "../admin/schemas.ts";
 import {
@@ -84,6 +85,12 @@ export const operations = {
   receiveWebhookWithToken: { method: "POST", path: "/hooks/{id}/{token}", tag: "triggers", summary: "Deliver a webhook to a trigger verified by a URL token", permission: "public", success: { status: 202, description: "The run started." } },
   revealSigningSecret: { method: "GET", path: "/workflows/{id}/signing-secret", tag: "triggers", summary: "The secret that signs this workflow's result callbacks (Standard Webhooks); reading it is audited", permission: "workflows.write", success: ok("The secret and when it was set.") },
   rotateSigningSecret: { method: "POST", path: "/workflows/{id}/signing-secret", tag: "triggers", summary: "A new callback signing secret; the previous one still signs for graceMs (a day by default)", permission: "workflows.write", body: rotateGraceBody, optionalBody: true, success: ok("The new secret.") },
+  listEventTypes: { method: "GET", path: "/event-types", tag: "events", summary: "Event types with their schema versions and the workflows that publish and consume each", permission: "read", success: ok("Event types.") },
+  createEventType: { method: "POST", path: "/event-types", tag: "events", summary: "Add an event type (PascalCase, past tense) with its first schema", permission: "workflows.write", body: createEventTypeBody, success: created("The type and its version 1.0.") },
+  addEventTypeVersion: { method: "POST", path: "/event-types/{name}/versions", tag: "events", summary: "A new schema version: a minor when compatible, else 422 unless major: true", permission: "workflows.write", body: addEventTypeVersionBody, success: created("The new version, and the breaking changes a major one made.") },
+  publishEvent: { method: "POST", path: "/events", tag: "events", summary: "Publish an event: checked against its type's schema, stored once per (type, id), delivered to triggers and waiting steps", permission: "runs.start", body: publishEventBody, success: created("The stored event (200 with duplicate: true when it was published before).") },
+  listEvents: { method: "GET", path: "/events", tag: "events", summary: "The event log, newest first, by type, id or correlation id", permission: "read", query: listEventLogQuery, success: ok("Events and a cursor.") },
+  getEvent: { method: "GET", path: "/events/{seq}", tag: "events", summary: "One event and what it caused: runs started, waiting steps resumed", permission: "read", success: ok("The event.") },
   listOutbox: { method: "GET", path: "/outbox", tag: "credentials", summary: "Messages Email steps wrote instead of sending (no SMTP credential), newest first", permission: "read", success: ok("The last 200 messages.") },
   listCredentials: { method: "GET", path: "/credentials", tag: "credentials", summary: "Credentials: names, kinds, settings, fingerprints and the workflows that use them (never values)", permission: "read", success: ok("Credentials.") },
   createCredential: { method: "POST", path: "/credentials", tag: "credentials", summary: "Save a credential; its value is encrypted and never returned", permission: "admin", body: createCredentialBody, success: created("The credential, without its value.") },

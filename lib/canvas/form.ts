@@ -3,7 +3,7 @@
 // editor's side panel and by the run dialog for a start node's input schema.
 import { z } from "zod";
 
-export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list" | "credential";
+export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list" | "credential" | "eventType";
 
 export interface FieldSpec {
   key: string;
@@ -42,6 +42,7 @@ type JsonSchema = {
   widget?: string;
   language?: string;
   credential?: string;
+  eventType?: boolean;
   format?: string;
   items?: JsonSchema;
 };
@@ -61,6 +62,7 @@ function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec
   const value = schema.templatable ? (schema.anyOf?.[0] ?? {}) : schema;
   if (schema.$ref || value.$ref) return { ...base, kind: "json" };
   if (schema.credential) return { ...base, kind: "credential", credentialKind: schema.credential };
+  if (schema.eventType) return { ...base, kind: "eventType" };
   if (schema.widget === "code") return { ...base, kind: "code", ...(schema.language === "javascript" ? { language: "javascript" as const } : {}) };
   if (value.enum) return { ...base, kind: "select", options: value.enum.map(String) };
   // Arrays of choices are checkboxes; arrays of strings one item per line.

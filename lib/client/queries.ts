@@ -17,6 +17,7 @@ import type { actionsFor, ApprovalView } from "../approvals/requests.ts";
 import type { openLink } from "../approvals/links.ts";
 import type { listCredentials } from "../secrets/credentials.ts";
 import type { getTrigger, listTriggers } from "../triggers/triggers.ts";
+import type { listEventTypes } from "../events/registry.ts";
 
 /** A server value as JSON makes it: dates become ISO strings. */
 export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -47,6 +48,7 @@ export type ApprovalDetail = Json<ApprovalView> & { you: ReturnType<typeof actio
 export type CredentialView = Json<Returned<typeof listCredentials>[number]>;
 export type TriggerView = Json<Returned<typeof listTriggers>[number]>;
 export type TriggerDetail = Json<Returned<typeof getTrigger>>;
+export type EventTypeView = Json<Returned<typeof listEventTypes>[number]>;
 export type ApprovalLinkView = Json<Returned<typeof openLink>>;
 /** The inbox's tabs: what each asks the list for. */
 export const approvalTabs = {
@@ -160,6 +162,10 @@ export const credentialsQuery = () => queryOptions({ queryKey: credentialsKey, q
 export const triggersKey = (workflowId: string) => ["workflow", workflowId, "triggers"] as const;
 export const triggersQuery = (workflowId: string) => queryOptions({ queryKey: triggersKey(workflowId), queryFn: () => api<{ triggers: TriggerView[] }>(`/workflows/${workflowId}/triggers`) });
 export const triggerQuery = (id: string) => queryOptions({ queryKey: ["trigger", id] as const, queryFn: () => api<TriggerDetail>(`/triggers/${id}`) });
+
+/** The event type registry. */
+export const eventTypesKey = ["event-types"] as const;
+export const eventTypesQuery = () => queryOptions({ queryKey: eventTypesKey, queryFn: () => api<{ eventTypes: EventTypeView[] }>("/event-types") });
 
 /** The dashboard's figures for a window. */
 export const statsQuery = (window: StatsWindow) => queryOptions({ queryKey: [...statsKey, window] as const, queryFn: () => api<StatsView>(`/stats?window=${window}`) });

@@ -22,6 +22,8 @@ export const stepJob = z.object({
   attempt: z.int().min(1),
   /** A waiting step's timer fired: finish the wait instead of running the step again. */
   resume: z.boolean().optional(),
+  /** With resume, for a wait ended from outside (an event): its time ran out; take this branch. */
+  expire: z.string().optional(),
   /** The step's type is pure: run it and record start and result in one transaction. */
   pure: z.boolean().optional(),
 });

@@ -23,6 +23,8 @@ export interface WaitRequest {
   until?: Date;
   /** The step's output while it waits (and after, unless the resume gives one). */
   output?: unknown;
+  /** For a kind ended from outside: at `until`, end the wait on this branch (a timeout). */
+  expire?: string;
 }
 
 /** What a kind of wait records with it, in the same transaction (an approval its request). */
@@ -55,6 +57,8 @@ export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitReq
     if (wait.kind === "timer") {
       if (!wait.until) throw new NonRetryableError("a timer wait needs a time to end");
       await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt, resume: true, startAfter: wait.until }]);
+    } else if (wait.until && wait.expire) {
+      await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt, resume: true, expire: wait.expire, startAfter: wait.until }]);
     }
     await syncRunStatus(tx, run, await loadSteps(tx, run.id), version, actor);
     return "applied";

@@ -13,9 +13,11 @@ import { approval } from "./approval.ts";
 import { code } from "./code.ts";
 import { database } from "./database.ts";
 import { email } from "./email.ts";
+import { waitForEvent } from "./wait-for-event.ts";
+import { emitEvent } from "./emit-event.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, code, database, email, condition, delay, approval, end };
+export const definitions = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event: waitForEvent, emit_event: emitEvent, end };
 
 export type StepType = keyof typeof definitions;
 
@@ -43,4 +45,4 @@ export function entryStepType(): StepDefinition {
 }
 
 export type { StepDefinition } from "./types.ts";
-export { credentialFields, expressionFields, rawFields, templatedConfig } from "./types.ts";
+export { credentialFields, eventTypeFields, expressionFields, rawFields, templatedConfig } from "./types.ts";

@@ -83,7 +83,11 @@ export const rawFields = (definition: StepDefinition) => markedFields(definition
  * {{ secrets.NAME }} and offered as a choice of credentials in the editor. */
 export const credentialFields = (definition: StepDefinition) => markedFields(definition, "credential");
 
-type Mark = "expression" | "raw" | "credential";
+/** The config fields naming an event type (`.meta({ eventType: true })`): checked against the
+ * registry and offered as a choice of types in the editor. */
+export const eventTypeFields = (definition: StepDefinition) => markedFields(definition, "eventType");
+
+type Mark = "expression" | "raw" | "credential" | "eventType";
 
 /** The keys of a config's fields that carry `mark` in their meta. */
 function markedFields(definition: StepDefinition, mark: Mark): string[] {

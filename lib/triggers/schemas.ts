@@ -4,7 +4,7 @@ import { z } from "zod";
 import { REPEATED_TIME_POLICIES, SKIPPED_TIME_POLICIES, cronProblem, timezoneProblem } from "./schedule.ts";
 import { expressionProblem, findTemplates } from "../workflow/templates.ts";
 
-export const TRIGGER_KINDS = ["cron", "webhook"] as const;
+export const TRIGGER_KINDS = ["cron", "webhook", "event"] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 /** How people read a trigger's kind. */
@@ -66,6 +66,17 @@ export const webhookConfig = z.strictObject({
 });
 export type WebhookConfig = z.infer<typeof webhookConfig>;
 
+export const eventTriggerConfig = z.strictObject({
+  eventType: z.string().min(1, "Choose an event type.").max(100),
+  /** A JSONata condition on the event (`event.data.total > 100`); only events it is true for start a run. */
+  filter: z
+    .string()
+    .max(2000)
+    .superRefine(problem((e) => (e.trim() ? expressionProblem(e) : undefined)))
+    .optional(),
+});
+export type EventTriggerConfig = z.infer<typeof eventTriggerConfig>;
+
 /** The run's input: any JSON whose strings may be templates over what fired the trigger. */
 const inputTemplate = z.json().superRefine((value, ctx) => {
   for (const { path, expression } of findTemplates(value)) {
@@ -88,6 +99,7 @@ const common = {
 export const createTriggerBody = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("cron"), ...common, config: cronConfig }),
   z.strictObject({ kind: z.literal("webhook"), ...common, config: webhookConfig.default(webhookConfig.parse({})), secret: senderSecret.optional() }),
+  z.strictObject({ kind: z.literal("event"), ...common, config: eventTriggerConfig }),
 ]);
 export type CreateTriggerBody = z.infer<typeof createTriggerBody>;
 
@@ -103,12 +115,13 @@ export const updateTriggerBody = z
   .refine((b) => Object.keys(b).length > 0, "Name at least one field to change.");
 export type UpdateTriggerBody = z.infer<typeof updateTriggerBody>;
 
-export const configSchemas = { cron: cronConfig, webhook: webhookConfig } as const;
+export const configSchemas = { cron: cronConfig, webhook: webhookConfig, event: eventTriggerConfig } as const;
 
 /** Input templates when a trigger has none: what fired it, as it came. */
 export const defaultInputs: Record<TriggerKind, unknown> = {
   cron: { scheduledAt: "{{ trigger.scheduledAt }}" },
   webhook: "{{ body }}",
+  event: "{{ event.data }}",
 };
 
 export const backfillBody = z

@@ -12,7 +12,7 @@ import type { Keyring } from "../secrets/keyring.ts";
 import { liveSecrets, newWebhookSecret, reencrypted, rotated, secretsSummary } from "../secrets/signing-secrets.ts";
 import { fireTimes, type FireTime } from "./schedule.ts";
 import { compileInputSchema } from "../workflow/input-schema.ts";
-import { configSchemas, type CreateTriggerBody, type CronConfig, type TriggerKind, type UpdateTriggerBody, type Verification, type WebhookConfig, webhookConfig } from "./schemas.ts";
+import { configSchemas, type CreateTriggerBody, type CronConfig, type EventTriggerConfig, type TriggerKind, type UpdateTriggerBody, type Verification, type WebhookConfig, webhookConfig } from "./schemas.ts";
 
 const secretContext = (triggerId: string) => `webhook-secret:${triggerId}`;
 
@@ -90,6 +90,7 @@ export async function createTrigger(workflowId: string, body: CreateTriggerBody,
     const id = crypto.randomUUID();
     const secret = body.kind === "webhook" ? (body.secret ?? newSecret(body.config.verification)) : undefined;
     if (body.kind === "webhook") checkBodySchema(body.config);
+    if (body.kind === "event") await checkEventType(tx, body.config.eventType);
     const created = await tx.trigger.create({
       data: {
         id,
@@ -121,6 +122,10 @@ function checkBodySchema(config: WebhookConfig) {
   }
 }
 
+async function checkEventType(tx: Prisma.TransactionClient, name: string) {
+  if (!(await tx.eventType.findUnique({ where: { name } }))) throw unprocessable(`No event type is named ${name}.`, [{ path: "config.eventType", message: "unknown event type: add it under Events → Types" }]);
+}
+
 /** What history keeps of a trigger: its editable fields. */
 const snapshot = (t: TriggerRow) => ({ name: t.name, config: t.config, input: t.input, paused: t.paused, pinnedVersion: t.pinnedVersion }) as Prisma.InputJsonObject;
 
@@ -133,6 +138,7 @@ export async function updateTrigger(id: string, body: UpdateTriggerBody, actor: 
     const parsed = body.config === undefined ? undefined : configSchemas[kind].safeParse(body.config);
     if (parsed && !parsed.success) throw unprocessable(`The config does not fit a ${kind} trigger.`, zodFieldErrors(parsed.error, ["config"]));
     if (parsed && kind === "webhook") checkBodySchema(parsed.data as WebhookConfig);
+    if (parsed && kind === "event") await checkEventType(tx, (parsed.data as EventTriggerConfig).eventType);
     await checkPinnedVersion(tx, current.workflowId, body.pinnedVersion);
     const config = (parsed?.data ?? current.config) as CronConfig;
     // A new schedule, or one resumed, counts from now: a paused trigger does not catch up.

@@ -33,9 +33,10 @@ function structureOrThrow(definition: unknown): Definition {
 /** Definitions are plain JSON once parsed; Prisma's JSON input type cannot see that. */
 const json = (definition: Definition) => definition as unknown as Prisma.InputJsonObject;
 
-/** The credentials that exist, for checking the templates that name them. */
-async function secretNames(db: Db | Prisma.TransactionClient): Promise<Set<string>> {
-  return new Set((await db.credential.findMany({ select: { name: true } })).map((c) => c.name));
+/** The credentials and event types that exist, for checking the steps that name them. */
+async function known(db: Db | Prisma.TransactionClient): Promise<{ secrets: Set<string>; eventTypes: Set<string> }> {
+  const [credentials, types] = await Promise.all([db.credential.findMany({ select: { name: true } }), db.eventType.findMany({ select: { name: true } })]);
+  return { secrets: new Set(credentials.map((c) => c.name)), eventTypes: new Set(types.map((t) => t.name)) };
 }
 
 export async function findLive(db: Db | Prisma.TransactionClient, id: string) {
@@ -50,7 +51,7 @@ export async function createWorkflow(input: z.infer<typeof createWorkflowBody>, 
     data: { name: input.name, description: input.description ?? "", draft: json(draft), createdBy: actor },
     select: summaryFields,
   });
-  return { ...workflow, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems };
+  return { ...workflow, problems: validateDefinition(draft, await known(db)).problems };
 }
 
 export async function listWorkflows(query: { q?: string }, db: Db = defaultDb()) {
@@ -101,7 +102,7 @@ export async function getWorkflow(id: string, db: Db = defaultDb()) {
   const { deletedAt: _, signingSecrets, draft, ...rest } = workflow;
   // The latest version's definition, so the editor can tell whether the draft differs from it.
   const latest = rest.activeVersion === null ? null : await db.workflowVersion.findFirst({ where: { workflowId: id }, orderBy: { number: "desc" }, select: { number: true, definition: true } });
-  return { ...rest, draft, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems, versions, latestDefinition: latest?.definition ?? null, callbackSigning: secretsSummary(signingSecrets) };
+  return { ...rest, draft, problems: validateDefinition(draft, await known(db)).problems, versions, latestDefinition: latest?.definition ?? null, callbackSigning: secretsSummary(signingSecrets) };
 }
 
 export async function updateWorkflow(id: string, change: z.infer<typeof updateWorkflowBody>, db: Db = defaultDb()) {
@@ -123,7 +124,7 @@ export async function saveDraft(id: string, input: z.infer<typeof saveDraftBody>
       revision: current.draftRevision,
     });
   }
-  return { revision: current.draftRevision, updatedAt: current.updatedAt, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems };
+  return { revision: current.draftRevision, updatedAt: current.updatedAt, problems: validateDefinition(draft, await known(db)).problems };
 }
 
 /** Publishes the draft as the next version, if it is valid; the new version becomes active. */
@@ -131,7 +132,7 @@ export async function publishDraft(id: string, input: z.infer<typeof publishBody
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`select id from workflows where id = ${id}::uuid for update`;
     const workflow = await findLive(tx, id);
-    const { definition, problems } = validateDefinition(workflow.draft, { secrets: await secretNames(tx) });
+    const { definition, problems } = validateDefinition(workflow.draft, await known(tx));
     const errors = problems.filter(isError);
     if (!definition || errors.length) {
       throw unprocessable(`The draft has ${errors.length} problem${errors.length === 1 ? "" : "s"}; fix ${errors.length === 1 ? "it" : "them"} before publishing.`, errors);
@@ -184,5 +185,5 @@ export async function duplicateWorkflow(id: string, actor: string, db: Db = defa
     data: { name: `Copy of ${source.name}`.slice(0, 200), description: source.description, draft: json(draft), createdBy: actor },
     select: summaryFields,
   });
-  return { ...copy, problems: validateDefinition(draft, { secrets: await secretNames(db) }).problems };
+  return { ...copy, problems: validateDefinition(draft, await known(db)).problems };
 }

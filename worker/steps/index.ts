@@ -9,8 +9,10 @@ import { condition } from "./condition.ts";
 import { delay } from "./delay.ts";
 import { end } from "./end.ts";
 import { approval } from "./approval.ts";
+import { wait_for_event } from "./wait-for-event.ts";
+import { emit_event } from "./emit-event.ts";
 import { code } from "./code.ts";
 import { database } from "./database.ts";
 import { email } from "./email.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event, emit_event, end } satisfies Record<StepType, Executor>;

@@ -39,7 +39,7 @@ export type StepResult =
   | { output: unknown; branch?: string }
   /** `kind`: one the step type declares, "timer" when left out (a timer needs `until`; other
    * kinds end through resumeWait, lib/engine/wait.ts). */
-  | { wait: { kind?: string; until?: Date; output?: unknown; record?: RecordWait } };
+  | { wait: { kind?: string; until?: Date; output?: unknown; record?: RecordWait; expire?: string } };
 
 /**
  * What an executor of a step type with outputs `O` and waits `W` may return: a branch among its
@@ -49,7 +49,7 @@ export type StepOutcome<O extends readonly string[], W extends readonly string[]
   | { output: unknown; branch?: O[number] }
   | ([W[number]] extends [never]
       ? never
-      : { wait: (("timer" extends W[number] ? { kind?: "timer"; until: Date } : never) | { kind: Exclude<W[number], "timer">; until?: Date }) & { output?: unknown; record?: RecordWait } });
+      : { wait: (("timer" extends W[number] ? { kind?: "timer"; until: Date } : never) | { kind: Exclude<W[number], "timer">; until?: Date; expire?: O[number] }) & { output?: unknown; record?: RecordWait } });
 
 /** How a step type runs, as the engine calls it (run-step.ts `execute`): with the config its
  * definition's schema parsed, templates resolved. */
