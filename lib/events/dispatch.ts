@@ -117,7 +117,7 @@ async function startTriggered(deps: EngineDeps, event: EventDoc) {
 /** Ends a wait with the event, recording the delivery with it; a wait that already ended is dropped. */
 async function resumeWaiter(deps: EngineDeps, step: { stepRunId: string; runId: string; attempt: number }, event: EventDoc) {
   await transaction(deps.pool, async (tx) => {
-    const outcome = await resumeWaitInTransaction(tx, deps, step, { output: { event } }, `event:${event.type}/${event.id}`);
+    const outcome = await resumeWaitInTransaction(tx, deps, step, { output: { event }, branch: "default" }, `event:${event.type}/${event.id}`);
     await tx.query(`delete from event_waits where step_run_id = $1`, [step.stepRunId]);
     if (outcome === "applied") {
       const { rows } = await tx.query(`select node_id from step_runs where id = $1`, [step.stepRunId]);
