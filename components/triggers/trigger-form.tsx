@@ -4,7 +4,8 @@
 // JSON template over what fired it. Field errors come from the same zod schemas as the API's.
 import { useState, type FormEvent } from "react";
 import { api, ApiProblem } from "#lib/client/api.ts";
-import type { TriggerView } from "#lib/client/queries.ts";
+import { useQuery } from "@tanstack/react-query";
+import { eventTypesQuery, type TriggerView } from "#lib/client/queries.ts";
 import { REPEATED_TIME_POLICIES, SKIPPED_TIME_POLICIES, cronProblem, timezoneProblem } from "#lib/triggers/schedule.ts";
 import { OVERLAP_POLICIES, VERIFICATIONS, defaultInputs, overlapDescriptions, verificationDescriptions, type TriggerKind } from "#lib/triggers/schemas.ts";
 import { Button } from "../ui/button.tsx";
@@ -25,7 +26,7 @@ interface Props {
 
 export function TriggerForm({ workflowId, kind, trigger, versions, onSaved, onCancel }: Props) {
   const config = (trigger?.config ?? {}) as Record<string, unknown>;
-  const [name, setName] = useState(trigger?.name ?? (kind === "cron" ? "Every weekday at 09:00" : "Incoming webhook"));
+  const [name, setName] = useState(trigger?.name ?? (kind === "cron" ? "Every weekday at 09:00" : kind === "event" ? "On event" : "Incoming webhook"));
   const [cron, setCron] = useState((config.cron as string) ?? "0 9 * * 1-5");
   const [timezone, setTimezone] = useState((config.timezone as string) ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
   const [onSkippedTime, setSkipped] = useState((config.onSkippedTime as string) ?? "shift");
@@ -38,6 +39,9 @@ export function TriggerForm({ workflowId, kind, trigger, versions, onSaved, onCa
   const [maxKb, setMaxKb] = useState(String(((config.maxBodyBytes as number) ?? 262_144) / 1024));
   const [schema, setSchema] = useState(config.schema ? JSON.stringify(config.schema, null, 2) : "");
   const [senderSecret, setSenderSecret] = useState("");
+  const [eventType, setEventType] = useState((config.eventType as string) ?? "");
+  const [filter, setFilter] = useState((config.filter as string) ?? "");
+  const eventTypes = useQuery({ ...eventTypesQuery(), enabled: kind === "event" });
   const [input, setInput] = useState(JSON.stringify(trigger?.input ?? defaultInputs[kind], null, 2));
   const [pinned, setPinned] = useState(trigger?.pinnedVersion ? String(trigger.pinnedVersion) : "");
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -65,7 +69,9 @@ export function TriggerForm({ workflowId, kind, trigger, versions, onSaved, onCa
     const kindConfig =
       kind === "cron"
         ? { cron, timezone, onSkippedTime, onRepeatedTime, overlap, catchupWindowMs: Math.round(Number(catchupMinutes) * 60_000) }
-        : { verification, response, syncTimeoutMs: Math.round(Number(syncSeconds) * 1000), maxBodyBytes: Math.round(Number(maxKb) * 1024), ...(parsed["config.schema"] ? { schema: parsed["config.schema"] } : {}) };
+        : kind === "event"
+          ? { eventType, ...(filter.trim() ? { filter } : {}) }
+          : { verification, response, syncTimeoutMs: Math.round(Number(syncSeconds) * 1000), maxBodyBytes: Math.round(Number(maxKb) * 1024), ...(parsed["config.schema"] ? { schema: parsed["config.schema"] } : {}) };
     const common = { name, input: parsed.input ?? null, pinnedVersion: pinned ? Number(pinned) : null };
     setPending(true);
     try {
@@ -83,7 +89,7 @@ export function TriggerForm({ workflowId, kind, trigger, versions, onSaved, onCa
   }
 
   return (
-    <form onSubmit={submit} className="space-y-3" aria-label={trigger ? `Edit trigger ${trigger.name}` : `New ${kind === "cron" ? "schedule" : "webhook"}`}>
+    <form onSubmit={submit} className="space-y-3" aria-label={trigger ? `Edit trigger ${trigger.name}` : `New ${kind === "cron" ? "schedule" : kind === "event" ? "event trigger" : "webhook"}`}>
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required error={err("name")} />
       {kind === "cron" ? (
         <>
@@ -116,6 +122,18 @@ export function TriggerForm({ workflowId, kind, trigger, versions, onSaved, onCa
             </div>
           ) : null}
         </>
+      ) : kind === "event" ? (
+        <>
+          <SelectField
+            label="Event type"
+            value={eventType}
+            onChange={(e) => setEventType(e.target.value)}
+            error={err("config.eventType")}
+            options={[{ value: "", label: "(choose a type)" }, ...(eventTypes.data?.eventTypes ?? []).map((t) => ({ value: t.name, label: `${t.name} (v${t.version})` }))]}
+            hint="Every event of this type starts a run, unless the filter says otherwise."
+          />
+          <TextField label="Filter (JSONata, optional)" value={filter} onChange={(e) => setFilter(e.target.value)} className="font-mono" placeholder="event.data.total > 100" error={err("config.filter")} hint="Only events it is true for start a run." />
+        </>
       ) : (
         <>
           <SelectField label="Verification" value={verification} onChange={(e) => setVerification(e.target.value)} options={VERIFICATIONS.map((v) => ({ value: v, label: verificationDescriptions[v] }))} disabled={!!trigger} hint={trigger ? "Make a new trigger to change how it is verified." : undefined} />
@@ -135,7 +153,7 @@ export function TriggerForm({ workflowId, kind, trigger, versions, onSaved, onCa
       <Field
         label="Run input (JSON; strings may be {{ templates }})"
         error={err("input")}
-        hint={kind === "cron" ? "Templates see trigger.scheduledAt, trigger.name, trigger.backfill." : "Templates see body, headers, query and trigger.webhookId."}
+        hint={kind === "cron" ? "Templates see trigger.scheduledAt, trigger.name, trigger.backfill." : kind === "event" ? "Templates see event (type, id, data, correlationId, occurredAt) and trigger." : "Templates see body, headers, query and trigger.webhookId."}
       >
         {(p) => <textarea {...p} rows={3} value={input} onChange={(e) => setInput(e.target.value)} className={`${p.className} font-mono text-xs`} />}
       </Field>
@@ -148,7 +166,7 @@ export function TriggerForm({ workflowId, kind, trigger, versions, onSaved, onCa
       ) : null}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>Cancel</Button>
-        <Button type="submit" disabled={pending || (kind === "cron" && (!!cronError || !!zoneError))}>{trigger ? "Save trigger" : kind === "cron" ? "Add schedule" : "Add webhook"}</Button>
+        <Button type="submit" disabled={pending || (kind === "cron" && (!!cronError || !!zoneError))}>{trigger ? "Save trigger" : kind === "cron" ? "Add schedule" : kind === "event" ? "Add event trigger" : "Add webhook"}</Button>
       </div>
     </form>
   );

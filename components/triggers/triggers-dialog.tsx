@@ -44,7 +44,7 @@ export function TriggersDialog({ open, onOpenChange, workflowId, versions, canEd
   };
 
   return (
-    <Dialog open={open} onOpenChange={close} title="Triggers" description="Schedules and webhooks that start this workflow's active version (or a version pinned on the trigger)." size="xl">
+    <Dialog open={open} onOpenChange={close} title="Triggers" description="Schedules, webhooks and events that start this workflow's active version (or a version pinned on the trigger)." size="xl">
       {mode.view === "new" || mode.view === "edit" ? (
         <TriggerForm
           workflowId={workflowId}
@@ -66,6 +66,7 @@ export function TriggersDialog({ open, onOpenChange, workflowId, versions, canEd
             <div className="flex gap-2">
               <Button size="sm" onClick={() => setMode({ view: "new", kind: "cron" })}>Add schedule</Button>
               <Button size="sm" variant="secondary" onClick={() => setMode({ view: "new", kind: "webhook" })}>Add webhook</Button>
+              <Button size="sm" variant="secondary" onClick={() => setMode({ view: "new", kind: "event" })}>Add event trigger</Button>
             </div>
           ) : null}
           {list.isSuccess && triggers.length === 0 ? (
@@ -76,7 +77,7 @@ export function TriggersDialog({ open, onOpenChange, workflowId, versions, canEd
             <ul aria-label="Triggers" className="divide-y divide-zinc-100 rounded-md border border-zinc-200">
               {triggers.map((t) => (
                 <li key={t.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm" data-testid={`trigger-${t.name}`}>
-                  <Badge tone={t.kind === "cron" ? "accent" : "info"}>{t.kind === "cron" ? "Schedule" : "Webhook"}</Badge>
+                  <Badge tone={t.kind === "cron" ? "accent" : t.kind === "event" ? "success" : "info"}>{t.kind === "cron" ? "Schedule" : t.kind === "event" ? "Event" : "Webhook"}</Badge>
                   <button type="button" className="min-w-0 flex-1 text-left" onClick={() => setMode({ view: "open", id: t.id })} aria-label={`Open ${t.name}`}>
                     <span className="block truncate font-medium text-zinc-900 hover:underline">{t.name}</span>
                     <span className="block truncate text-xs text-zinc-600">{summary(t)}</span>
@@ -117,6 +118,7 @@ export function TriggersDialog({ open, onOpenChange, workflowId, versions, canEd
 function summary(t: TriggerView): string {
   const c = t.config as Record<string, string>;
   if (t.kind === "cron") return `${c.cron} · ${c.timezone}${t.nextFireAt ? ` · next ${new Date(t.nextFireAt).toLocaleString()}` : ""}`;
+  if (t.kind === "event") return `every ${c.eventType}${c.filter ? ` where ${c.filter}` : ""}`;
   return `${t.url} · ${c.verification === "standard" ? "Standard Webhooks" : c.verification}${c.response === "sync" ? " · answers with the output" : ""}`;
 }
 
@@ -136,7 +138,20 @@ function TriggerPanel({ id, secret, onSecret, canEdit, onBack, onEdit }: { id: s
         <Link href={`/runs?workflowId=${t.workflowId}&triggerId=${t.id}`} className="text-xs font-medium text-indigo-700 hover:underline">Its runs</Link>
         {canEdit ? <Button size="sm" variant="secondary" onClick={() => onEdit(t)}>Edit</Button> : null}
       </div>
-      {t.kind === "cron" ? <CronDetails t={t} canEdit={canEdit} /> : <WebhookDetails t={t} secret={secret} onSecret={onSecret} canEdit={canEdit} />}
+      {t.kind === "cron" ? (
+        <CronDetails t={t} canEdit={canEdit} />
+      ) : t.kind === "event" ? (
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-zinc-500">Event type</dt>
+          <dd>
+            <Link href={`/events?type=${String(t.config.eventType)}`} className="text-indigo-700 hover:underline">{String(t.config.eventType)}</Link>
+          </dd>
+          <dt className="text-zinc-500">Filter</dt>
+          <dd className="font-mono">{t.config.filter ? String(t.config.filter) : "none: every event"}</dd>
+        </dl>
+      ) : (
+        <WebhookDetails t={t} secret={secret} onSecret={onSecret} canEdit={canEdit} />
+      )}
       <section aria-label="History">
         <h4 className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">History</h4>
         <ol className="space-y-0.5 text-xs text-zinc-700">

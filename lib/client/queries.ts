@@ -18,6 +18,7 @@ import type { openLink } from "../approvals/links.ts";
 import type { listCredentials } from "../secrets/credentials.ts";
 import type { getTrigger, listTriggers } from "../triggers/triggers.ts";
 import type { listEventTypes } from "../events/registry.ts";
+import type { getEvent, listEvents } from "../events/log.ts";
 
 /** A server value as JSON makes it: dates become ISO strings. */
 export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -49,6 +50,8 @@ export type CredentialView = Json<Returned<typeof listCredentials>[number]>;
 export type TriggerView = Json<Returned<typeof listTriggers>[number]>;
 export type TriggerDetail = Json<Returned<typeof getTrigger>>;
 export type EventTypeView = Json<Returned<typeof listEventTypes>[number]>;
+export type EventsPage = Json<Returned<typeof listEvents>>;
+export type EventDetail = Json<Returned<typeof getEvent>>;
 export type ApprovalLinkView = Json<Returned<typeof openLink>>;
 /** The inbox's tabs: what each asks the list for. */
 export const approvalTabs = {
@@ -166,6 +169,10 @@ export const triggerQuery = (id: string) => queryOptions({ queryKey: ["trigger",
 /** The event type registry. */
 export const eventTypesKey = ["event-types"] as const;
 export const eventTypesQuery = () => queryOptions({ queryKey: eventTypesKey, queryFn: () => api<{ eventTypes: EventTypeView[] }>("/event-types") });
+
+/** The event log (a query string of filters), and one event with what it caused. */
+export const eventsQuery = (search: string) => queryOptions({ queryKey: ["events", search] as const, queryFn: () => api<EventsPage>(`/events?${search}`) });
+export const eventQuery = (seq: string) => queryOptions({ queryKey: ["event", seq] as const, queryFn: () => api<EventDetail>(`/events/${seq}`) });
 
 /** The dashboard's figures for a window. */
 export const statsQuery = (window: StatsWindow) => queryOptions({ queryKey: [...statsKey, window] as const, queryFn: () => api<StatsView>(`/stats?window=${window}`) });
