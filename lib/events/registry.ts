@@ -84,7 +84,7 @@ export async function addEventTypeVersion(name: string, body: { schema: Record<s
     const breaking = breakingChanges(latest.schema as Record<string, unknown>, body.schema);
     if (breaking.length && !body.major) {
       throw unprocessable(
-        `This schema breaks version ${versionName(latest)}: save it as a new major version (major: true), or keep it compatible.`,
+        `This schema breaks version ${versionName(latest)}: save it as a new major version (major: true in the API), or keep it compatible.`,
         breaking.map((message) => ({ path: "schema", message })),
       );
     }

@@ -4,7 +4,7 @@ import { defineStep, jsonValue } from "./types.ts";
 export const emitEvent = defineStep({
   type: "emit_event",
   label: "Emit event",
-  description: "Publishes a typed business event (checked against its schema). Its id comes from the run and step, so a retry never emits twice.",
+  description: "Emits a typed business event, checked against its schema. Its id comes from the run and step, so a retry never emits twice.",
   icon: "radio",
   category: "action",
   config: z.strictObject({

@@ -116,4 +116,40 @@ describe("triggers in the editor", () => {
     const after = Number((await engine.db.pool.query(`select count(*) from runs where workflow_id = $1`, [workflowId])).rows[0].count);
     expect(after).toBe(before + 1);
   });
+
+  it("adds an event type in the registry, and shows a published event live in the log with the run it started", async () => {
+    const page = await signedIn(browser, engine.web.url, "editor", "/events/types");
+    await page.getByRole("button", { name: "New event type" }).click();
+    const dialog = page.getByRole("dialog", { name: "New event type" });
+    await dialog.getByLabel("Name").fill("OrderShip");
+    await dialog.getByRole("button", { name: "Add event type" }).click();
+    await expect.poll(() => dialog.textContent()).toContain("past tense");
+    await dialog.getByLabel("Name").fill("OrderShipped");
+    await dialog.getByRole("button", { name: "Add event type" }).click();
+    await expect.poll(() => page.getByTestId("event-type-OrderShipped").isVisible()).toBe(true);
+    // A breaking version is refused with what it breaks.
+    await page.getByTestId("event-type-OrderShipped").getByRole("button", { name: "New version" }).click();
+    const version = page.getByRole("dialog", { name: "New version of OrderShipped" });
+    await version.getByLabel("Schema (JSON Schema of the event's data)").fill('{"type":"object","required":["orderId","carrier"],"properties":{"orderId":{"type":"string"},"carrier":{"type":"string"}}}');
+    await version.getByRole("button", { name: "Save version" }).click();
+    await expect.poll(() => version.getByRole("alert").textContent()).toContain("data.carrier: now required");
+    await screenshot(page, "event-type-breaking");
+    await version.getByLabel("A breaking change: make it a new major version").check();
+    await version.getByRole("button", { name: "Save version" }).click();
+    await expect.poll(() => page.getByTestId("event-type-OrderShipped").textContent()).toContain("v2.0");
+
+    const editorApi = await engine.as("editor");
+    const trigger = await editorApi.post(`/workflows/${workflowId}/triggers`, { kind: "event", name: "on shipping", config: { eventType: "OrderShipped" } });
+    expect(trigger.status).toBe(201);
+    await page.goto(`${engine.web.url}/events`);
+    const published = await (await engine.as("operator")).post("/events", { type: "OrderShipped", id: "ship-1", data: { orderId: "A-78", carrier: "DHL" }, correlationId: "A-78" });
+    expect(published.status).toBe(201);
+    const row = page.getByTestId("event-ship-1");
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain("1 caused");
+    await row.getByRole("button").click();
+    const panel = page.getByRole("article", { name: "Event OrderShipped ship-1" });
+    await expect.poll(() => panel.getByRole("region", { name: "What it caused" }).textContent()).toContain("started a run of Orders (trigger “on shipping”)");
+    await screenshot(page, "events-log");
+    await page.context().close();
+  });
 });
