@@ -14,12 +14,13 @@ import { editorLoadScenario, type EditorLoadResult } from "./lib/editor-load.ts"
 import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.ts";
 import { approvalsScenario, type ApprovalsResult } from "./lib/approvals.ts";
 import { codeSandboxScenario, type CodeSandboxResult } from "./lib/code-sandbox.ts";
+import { triggersScenario, type TriggersResult } from "./lib/triggers.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000, codeRuns: 200 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000, codeRuns: 2000 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000, codeRuns: 200, webhookDeliveries: 400, eventWaiting: 10000, eventSamples: 20, cronTriggers: 20 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000, codeRuns: 2000, webhookDeliveries: 2000, eventWaiting: 10000, eventSamples: 100, cronTriggers: 100 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -42,6 +43,7 @@ const results: {
   hostile?: HostileResult;
   approvals?: ApprovalsResult;
   codeSandbox?: CodeSandboxResult;
+  triggers?: TriggersResult;
 } = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
@@ -92,6 +94,9 @@ try {
 
   log(`approvals: ${sizes.approvalSamples} decisions one by one, then the inbox with ${sizes.openApprovals} open requests`);
   results.approvals = await approvalsScenario(cluster, { samples: sizes.approvalSamples, openRequests: sizes.openApprovals });
+
+  log(`triggers: ${sizes.webhookDeliveries} signed webhooks at 200/s; ${sizes.eventSamples} events each resuming a wait among ${sizes.eventWaiting} others; ${sizes.cronTriggers} cron triggers firing at one minute`);
+  results.triggers = await triggersScenario(cluster, { deliveries: sizes.webhookDeliveries, rate: 200, waiting: sizes.eventWaiting, eventSamples: sizes.eventSamples, cronTriggers: sizes.cronTriggers });
 
   log(`editor: a ${sizes.editorNodes}-node workflow opened in Chromium, ${sizes.editorSamples} time(s)`);
   results.editor = await editorLoadScenario(cluster, { nodes: sizes.editorNodes, samples: sizes.editorSamples });
@@ -201,6 +206,16 @@ console.log(
     `POST decision ${pp(ap.decideRequestMs)} (${ap.samples} decisions). Inbox with ${f(ap.openRequests, 0)} open requests: waiting on me ${pp(ap.inboxMs.waitingOnMe)}, ` +
     `all open ${pp(ap.inboxMs.allOpen)}, navigation count ${pp(ap.inboxMs.count)}.`,
 );
+const tr = results.triggers!;
+const p99 = (x: { p50: number; p99: number }, digits = 1) => `p50 ${f(x.p50, digits)} / p99 ${f(x.p99, digits)} ms`;
+console.log(
+  `Webhooks: ${tr.webhooks.deliveries} signed deliveries at ${f(tr.webhooks.sentPerSecond, 0)}/s (asked ${tr.webhooks.rate}/s), ${tr.webhooks.errors} errors; answered ${p99(tr.webhooks.answerMs)}; ` +
+    `delivery sent → first step started ${p99(tr.webhooks.toStepStartedMs)}.`,
+);
+console.log(
+  `Events: publish → waiting step resumed ${p99(tr.events.publishToResumedMs)} with ${f(tr.events.waiting, 0)} other waits indexed (${tr.events.samples} samples); POST /events ${p99(tr.events.publishRequestMs)}.`,
+);
+console.log(`Cron: ${tr.cron.triggers} triggers firing at the same minute, run created − fire time ${p99(tr.cron.latenessMs, 0)}.`);
 const ed = results.editor!;
 console.log(
   `Editor: a ${ed.nodes}-node workflow drawn in ${f(ed.drawnMs.p50, 0)} ms and interactive in ${f(ed.interactiveMs.p50, 0)} ms (median of ${ed.drawnMs.n}).`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay, retryPolicy, DEFAULT_RETRY } from "../../lib/engine/retry.ts";
 import { assertRun, assertStep, canStep, IllegalTransition, stepFrom } from "../../lib/engine/states.ts";
 import { describeError, NonRetryableError, RetryAfterError } from "../../lib/engine/errors.ts";
-import { definitions, entryStepType, expressionFields, isEntry, isExit, rawFields, stepDefinitions } from "../../lib/steps/index.ts";
+import { definitions, entryStepType, eventTypeFields, expressionFields, isEntry, isExit, rawFields, stepDefinitions } from "../../lib/steps/index.ts";
 import { stepIcons } from "../../lib/steps/icons.ts";
 import { executors } from "../../worker/steps/index.ts";
 import { canonicalJson } from "../../lib/engine/hash.ts";
@@ -93,11 +93,15 @@ describe("step types", () => {
       code: [],
       database: [],
       email: [],
+      wait_for_event: [],
+      emit_event: [],
       end: [],
     });
     // Taken as written, never as templates: a script's source.
     expect(Object.values(stepDefinitions).flatMap((d) => rawFields(d).map((f) => `${d.type}.${f}`))).toEqual(["code.code", "database.sql"]);
     expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("approval")).map((d) => d.type)).toEqual(["approval"]);
+    expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("event")).map((d) => d.type)).toEqual(["wait_for_event"]);
+    expect(Object.values(stepDefinitions).flatMap((d) => eventTypeFields(d).map((f) => `${d.type}.${f}`))).toEqual(["wait_for_event.eventType", "emit_event.eventType"]);
   });
 });
 
