@@ -3,34 +3,6 @@
 import type pg from "pg";
 import type { Logger } from "#lib/log.ts";
 import { deliverDueCallbacks } from "#lib/engine/callbacks.ts";
+import { drainLoop } from "./drain-loop.ts";
 
-export function startCallbacks(pool: pg.Pool, log: Logger, intervalMs = 2_000) {
-  let busy = false;
-  let again = false;
-  const tick = async () => {
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      do {
-        again = false;
-        while ((await deliverDueCallbacks(pool)) > 0);
-      } while (again);
-    } catch (error) {
-      log.warn({ err: error }, "could not deliver callbacks; trying again shortly");
-    } finally {
-      busy = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return {
-    wake: () => void tick(),
-    async stop() {
-      clearInterval(timer);
-      while (busy) await new Promise((r) => setTimeout(r, 50));
-    },
-  };
-}
+export const startCallbacks = (pool: pg.Pool, log: Logger, intervalMs = 2_000) => drainLoop(log, "deliver callbacks", () => deliverDueCallbacks(pool), intervalMs);

@@ -3,6 +3,7 @@
 // `expiresAt` and still verifies (incoming webhooks) or is still signed with (outgoing callbacks)
 // until then. Used by webhook triggers and by workflows' outgoing callbacks.
 import { randomBytes } from "node:crypto";
+import type { Sql } from "../engine/tx.ts";
 import { keyring } from "./credentials.ts";
 import { open, seal, type Keyring } from "./keyring.ts";
 
@@ -55,4 +56,18 @@ export function reencrypted(context: string, list: unknown, ring: Keyring): Seal
   const secrets = list as SealedSecret[];
   if (secrets.every((s) => s.keyId === ring.currentId)) return null;
   return secrets.map((s) => (s.keyId === ring.currentId ? s : { ...sealSecret(ring, context, openSecret(context, s, ring), s.createdAt), ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}) }));
+}
+
+/** Re-encrypts every row's list in `table.column` under the ring's current key (npm run
+ * secrets:rotate); returns how many rows changed. */
+export async function reencryptLists(sql: Sql, table: "triggers" | "workflows", column: "secrets" | "signing_secrets", context: (id: string) => string, ring: Keyring): Promise<number> {
+  const { rows } = await sql.query(`select id, ${column} as list from ${table} where jsonb_array_length(${column}) > 0`);
+  let changed = 0;
+  for (const r of rows) {
+    const next = reencrypted(context(r.id), r.list, ring);
+    if (!next) continue;
+    await sql.query(`update ${table} set ${column} = $2 where id = $1`, [r.id, JSON.stringify(next)]);
+    changed++;
+  }
+  return changed;
 }

@@ -9,7 +9,7 @@ import { db as defaultDb, type Db } from "../db.ts";
 import type { Sql } from "../engine/tx.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Keyring } from "../secrets/keyring.ts";
-import { liveSecrets, newWebhookSecret, reencrypted, rotated, secretsSummary } from "../secrets/signing-secrets.ts";
+import { liveSecrets, newWebhookSecret, reencryptLists, rotated, secretsSummary } from "../secrets/signing-secrets.ts";
 import { fireTimes, type FireTime } from "./schedule.ts";
 import { compileInputSchema } from "../workflow/input-schema.ts";
 import { configSchemas, type CreateTriggerBody, type CronConfig, type EventTriggerConfig, type TriggerKind, type UpdateTriggerBody, type Verification, type WebhookConfig, webhookConfig } from "./schemas.ts";
@@ -210,14 +210,4 @@ export async function backfill(id: string, from: Date, to: Date, actor: string, 
 }
 
 /** Re-encrypts webhook secrets under the ring's current key (npm run secrets:rotate). */
-export async function reencryptTriggerSecrets(sql: Sql, ring: Keyring): Promise<number> {
-  const { rows } = await sql.query(`select id, secrets from triggers where jsonb_array_length(secrets) > 0`);
-  let changed = 0;
-  for (const r of rows) {
-    const next = reencrypted(secretContext(r.id), r.secrets, ring);
-    if (!next) continue;
-    await sql.query(`update triggers set secrets = $2 where id = $1`, [r.id, JSON.stringify(next)]);
-    changed += (r.secrets as unknown[]).length;
-  }
-  return changed;
-}
+export const reencryptTriggerSecrets = (sql: Sql, ring: Keyring) => reencryptLists(sql, "triggers", "secrets", secretContext, ring);

@@ -9,7 +9,7 @@ import { db as defaultDb, pool as defaultPool, type Db } from "../db.ts";
 import type { Sql } from "../engine/tx.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Keyring } from "../secrets/keyring.ts";
-import { liveSecrets, newWebhookSecret, reencrypted, rotated, secretsSummary } from "../secrets/signing-secrets.ts";
+import { liveSecrets, newWebhookSecret, reencryptLists, rotated, secretsSummary } from "../secrets/signing-secrets.ts";
 
 const context = (workflowId: string) => `callback-secret:${workflowId}`;
 
@@ -46,14 +46,4 @@ export async function rotateSigningSecret(workflowId: string, actor: string, gra
 }
 
 /** Re-encrypts every workflow's signing secrets under the ring's current key (npm run secrets:rotate). */
-export async function reencryptSigningSecrets(sql: Sql, ring: Keyring): Promise<number> {
-  const { rows } = await sql.query(`select id, signing_secrets from workflows where jsonb_array_length(signing_secrets) > 0`);
-  let changed = 0;
-  for (const r of rows) {
-    const next = reencrypted(context(r.id), r.signing_secrets, ring);
-    if (!next) continue;
-    await sql.query(`update workflows set signing_secrets = $2 where id = $1`, [r.id, JSON.stringify(next)]);
-    changed++;
-  }
-  return changed;
-}
+export const reencryptSigningSecrets = (sql: Sql, ring: Keyring) => reencryptLists(sql, "workflows", "signing_secrets", context, ring);
