@@ -37,10 +37,12 @@ export async function recordDueFires(pool: pg.Pool, now = new Date()): Promise<n
     let recorded = 0;
     for (const t of rows) {
       const config = cronConfig.parse(t.config);
-      const times = fireTimes(config, t.last_fire_at, { until: now }).map((f) => f.at);
-      const oldest = now.getTime() - config.catchupWindowMs;
-      const missed = times.filter((at) => at.getTime() < oldest);
-      const due = times.filter((at) => at.getTime() >= oldest);
+      // Fires older than the catch-up window are only counted (a minutely schedule down for a
+      // week has ten thousand; counting stops at 100,000); the rest are recorded to run.
+      const oldest = new Date(now.getTime() - config.catchupWindowMs);
+      const last: Date = t.last_fire_at;
+      const missed = last < oldest ? fireTimes(config, last, { until: new Date(oldest.getTime() - 1), limit: 100_000 }) : [];
+      const due = fireTimes(config, last < oldest ? new Date(oldest.getTime() - 1) : last, { until: now }).map((f) => f.at);
       if (due.length) {
         const inserted = await tx.query(
           `insert into trigger_fires (trigger_id, scheduled_at) select $1, unnest($2::timestamptz[]) on conflict (trigger_id, scheduled_at) do nothing`,
