@@ -120,9 +120,15 @@ function EventPanel({ seq }: { seq: string }) {
         ) : (
           <ul className="space-y-1 text-xs">
             {e.causes.map((c) => (
-              <li key={`${c.kind}-${c.runId}-${c.nodeId ?? ""}`}>
-                {c.kind === "trigger" ? `started a run of ${c.workflowName} (trigger “${c.triggerName}”)` : `resumed ${c.nodeId} in a run of ${c.workflowName}`}:{" "}
-                <Link href={`/runs/${c.runId}${c.nodeId ? `?step=${encodeURIComponent(c.nodeId)}` : ""}`} className="font-mono text-indigo-700 hover:underline">{c.runId.slice(0, 8)}</Link>
+              <li key={`${c.kind}-${c.runId ?? c.triggerId}-${c.nodeId ?? ""}`}>
+                {c.runId ? (
+                  <>
+                    {c.kind === "trigger" ? `started a run of ${c.workflowName} (trigger “${c.triggerName}”)` : `resumed ${c.nodeId} in a run of ${c.workflowName}`}:{" "}
+                    <Link href={`/runs/${c.runId}${c.nodeId ? `?step=${encodeURIComponent(c.nodeId)}` : ""}`} className="font-mono text-indigo-700 hover:underline">{c.runId.slice(0, 8)}</Link>
+                  </>
+                ) : (
+                  <span className="text-red-700">trigger “{c.triggerName}” of {c.workflowName} started no run: {c.error}</span>
+                )}
               </li>
             ))}
           </ul>

@@ -7,7 +7,9 @@
 // Then its outbox row is deleted; a failure leaves it for a retry with backoff. New waits are
 // checked against the events that arrived before them (within their look-back), which also closes
 // the race of an event delivered while its wait was being recorded.
+import { ApiError } from "../api/errors.ts";
 import type { EngineDeps } from "../engine/deps.ts";
+import { NonRetryableError } from "../engine/errors.ts";
 import { backoffDelay, type RetryPolicy } from "../engine/retry.ts";
 import { startRun } from "../engine/start-run.ts";
 import { transaction, type Sql } from "../engine/tx.ts";
@@ -99,18 +101,25 @@ async function startTriggered(deps: EngineDeps, event: EventDoc) {
   for (const t of triggers) {
     const config = eventTriggerConfig.parse(t.config);
     const context = { event, trigger: { id: t.id, name: t.name, kind: "event" } } as unknown as RunContext;
-    if (config.filter?.trim() && !(await expressionPool().evaluate(config.filter, context, "filter"))) continue;
-    const input = await expressionPool().resolve(t.input ?? defaultInputs.event, context);
-    const run = await startRun(deps, {
-      workflowId: t.workflow_id,
-      ...(t.pinned_version ? { version: t.pinned_version } : {}),
-      input,
-      idempotencyKey: `event:${t.id}:${event.seq}`,
-      ...(event.correlationId ? { correlationId: event.correlationId } : {}),
-      trigger: { id: t.id, kind: "event", name: t.name },
-      actor: `trigger:${t.id}`,
-    });
-    if (!run.existing) await deps.pool.query(`insert into event_deliveries (event_seq, kind, trigger_id, run_id) values ($1, 'trigger', $2, $3)`, [event.seq, t.id, run.id]);
+    try {
+      if (config.filter?.trim() && !(await expressionPool().evaluate(config.filter, context, "filter"))) continue;
+      const input = await expressionPool().resolve(t.input ?? defaultInputs.event, context);
+      const run = await startRun(deps, {
+        workflowId: t.workflow_id,
+        ...(t.pinned_version ? { version: t.pinned_version } : {}),
+        input,
+        idempotencyKey: `event:${t.id}:${event.seq}`,
+        ...(event.correlationId ? { correlationId: event.correlationId } : {}),
+        trigger: { id: t.id, kind: "event", name: t.name },
+        actor: `trigger:${t.id}`,
+      });
+      if (!run.existing) await deps.pool.query(`insert into event_deliveries (event_seq, kind, trigger_id, run_id) values ($1, 'trigger', $2, $3)`, [event.seq, t.id, run.id]);
+    } catch (error) {
+      // This trigger cannot start a run for this event (no published version, an input the
+      // workflow refuses, a failing filter): trying again will not help; the others still get it.
+      if (!(error instanceof ApiError || error instanceof NonRetryableError)) throw error;
+      await deps.pool.query(`insert into event_deliveries (event_seq, kind, trigger_id, error) values ($1, 'trigger', $2, $3)`, [event.seq, t.id, error.message.slice(0, 1000)]);
+    }
   }
 }
 

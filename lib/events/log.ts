@@ -20,7 +20,7 @@ const present = (r: any) => ({
 });
 
 const COLUMNS = `e.seq::text, e.type, e.event_id, e.type_version, e.data, e.correlation_id, e.occurred_at, e.received_at, e.published_by,
-  (select count(*) from event_deliveries d where d.event_seq = e.seq) as deliveries`;
+  (select count(*) from event_deliveries d where d.event_seq = e.seq and d.run_id is not null) as deliveries`;
 
 export async function listEvents(query: z.infer<typeof listEventsQuery>, pool = defaultPool()) {
   const values: unknown[] = [];
@@ -40,8 +40,9 @@ export async function getEvent(seq: string, pool = defaultPool()) {
   const { rows } = await pool.query(`select ${COLUMNS} from events e where e.seq = $1`, [seq]);
   if (!rows[0]) throw notFound(`Event ${seq}`);
   const { rows: deliveries } = await pool.query(
-    `select d.kind, d.trigger_id, t.name as trigger_name, d.run_id, d.node_id, d.at, w.name as workflow_name
-       from event_deliveries d join runs r on r.id = d.run_id join workflows w on w.id = r.workflow_id left join triggers t on t.id = d.trigger_id
+    `select d.kind, d.trigger_id, t.name as trigger_name, d.run_id, d.node_id, d.error, d.at, w.name as workflow_name
+       from event_deliveries d left join runs r on r.id = d.run_id left join triggers t on t.id = d.trigger_id
+       left join workflows w on w.id = coalesce(r.workflow_id, t.workflow_id)
       where d.event_seq = $1 order by d.id`,
     [seq],
   );
@@ -54,8 +55,10 @@ export async function getEvent(seq: string, pool = defaultPool()) {
       kind: d.kind as "trigger" | "wait",
       triggerId: d.trigger_id as string | null,
       triggerName: d.trigger_name as string | null,
-      runId: d.run_id as string,
+      runId: d.run_id as string | null,
       nodeId: d.node_id as string | null,
+      /** Why the trigger started no run. */
+      error: d.error as string | null,
       workflowName: d.workflow_name as string,
       at: d.at as Date,
     })),

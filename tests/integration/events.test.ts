@@ -98,6 +98,9 @@ describe("publishing events", () => {
     expect(bad.status).toBe(422);
     expect(bad.json.errors[0].path).toBe("config.eventType");
     const trigger = (await editor.post(`/workflows/${workflowId}/triggers`, { kind: "event", name: "over 100", config: { eventType: "OrderCompleted", filter: "event.data.total > 100" } })).json;
+    // A trigger that cannot start its run (nothing published) does not hold up the others.
+    const draftOnly = (await editor.post("/workflows", { name: "Not published", definition: linear([]) })).json.id;
+    const stuck = (await editor.post(`/workflows/${draftOnly}/triggers`, { kind: "event", name: "draft only", config: { eventType: "OrderCompleted", filter: "event.data.total > 100" } })).json;
     await emit({ type: "OrderCompleted", id: "small-1", data: { orderId: "small-1", total: 50 } });
     const big = await emit({ type: "OrderCompleted", id: "big-1", data: { orderId: "big-1", total: 150 } });
     const [run] = await waitFor("the big order's run", async () => {
@@ -107,8 +110,16 @@ describe("publishing events", () => {
     expect(run).toMatchObject({ input: { orderId: "big-1", total: 150 }, trigger_id: trigger.id });
     await waitFor("the small order to be delivered", async () => ((await engine.db.pool.query(`select 1 from event_outbox`)).rowCount === 0 ? true : undefined), 15_000);
     expect(await runsOf(workflowId)).toHaveLength(1);
-    expect((await (await engine.as("viewer")).get(`/events/${big.json.seq}`)).json.causes).toEqual([expect.objectContaining({ kind: "trigger", runId: run.id, workflowName: "Big orders" })]);
+    const causes = (await (await engine.as("viewer")).get(`/events/${big.json.seq}`)).json.causes;
+    expect(causes).toHaveLength(2);
+    expect(causes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "trigger", runId: run.id, workflowName: "Big orders", error: null }),
+        expect.objectContaining({ kind: "trigger", runId: null, triggerName: "draft only", workflowName: "Not published", error: expect.stringMatching(/no published version/) }),
+      ]),
+    );
     await editor.patch(`/triggers/${trigger.id}`, { paused: true });
+    await editor.patch(`/triggers/${stuck.id}`, { paused: true });
   });
 });
 

@@ -54,7 +54,8 @@ CREATE TABLE "event_deliveries" (
     "event_seq" BIGINT NOT NULL,
     "kind" TEXT NOT NULL,
     "trigger_id" UUID,
-    "run_id" UUID NOT NULL,
+    "run_id" UUID,
+    "error" TEXT,
     "node_id" TEXT,
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
