@@ -33,12 +33,18 @@ export async function triggersScenario(cluster: Cluster, options: { deliveries: 
     const sent = new Map<string, number>();
     const answers: number[] = [];
     let errors = 0;
+    const failures = new Map<string, number>();
     const started = performance.now();
     const pending: Promise<void>[] = [];
+    // A sender keeps at most 64 deliveries in flight (as a webhook sender's worker pool would): when
+    // Baton answers slower than the rate, the rate achieved says so rather than a queue of sockets.
+    let inFlight = 0;
     for (let i = 0; i < options.deliveries; i++) {
       const due = started + (i * 1000) / options.rate;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
+      while (inFlight >= 64) await sleep(1);
+      inFlight++;
       const body = JSON.stringify({ n: i });
       const id = `msg_${i}`;
       const at = new Date();
@@ -48,14 +54,25 @@ export async function triggersScenario(cluster: Cluster, options: { deliveries: 
         fetch(`${stack.web.url}${hook.url}`, { method: "POST", body, headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": signer.sign(id, at, body) } })
           .then(async (res) => {
             answers.push(performance.now() - t);
-            if (res.status !== 202) errors++;
+            if (res.status !== 202) {
+              errors++;
+              failures.set(`${res.status} ${(await res.text()).slice(0, 160)}`, (failures.get(`${res.status}`) ?? 0) + 1);
+            }
             else sent.set((await res.json()).id, wall);
           })
-          .catch(() => void errors++),
+          .catch((error) => {
+            errors++;
+            failures.set(String((error as Error).cause ?? error), 1);
+          })
+          .finally(() => void inFlight--),
       );
     }
     await Promise.all(pending);
     const sentPerSecond = options.deliveries / ((performance.now() - started) / 1000);
+    if (failures.size) {
+      console.error(`[bench] webhook failures: ${[...failures.keys()].slice(0, 3).join(" | ")}`);
+      console.error(stack.web.output().split("\n").filter((l) => l.includes('"level":50')).slice(0, 3).join("\n"));
+    }
     const toStep: number[] = [];
     for (let tries = 0; toStep.length < sent.size && tries < 600; tries++) {
       const { rows } = await stack.db.pool.query(`select run_id, extract(epoch from started_at) * 1000 as at from step_runs where run_id = any($1::uuid[]) and node_id = 't' and started_at is not null`, [[...sent.keys()]]);

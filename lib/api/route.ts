@@ -168,6 +168,12 @@ function toProblem(error: unknown, requestId: string, reqLog: Logger): Response 
   if (error instanceof z.ZodError) {
     return problemResponse(unprocessable("The request is invalid.", zodFieldErrors(error)), requestId);
   }
+  if (error instanceof Error && error.message === "timeout exceeded when trying to connect") {
+    // Every database connection of this process stayed busy past the pool's wait: overloaded, not
+    // broken. 503 with Retry-After tells clients (and webhook senders) to try again shortly.
+    reqLog.warn({ err: error }, "no database connection free in time; answered 503");
+    return problemResponse(new ApiError(503, "busy", "Baton is too busy to take this request now; try again in a few seconds."), requestId, { "retry-after": "2" });
+  }
   reqLog.error({ err: error }, "unhandled error");
   return problemResponse(
     new ApiError(500, "internal", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`),
