@@ -48,9 +48,11 @@ async function typeInto(editor: Locator, text: string) {
   await editor.pressSequentially(text);
 }
 
+// Three seconds between attempts: long enough to read "retry in N s" on the page while a retry is
+// scheduled, even on a loaded machine (one second was missed once during a full test run).
 const chargeWorkflow = (maxAttempts: number, path = "/charge") =>
   linear([
-    { id: "charge", type: "http", config: { url: `${server.url}${path}`, method: "POST" }, retry: { maxAttempts, initialDelayMs: 1000, multiplier: 1, jitter: "none" } },
+    { id: "charge", type: "http", config: { url: `${server.url}${path}`, method: "POST" }, retry: { maxAttempts, initialDelayMs: 3000, multiplier: 1, jitter: "none" } },
     { id: "receipt", type: "transform", config: { output: { sent: true } } },
   ]);
 
