@@ -16,7 +16,7 @@ import { transaction, type Sql } from "../engine/tx.ts";
 import { resumeWaitInTransaction } from "../engine/wait.ts";
 import { expressionPool } from "../expressions/pool.ts";
 import type { RunContext } from "../workflow/templates.ts";
-import { defaultInputs, eventTriggerConfig } from "../triggers/schemas.ts";
+import { defaultInputs, eventTriggerConfig, triggerActor } from "../triggers/schemas.ts";
 
 const POLICY: RetryPolicy = { maxAttempts: 1000, initialDelayMs: 1_000, multiplier: 2, maxDelayMs: 5 * 60_000, jitter: "full" };
 
@@ -111,7 +111,7 @@ async function startTriggered(deps: EngineDeps, event: EventDoc) {
         idempotencyKey: `event:${t.id}:${event.seq}`,
         ...(event.correlationId ? { correlationId: event.correlationId } : {}),
         trigger: { id: t.id, kind: "event", name: t.name },
-        actor: `trigger:${t.id}`,
+        actor: triggerActor(t),
       });
       if (!run.existing) await deps.pool.query(`insert into event_deliveries (event_seq, kind, trigger_id, run_id) values ($1, 'trigger', $2, $3)`, [event.seq, t.id, run.id]);
     } catch (error) {

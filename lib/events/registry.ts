@@ -7,16 +7,8 @@ import { audit } from "../admin/audit.ts";
 import { conflict, notFound, unprocessable } from "../api/errors.ts";
 import { db as defaultDb, pool as defaultPool, type Db } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { compileInputSchema } from "../workflow/input-schema.ts";
+import { assertJsonSchema, compileInputSchema } from "../workflow/input-schema.ts";
 import { breakingChanges } from "./compat.ts";
-
-function compiled(schema: unknown, path = "schema"): ValidateFunction {
-  try {
-    return compileInputSchema(schema as object);
-  } catch (error) {
-    throw unprocessable("The schema is not a valid JSON Schema.", [{ path, message: (error as Error).message }]);
-  }
-}
 
 /** By event type: workflows whose draft or a version emits or waits for it, or that an event trigger on it starts. */
 async function usage(pool: pg.Pool = defaultPool()) {
@@ -64,7 +56,7 @@ export async function listEventTypes(db: Db = defaultDb()) {
 }
 
 export async function createEventType(body: { name: string; description: string; schema: Record<string, unknown> }, actor: string, db: Db = defaultDb()) {
-  compiled(body.schema);
+  assertJsonSchema(body.schema, "schema");
   return db.$transaction(async (tx) => {
     if (await tx.eventType.findUnique({ where: { name: body.name } })) throw conflict(`An event type named ${body.name} exists already; add a version to change its schema.`);
     const type = await tx.eventType.create({ data: { name: body.name, description: body.description, createdBy: actor } });
@@ -76,7 +68,7 @@ export async function createEventType(body: { name: string; description: string;
 
 /** A new schema version: a minor when compatible with the latest, else refused unless `major`. */
 export async function addEventTypeVersion(name: string, body: { schema: Record<string, unknown>; major: boolean; note: string }, actor: string, db: Db = defaultDb()) {
-  compiled(body.schema);
+  assertJsonSchema(body.schema, "schema");
   return db.$transaction(async (tx) => {
     const type = await tx.eventType.findUnique({ where: { name }, include: { versions: { orderBy: [{ major: "desc" }, { minor: "desc" }], take: 1 } } });
     if (!type) throw notFound(`Event type ${name}`);

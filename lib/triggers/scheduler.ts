@@ -20,10 +20,8 @@ import { transaction } from "../engine/tx.ts";
 import { expressionPool } from "../expressions/pool.ts";
 import type { RunContext } from "../workflow/templates.ts";
 import { fireTimes } from "./schedule.ts";
-import { cronConfig, defaultInputs, type CronConfig, type OverlapPolicy } from "./schemas.ts";
+import { cronConfig, defaultInputs, triggerActor, type CronConfig, type OverlapPolicy } from "./schemas.ts";
 import { nextFire } from "./triggers.ts";
-
-export const triggerActor = (trigger: { id: string }) => `trigger:${trigger.id}`;
 
 /** Records the fires that have come due; returns how many fire times it recorded. */
 export async function recordDueFires(pool: pg.Pool, now = new Date()): Promise<number> {

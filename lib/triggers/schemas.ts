@@ -7,6 +7,9 @@ import { expressionProblem, findTemplates } from "../workflow/templates.ts";
 export const TRIGGER_KINDS = ["cron", "webhook", "event"] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
+/** The actor of what a trigger does (starting runs, cancelling under cancel_other). */
+export const triggerActor = (trigger: { id: string }) => `trigger:${trigger.id}`;
+
 /** How people read a trigger's kind. */
 export const triggerKindLabel = (kind: string) => ({ cron: "schedule", webhook: "webhook", event: "event" })[kind] ?? kind;
 

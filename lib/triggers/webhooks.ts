@@ -15,7 +15,7 @@ import { getRun, statusUrl } from "../runs/queries.ts";
 import { waitForRun } from "../runs/wait.ts";
 import { compileInputSchema } from "../workflow/input-schema.ts";
 import type { RunContext } from "../workflow/templates.ts";
-import { defaultInputs, webhookConfig, type Verification, type WebhookConfig } from "./schemas.ts";
+import { defaultInputs, triggerActor, webhookConfig, type Verification, type WebhookConfig } from "./schemas.ts";
 import { triggerSecrets } from "./triggers.ts";
 
 /** How far a signed timestamp may be from now (Standard Webhooks and Stripe both use 5 minutes). */
@@ -65,7 +65,7 @@ export async function receiveWebhook(deps: EngineDeps, triggerId: string, reques
       input,
       ...(webhookId ? { idempotencyKey: `hook:${trigger.id}:${webhookId}` } : {}),
       trigger: { id: trigger.id, kind: "webhook", name: trigger.name, ...(webhookId ? { webhookId } : {}) },
-      actor: `trigger:${trigger.id}`,
+      actor: triggerActor(trigger),
     });
     const answered =
       config.response === "sync" && (await waitForRun(run.id, config.syncTimeoutMs / 1000))

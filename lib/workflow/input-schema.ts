@@ -3,6 +3,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { ajvRe2 } from "../expressions/re2.ts";
+import { unprocessable } from "../api/errors.ts";
 
 const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: ajvRe2 } });
 addFormats.default(ajv);
@@ -10,4 +11,14 @@ addFormats.default(ajv);
 /** Compiles a schema; throws with Ajv's message when it is not a valid JSON Schema. */
 export function compileInputSchema(schema: object): ValidateFunction {
   return ajv.compile(schema);
+}
+
+/** A JSON Schema someone saves (a webhook's body, an event type's data) must compile, or the
+ * request is refused with Ajv's message on the field. */
+export function assertJsonSchema(schema: object, path: string): ValidateFunction {
+  try {
+    return compileInputSchema(schema);
+  } catch (error) {
+    throw unprocessable("This is not a valid JSON Schema.", [{ path, message: (error as Error).message }]);
+  }
 }
