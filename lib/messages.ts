@@ -81,6 +81,13 @@ export const definitionMessages = {
   tooBig: (chars: number, max: number) => `This workflow is ${number(chars)} characters of JSON; a workflow may have at most ${number(max)}.`,
   tooManySteps: (max: number) => `A workflow may have at most ${number(max)} steps.`,
   tooManyEdges: (max: number) => `A workflow may have at most ${number(max)} connections.`,
+  compensationHandle: () => "A compensates connection leaves from the step it undoes, not from one of its branches.",
+  compensationFromEntry: (step: string) => `${step} is where a run begins; it changes nothing outside, so there is nothing to undo.`,
+  compensationOfCompensation: (step: string) => `${step} undoes another step; a compensation is not undone in turn.`,
+  compensationTarget: (step: string, why: string) => `${step} cannot undo a step: ${why}.`,
+  secondCompensator: (step: string) => `${step} already has a compensation; one step undoes it.`,
+  sharedCompensator: (step: string) => `${step} already undoes another step; draw one compensation per step.`,
+  compensatorInFlow: (step: string) => `${step} undoes a step, so it runs only when a run fails: remove its normal connections.`,
   badStepId: () => "An id starts with a letter or _ and holds only letters, digits and _ (at most 64).",
 };
 

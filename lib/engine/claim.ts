@@ -30,6 +30,10 @@ const OUTPUTS = `(select coalesce(jsonb_object_agg(o.node_id, jsonb_build_object
                    where o.run_id = s.run_id and o.iteration = 0
                      and (o.status = 'succeeded' or (o.status = 'skipped' and o.reason = 'operator'))) as outputs`;
 
+/** In a compensation: the step it undoes, as that step ended. */
+const ORIGINAL = `(select jsonb_build_object('nodeId', o.node_id, 'status', o.status, 'input', o.input, 'output', o.output, 'error', o.error)
+                     from step_runs o where o.run_id = s.run_id and o.compensated_by = s.id) as original`;
+
 const STARTABLE = stepFrom("running", ["queued", "retry_scheduled"]);
 
 /** Claims the attempt in one statement; null when the job is stale (the step was cancelled,
@@ -50,7 +54,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
        insert into run_events (run_id, step_run_id, node_id, type, actor, data)
        select run_id, id, node_id, 'step.started', $5, jsonb_build_object('attempt', attempt, 'workerId', $3::text) from s
      )
-     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, ${OUTPUTS}
+     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}
        from s join runs r on r.id = s.run_id`,
     values: [job.stepRunId, job.attempt, workerId, STARTABLE, `worker:${workerId}`],
   });
@@ -71,7 +75,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
 export async function readPureSteps(pool: pg.Pool, jobs: StepJob[]): Promise<(ClaimedStep | null)[]> {
   const { rows } = await pool.query({
     name: "read-pure-steps",
-    text: `select s.id, s.run_id, s.node_id, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.input, ${OUTPUTS}
+    text: `select s.id, s.run_id, s.node_id, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}
              from unnest($1::uuid[], $2::int[]) as j(id, attempt)
              join step_runs s on s.id = j.id and s.attempt = j.attempt and s.status = any($3::step_status[])
              join runs r on r.id = s.run_id`,
@@ -92,6 +96,6 @@ function claimedFrom(r: any): ClaimedStep {
     maxAttempts: r.max_attempts,
     workflowId: r.workflow_id,
     versionId: r.version_id,
-    context: { input: r.input, steps: r.outputs, run: { id: r.run_id, workflowId: r.workflow_id, attempt: r.attempt } },
+    context: { input: r.input, steps: r.outputs, run: { id: r.run_id, workflowId: r.workflow_id, attempt: r.attempt }, ...(r.original ? { original: r.original } : {}) },
   };
 }

@@ -4,13 +4,15 @@
 import { conflict, notFound, unprocessable } from "../api/errors.ts";
 import { stepDefinition } from "../steps/index.ts";
 import { advance } from "./advance.ts";
-import { lockRun, type LockedRun } from "./run-lock.ts";
+import { loadSteps, lockRun, type LockedRun } from "./run-lock.ts";
 import { setRunStatus } from "./run-status.ts";
 import { insertEvents, type RunEventInput } from "./events.ts";
 import type { EventPayloads } from "./event-catalog.ts";
 import { enqueue } from "./jobs.ts";
 import { retryPolicy } from "./retry.ts";
-import { canCancelRun, canResumeRun, canRetryStep, canSkipInRun, canSkipStep, stepFrom, type StepStatus } from "./states.ts";
+import { canCancelRun, canCompensateRun, canResumeRun, canRetryStep, canSkipInRun, canSkipStep, stepFrom, type StepStatus } from "./states.ts";
+import { failRun, isCompensation } from "./compensation.ts";
+import { compensationPlan } from "./compensation-plan.ts";
 import { cancelRequestsOf } from "../approvals/chain.ts";
 import { cancelOpenSteps } from "./cancel.ts";
 import type { EngineDeps } from "./deps.ts";
@@ -37,7 +39,11 @@ async function withRun<T>(deps: EngineDeps, runId: string, fn: (tx: Sql, run: Lo
   });
 }
 
-async function stepOf(tx: Sql, run: LockedRun, nodeId: string): Promise<StepRef> {
+async function stepOf(tx: Sql, run: LockedRun, nodeId: string, version?: CompiledVersion): Promise<StepRef> {
+  // While a run undoes what it did, its forward steps are history: only compensations are acted on.
+  if (version && isCompensation(run.status) && !version.graph.compensates.has(nodeId)) {
+    throw conflict(`Run ${run.id} is ${run.status}: only its compensations can be retried or skipped, and ${nodeId} is not one.`, { state: run.status });
+  }
   const { rows } = await tx.query(`select id, node_id, status, attempt, reason from step_runs where run_id = $1 and node_id = $2 and iteration = 0 for update`, [run.id, nodeId]);
   if (!rows[0]) throw notFound(`Step ${nodeId} of run ${run.id} (it has not been reached)`);
   const r = rows[0];
@@ -76,7 +82,7 @@ async function resolveDeadLetters(tx: Sql, stepRunIds: string[], resolution: str
   );
 }
 
-const command = <T extends "cancel" | "resume" | "retry_step" | "skip_step">(tx: Sql, run: LockedRun, name: T, actor: string, data?: EventPayloads[`command.${T}`]) =>
+const command = <T extends "cancel" | "compensate" | "resume" | "retry_step" | "skip_step">(tx: Sql, run: LockedRun, name: T, actor: string, data?: EventPayloads[`command.${T}`]) =>
   insertEvents(tx, [{ runId: run.id, type: `command.${name}`, actor, data } as RunEventInput]);
 
 export async function cancelRun(deps: EngineDeps, runId: string, actor: string) {
@@ -88,6 +94,24 @@ export async function cancelRun(deps: EngineDeps, runId: string, actor: string) 
     await cancelOpenSteps(tx, deps, run, "run_cancelled", actor);
     await setRunStatus(tx, run, "cancelled", actor);
     return { id: run.id, status: "cancelled" as const };
+  });
+}
+
+/** "Fail and compensate": the run stops (its open steps are cancelled) and undoes the steps it
+ * completed, in the order the run page previews (compensation-plan.ts). */
+export async function compensateRun(deps: EngineDeps, runId: string, actor: string) {
+  return withRun(deps, runId, async (tx, run, version) => {
+    if (!canCompensateRun(run.status)) {
+      throw conflict(`Run ${run.id} is ${run.status}; only queued, running, waiting or failed runs can be compensated.`, { state: run.status });
+    }
+    if (compensationPlan(version.graph, await loadSteps(tx, run.id)).length === 0) {
+      throw conflict(`Run ${run.id} has nothing to undo: none of its steps with a compensation has run.`, { state: run.status });
+    }
+    await command(tx, run, "compensate", actor);
+    await cancelOpenSteps(tx, deps, run, "run_failed", actor);
+    const failed = run.status === "failed";
+    const status = await failRun(tx, deps, run, version, actor, failed ? undefined : { code: "operator", message: `${actor} stopped the run to undo it` });
+    return { id: run.id, status };
   });
 }
 
@@ -111,7 +135,7 @@ export async function resumeRun(deps: EngineDeps, runId: string, actor: string) 
 /** Runs a step again now: a failed or cancelled step with a fresh budget, or a scheduled retry without waiting. */
 export async function retryStep(deps: EngineDeps, runId: string, nodeId: string, actor: string) {
   return withRun(deps, runId, async (tx, run, version) => {
-    const step = await stepOf(tx, run, nodeId);
+    const step = await stepOf(tx, run, nodeId, version);
     if (!canRetryStep(step.status, run.status)) {
       throw conflict(`Step ${nodeId} is ${step.status} (run ${run.status}); only failed, cancelled or retry-scheduled steps can be retried.`, {
         state: step.status,
@@ -131,9 +155,9 @@ export async function retryStep(deps: EngineDeps, runId: string, nodeId: string,
 export async function skipStep(deps: EngineDeps, runId: string, nodeId: string, input: { output: unknown; branch?: string }, actor: string) {
   return withRun(deps, runId, async (tx, run, version) => {
     if (!canSkipInRun(run.status)) {
-      throw conflict(`Run ${run.id} is ${run.status}; steps can be skipped only in active or failed runs.`, { state: run.status });
+      throw conflict(`Run ${run.id} is ${run.status}; steps can be skipped only in active, failed or compensating runs.`, { state: run.status });
     }
-    const step = await stepOf(tx, run, nodeId);
+    const step = await stepOf(tx, run, nodeId, version);
     if (!canSkipStep(step.status, run.status)) {
       throw conflict(`Step ${nodeId} is ${step.status}; it cannot be skipped.`, { state: step.status });
     }
@@ -188,7 +212,7 @@ export async function requeueDeadLetter(deps: EngineDeps, id: string, actor: str
   if (!rows[0]) throw notFound(`Dead letter ${id}`);
   return withRun(deps, rows[0].run_id, async (tx, run, version) => {
     const letter = await openDeadLetter(tx, id);
-    const step = await stepOf(tx, run, letter.node_id);
+    const step = await stepOf(tx, run, letter.node_id, version);
     if (step.status !== "failed") throw conflict(`Step ${letter.node_id} is ${step.status}; only a failed step can be requeued.`, { state: step.status });
     await insertEvents(tx, [{ runId: run.id, stepRunId: step.id, nodeId: step.nodeId, type: "command.requeue_dead_letter", actor, data: { deadLetterId: id } }]);
     const steps = [step, ...(run.status === "failed" ? await collateral(tx, run, [step.id]) : [])];

@@ -13,6 +13,9 @@ export interface ErrorSummary {
   retryable?: boolean;
 }
 
+/** Sagas: compensations one after another, latest completed step first (reverse), or all at once. */
+export type CompensationOrder = "reverse" | "parallel";
+
 /** How an attempt ended badly: its executor failed, its worker was lost, or it ran out of time. */
 export type FailureKind = "failed" | "crashed" | "timed_out";
 
@@ -30,6 +33,14 @@ export interface EventPayloads {
   "run.succeeded": Record<string, never>;
   "run.failed": { error: { message: string; code?: string; nodeId?: string } };
   "run.cancelled": Record<string, never>;
+  /** The run failed and has steps to undo: their compensations run (`plan`, in order when
+   * `order` is reverse). `error` is why the run failed. */
+  "run.compensating": { error: { message: string; code?: string; nodeId?: string }; order: CompensationOrder; plan: { nodeId: string; compensator: string }[] };
+  /** An operator retried or requeued the failed compensation: undoing goes on. */
+  "run.compensation_resumed": Record<string, never>;
+  "run.compensated": Record<string, never>;
+  /** A compensation failed (out of attempts): an operator retries or skips it. */
+  "run.compensation_failed": { nodeId: string; message: string };
 
   "step.queued": { attempt: number; reason?: string };
   "step.started": { attempt: number; workerId: string };
@@ -46,6 +57,8 @@ export interface EventPayloads {
   "step.job_resent": { attempt: number; status: string };
 
   "command.cancel": Record<string, never>;
+  /** An operator failed the run to undo what it did. */
+  "command.compensate": Record<string, never>;
   "command.resume": { steps: string[] };
   "command.retry_step": { nodeId: string };
   "command.skip_step": { nodeId: string; branch?: string };
@@ -79,6 +92,10 @@ export const eventTypes = Object.keys({
   "run.succeeded": 1,
   "run.failed": 1,
   "run.cancelled": 1,
+  "run.compensating": 1,
+  "run.compensation_resumed": 1,
+  "run.compensated": 1,
+  "run.compensation_failed": 1,
   "step.queued": 1,
   "step.started": 1,
   "step.succeeded": 1,
@@ -92,6 +109,7 @@ export const eventTypes = Object.keys({
   "step.reused": 1,
   "step.job_resent": 1,
   "command.cancel": 1,
+  "command.compensate": 1,
   "command.resume": 1,
   "command.retry_step": 1,
   "command.skip_step": 1,
@@ -121,6 +139,10 @@ export const RUN_STATUS_AFTER: Partial<Record<EventType, RunStatus>> = {
   "run.succeeded": "succeeded",
   "run.failed": "failed",
   "run.cancelled": "cancelled",
+  "run.compensating": "compensating",
+  "run.compensation_resumed": "compensating",
+  "run.compensated": "compensated",
+  "run.compensation_failed": "compensation_failed",
 };
 
 /** One event as the engine writes it (`data` may be left out when the payload has no required field). */

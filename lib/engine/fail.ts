@@ -10,7 +10,8 @@ import { insertEvents } from "./events.ts";
 import { enqueue } from "./jobs.ts";
 import { loadSteps, lockRun } from "./run-lock.ts";
 import { syncRunStatus } from "./run-status.ts";
-import { stepFrom } from "./states.ts";
+import { isActiveRun, stepFrom } from "./states.ts";
+import { advanceCompensation, failRun, isCompensation } from "./compensation.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
@@ -25,7 +26,8 @@ export interface AttemptRef {
 /**
  * The attempt failed. Retryable with attempts left: schedule the next attempt after the backoff
  * (the wait happens in the queue). Otherwise the step fails, lands in the dead letters, and fails
- * the run, whose other open steps are cancelled. A waiting step may fail too (resumeWait).
+ * the run, whose other open steps are cancelled (and whose completed steps are undone, when they
+ * have compensations). A waiting step may fail too (resumeWait).
  */
 export function failStep(deps: EngineDeps, step: AttemptRef, error: unknown, report: Report, actor: string, kind: FailureKind = "failed"): Promise<Outcome> {
   return transaction(deps.pool, (tx) => failInTransaction(tx, deps, step, error, report, actor, kind));
@@ -87,8 +89,16 @@ export async function failInTransaction(tx: Sql, deps: EngineDeps, step: Attempt
     { ...ref, type: "step.failed", data: { attempt: step.attempt, outcome: kind, reason, error: summary } },
     { ...ref, type: "step.dead_lettered", data: { reason } },
   ]);
-  await cancelOpenSteps(tx, deps, run, "run_failed", actor);
-  await syncRunStatus(tx, run, await loadSteps(tx, run.id), version, actor);
+  if (isCompensation(run.status)) {
+    // A compensation failed: the others (run at once) go on; the run stops when they are done.
+    await advanceCompensation(tx, deps, run, version, actor);
+  } else if (isActiveRun(run.status)) {
+    await cancelOpenSteps(tx, deps, run, "run_failed", actor);
+    await failRun(tx, deps, run, version, actor);
+  } else {
+    await cancelOpenSteps(tx, deps, run, "run_failed", actor);
+    await syncRunStatus(tx, run, await loadSteps(tx, run.id), version, actor);
+  }
   return "applied";
 }
 

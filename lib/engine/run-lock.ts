@@ -20,6 +20,8 @@ export interface StepRow {
   output: unknown;
   error: { message?: string } | null;
   attempt: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of runs
@@ -47,8 +49,19 @@ export async function lockRuns(sql: Sql, runIds: string[]): Promise<Map<string, 
 export async function loadSteps(sql: Sql, runId: string): Promise<StepRow[]> {
   const { rows } = await sql.query({
     name: "load-steps",
-    text: `select id, node_id, status, branch, reason, output, error, attempt from step_runs where run_id = $1 and iteration = 0`,
+    text: `select id, node_id, status, branch, reason, output, error, attempt, started_at, finished_at from step_runs where run_id = $1 and iteration = 0`,
     values: [runId],
   });
-  return rows.map((r) => ({ id: r.id, nodeId: r.node_id, status: r.status, branch: r.branch, reason: r.reason, output: r.output, error: r.error, attempt: r.attempt }));
+  return rows.map((r) => ({
+    id: r.id,
+    nodeId: r.node_id,
+    status: r.status,
+    branch: r.branch,
+    reason: r.reason,
+    output: r.output,
+    error: r.error,
+    attempt: r.attempt,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  }));
 }

@@ -8,10 +8,20 @@ import type { LockedRun, StepRow } from "./run-lock.ts";
 import type { Sql } from "./tx.ts";
 import type { CompiledVersion } from "./versions.ts";
 
-type RunError = EventPayloads["run.failed"]["error"];
+export type RunError = EventPayloads["run.failed"]["error"];
+
+interface StatusDetail {
+  output?: unknown;
+  /** Why it failed (failed, compensating). */
+  error?: RunError;
+  /** compensating: what it undoes, how. */
+  compensation?: Pick<EventPayloads["run.compensating"], "plan" | "order">;
+  /** compensation_failed: the compensation that failed. */
+  failedCompensation?: EventPayloads["run.compensation_failed"];
+}
 
 /** Moves the run to `target` (a no-op when it is there already) and records why. */
-export async function setRunStatus(sql: Sql, run: LockedRun, target: RunStatus, actor: string, result: { output?: unknown; error?: RunError } = {}): Promise<void> {
+export async function setRunStatus(sql: Sql, run: LockedRun, target: RunStatus, actor: string, result: StatusDetail = {}): Promise<void> {
   if (target === run.status) return;
   assertRun(run.status, target);
   await sql.query({
@@ -20,15 +30,17 @@ export async function setRunStatus(sql: Sql, run: LockedRun, target: RunStatus, 
               started_at = coalesce(started_at, case when $2::text in ('running', 'waiting') then clock_timestamp() end),
               finished_at = case when $3 then clock_timestamp() end,
               output = case when $2::text = 'succeeded' then $4::jsonb else output end,
-              error = case when $2::text = 'failed' then $5::jsonb end
+              -- Why the run failed stays with it while its compensations run, and after.
+              error = case when $2::text in ('failed', 'compensating') and $5::jsonb <> 'null' then $5::jsonb
+                           when $2::text in ('compensating', 'compensated', 'compensation_failed') then error end
             where id = $1`,
     values: [run.id, target, isFinishedRun(target), JSON.stringify(result.output ?? null), JSON.stringify(result.error ?? null)],
   });
-  await insertEvents(sql, [runEvent(run, target, actor, result.error)]);
+  await insertEvents(sql, [runEvent(run, target, actor, result)]);
   run.status = target;
 }
 
-function runEvent(run: LockedRun, target: RunStatus, actor: string, error: RunError | undefined): RunEventInput {
+function runEvent(run: LockedRun, target: RunStatus, actor: string, { error, compensation, failedCompensation }: StatusDetail): RunEventInput {
   const base = { runId: run.id, actor };
   switch (target) {
     case "running":
@@ -36,17 +48,26 @@ function runEvent(run: LockedRun, target: RunStatus, actor: string, error: RunEr
       return { ...base, type: run.status === "queued" ? "run.started" : run.status === "waiting" ? "run.resumed" : "run.reopened" };
     case "failed":
       return { ...base, type: "run.failed", data: { error: error ?? { message: "the run failed" } } };
+    case "compensating":
+      // Reopened after a failed compensation (an operator retried it): no new plan to tell.
+      if (run.status === "compensation_failed") return { ...base, type: "run.compensation_resumed" };
+      return { ...base, type: "run.compensating", data: { error: error ?? { message: "the run failed" }, order: compensation?.order ?? "reverse", plan: compensation?.plan ?? [] } };
+    case "compensation_failed":
+      return { ...base, type: "run.compensation_failed", data: failedCompensation ?? { nodeId: "", message: "a compensation failed" } };
     case "waiting":
     case "succeeded":
     case "cancelled":
+    case "compensated":
       return { ...base, type: `run.${target}` };
     default:
       throw new Error(`no event for a run becoming ${target} yet`);
   }
 }
 
-/** The run's status as its steps make it, written when it changes. */
+/** The run's status as its steps make it, written when it changes. A run undoing what it did
+ * has its status from its compensations (compensation.ts) instead. */
 export async function syncRunStatus(sql: Sql, run: LockedRun, steps: StepRow[], version: CompiledVersion, actor: string): Promise<RunStatus> {
+  if (run.status === "compensating" || run.status === "compensation_failed") return run.status;
   const open = steps.filter((s) => isOpenStep(s.status));
   let target: RunStatus;
   if (open.length === 0) {
@@ -74,7 +95,7 @@ function runOutput(steps: StepRow[], version: CompiledVersion): unknown {
   return Object.fromEntries(exits.map((s) => [s.nodeId, s.output ?? null]));
 }
 
-function runError(steps: StepRow[]): RunError {
+export function runError(steps: StepRow[]): RunError {
   const failed = steps.find((s) => s.status === "failed");
   if (!failed) return { message: "the run failed" };
   return { nodeId: failed.nodeId, message: `step ${failed.nodeId} failed: ${failed.error?.message ?? "no message"}` };

@@ -9,9 +9,11 @@ export const stepStatuses = ["pending", "queued", "running", "retry_scheduled", 
 export type StepStatus = (typeof stepStatuses)[number];
 
 const runTransitions: Record<RunStatus, readonly RunStatus[]> = {
-  queued: ["running", "waiting", "succeeded", "failed", "cancelled"],
-  running: ["waiting", "succeeded", "failed", "cancelled"],
-  waiting: ["running", "succeeded", "failed", "cancelled"],
+  // → compensating: the run failed with completed steps to undo (it is never `failed` on the way,
+  // so that whatever waits for the end of a run sees one end).
+  queued: ["running", "waiting", "succeeded", "failed", "cancelled", "compensating"],
+  running: ["waiting", "succeeded", "failed", "cancelled", "compensating"],
+  waiting: ["running", "succeeded", "failed", "cancelled", "compensating"],
   // An operator retries, skips, requeues or resumes: the run goes on (or, skipping its last
   // failed step, is done).
   failed: ["running", "succeeded", "compensating"],
@@ -19,7 +21,8 @@ const runTransitions: Record<RunStatus, readonly RunStatus[]> = {
   succeeded: [],
   compensating: ["compensated", "compensation_failed"],
   compensated: [],
-  compensation_failed: ["compensating"],
+  // An operator retries the failed compensation, or skips it (the last one: nothing is left to undo).
+  compensation_failed: ["compensating", "compensated"],
 };
 
 const stepTransitions: Record<StepStatus, readonly StepStatus[]> = {
@@ -53,6 +56,8 @@ const includes = (list: readonly string[], s: string) => list.includes(s);
 export const isOpenStep = (s: string) => includes(openStepStatuses, s);
 export const isActiveRun = (s: string) => includes(activeRunStatuses, s);
 export const isFinishedRun = (s: string) => includes(finishedRunStatuses, s);
+/** Steps of the run may still start and finish: forward (active) or undoing (compensating). */
+export const stepsMayRun = (s: string) => isActiveRun(s) || includes(compensatingRunStatuses, s);
 
 export class IllegalTransition extends Error {
   readonly from: string;
@@ -90,5 +95,7 @@ export const canCancelRun = (run: RunStatus) => isActiveRun(run);
 /** The engine also needs a failed step, or one the stop cancelled, to requeue. */
 export const canResumeRun = (run: RunStatus) => run === "failed" || run === "cancelled";
 export const canRetryStep = (step: StepStatus, run: RunStatus) => (step === "retry_scheduled" ? isActiveRun(run) : step === "failed" || step === "cancelled");
-export const canSkipInRun = (run: RunStatus) => isActiveRun(run) || run === "failed";
+export const canSkipInRun = (run: RunStatus) => isActiveRun(run) || run === "failed" || run === "compensating" || run === "compensation_failed";
+/** "Fail and compensate": a run going on, or one that failed, is made to undo what it did. */
+export const canCompensateRun = (run: RunStatus) => isActiveRun(run) || run === "failed";
 export const canSkipStep = (step: StepStatus, run: RunStatus) => canSkipInRun(run) && canStep(step, "skipped");

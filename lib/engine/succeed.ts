@@ -1,14 +1,14 @@
 // "A step succeeded": the one path, for every caller. An attempt that ran (running), a wait
 // that ended (waiting: its timer fired, or it was resumed from outside), a pure step that ran
 // straight from the queue (queued, its start recorded here): each is fenced on (step, attempt,
-// status) and on its run being active, so a late or duplicate report changes nothing. A batch
+// status) and on its run being active (or compensating), so a late or duplicate report changes nothing. A batch
 // (possibly of many runs) is one transaction: lock the runs in id order, one statement for the
 // steps, their attempt rows and events, the log lines, then hand off (advance.ts).
 import type { EngineDeps } from "./deps.ts";
 import { handOff, type Completed } from "./advance.ts";
 import { inputJson, writeLogs, type Outcome, type Report } from "./attempts.ts";
 import { lockRuns } from "./run-lock.ts";
-import { isActiveRun } from "./states.ts";
+import { stepsMayRun } from "./states.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
@@ -64,7 +64,7 @@ const SUCCEED = `
 export async function succeedInTransaction(sql: Sql, deps: EngineDeps, items: Success[]): Promise<boolean[]> {
   if (items.length === 0) return [];
   const runs = await lockRuns(sql, items.map((i) => i.runId));
-  const live = items.filter((i) => isActiveRun(runs.get(i.runId)?.status ?? "cancelled"));
+  const live = items.filter((i) => stepsMayRun(runs.get(i.runId)?.status ?? "cancelled"));
   const { rows } = live.length
     ? await sql.query({
         name: "succeed-steps",

@@ -2,17 +2,17 @@
 // Each repair is one transaction with its events, under the run's lock, like any other change:
 // - a running step whose lease (heartbeat) expired lost its worker: the attempt counts as
 //   crashed and the step is retried elsewhere (or fails, when no attempt is left);
-// - a run past its deadline fails, and its open steps are cancelled;
+// - a run past its deadline fails (or undoes what it did), and its open steps are cancelled;
 // - a step waiting for a job that no longer exists (deleted, expired) gets a new job.
 import { RetryableError } from "./errors.ts";
 import { insertEvents } from "./events.ts";
 import { enqueue, stepQueues } from "./jobs.ts";
 import { lockRun, lockRuns } from "./run-lock.ts";
-import { setRunStatus } from "./run-status.ts";
+import { failRun } from "./compensation.ts";
 import { cancelOpenSteps } from "./cancel.ts";
 import type { EngineDeps } from "./deps.ts";
 import { failStep } from "./fail.ts";
-import { activeRunStatuses, isActiveRun } from "./states.ts";
+import { activeRunStatuses, compensatingRunStatuses, isActiveRun } from "./states.ts";
 import { transaction } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 import { stepDefinition } from "../steps/index.ts";
@@ -63,7 +63,7 @@ async function timeOutRuns(deps: EngineDeps): Promise<number> {
       if (!run || !isActiveRun(run.status)) return;
       await cancelOpenSteps(tx, deps, run, "run_timed_out", ACTOR);
       const version = await loadVersion(tx, run.versionId);
-      await setRunStatus(tx, run, "failed", ACTOR, { error: { code: "run_timeout", message: `the run did not finish within ${version.runTimeoutMs} ms` } });
+      await failRun(tx, deps, run, version, ACTOR, { code: "run_timeout", message: `the run did not finish within ${version.runTimeoutMs} ms` });
       n++;
     });
   }
@@ -86,7 +86,7 @@ async function resendLostJobs(deps: EngineDeps): Promise<number> {
              and coalesce((j.data->>'resume')::boolean, false) = (s.status = 'waiting'))
       limit $3`,
     // Only timer waits have a job; other waits end from outside.
-    [LOST_JOB_MS / 1000, stepQueues, BATCH, activeRunStatuses],
+    [LOST_JOB_MS / 1000, stepQueues, BATCH, [...activeRunStatuses, ...compensatingRunStatuses]],
   );
   if (rows.length === 0) return 0;
   // The lost job may still have a row (failed, expired): the new one gets an id of its own.

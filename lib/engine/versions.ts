@@ -5,6 +5,7 @@ import { compileInputSchema } from "../workflow/input-schema.ts";
 import { stepDefinition } from "../steps/index.ts";
 import type { Definition, WorkflowNode } from "../workflow/definition.ts";
 import { buildGraph, topologicalOrder, type Graph } from "../workflow/graph.ts";
+import type { CompensationOrder } from "./event-catalog.ts";
 import type { Sql } from "./tx.ts";
 
 export interface CompiledVersion {
@@ -28,13 +29,15 @@ export interface CompiledVersion {
   waitsOf(id: string): readonly string[];
   validateInput?: ValidateFunction;
   runTimeoutMs?: number;
+  /** Sagas: undo one after another (reverse completion order) or all at once. */
+  compensationOrder: CompensationOrder;
 }
 
 export function compileVersion(row: { id: string; workflow_id: string; number: number; definition: Definition }): CompiledVersion {
   const graph = buildGraph(row.definition);
   const entry = row.definition.nodes.find((n) => stepDefinition(n.type)?.entry);
   if (!entry) throw new Error(`version ${row.id} has no entry node`);
-  const config = entry.config as { inputSchema?: object; runTimeoutMs?: number };
+  const config = entry.config as { inputSchema?: object; runTimeoutMs?: number; compensationOrder?: CompensationOrder };
   const direct = new Map<string, string[] | undefined>();
   for (const id of graph.nodes.keys()) {
     const branches = (stepDefinition(graph.nodes.get(id)!.type)?.outputs.length ?? 1) > 1;
@@ -61,6 +64,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     waitsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.waits ?? [],
     validateInput: config.inputSchema ? compileInputSchema(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
+    compensationOrder: config.compensationOrder ?? "reverse",
   };
 }
 

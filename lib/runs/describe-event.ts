@@ -53,6 +53,16 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
       return `Run failed${message(e.data.error) ? `: ${message(e.data.error)}` : ""}`;
     case "run.cancelled":
       return "Run cancelled";
+    case "run.compensating": {
+      const steps = Array.isArray(e.data.plan) ? e.data.plan.map((p) => named(p.nodeId)).join(", ") : "";
+      return `Run failed${message(e.data.error) ? ` (${message(e.data.error)})` : ""}; undoing ${steps}${e.data.order === "parallel" ? " all at once" : ", latest first"}`;
+    }
+    case "run.compensation_resumed":
+      return "Compensation resumed";
+    case "run.compensated":
+      return "Run compensated: every completed step was undone";
+    case "run.compensation_failed":
+      return `Compensation stopped: ${named(e.data.nodeId)} failed${message(e.data) ? ` (${message(e.data)})` : ""}; retry or skip it`;
     case "step.queued":
       return `${step} queued (attempt ${e.data.attempt ?? 1})${typeof e.data.reason === "string" ? `: ${e.data.reason}` : ""}`;
     case "step.started":
@@ -79,6 +89,8 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
       return `${step || "a step"}: job sent again (the queue had lost it)`;
     case "command.cancel":
       return "Cancel";
+    case "command.compensate":
+      return "Fail and compensate";
     case "command.resume":
       return `Resume${Array.isArray(e.data.steps) ? `: ${e.data.steps.map(named).join(", ")} queued again` : ""}`;
     case "command.retry_step":

@@ -142,7 +142,12 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     case "run.succeeded":
     case "run.failed":
     case "run.cancelled":
+    case "run.compensating":
+    case "run.compensated":
+    case "run.compensation_resumed":
+    case "run.compensation_failed":
     case "command.cancel":
+    case "command.compensate":
     case "command.resume":
     case "command.retry_step":
     case "command.skip_step":
@@ -244,7 +249,7 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
     const runStatus = RUN_STATUS_AFTER[e.type];
     if (runStatus) {
       status = runStatus;
-      if (e.type === "run.failed") error = e.data.error ?? error;
+      if (e.type === "run.failed" || e.type === "run.compensating") error = e.data.error ?? error;
       continue;
     }
     if (!e.nodeId) continue;

@@ -19,6 +19,13 @@ export const start = defineStep({
       .max(30 * 86_400_000)
       .optional()
       .meta({ title: "Run timeout (ms)", description: "A run still open after this long fails, and its open steps are cancelled." }),
+    compensationOrder: z
+      .enum(["reverse", "parallel"])
+      .optional()
+      .meta({
+        title: "Compensation order",
+        description: "When a run fails, the steps it completed are undone by their compensations: reverse (default) one after another, latest completed first; parallel all at once.",
+      }),
   }),
   defaultConfig: {},
   outputs: ["default"],

@@ -44,6 +44,9 @@ export const nodeSchema = z.strictObject({
     .superRefine((config, ctx) => boundedStrings(config, ctx)),
   retry: retryPolicySchema.optional(),
   timeoutMs: z.int().min(1).max(86_400_000).optional(),
+  /** Sagas: run this step's compensation even when it failed or was cancelled mid-way (its side
+   * effect may have half happened), not only when it succeeded. */
+  compensateIfFailed: z.boolean().optional(),
 });
 
 /** An attempt without a `timeoutMs` of its own is aborted after this long. */
@@ -55,6 +58,9 @@ export const edgeSchema = z.strictObject({
   source: z.string().min(1),
   target: z.string().min(1),
   sourceHandle: z.string().min(1).optional(),
+  /** A "compensates" edge (drawn dashed): its target undoes its source when the run fails. It is
+   * outside the normal flow: nothing runs along it while the run goes forward. */
+  kind: z.literal("compensation").optional(),
 });
 export type WorkflowEdge = z.infer<typeof edgeSchema>;
 

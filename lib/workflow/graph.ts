@@ -3,20 +3,35 @@ import type { Definition, WorkflowEdge, WorkflowNode } from "./definition.ts";
 
 export interface Graph {
   nodes: Map<string, WorkflowNode>;
+  /** The normal flow: compensation edges are not in these. */
   outgoing: Map<string, WorkflowEdge[]>;
   incoming: Map<string, WorkflowEdge[]>;
+  /** Sagas: the node that undoes each node that has one (its "compensates" edge). */
+  compensator: Map<string, string>;
+  /** ...and the other way: the node each compensating node undoes. */
+  compensates: Map<string, string>;
 }
+
+export const isCompensationEdge = (edge: Pick<WorkflowEdge, "kind">) => edge.kind === "compensation";
 
 export function buildGraph(definition: Pick<Definition, "nodes" | "edges">): Graph {
   const nodes = new Map(definition.nodes.map((n) => [n.id, n]));
   const outgoing = new Map<string, WorkflowEdge[]>(definition.nodes.map((n) => [n.id, []]));
   const incoming = new Map<string, WorkflowEdge[]>(definition.nodes.map((n) => [n.id, []]));
+  const compensator = new Map<string, string>();
+  const compensates = new Map<string, string>();
   for (const edge of definition.edges) {
     if (!nodes.has(edge.source) || !nodes.has(edge.target)) continue;
+    if (isCompensationEdge(edge)) {
+      // Validation allows one each way; a draft with more keeps the first.
+      if (!compensator.has(edge.source)) compensator.set(edge.source, edge.target);
+      if (!compensates.has(edge.target)) compensates.set(edge.target, edge.source);
+      continue;
+    }
     outgoing.get(edge.source)!.push(edge);
     incoming.get(edge.target)!.push(edge);
   }
-  return { nodes, outgoing, incoming };
+  return { nodes, outgoing, incoming, compensator, compensates };
 }
 
 /** Every node reachable from `from` along edges, `from` included. */

@@ -9,6 +9,9 @@ export interface RunContext {
   input: unknown;
   steps: Record<string, { output: unknown }>;
   run: { id: string; workflowId: string; attempt: number };
+  /** In a compensation: the step it undoes, as that step ended (its resolved input, its output
+   * when it succeeded, its error when it failed mid-way). */
+  original?: { nodeId: string; status: string; input: unknown; output: unknown; error: unknown };
   /** Credential values, only in the worker, only those the step's templates name
    * (lib/secrets/credentials.ts resolveSecrets); masked in everything the step keeps. */
   secrets?: Record<string, string>;

@@ -9,7 +9,7 @@ import { credentialFields, eventTypeFields, expressionFields, isEntry, stepDefin
 import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
-import { buildGraph, findCycle, reachable, type Graph } from "./graph.ts";
+import { buildGraph, findCycle, isCompensationEdge, reachable, type Graph } from "./graph.ts";
 
 export interface DefinitionProblem {
   nodeId?: string;
@@ -55,14 +55,16 @@ export function parseStructure(input: unknown): ValidationResult {
   return { problems };
 }
 
-/** Steps upstream of each step: what its templates may read. */
+/** Steps upstream of each step: what its templates may read. A compensation reads the step it
+ * undoes and whatever that step read. */
 function upstreamOf(graph: Graph): (id: string) => Set<string> {
   const cache = new Map<string, Set<string>>();
   return (id) => {
     let found = cache.get(id);
     if (!found) {
       found = new Set();
-      const stack = (graph.incoming.get(id) ?? []).map((e) => e.source);
+      const undone = graph.compensates.get(id);
+      const stack = [...(graph.incoming.get(id) ?? []).map((e) => e.source), ...(undone ? [undone] : [])];
       while (stack.length) {
         const next = stack.pop()!;
         if (found.has(next)) continue;
@@ -223,6 +225,13 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
     if (!target) problems.push({ ...e, path: at("target"), message: say.danglingEdge("to", edge.target) });
     if (!source || !target) return;
     if (edge.source === edge.target) problems.push({ ...e, path: at("target"), message: say.selfEdge(named(edge.source)) });
+    if (isCompensationEdge(edge)) {
+      const link = `${edge.source}|compensation|${edge.target}`;
+      if (seenLinks.has(link)) problems.push({ ...e, path: at("target"), message: say.duplicateEdge(named(edge.source), named(edge.target)) });
+      else problems.push(...compensationEdgeProblems(edge, i, graph, named));
+      seenLinks.add(link);
+      return;
+    }
     const sourceStep = stepDefinition(source.type);
     const targetStep = stepDefinition(target.type);
     if (sourceStep) {
@@ -253,9 +262,36 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
   if (starts.length === 1) {
     const live = reachable(graph, starts[0].n.id);
     definition.nodes.forEach((n, i) => {
-      if (!live.has(n.id)) problems.push({ nodeId: n.id, path: `nodes.${i}`, message: say.unreachable(stepName(n)) });
+      // A compensation is reached through the step it undoes (checked with its edge).
+      if (!live.has(n.id) && !graph.compensates.has(n.id)) problems.push({ nodeId: n.id, path: `nodes.${i}`, message: say.unreachable(stepName(n)) });
     });
   }
 
   return { definition, problems };
+}
+
+/** A "compensates" edge: from a step that may be undone, to a step that only undoes (outside
+ * the normal flow, one each way, not branching, not ending the run). */
+function compensationEdgeProblems(edge: Definition["edges"][number], i: number, graph: Graph, named: (id: string) => string): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ edgeId: edge.id, path: `edges.${i}.${field}`, message });
+  const sourceStep = stepDefinition(graph.nodes.get(edge.source)!.type);
+  const targetStep = stepDefinition(graph.nodes.get(edge.target)!.type);
+  if (edge.sourceHandle !== undefined) add("sourceHandle", say.compensationHandle());
+  if (sourceStep?.entry) add("source", say.compensationFromEntry(named(edge.source)));
+  if (graph.compensates.has(edge.source)) add("source", say.compensationOfCompensation(named(edge.source)));
+  if (graph.compensator.get(edge.source) !== edge.target) add("source", say.secondCompensator(named(edge.source)));
+  else if (graph.compensates.get(edge.target) !== edge.source) add("target", say.sharedCompensator(named(edge.target)));
+  if (targetStep) {
+    const why = targetStep.entry || !targetStep.acceptsInput
+      ? "it is where a run begins"
+      : targetStep.exit
+        ? "it ends a run, and a compensation runs after the run has failed"
+        : targetStep.outputs.length > 1
+          ? "it branches, and a compensation has nowhere to branch to"
+          : undefined;
+    if (why) add("target", say.compensationTarget(named(edge.target), why));
+  }
+  if ((graph.incoming.get(edge.target)?.length ?? 0) + (graph.outgoing.get(edge.target)?.length ?? 0) > 0) add("target", say.compensatorInFlow(named(edge.target)));
+  return problems;
 }

@@ -59,7 +59,7 @@ export async function runWorkflow(client: Client, workflowId: string, input: unk
   return res.json.id as string;
 }
 
-const FINAL = ["succeeded", "failed", "cancelled"];
+const FINAL = ["succeeded", "failed", "cancelled", "compensated", "compensation_failed"];
 
 /** Polls the API until the run reaches one of `statuses` (default: any final status). */
 export async function waitForRun(client: Client, runId: string, statuses: string[] = FINAL, timeoutMs = 60_000) {
