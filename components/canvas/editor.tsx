@@ -7,7 +7,8 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, ty
 import { ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection, type OnConnectEnd } from "@xyflow/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { isEntry, stepDefinition } from "#lib/steps/index.ts";
-import { toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
+import { COMPENSATION_HANDLE, compensationData, toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
+import { baseEdge } from "./edge-styles.ts";
 import { exportFile } from "#lib/canvas/file-format.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "#lib/canvas/layout.ts";
 import { connectionRefusal } from "#lib/canvas/connections.ts";
@@ -129,31 +130,42 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
     return map;
   }, [errors]);
   const badEdges = useMemo(() => new Set(problems.flatMap((p) => (p.edgeId ? [p.edgeId] : []))), [problems]);
+  // A step that undoes another says so on its card.
+  const undoneData = useMemo(() => {
+    const names = new Map(state.nodes.map((n) => [n.id, n.data.name || n.id]));
+    return compensationData(state.edges, (id) => names.get(id) ?? id);
+  }, [state.edges, state.nodes]);
 
   const nodes = useMemo(
     () =>
       state.nodes.map((n) => ({
         ...n,
         ariaLabel: `${n.data.name || n.id}, ${stepDefinition(n.data.stepType)?.label ?? n.data.stepType} step${problemsByNode.has(n.id) ? `, ${problemsByNode.get(n.id)!.length} problems` : ""}`,
-        data: { ...n.data, problems: problemsByNode.get(n.id) },
+        data: { ...n.data, problems: problemsByNode.get(n.id), ...undoneData(n.id) },
       })),
-    [state.nodes, problemsByNode],
+    [state.nodes, problemsByNode, undoneData],
   );
   const edges = useMemo(
-    () =>
-      state.edges.map((e): Edge => ({
-        ...e,
-        ariaLabel: `Edge from ${e.source}${e.sourceHandle ? ` (${e.sourceHandle})` : ""} to ${e.target}`,
-        style:
-          e.id === dropEdge
-            ? { stroke: "#4f46e5", strokeWidth: 3, strokeDasharray: "6 3" }
-            : badEdges.has(e.id)
-              ? { stroke: "#dc2626", strokeWidth: 2 }
-              : e.selected
-                ? { stroke: "#4f46e5", strokeWidth: 2 }
-                : { stroke: "#a1a1aa", strokeWidth: 1.5 },
-      })),
-    [state.edges, badEdges, dropEdge],
+    () => {
+      const names = new Map(state.nodes.map((n) => [n.id, n.data.name || n.id]));
+      return state.edges.map((e): Edge => {
+        const base = baseEdge(e, (id) => names.get(id) ?? id);
+        const dashed = (base.style as { strokeDasharray?: string }).strokeDasharray;
+        return {
+          ...e,
+          ...base,
+          style:
+            e.id === dropEdge
+              ? { stroke: "#4f46e5", strokeWidth: 3, strokeDasharray: "6 3" }
+              : badEdges.has(e.id)
+                ? { stroke: "#dc2626", strokeWidth: 2, strokeDasharray: dashed }
+                : e.selected
+                  ? { stroke: "#4f46e5", strokeWidth: 2, strokeDasharray: dashed }
+                  : base.style,
+        };
+      });
+    },
+    [state.edges, state.nodes, badEdges, dropEdge],
   );
   const selected = state.nodes.filter((n) => n.selected);
   const names = useMemo(() => new Map(state.nodes.map((n) => [n.id, n.data.name])), [state.nodes]);
@@ -170,7 +182,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
         const flow = rf.screenToFlowPosition({ x: point.clientX, y: point.clientY });
         const name = state.nodes.find((n) => n.id === from.id)?.data.name || from.id;
         setPicker({
-          place: { ...pickerAt({ x: point.clientX, y: point.clientY }), after: `${name}${handle ? ` (${handle})` : ""}` },
+          place: { ...pickerAt({ x: point.clientX, y: point.clientY }), after: `${name}${handle ? ` (${handle})` : ""}`, ...(handle === COMPENSATION_HANDLE ? { undoes: name } : {}) },
           topLeft: { x: Math.round(flow.x), y: Math.round(flow.y - NODE_HEIGHT / 2) },
           link: { after: { source: from.id, sourceHandle: handle } },
         });

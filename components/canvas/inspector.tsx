@@ -6,7 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { credentialsQuery } from "#lib/client/queries.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { fieldsFor, fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
-import { ancestors, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
+import { ancestors, COMPENSATION_HANDLE, isCompensationFlowEdge, undoneBy, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
 import { NODE_ID, retryPolicySchema } from "#lib/workflow/definition.ts";
 import { isError, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import { problemLine } from "#lib/messages.ts";
@@ -129,7 +129,15 @@ function NodePanel({
   // Credentials complete as secrets.NAME (their values never reach the browser).
   const credentials = useQuery(credentialsQuery()).data?.credentials;
   const paths = useMemo(
-    () => ["input", ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`), "run.id", "run.attempt", ...(credentials ?? []).map((c) => `secrets.${c.name}`)],
+    () => [
+      "input",
+      ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`),
+      // A compensation reads the step it undoes, as that step ended.
+      ...(undoneBy(edges).has(node.id) ? ["original.output", "original.input", "original.error"] : []),
+      "run.id",
+      "run.attempt",
+      ...(credentials ?? []).map((c) => `secrets.${c.name}`),
+    ],
     [node.id, edges, credentials],
   );
   // Problems of one config field show under it: errors in red, warnings in amber.
@@ -253,6 +261,8 @@ function NodePanel({
 
       {definition && definition.outputs.length > 0 ? <NextSteps node={node} nodes={nodes} edges={edges} readOnly={readOnly} onConnect={onConnect} onDisconnect={onDisconnect} /> : null}
 
+      {definition && !definition.entry && !definition.exit ? <Compensation node={node} nodes={nodes} edges={edges} readOnly={readOnly} onChange={onChange} onConnect={onConnect} onDisconnect={onDisconnect} /> : null}
+
       {!readOnly && definition ? <StepTestPanel workflowId={workflowId} node={asWorkflowNode} sample={sample} /> : null}
 
       {!definition?.entry ? (
@@ -303,7 +313,7 @@ function NextSteps({ node, nodes, edges, readOnly, onConnect, onDisconnect }: { 
   const [target, setTarget] = useState("");
   const quickAdd = useQuickAdd();
   const nameOf = (id: string) => nodes.find((n) => n.id === id)?.data.name || id;
-  const out = edges.filter((e) => e.source === node.id);
+  const out = edges.filter((e) => e.source === node.id && !isCompensationFlowEdge(e));
   const proposal = { source: node.id, target: target || null, sourceHandle: branching ? handle : null };
   const refusal = target ? connectionRefusal(proposal, nodes, edges) : null;
   const candidates = nodes.filter((n) => n.id !== node.id && stepDefinition(n.data.stepType)?.acceptsInput !== false);
@@ -369,6 +379,94 @@ function NextSteps({ node, nodes, edges, readOnly, onConnect, onDisconnect }: { 
           ) : null}
         </form>
       ) : null}
+    </section>
+  );
+}
+
+/** Sagas, from the keyboard as well as by drawing: which step undoes this one when a run fails,
+ * whether even a failed attempt is undone; or, for a step that undoes another, which. */
+function Compensation({ node, nodes, edges, readOnly, onChange, onConnect, onDisconnect }: { node: FlowNode; edges: FlowEdge[]; readOnly: boolean } & Pick<Props, "nodes" | "onChange" | "onConnect" | "onDisconnect">) {
+  const [target, setTarget] = useState("");
+  const nameOf = (id: string) => nodes.find((n) => n.id === id)?.data.name || id;
+  const undoes = edges.find((e) => isCompensationFlowEdge(e) && e.target === node.id);
+  const undoneByEdge = edges.find((e) => isCompensationFlowEdge(e) && e.source === node.id);
+  const proposal = { source: node.id, target: target || null, sourceHandle: COMPENSATION_HANDLE };
+  const refusal = target ? connectionRefusal(proposal, nodes, edges) : null;
+  const candidates = nodes.filter((n) => n.id !== node.id && connectionRefusal({ ...proposal, target: n.id }, nodes, edges) === null);
+  return (
+    <section aria-labelledby="compensation-heading" className="mt-6" data-testid="compensation-section">
+      <h3 id="compensation-heading" className="mb-2 text-xs font-semibold tracking-wide text-zinc-600 uppercase">
+        Compensation
+      </h3>
+      {undoes ? (
+        <div className="rounded-md border border-amber-200 bg-amber-50 p-2 text-sm text-amber-950">
+          Undoes <strong>{nameOf(undoes.source)}</strong>. It runs only when a run fails after {nameOf(undoes.source)} completed, and reads what that step did as{" "}
+          <code className="font-mono text-xs">original.input</code> and <code className="font-mono text-xs">original.output</code>.
+          {!readOnly ? (
+            <button type="button" className="ml-1 text-xs text-red-700 hover:underline" onClick={() => onDisconnect(undoes.id)}>
+              Stop undoing it
+            </button>
+          ) : null}
+        </div>
+      ) : undoneByEdge ? (
+        <div className="space-y-2">
+          <p className="flex items-center justify-between gap-2 rounded-md border border-amber-200 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+            <span>
+              Undone by <strong>{nameOf(undoneByEdge.target)}</strong> when a run fails.
+            </span>
+            {!readOnly ? (
+              <button type="button" className="shrink-0 text-xs text-red-700 hover:underline" onClick={() => onDisconnect(undoneByEdge.id)} aria-label={`Remove the compensation ${nameOf(undoneByEdge.target)}`}>
+                Remove
+              </button>
+            ) : null}
+          </p>
+          <label className="flex items-start gap-2 text-sm text-zinc-800">
+            <input
+              type="checkbox"
+              className="mt-0.5"
+              checked={!!node.data.compensateIfFailed}
+              disabled={readOnly}
+              onChange={(e) => onChange(node.id, { compensateIfFailed: e.target.checked || undefined })}
+            />
+            <span>
+              Undo even if this step failed
+              <span className="block text-xs text-zinc-500">Its side effect may have half happened: once it has started, its undo runs whatever its outcome.</span>
+            </span>
+          </label>
+        </div>
+      ) : (
+        <>
+          <p className="text-sm text-zinc-600">Nothing undoes this step. Drag from the amber handle below the step to the step that undoes it, or choose one:</p>
+          {!readOnly ? (
+            <form
+              className="mt-2 flex gap-1.5"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!target || refusal) return;
+                onConnect({ source: node.id, target, sourceHandle: COMPENSATION_HANDLE });
+                setTarget("");
+              }}
+            >
+              <select aria-label="Undo with step" value={target} onChange={(e) => setTarget(e.target.value)} className="min-w-0 flex-1 rounded-md border border-zinc-300 px-1.5 py-1 text-sm">
+                <option value="">Undo with…</option>
+                {candidates.map((n) => (
+                  <option key={n.id} value={n.id}>
+                    {n.data.name || n.id}
+                  </option>
+                ))}
+              </select>
+              <Button type="submit" size="sm" variant="secondary" disabled={!target || !!refusal}>
+                Set
+              </Button>
+            </form>
+          ) : null}
+          {refusal ? (
+            <p role="alert" className="mt-1 text-xs text-red-700">
+              {refusal}
+            </p>
+          ) : null}
+        </>
+      )}
     </section>
   );
 }

@@ -4,10 +4,11 @@
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
 import { ReactFlow, ReactFlowProvider, type Edge } from "@xyflow/react";
-import { toFlow, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
+import { compensationData, toFlow, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { nodeTypes } from "./step-node.tsx";
 import { CanvasChrome, canvasProps } from "./canvas-chrome.tsx";
+import { baseEdge } from "./edge-styles.ts";
 
 interface Props {
   definition: Definition;
@@ -26,18 +27,17 @@ export function ReadonlyCanvas(props: Props) {
   );
 }
 
-const plainEdge = { stroke: "#a1a1aa", strokeWidth: 1.5 };
-
 function Inner({ definition, decorate, decorateEdge, onSelect, selectedId }: Props) {
   const flow = useMemo(() => toFlow(definition), [definition]);
-  const nodes = useMemo(
+  const names = useMemo(() => new Map(definition.nodes.map((n) => [n.id, n.name || n.id])), [definition]);
+  const nodes = useMemo(() => {
+    const sagas = compensationData(flow.edges, (id) => names.get(id) ?? id);
     // Steps have a fixed size; saying so lets the minimap draw them without measuring.
-    () => flow.nodes.map((n): FlowNode => ({ ...n, width: 220, height: 64, selected: selectedId === n.id, data: { ...n.data, ...decorate?.(n.id) } })),
-    [flow, decorate, selectedId],
-  );
+    return flow.nodes.map((n): FlowNode => ({ ...n, width: 220, height: 64, selected: selectedId === n.id, data: { ...n.data, ...sagas(n.id), ...decorate?.(n.id) } }));
+  }, [flow, decorate, selectedId, names]);
   const edges = useMemo(
-    () => flow.edges.map((e): Edge => ({ ...e, style: plainEdge, ...decorateEdge?.(e) })),
-    [flow, decorateEdge],
+    () => flow.edges.map((e): Edge => ({ ...e, ...baseEdge(e, (id) => names.get(id) ?? id), ...decorateEdge?.(e) })),
+    [flow, decorateEdge, names],
   );
   return (
     <ReactFlow<FlowNode, Edge>

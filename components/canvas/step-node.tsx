@@ -5,7 +5,7 @@ import { memo } from "react";
 import { useNow } from "../live/use-now.ts";
 import { Handle, Position, type NodeProps, type Node } from "@xyflow/react";
 import { stepDefinition } from "#lib/steps/index.ts";
-import type { StepNodeData } from "#lib/canvas/mapping.ts";
+import { COMPENSATION_HANDLE, type StepNodeData } from "#lib/canvas/mapping.ts";
 import { nodeHeight } from "#lib/canvas/layout.ts";
 import { cx } from "#lib/client/cx.ts";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
@@ -22,6 +22,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const diff = data.diff as string | undefined;
   const quickAdd = useQuickAdd();
   const label = data.name || id;
+  // A step that undoes another runs outside the flow: its compensates edge comes in from above,
+  // and nothing follows it.
+  const undoer = !!data.undoes;
   return (
     <div
       data-testid={`node-${id}`}
@@ -42,9 +45,17 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         diff === "added" && "border-emerald-500 bg-emerald-50 ring-2 ring-emerald-500/30",
         diff === "removed" && "border-red-400 bg-red-50 opacity-70 ring-2 ring-red-400/30",
         diff === "changed" && "border-amber-500 bg-amber-50 ring-2 ring-amber-500/30",
+        undoer && !status && "border-dashed border-amber-500",
       )}
     >
-      {definition?.acceptsInput !== false ? <Handle type="target" position={Position.Left} className="!h-3 !w-3 !border-2 !border-white !bg-zinc-400" /> : null}
+      {data.undoes ? (
+        <span className="absolute -top-2.5 left-2 rounded-full bg-amber-100 px-1.5 py-0.5 text-[10px] font-semibold text-amber-900 shadow-sm" data-testid="node-undoes">
+          undoes {data.undoesName ?? data.undoes}
+        </span>
+      ) : null}
+      {definition?.acceptsInput !== false ? (
+        <Handle type="target" position={undoer ? Position.Top : Position.Left} className={cx("!h-3 !w-3 !border-2 !border-white", undoer ? "!bg-amber-500" : "!bg-zinc-400")} />
+      ) : null}
       <span className={cx("flex size-8 shrink-0 items-center justify-center rounded-md", categoryTone[definition?.category ?? "data"])}>
         <StepIcon name={definition?.icon ?? "shuffle"} />
       </span>
@@ -73,7 +84,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         </span>
       ) : null}
       {/* Level with each output handle; past a branch's name when the handle has one. */}
-      {quickAdd
+      {quickAdd && !undoer
         ? (outputs.length === 1 ? [null] : outputs).map((handle, i) => (
             <span
               key={handle ?? "out"}
@@ -85,7 +96,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
             </span>
           ))
         : null}
-      {outputs.length === 1 ? (
+      {undoer ? null : outputs.length === 1 ? (
         <Handle type="source" position={Position.Right} className="!h-3 !w-3 !border-2 !border-white !bg-zinc-400" />
       ) : (
         outputs.map((handle, i) => (
@@ -102,6 +113,18 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           </Handle>
         ))
       )}
+      {/* Sagas: drag from here to the step that undoes this one when a run fails. */}
+      {/* (Read-only canvases draw it only where a compensation leaves from it.) */}
+      {definition && !definition.entry && !definition.exit && !undoer && (quickAdd || data.compensated) ? (
+        <Handle
+          id={COMPENSATION_HANDLE}
+          type="source"
+          position={Position.Bottom}
+          className="!h-2.5 !w-2.5 !rounded-sm !border-2 !border-white !bg-amber-500"
+          title="Compensation: drag to the step that undoes this one when a run fails"
+          aria-label="Compensation handle"
+        />
+      ) : null}
     </div>
   );
 }

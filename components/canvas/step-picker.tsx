@@ -13,6 +13,8 @@ export interface PickerPlace {
   y: number;
   /** What the new step follows, for the title. */
   after: string;
+  /** Dragged from a step's compensation handle: the new step undoes this one. */
+  undoes?: string;
 }
 
 export function StepPicker({ place, hasEntry, onPick, onClose }: { place: PickerPlace; hasEntry: boolean; onPick(type: string): void; onClose(): void }) {
@@ -38,13 +40,14 @@ export function StepPicker({ place, hasEntry, onPick, onClose }: { place: Picker
     <div
       ref={box}
       role="dialog"
-      aria-label={`Add a step after ${place.after}`}
+      aria-label={place.undoes ? `Add a step that undoes ${place.undoes}` : `Add a step after ${place.after}`}
       className="absolute z-20 w-64 rounded-lg border border-zinc-200 bg-white p-2 shadow-xl"
       style={{ left: place.x, top: place.y }}
       data-testid="step-picker"
     >
       <p className="px-1 pb-1 text-xs text-zinc-600">
-        Add a step after <span className="font-medium text-zinc-900">{place.after}</span>
+        {place.undoes ? "Add a step that undoes " : "Add a step after "}
+        <span className="font-medium text-zinc-900">{place.undoes ?? place.after}</span>
       </p>
       <input
         ref={search}

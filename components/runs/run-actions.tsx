@@ -3,13 +3,15 @@
 // step's states allow (lib/engine/states.ts, the rule the engine enforces); each asks for
 // confirmation saying what will happen. Without the runs.operate permission the buttons are
 // disabled and say why.
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { api } from "#lib/client/api.ts";
 import { runKey } from "#lib/client/queries.ts";
 import { rolesWith } from "#lib/auth/permissions.ts";
-import { canCancelRun, canResumeRun, canRetryStep, canSkipStep, type StepStatus } from "#lib/engine/states.ts";
+import { canCancelRun, canCompensateRun, canResumeRun, canRetryStep, canSkipStep, type StepStatus } from "#lib/engine/states.ts";
+import { compensationOrderOf, compensationPlan } from "#lib/engine/compensation-plan.ts";
+import { buildGraph } from "#lib/workflow/graph.ts";
 import { retryPolicy } from "#lib/engine/retry.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { stepName } from "#lib/messages.ts";
@@ -20,7 +22,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { CodeEditor } from "../canvas/code-editor.tsx";
 import { useCan, useCurrentUser } from "../shell/current-user.tsx";
 
-type Command = "cancel" | "resume" | "rerun" | "retry" | "skip" | "replay";
+type Command = "cancel" | "compensate" | "resume" | "rerun" | "retry" | "skip" | "replay";
 
 function useOperator() {
   const allowed = useCan("runs.operate");
@@ -45,8 +47,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function RunCommands({ run }: { run: RunView }) {
+export function RunCommands({ run, definition }: { run: RunView; definition: Definition | undefined }) {
   const { allowed, reason } = useOperator();
+  // What "fail and compensate" would undo, in order: the plan the engine runs (compensation-plan.ts).
+  const graph = useMemo(() => (definition ? buildGraph(definition) : undefined), [definition]);
+  const undo = graph && canCompensateRun(run.status) ? compensationPlan(graph, run.steps) : [];
+  const nameOf = (id: string) => stepName({ id, name: definition?.nodes.find((n) => n.id === id)?.name });
   const qc = useQueryClient();
   const router = useRouter();
   const [open, setOpen] = useState<Command | null>(null);
@@ -58,6 +64,7 @@ export function RunCommands({ run }: { run: RunView }) {
   return (
     <div className="flex flex-wrap items-center gap-2">
       {canCancelRun(status) ? <CommandButton testId="cancel-run" label="Cancel run" variant="danger" reason={reason} onClick={() => setOpen("cancel")} /> : null}
+      {undo.length ? <CommandButton testId="compensate-run" label="Fail and compensate" variant="danger" reason={reason} onClick={() => setOpen("compensate")} /> : null}
       {canResumeRun(status) ? <CommandButton testId="resume-run" label="Resume" reason={reason} onClick={() => setOpen("resume")} /> : null}
       <CommandButton
         testId="rerun"
@@ -82,6 +89,26 @@ export function RunCommands({ run }: { run: RunView }) {
           await done();
         }}
       />
+      <ConfirmDialog
+        open={open === "compensate"}
+        onOpenChange={close}
+        title="Fail this run and undo what it did?"
+        consequence={`${run.status === "failed" ? "The run" : "Its open steps are cancelled and the run"} undoes these steps through their compensations, ${graph && compensationOrderOf(graph) === "parallel" ? "all at once" : "in this order"}. This cannot be taken back.`}
+        confirmLabel="Fail and compensate"
+        danger
+        onConfirm={async () => {
+          await api(`/runs/${run.id}/compensate`, { method: "POST" });
+          await done();
+        }}
+      >
+        <ol className="list-decimal space-y-1 pl-5 text-sm" data-testid="undo-plan">
+          {undo.map((u) => (
+            <li key={u.compensator}>
+              {nameOf(u.compensator)} <span className="text-zinc-500">undoes {nameOf(u.nodeId)}</span>
+            </li>
+          ))}
+        </ol>
+      </ConfirmDialog>
       <ConfirmDialog
         open={open === "resume"}
         onOpenChange={close}
@@ -130,18 +157,22 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
   const close = (o: boolean) => !o && setOpen(null);
   const isStart = !!(stepDefinition(node?.type ?? "")?.entry || stepDefinition(step.type)?.entry);
   const named = stepName({ id: step.nodeId, name: node?.name });
+  // While the run undoes what it did, only its compensations are acted on (the engine's rule too).
+  const undoing = runStatus === "compensating" || runStatus === "compensation_failed";
+  const isUndo = !!definition?.edges.some((e) => e.kind === "compensation" && e.target === step.nodeId);
+  const actsHere = !undoing || isUndo;
 
   const retryConsequence =
     status === "retry_scheduled"
       ? `Attempt ${step.attempt} of ${named} starts now instead of waiting for its backoff, with a fresh budget of ${budget} attempts.`
-      : `${named} runs again as attempt ${step.attempt + 1}, with a fresh budget of ${budget} attempts.${run.status === "failed" ? " The run reopens, and the steps its failure cancelled are queued again." : ""}`;
+      : `${named} runs again as attempt ${step.attempt + 1}, with a fresh budget of ${budget} attempts.${run.status === "failed" ? " The run reopens, and the steps its failure cancelled are queued again." : undoing ? " Undoing goes on after it." : ""}`;
 
   return (
     <div className="flex flex-wrap items-center gap-2" aria-label={`Commands for step ${named}`} role="group">
-      {canRetryStep(status, runStatus) ? (
+      {actsHere && canRetryStep(status, runStatus) ? (
         <CommandButton testId="retry-step" variant="primary" label={status === "retry_scheduled" ? "Retry now" : "Retry step"} reason={reason} onClick={() => setOpen("retry")} />
       ) : null}
-      {canSkipStep(status, runStatus) && !isStart ? (
+      {actsHere && canSkipStep(status, runStatus) && !isStart ? (
         <CommandButton
           testId="skip-step"
           label="Skip with output…"
@@ -170,7 +201,11 @@ export function StepCommands({ run, step, definition }: { run: RunView; step: St
         open={open === "skip"}
         onOpenChange={close}
         title={`Skip ${named}?`}
-        consequence={`${named} is marked skipped with the output below, and the steps after it run with that output.${status === "running" ? " Its running attempt is told to stop and its result is discarded." : ""}${run.status === "failed" ? " The run reopens." : ""}`}
+        consequence={
+          isUndo
+            ? `${named} is marked skipped with the output below (say how it was undone by hand), and undoing goes on with the next step.`
+            : `${named} is marked skipped with the output below, and the steps after it run with that output.${status === "running" ? " Its running attempt is told to stop and its result is discarded." : ""}${run.status === "failed" ? " The run reopens." : ""}`
+        }
         confirmLabel="Skip step"
         size="lg"
         onConfirm={async () => {

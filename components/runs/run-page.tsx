@@ -14,9 +14,11 @@ import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { isFinishedRun } from "#lib/engine/states.ts";
+import { isCompensationFlowEdge } from "#lib/canvas/mapping.ts";
+import { compensationOrderOf, compensationPlan } from "#lib/engine/compensation-plan.ts";
 import type { RunView, StepView } from "#lib/runs/live-state.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
-import { buildGraph, topologicalOrder } from "#lib/workflow/graph.ts";
+import { buildGraph, topologicalOrder, type Graph } from "#lib/workflow/graph.ts";
 import { ReadonlyCanvas } from "../canvas/readonly-canvas.tsx";
 import { FullScreen } from "../ui/full-screen.tsx";
 import { shownStatus, statusStyle } from "../canvas/status-style.ts";
@@ -32,6 +34,8 @@ import { useLiveRun } from "./use-live-run.ts";
 import { RunAnnouncer } from "./run-announcer.tsx";
 
 const taken = { stroke: "#10b981", strokeWidth: 2.5 };
+/** The compensation path: its own colour, dashed like the edge it follows. */
+const undoing = { stroke: "#d97706", strokeWidth: 2.5, strokeDasharray: "6 4" };
 
 export function RunPage({ runId }: { runId: string }) {
   const { run, events, error, stream } = useLiveRun(runId);
@@ -43,6 +47,8 @@ export function RunPage({ runId }: { runId: string }) {
   const stuckByNode = useMemo(() => new Map((run?.stuckSteps ?? []).map((s) => [s.nodeId, stuckText(s)])), [run?.stuckSteps]);
   const nameOf = useStepNames(version.data?.definition);
   const rank = useGraphRank(version.data?.definition);
+  const graph = useMemo(() => (version.data ? buildGraph(version.data.definition) : undefined), [version.data]);
+  const undoes = useCallback((nodeId: string) => graph?.compensates.get(nodeId), [graph]);
   const decorate = useCallback(
     (nodeId: string) => {
       const s = byNode.get(nodeId);
@@ -57,6 +63,10 @@ export function RunPage({ runId }: { runId: string }) {
     (e: { source: string; target: string; sourceHandle?: string | null }) => {
       const from = byNode.get(e.source);
       const to = byNode.get(e.target);
+      if (isCompensationFlowEdge(e)) {
+        // Lit once the undo was queued; moving while it runs.
+        return to ? { style: undoing, animated: to.status === "running" || to.status === "queued", className: "edge-undoing" } : undefined;
+      }
       const passed = from && (from.status === "succeeded" || (from.status === "skipped" && from.reason === "operator")) && (!e.sourceHandle || from.branch === e.sourceHandle);
       if (!passed || !to || (to.status === "skipped" && to.reason === "branch")) return undefined;
       return { style: taken, animated: to.status === "running" || to.status === "queued", className: "edge-taken" };
@@ -68,7 +78,7 @@ export function RunPage({ runId }: { runId: string }) {
   if (!run) return <p className="text-sm text-zinc-500">Loading run…</p>;
   return (
     <FullScreen>
-      <RunHeader run={run} stream={stream} />
+      <RunHeader run={run} stream={stream} definition={version.data?.definition} />
       <RunAnnouncer run={run} nameOf={nameOf} named={!!version.data} />
       {run.stuck ? (
         <p role="alert" className="border-b border-orange-200 bg-orange-50 px-4 py-2 text-sm text-orange-900" data-testid="run-stuck">
@@ -78,11 +88,12 @@ export function RunPage({ runId }: { runId: string }) {
           </button>
         </p>
       ) : null}
-      {run.status === "failed" && run.error?.message ? (
+      {(run.status === "failed" || isCompensation(run.status)) && run.error?.message ? (
         <p className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" data-testid="run-error">
           {run.error.message}
         </p>
       ) : null}
+      {isCompensation(run.status) || run.status === "compensated" ? <CompensationBanner run={run} graph={graph} nameOf={nameOf} onSelect={select} /> : null}
       {/* On a phone the parts stack: header, canvas, steps, then the tabs (the left column's
           box dissolves so that its children take their own places). */}
       <div className="flex flex-col md:min-h-0 md:flex-1 md:flex-row">
@@ -103,7 +114,7 @@ export function RunPage({ runId }: { runId: string }) {
               ))}
             </Tabs.List>
             <Tabs.Content value="timeline" className="min-h-0 flex-1 overflow-auto">
-              <Timeline run={run} selected={selected} onSelect={select} nameOf={nameOf} rank={rank} />
+              <Timeline run={run} selected={selected} onSelect={select} nameOf={nameOf} rank={rank} undoes={undoes} />
             </Tabs.Content>
             <Tabs.Content value="audit" className="min-h-0 flex-1 overflow-auto">
               <AuditLog events={events} onSelect={select} nameOf={nameOf} />
@@ -122,7 +133,7 @@ export function RunPage({ runId }: { runId: string }) {
   );
 }
 
-function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof useLiveRun>["stream"] }) {
+function RunHeader({ run, stream, definition }: { run: RunView; stream: ReturnType<typeof useLiveRun>["stream"]; definition: Definition | undefined }) {
   const active = !isFinishedRun(run.status);
   const now = useNow(active && !!run.startedAt);
   const took = run.startedAt ? (run.finishedAt ? new Date(run.finishedAt).getTime() : now) - new Date(run.startedAt).getTime() : null;
@@ -169,7 +180,7 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
       </span>
       <span className="ml-auto flex flex-wrap items-center gap-3">
         <StreamStatus state={stream} />
-        <RunCommands run={run} />
+        <RunCommands run={run} definition={definition} />
       </span>
     </header>
   );
@@ -178,7 +189,9 @@ function RunHeader({ run, stream }: { run: RunView; stream: ReturnType<typeof us
 /** A step's place in the order the graph runs them (each after the steps before it); unknown ids last. */
 function useGraphRank(definition: Definition | undefined) {
   return useMemo(() => {
-    const order = definition ? topologicalOrder(buildGraph(definition)) : [];
+    const graph = definition ? buildGraph(definition) : undefined;
+    // Compensations (outside the flow) after every step of it.
+    const order = graph ? topologicalOrder(graph).toSorted((a, b) => Number(graph.compensates.has(a)) - Number(graph.compensates.has(b))) : [];
     return (nodeId: string) => {
       const i = order.indexOf(nodeId);
       return i === -1 ? order.length : i;
@@ -226,4 +239,40 @@ function useStepNames(definition: Definition | undefined) {
     const names = new Map((definition?.nodes ?? []).map((n) => [n.id, n.name]));
     return (nodeId: string) => names.get(nodeId) || nodeId;
   }, [definition]);
+}
+
+const isCompensation = (status: string) => status === "compensating" || status === "compensation_failed";
+
+/** While a run undoes what it did, and after: each step it undoes, in the order they are undone,
+ * with where its compensation is. */
+function CompensationBanner({ run, graph, nameOf, onSelect }: { run: RunView; graph: Graph | undefined; nameOf(nodeId: string): string; onSelect(nodeId: string): void }) {
+  if (!graph) return null;
+  const plan = compensationPlan(graph, run.steps);
+  const byNode = new Map(run.steps.map((s) => [s.nodeId, s]));
+  const parallel = compensationOrderOf(graph) === "parallel";
+  const heading = run.status === "compensated" ? "Compensated: every completed step was undone" : run.status === "compensation_failed" ? "Compensation stopped: a compensation failed. Retry or skip it from its step." : "Compensating: undoing the completed steps";
+  return (
+    <section
+      aria-label="Compensation"
+      data-testid="compensation-banner"
+      className={cx("border-b px-4 py-2 text-sm", run.status === "compensation_failed" ? "border-red-200 bg-red-50 text-red-900" : "border-amber-200 bg-amber-50 text-amber-950")}
+    >
+      <p className="font-medium">{heading}</p>
+      <ol className="mt-1 flex flex-wrap items-center gap-x-1.5 gap-y-1 text-xs">
+        {plan.map((entry, i) => {
+          const undo = byNode.get(entry.compensator);
+          const style = statusStyle(undo?.status ?? "pending");
+          return (
+            <li key={entry.compensator} className="flex items-center gap-1.5">
+              {i > 0 ? <span aria-hidden>{parallel ? "·" : "→"}</span> : null}
+              <button type="button" className="rounded-md bg-white px-1.5 py-0.5 ring-1 ring-amber-200 hover:ring-amber-400" onClick={() => onSelect(entry.compensator)} data-testid={`undo-${entry.compensator}`}>
+                {nameOf(entry.compensator)} <span className="text-zinc-500">undoes {nameOf(entry.nodeId)}</span>{" "}
+                <span className={cx("rounded-full px-1.5 text-[10px] font-semibold uppercase", style.badge)}>{undo ? style.label : "next"}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
 }

@@ -20,7 +20,22 @@ const attemptColour: Record<string, string> = {
 
 const ms = (iso: string | null | undefined) => (iso ? new Date(iso).getTime() : null);
 
-export function Timeline({ run, selected, onSelect, nameOf, rank }: { run: RunView; selected: string | null; onSelect(nodeId: string): void; nameOf(nodeId: string): string; rank(nodeId: string): number }) {
+export function Timeline({
+  run,
+  selected,
+  onSelect,
+  nameOf,
+  rank,
+  undoes,
+}: {
+  run: RunView;
+  selected: string | null;
+  onSelect(nodeId: string): void;
+  nameOf(nodeId: string): string;
+  rank(nodeId: string): number;
+  /** The step a compensation undoes: its row is drawn in the compensation colour. */
+  undoes(nodeId: string): string | undefined;
+}) {
   const active = !isFinishedRun(run.status);
   const now = useNow(active, 500);
   const start = ms(run.createdAt)!;
@@ -45,15 +60,19 @@ export function Timeline({ run, selected, onSelect, nameOf, rank }: { run: RunVi
         ))}
       </div>
       <ol>
-        {steps.map((s) => (
-          <li key={s.id}>
+        {steps.map((s) => {
+          const undone = undoes(s.nodeId);
+          return (
+          <li key={s.id} data-compensation={undone ? "true" : undefined}>
             <button
               type="button"
               onClick={() => onSelect(s.nodeId)}
-              className={cx("flex h-6 w-full items-center rounded text-left hover:bg-zinc-50", selected === s.nodeId && "bg-indigo-50")}
+              className={cx("flex h-6 w-full items-center rounded text-left hover:bg-zinc-50", selected === s.nodeId && "bg-indigo-50", undone && "bg-amber-50/60")}
             >
-              <span className="w-24 shrink-0 truncate pr-2 text-zinc-700 md:w-36" title={s.nodeId}>
+              <span className={cx("w-24 shrink-0 truncate pr-2 md:w-36", undone ? "text-amber-900" : "text-zinc-700")} title={undone ? `${s.nodeId}: undoes ${nameOf(undone)}` : s.nodeId}>
+                {undone ? <span aria-hidden>↩ </span> : null}
                 {nameOf(s.nodeId)}
+                {undone ? <span className="sr-only"> (undoes {nameOf(undone)})</span> : null}
               </span>
               <span className="sr-only">, {s.status}, </span>
               <span className="relative h-3.5 flex-1">
@@ -71,7 +90,7 @@ export function Timeline({ run, selected, onSelect, nameOf, rank }: { run: RunVi
                     <span
                       key={a.attempt}
                       title={`attempt ${a.attempt}: ${a.status}, ${duration(to - from)}`}
-                      className={cx("absolute inset-y-0 rounded-sm", attemptColour[a.status] ?? "bg-zinc-400", a.status === "running" && "animate-pulse")}
+                      className={cx("absolute inset-y-0 rounded-sm", undone && a.status === "succeeded" ? "bg-amber-500" : (attemptColour[a.status] ?? "bg-zinc-400"), a.status === "running" && "animate-pulse")}
                       style={{ left: x(from), width: w(from, to) }}
                     />
                   );
@@ -80,7 +99,8 @@ export function Timeline({ run, selected, onSelect, nameOf, rank }: { run: RunVi
               <span className="w-16 shrink-0 pl-2 text-right tabular-nums text-zinc-600 md:w-20">{label(s, now)}</span>
             </button>
           </li>
-        ))}
+          );
+        })}
       </ol>
     </div>
   );

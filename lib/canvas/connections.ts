@@ -2,7 +2,7 @@
 // Pure: the editor shows the sentence by the cursor when a drag is refused, and uses the same
 // rule to mark handles valid while dragging.
 import { stepDefinition } from "../steps/index.ts";
-import type { FlowEdge, FlowNode } from "./mapping.ts";
+import { isCompensationFlowEdge, type FlowEdge, type FlowNode } from "./mapping.ts";
 
 export interface ProposedConnection {
   source: string | null;
@@ -18,7 +18,7 @@ const nameOf = (nodes: readonly FlowNode[], id: string) => {
 /** The path from `from` to `to` along edges, if there is one (both ends included). */
 function pathBetween(edges: readonly FlowEdge[], from: string, to: string): string[] | null {
   const out = new Map<string, string[]>();
-  for (const e of edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+  for (const e of edges) if (!isCompensationFlowEdge(e)) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
   const previous = new Map<string, string>();
   const queue = [from];
   const seen = new Set([from]);
@@ -45,6 +45,9 @@ export function connectionRefusal(c: ProposedConnection, nodes: readonly FlowNod
   const target = nodes.find((n) => n.id === c.target);
   const targetType = target ? stepDefinition(target.data.stepType) : undefined;
   if (targetType && !targetType.acceptsInput) return `${targetType.label} is where a run begins: nothing connects into it.`;
+  if (isCompensationFlowEdge(c)) return compensationRefusal(c.source, c.target, nodes, edges);
+  const undoer = [c.source, c.target].find((id) => edges.some((e) => isCompensationFlowEdge(e) && e.target === id));
+  if (undoer) return `“${nameOf(nodes, undoer)}” undoes a step: it runs only when a run fails, outside the normal flow.`;
   if (edges.some((e) => e.source === c.source && e.target === c.target && (e.sourceHandle ?? null) === (c.sourceHandle ?? null))) {
     return `“${nameOf(nodes, c.source)}” is already connected to “${nameOf(nodes, c.target)}”.`;
   }
@@ -53,5 +56,24 @@ export function connectionRefusal(c: ProposedConnection, nodes: readonly FlowNod
     const loop = [...back, c.target].map((id) => nameOf(nodes, id)).join(" → ");
     return `That connection would close a loop (${loop}). A workflow runs forward only; repeat work with a loop step instead.`;
   }
+  return null;
+}
+
+/** A "compensates" connection: from a step to the step that undoes it (one each way), which
+ * stays outside the normal flow and neither branches nor ends the run. */
+function compensationRefusal(source: string, target: string, nodes: readonly FlowNode[], edges: readonly FlowEdge[]): string | null {
+  const step = (id: string) => stepDefinition(nodes.find((n) => n.id === id)?.data.stepType ?? "");
+  const compensations = edges.filter(isCompensationFlowEdge);
+  if (step(source)?.entry) return `${step(source)!.label} changes nothing outside, so there is nothing to undo.`;
+  if (compensations.some((e) => e.target === source)) return `“${nameOf(nodes, source)}” undoes a step; a compensation is not undone in turn.`;
+  const existing = compensations.find((e) => e.source === source);
+  if (existing) return `“${nameOf(nodes, source)}” is already undone by “${nameOf(nodes, existing.target)}”.`;
+  if (compensations.some((e) => e.target === target)) return `“${nameOf(nodes, target)}” already undoes another step.`;
+  if (edges.some((e) => !isCompensationFlowEdge(e) && (e.source === target || e.target === target))) {
+    return `“${nameOf(nodes, target)}” is in the normal flow; a compensation runs only when a run fails. Add a separate step to undo with.`;
+  }
+  const undoer = step(target);
+  if (undoer?.exit) return `${undoer.label} ends a run; undo with a step that does something.`;
+  if ((undoer?.outputs.length ?? 1) > 1) return `${undoer!.label} branches; a compensation has nowhere to branch to.`;
   return null;
 }

@@ -9,6 +9,12 @@ export interface StepNodeData {
   config: Record<string, unknown>;
   retry?: RetryPolicyInput;
   timeoutMs?: number;
+  compensateIfFailed?: boolean;
+  /** Sagas: the step this one undoes (from its "compensates" edge), not saved. */
+  undoes?: string;
+  undoesName?: string;
+  /** Sagas: another step undoes this one, not saved. */
+  compensated?: boolean;
   /** Validation problems of this node, for its badge (filled by the editor, not saved). */
   problems?: string[];
   /** Run view: the step's state, not saved. */
@@ -39,6 +45,27 @@ export interface FlowEdge {
   selected?: boolean;
 }
 
+/** On the canvas a "compensates" edge leaves from this handle of the step it undoes (drawn
+ * below the step, dashed); in the definition it is an edge of kind "compensation". */
+export const COMPENSATION_HANDLE = "compensation";
+
+export const isCompensationFlowEdge = (e: { sourceHandle?: string | null }) => e.sourceHandle === COMPENSATION_HANDLE;
+
+/** For each step that undoes another, the step it undoes. */
+export function undoneBy(edges: readonly { source: string; target: string; sourceHandle?: string | null }[]): Map<string, string> {
+  return new Map(edges.filter(isCompensationFlowEdge).map((e) => [e.target, e.source]));
+}
+
+/** What a step's card shows of sagas: the step it undoes (by name), or that it is undone. */
+export function compensationData(edges: readonly { source: string; target: string; sourceHandle?: string | null }[], nameOf: (id: string) => string) {
+  const undoes = undoneBy(edges);
+  const undone = new Set(undoes.values());
+  return (id: string): Pick<StepNodeData, "undoes" | "undoesName" | "compensated"> => {
+    const original = undoes.get(id);
+    return original ? { undoes: original, undoesName: nameOf(original) } : undone.has(id) ? { compensated: true } : {};
+  };
+}
+
 export function toFlow(definition: Definition): { nodes: FlowNode[]; edges: FlowEdge[] } {
   return {
     nodes: definition.nodes.map((n) => ({
@@ -51,13 +78,14 @@ export function toFlow(definition: Definition): { nodes: FlowNode[]; edges: Flow
         ...(n.name !== undefined ? { name: n.name } : {}),
         ...(n.retry ? { retry: { ...n.retry } } : {}),
         ...(n.timeoutMs !== undefined ? { timeoutMs: n.timeoutMs } : {}),
+        ...(n.compensateIfFailed ? { compensateIfFailed: true } : {}),
       },
     })),
     edges: definition.edges.map((e) => ({
       id: e.id,
       source: e.source,
       target: e.target,
-      ...(e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
+      ...(e.kind === "compensation" ? { sourceHandle: COMPENSATION_HANDLE } : e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
     })),
   };
 }
@@ -74,12 +102,13 @@ export function toDefinition(nodes: readonly FlowNode[], edges: readonly FlowEdg
       config: n.data.config ?? {},
       ...(n.data.retry && Object.keys(n.data.retry).length ? { retry: n.data.retry } : {}),
       ...(n.data.timeoutMs !== undefined ? { timeoutMs: n.data.timeoutMs } : {}),
+      ...(n.data.compensateIfFailed ? { compensateIfFailed: true } : {}),
     })),
     edges: edges.map((e): WorkflowEdge => ({
       id: e.id,
       source: e.source,
       target: e.target,
-      ...(e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
+      ...(isCompensationFlowEdge(e) ? { kind: "compensation" as const } : e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
     })),
   };
 }

@@ -29,10 +29,10 @@ export function stripTypes(code: string): string {
 }
 
 /**
- * Runs `code` as the body of an async function of (input, steps, run). Its return value must be
+ * Runs `code` as the body of an async function of (input, steps, run, original). Its return value must be
  * JSON (undefined becomes null); a promise is awaited (there is nothing to wait for but itself).
  */
-export async function runScript(code: string, data: { input: unknown; steps: unknown; run: unknown }, limits: ScriptLimits): Promise<ScriptOutcome> {
+export async function runScript(code: string, data: { input: unknown; steps: unknown; run: unknown; original?: unknown }, limits: ScriptLimits): Promise<ScriptOutcome> {
   const runtime = (await quickjs()).newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(1024 * 1024);
@@ -45,9 +45,9 @@ export async function runScript(code: string, data: { input: unknown; steps: unk
     json.dispose();
     // The script's own function; its result and error are kept as strings inside the sandbox.
     const wrapped = `(() => {
-      const { input, steps, run } = JSON.parse(globalThis.__baton_data);
+      const { input, steps, run, original } = JSON.parse(globalThis.__baton_data);
       delete globalThis.__baton_data;
-      return (async function (input, steps, run) {\n${code}\n})(input, steps, run).then(
+      return (async function (input, steps, run, original) {\n${code}\n})(input, steps, run, original).then(
         (value) => { globalThis.__baton_result = JSON.stringify(value === undefined ? null : value); },
         (error) => { globalThis.__baton_error = error instanceof Error ? error.name + ": " + error.message : "threw " + String(error); },
       );

@@ -255,4 +255,71 @@ export const examples: Example[] = [
       ],
     },
   },
+  {
+    name: "Book a trip (example)",
+    description:
+      "A saga: reserve a flight, reserve a hotel, charge the card. With cardDeclined true the charge fails (402, not retried), and the hotel and then the flight are released by their compensations, latest first.",
+    sampleInput: { destination: "Lisbon", cardDeclined: true },
+    definition: {
+      nodes: [
+        {
+          id: "start",
+          type: "start",
+          name: "Trip requested",
+          position: { x: 0, y: 0 },
+          config: {
+            inputSchema: { type: "object", required: ["destination"], properties: { destination: { type: "string" }, cardDeclined: { type: "boolean" } } },
+            compensationOrder: "reverse",
+          },
+        },
+        {
+          id: "reserve_flight",
+          type: "http",
+          name: "Reserve flight",
+          position: { x: 300, y: 0 },
+          config: { method: "POST", url: "/api/v1/demo/flaky?key=flight-{{ run.id }}", body: { destination: "{{ input.destination }}" } },
+        },
+        {
+          id: "reserve_hotel",
+          type: "http",
+          name: "Reserve hotel",
+          position: { x: 600, y: 0 },
+          config: { method: "POST", url: "/api/v1/demo/flaky?key=hotel-{{ run.id }}", body: { destination: "{{ input.destination }}" } },
+        },
+        {
+          id: "charge_card",
+          type: "http",
+          name: "Charge card",
+          position: { x: 900, y: 0 },
+          config: { method: "POST", url: "/api/v1/demo/flaky?key=charge-{{ run.id }}&status=402&fail={{ input.cardDeclined ? 1 : 0 }}" },
+          retry: { maxAttempts: 3, initialDelayMs: 500 },
+        },
+        { id: "booked", type: "end", name: "Booked", position: { x: 1200, y: 0 }, config: { output: { destination: "{{ input.destination }}", booked: true } } },
+        {
+          id: "release_flight",
+          type: "http",
+          name: "Release flight",
+          position: { x: 300, y: 200 },
+          config: { method: "POST", url: "/api/v1/demo/flaky?key=release-flight-{{ run.id }}", body: { reservation: "{{ original.output.body }}" } },
+          retry: { maxAttempts: 5, initialDelayMs: 1000 },
+        },
+        {
+          id: "release_hotel",
+          type: "http",
+          name: "Release hotel",
+          position: { x: 600, y: 200 },
+          config: { method: "POST", url: "/api/v1/demo/flaky?key=release-hotel-{{ run.id }}", body: { reservation: "{{ original.output.body }}" } },
+          retry: { maxAttempts: 5, initialDelayMs: 1000 },
+        },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "reserve_flight" },
+        { id: "e2", source: "reserve_flight", target: "reserve_hotel" },
+        { id: "e3", source: "reserve_hotel", target: "charge_card" },
+        { id: "e4", source: "charge_card", target: "booked" },
+        { id: "u1", source: "reserve_flight", target: "release_flight", kind: "compensation" },
+        { id: "u2", source: "reserve_hotel", target: "release_hotel", kind: "compensation" },
+      ],
+    },
+  },
 ];

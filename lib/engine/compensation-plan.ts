@@ -5,7 +5,9 @@
 // marked `compensateIfFailed`, once it has started at all: its side effect may have half happened
 // before it failed or was cancelled. Order: latest completed first (reverse completion order); a
 // step still open (it is about to be cancelled) counts as the latest.
+import { stepDefinition } from "../steps/index.ts";
 import type { Graph } from "../workflow/graph.ts";
+import type { CompensationOrder } from "./event-catalog.ts";
 
 export interface PlanStep {
   nodeId: string;
@@ -34,4 +36,10 @@ export function compensationPlan(graph: Pick<Graph, "nodes" | "compensator">, st
     .map((s) => ({ step: s, at: s.status === "succeeded" || s.status === "failed" || s.status === "cancelled" ? time(s.finishedAt) : Number.POSITIVE_INFINITY }))
     .sort((a, b) => b.at - a.at || (a.step.nodeId < b.step.nodeId ? 1 : -1))
     .map(({ step }) => ({ nodeId: step.nodeId, compensator: graph.compensator.get(step.nodeId)! }));
+}
+
+/** How the workflow undoes: set on its entry step (one after another unless it says parallel). */
+export function compensationOrderOf(graph: Pick<Graph, "nodes">): CompensationOrder {
+  const entry = [...graph.nodes.values()].find((n) => stepDefinition(n.type)?.entry);
+  return (entry?.config as { compensationOrder?: CompensationOrder } | undefined)?.compensationOrder ?? "reverse";
 }

@@ -6,6 +6,7 @@ import { stepDefinition } from "../steps/index.ts";
 import type { Definition, WorkflowNode } from "../workflow/definition.ts";
 import { buildGraph, topologicalOrder, type Graph } from "../workflow/graph.ts";
 import type { CompensationOrder } from "./event-catalog.ts";
+import { compensationOrderOf } from "./compensation-plan.ts";
 import type { Sql } from "./tx.ts";
 
 export interface CompiledVersion {
@@ -37,7 +38,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
   const graph = buildGraph(row.definition);
   const entry = row.definition.nodes.find((n) => stepDefinition(n.type)?.entry);
   if (!entry) throw new Error(`version ${row.id} has no entry node`);
-  const config = entry.config as { inputSchema?: object; runTimeoutMs?: number; compensationOrder?: CompensationOrder };
+  const config = entry.config as { inputSchema?: object; runTimeoutMs?: number };
   const direct = new Map<string, string[] | undefined>();
   for (const id of graph.nodes.keys()) {
     const branches = (stepDefinition(graph.nodes.get(id)!.type)?.outputs.length ?? 1) > 1;
@@ -64,7 +65,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     waitsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.waits ?? [],
     validateInput: config.inputSchema ? compileInputSchema(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
-    compensationOrder: config.compensationOrder ?? "reverse",
+    compensationOrder: compensationOrderOf(graph),
   };
 }
 

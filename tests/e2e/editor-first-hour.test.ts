@@ -235,7 +235,7 @@ describe("quick add", () => {
   it("adds and connects a step where a connection dragged from an output is dropped on empty canvas", async () => {
     const id = await newWorkflow("Drag to add", spaced());
     const page = await openEditor(id);
-    const handle = (await node(page, "a").locator(".react-flow__handle.source").boundingBox())!;
+    const handle = (await node(page, "a").locator(".react-flow__handle.source.react-flow__handle-right").boundingBox())!;
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
     await page.mouse.down();
     // Down and back to the left, onto empty canvas below the steps.

@@ -8,7 +8,7 @@ export const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
  * stage waits for the canvas to show it (the connection line, then the target handle marked as
  * the one being connected to), so a busy machine does not release the mouse too early. */
 export async function connect(page: Page, from: string, to: string, handle?: string, options: { refused?: boolean } = {}) {
-  const source = node(page, from).locator(handle ? `.react-flow__handle.source[data-handleid="${handle}"]` : ".react-flow__handle.source");
+  const source = node(page, from).locator(handle ? `.react-flow__handle.source[data-handleid="${handle}"]` : ".react-flow__handle.source.react-flow__handle-right");
   const target = node(page, to).locator(".react-flow__handle.target");
   const edges = page.locator(".react-flow__edge");
   const before = await edges.count();

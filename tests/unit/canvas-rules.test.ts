@@ -27,6 +27,35 @@ describe("connectionRefusal", () => {
   });
 });
 
+describe("compensation connections", () => {
+  const nodes = [step("start", 0, 0, "start"), step("a", 300, 0, "http", "Reserve hotel"), step("b", 600, 0, "http", "Charge card"), step("undo", 300, 200, "http", "Release hotel"), step("spare", 600, 200, "http"), step("if", 900, 200, "condition"), step("end", 900, 0, "end")];
+  const edges: FlowEdge[] = [
+    { id: "1", source: "start", target: "a" },
+    { id: "2", source: "a", target: "b" },
+    { id: "3", source: "b", target: "end" },
+    { id: "u", source: "a", target: "undo", sourceHandle: "compensation" },
+  ];
+  const undo = (source: string, target: string) => connectionRefusal({ source, target, sourceHandle: "compensation" }, nodes, edges);
+
+  it("allows a step outside the flow to undo a step", () => {
+    expect(undo("b", "spare")).toBeNull();
+  });
+
+  it("says why it refuses the others", () => {
+    expect(undo("start", "spare")).toBe("Start changes nothing outside, so there is nothing to undo.");
+    expect(undo("a", "spare")).toBe("“Reserve hotel” is already undone by “Release hotel”.");
+    expect(undo("b", "undo")).toBe("“Release hotel” already undoes another step.");
+    expect(undo("undo", "spare")).toBe("“Release hotel” undoes a step; a compensation is not undone in turn.");
+    expect(undo("b", "end")).toBe("“end” is in the normal flow; a compensation runs only when a run fails. Add a separate step to undo with.");
+    expect(undo("b", "if")).toBe("Condition branches; a compensation has nowhere to branch to.");
+  });
+
+  it("keeps a compensation out of the normal flow, both ways", () => {
+    expect(connectionRefusal({ source: "b", target: "undo" }, nodes, edges)).toBe("“Release hotel” undoes a step: it runs only when a run fails, outside the normal flow.");
+    expect(connectionRefusal({ source: "undo", target: "b" }, nodes, edges)).toBe("“Release hotel” undoes a step: it runs only when a run fails, outside the normal flow.");
+  });
+});
+
 describe("placement", () => {
   const overlap = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.abs(a.x - b.x) < NODE_WIDTH && Math.abs(a.y - b.y) < NODE_HEIGHT;
 

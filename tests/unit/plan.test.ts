@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planReady, type NodeState } from "../../lib/engine/plan.ts";
+import { compensationPlan } from "../../lib/engine/compensation-plan.ts";
 import { buildGraph, topologicalOrder } from "../../lib/workflow/graph.ts";
 
 function setup(edges: [string, string, string?][], branching: string[] = []) {
@@ -48,5 +49,50 @@ describe("planReady", () => {
     const plan = setup([["start", "a"], ["a", "b"], ["start", "c"], ["c", "b"]]);
     expect(plan({ start: done, a: { status: "failed" }, c: done })).toEqual({ queue: [], skip: [] });
     expect(plan({ start: done, a: { status: "cancelled" }, c: done })).toEqual({ queue: [], skip: [] });
+  });
+});
+
+describe("compensationPlan", () => {
+  const graph = buildGraph({
+    nodes: ["a", "b", "c", "d", "ua", "ub", "uc"].map((id) => ({ id, type: "x", position: { x: 0, y: 0 }, config: {}, ...(id === "c" ? { compensateIfFailed: true } : {}) })),
+    edges: [
+      { id: "1", source: "a", target: "b" },
+      { id: "2", source: "b", target: "c" },
+      { id: "3", source: "c", target: "d" },
+      { id: "ca", source: "a", target: "ua", kind: "compensation" },
+      { id: "cb", source: "b", target: "ub", kind: "compensation" },
+      { id: "cc", source: "c", target: "uc", kind: "compensation" },
+    ],
+  });
+  const step = (nodeId: string, status: string, finished: number | null, started: number | null = finished) => ({
+    nodeId,
+    status,
+    startedAt: started === null ? null : new Date(started),
+    finishedAt: finished === null ? null : new Date(finished),
+  });
+
+  it("keeps compensation edges out of the flow", () => {
+    expect(graph.outgoing.get("a")!.map((e) => e.target)).toEqual(["b"]);
+    expect(graph.incoming.get("ua")).toEqual([]);
+    expect(graph.compensator.get("b")).toBe("ub");
+    expect(graph.compensates.get("ub")).toBe("b");
+  });
+
+  it("undoes succeeded steps latest completed first, whatever their order in the graph", () => {
+    expect(compensationPlan(graph, [step("a", "succeeded", 2), step("b", "succeeded", 1), step("d", "failed", 3)])).toEqual([
+      { nodeId: "a", compensator: "ua" },
+      { nodeId: "b", compensator: "ub" },
+    ]);
+  });
+
+  it("undoes a failed or cancelled step only when marked compensate-if-failed and it had started", () => {
+    expect(compensationPlan(graph, [step("a", "succeeded", 1), step("b", "failed", 2)]).map((e) => e.nodeId)).toEqual(["a"]);
+    expect(compensationPlan(graph, [step("a", "succeeded", 1), step("b", "succeeded", 2), step("c", "failed", 3)]).map((e) => e.nodeId)).toEqual(["c", "b", "a"]);
+    expect(compensationPlan(graph, [step("a", "succeeded", 1), step("c", "cancelled", 3, null)]).map((e) => e.nodeId)).toEqual(["a"]);
+  });
+
+  it("counts a step still open as the latest (it is about to be cancelled), and skips what an operator skipped", () => {
+    expect(compensationPlan(graph, [step("a", "succeeded", 5), step("c", "running", null, 1)]).map((e) => e.nodeId)).toEqual(["c", "a"]);
+    expect(compensationPlan(graph, [step("a", "skipped", 5), step("b", "succeeded", 1)]).map((e) => e.nodeId)).toEqual(["b"]);
   });
 });

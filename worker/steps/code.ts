@@ -14,8 +14,9 @@ export const code = defineExecutor(definitions.code, async (config, ctx) => {
       throw new NonRetryableError(`the TypeScript cannot be run: ${(error as Error).message.split("\n")[0]}`, { code: "code_syntax" });
     }
   }
-  const { input, steps, run } = ctx.context;
-  const outcome = await runScript(source, { input, steps, run }, { timeoutMs: config.timeoutMs, memoryBytes: config.memoryMb * 1024 * 1024 });
+  // `original`: in a compensation, the step it undoes.
+  const { input, steps, run, original } = ctx.context;
+  const outcome = await runScript(source, { input, steps, run, original }, { timeoutMs: config.timeoutMs, memoryBytes: config.memoryMb * 1024 * 1024 });
   if (!outcome.ok) throw new NonRetryableError(outcome.limit ? outcome.message : `the script threw ${outcome.message}`, { code: outcome.limit ? `code_${outcome.limit}_limit` : "code_error" });
   return { output: outcome.value };
 });

@@ -1,0 +1,155 @@
+// Sagas in Chromium: drawing a "compensates" edge in the editor; watching a run undo its steps
+// on the run page, the compensation path lit in its own colour; an operator's "fail and
+// compensate" previewing the undo plan before it happens.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
+import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { connect, node, saved } from "../helpers/editor.ts";
+import { waitFor } from "../helpers/processes.ts";
+
+let engine: Engine;
+let browser: Browser;
+let server: TestServer;
+/** Undo calls held until the test lets them answer, so that "compensating" can be watched. */
+const held: (() => void)[] = [];
+let holding = true;
+
+beforeAll(async () => {
+  [engine, browser, server] = await Promise.all([startEngine(), launchBrowser(), startTestServer()]);
+  server.on("/reserve", (_req, n, res) => json(res, 200, { reservation: `R-${n}` }));
+  server.on("/decline", (_req, _n, res) => json(res, 402, { error: "card declined" }));
+  server.on("/release", (_req, _n, res) => (holding ? held.push(() => json(res, 200, { released: true })) : json(res, 200, { released: true })));
+});
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+  await server?.close();
+});
+
+const http = (id: string, name: string, path: string, x: number, y = 0) => ({ id, type: "http", name, position: { x, y }, config: { method: "POST", url: `${server.url}${path}` }, retry: { maxAttempts: 1 } });
+
+/** start → flight → hotel → charge → end, each reservation with its release drawn under it. */
+const trip = (compensations = true, pause = false) => ({
+  nodes: [
+    { id: "start", type: "start", position: { x: 0, y: 0 }, config: {} },
+    http("flight", "Reserve flight", "/reserve", 300),
+    http("hotel", "Reserve hotel", "/reserve", 600),
+    pause ? { id: "charge", type: "delay", name: "Wait for payment", position: { x: 900, y: 0 }, config: { durationMs: 3_600_000 } } : http("charge", "Charge card", "/decline", 900),
+    { id: "end", type: "end", position: { x: 1200, y: 0 }, config: {} },
+    http("release_flight", "Release flight", "/release", 300, 220),
+    http("release_hotel", "Release hotel", "/release", 600, 220),
+  ],
+  edges: [
+    { id: "e1", source: "start", target: "flight" },
+    { id: "e2", source: "flight", target: "hotel" },
+    { id: "e3", source: "hotel", target: "charge" },
+    { id: "e4", source: "charge", target: "end" },
+    ...(compensations
+      ? [
+          { id: "u1", source: "flight", target: "release_flight", kind: "compensation" },
+          { id: "u2", source: "hotel", target: "release_hotel", kind: "compensation" },
+        ]
+      : []),
+  ],
+});
+
+const draftOf = async (id: string) => (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft as { nodes: { id: string; compensateIfFailed?: boolean }[]; edges: { source: string; target: string; kind?: string }[] };
+
+describe("the editor", () => {
+  it("draws a compensation from a step's amber handle, dashed, and saves it as a compensates edge", async () => {
+    const editor = await engine.as("editor");
+    const id = (await editor.post("/workflows", { name: "Trip to draw", definition: trip(false) })).json.id as string;
+    const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+    await node(page, "flight").waitFor();
+
+    await connect(page, "flight", "release_flight", "compensation");
+    await saved(page);
+    await waitFor("the compensation in the draft", async () => (await draftOf(id)).edges.some((e) => e.source === "flight" && e.target === "release_flight" && e.kind === "compensation"));
+    expect(await node(page, "release_flight").getByTestId("node-undoes").textContent()).toBe("undoes Reserve flight");
+    // Drawn dashed, and named for screen readers.
+    const edge = page.getByRole("group", { name: "Compensation: Release flight undoes Reserve flight" }).or(page.locator('[aria-label="Compensation: Release flight undoes Reserve flight"]'));
+    expect(await edge.first().locator("path.react-flow__edge-path").getAttribute("style")).toContain("stroke-dasharray");
+
+    // A step that undoes runs outside the flow: nothing can follow it, and its edge comes in from above.
+    expect(await node(page, "release_flight").locator(".react-flow__handle.source").count()).toBe(0);
+    expect(await node(page, "release_flight").locator(".react-flow__handle.target.react-flow__handle-top").count()).toBe(1);
+
+    // From the keyboard: the hotel's inspector chooses its undo and marks it undone even if it fails.
+    await node(page, "hotel").click();
+    const section = page.getByTestId("compensation-section");
+    await section.getByRole("combobox", { name: "Undo with step" }).selectOption("release_hotel");
+    await section.getByRole("button", { name: "Set" }).click();
+    await section.getByRole("checkbox", { name: /Undo even if this step failed/ }).check();
+    await saved(page);
+    await waitFor("the hotel's compensation in the draft", async () => {
+      const draft = await draftOf(id);
+      return draft.edges.some((e) => e.source === "hotel" && e.target === "release_hotel" && e.kind === "compensation") && draft.nodes.find((n) => n.id === "hotel")?.compensateIfFailed === true;
+    });
+    await screenshot(page, "saga-editor");
+    expect((await editor.post(`/workflows/${id}/versions`, {})).status).toBe(201);
+    await page.context().close();
+  });
+});
+
+describe("the run page", () => {
+  it("shows a failed run undoing its steps, latest first, on the canvas, in a banner and on the timeline", async () => {
+    const editor = await engine.as("editor");
+    holding = true;
+    const runId = await runWorkflow(editor, await publish(editor, trip(), "Trip that fails"));
+    const page = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}`);
+    await waitFor("the hotel's release to be called", () => held.length === 1, 30_000);
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("compensating");
+    const banner = page.getByTestId("compensation-banner");
+    expect(await banner.textContent()).toContain("Compensating");
+    // The plan in order: the hotel (running now), then the flight (next).
+    expect(await banner.getByRole("listitem").allTextContents()).toEqual([expect.stringMatching(/Release hotel.*undoes Reserve hotel.*running/), expect.stringMatching(/Release flight.*undoes Reserve flight.*next/)]);
+    expect(await page.getByTestId("run-error").textContent()).toContain("charge");
+    await expect.poll(() => node(page, "release_hotel").getAttribute("data-status")).toBe("running");
+    // The compensation path lit: the hotel's undo edge is drawn in its own colour.
+    expect(await page.locator(".react-flow__edge.edge-undoing").count()).toBe(1);
+    await screenshot(page, "saga-compensating");
+
+    holding = false;
+    held.splice(0).forEach((answer) => answer());
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("compensated");
+    expect(await banner.textContent()).toContain("every completed step was undone");
+    await expect.poll(() => node(page, "release_flight").getAttribute("data-status")).toBe("succeeded");
+    await expect.poll(() => page.locator(".react-flow__edge.edge-undoing").count()).toBe(2);
+    // The timeline marks the undo rows.
+    await page.getByRole("tab", { name: "Timeline" }).click();
+    const undoRows = page.getByTestId("timeline").locator('li[data-compensation="true"]');
+    expect(await undoRows.allTextContents()).toEqual([expect.stringContaining("Release hotel"), expect.stringContaining("Release flight")]);
+    await screenshot(page, "saga-compensated");
+    await page.context().close();
+  });
+
+  it("previews the undo plan before an operator fails and compensates a run; a viewer cannot", async () => {
+    const editor = await engine.as("editor");
+    holding = false;
+    const runId = await runWorkflow(editor, await publish(editor, trip(true, true), "Trip waiting for payment"));
+    await waitForStep(editor, runId, "charge", ["waiting"]);
+
+    const viewer = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}`);
+    const viewerButton = viewer.getByTestId("compensate-run");
+    await viewerButton.waitFor();
+    expect(await viewerButton.isDisabled()).toBe(true);
+    await viewer.context().close();
+
+    const page: Page = await signedIn(browser, engine.web.url, "operator", `/runs/${runId}`);
+    await page.getByTestId("compensate-run").click();
+    const dialog = page.getByRole("alertdialog").or(page.getByRole("dialog"));
+    expect(await dialog.getByTestId("undo-plan").getByRole("listitem").allTextContents()).toEqual(["“Release hotel” undoes “Reserve hotel”", "“Release flight” undoes “Reserve flight”"]);
+    await screenshot(page, "saga-fail-and-compensate");
+    // Nothing happened yet.
+    expect((await editor.get(`/runs/${runId}`)).json.status).toBe("waiting");
+    await dialog.getByRole("button", { name: "Fail and compensate" }).click();
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("compensated");
+    const run = await waitForRun(editor, runId);
+    expect(run.status).toBe("compensated");
+    const audit = (await editor.get(`/runs/${runId}/events`)).json.events.find((e: { type: string }) => e.type === "command.compensate");
+    expect(audit.actor).toContain("operator");
+    await page.context().close();
+  });
+});
