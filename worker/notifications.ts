@@ -3,7 +3,8 @@
 // - baton_step_tests: a step test was queued from the editor;
 // - baton_cancel: these steps were cancelled; abort them if they run here;
 // - baton_callbacks: a run with a callback URL ended; deliver it;
-// - baton_events: an event was published, or a step began waiting for one.
+// - baton_events: an event was published, or a step began waiting for one;
+// - baton_child_runs: a sub-workflow's run ended; tell the step that started it.
 // Reconnects by itself; after a reconnect it reports the gap (`onReconnect`), since notices sent
 // meanwhile are lost: the dispatcher then fetches, and lease renewal catches missed cancels.
 import pg from "pg";
@@ -16,6 +17,7 @@ export interface NoticeHandlers {
   cancel(stepRunIds: string[]): void;
   callbacks(): void;
   events(): void;
+  childRuns(): void;
   onReconnect(): void;
 }
 
@@ -47,6 +49,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
       if (message.channel === "baton_step_tests") return handlers.stepTests();
       if (message.channel === "baton_callbacks") return handlers.callbacks();
       if (message.channel === "baton_events") return handlers.events();
+      if (message.channel === "baton_child_runs") return handlers.childRuns();
       try {
         handlers.cancel(JSON.parse(message.payload ?? "[]") as string[]);
       } catch (error) {
@@ -55,7 +58,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     });
     try {
       await c.connect();
-      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events");
+      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events; listen baton_child_runs");
       client = c;
       retryMs = 500;
       if (connectedBefore) handlers.onReconnect();

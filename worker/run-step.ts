@@ -9,7 +9,7 @@ import { referencedSecrets } from "#lib/workflow/templates.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
-import { zodFieldErrors } from "#lib/api/errors.ts";
+import { ApiError, zodFieldErrors } from "#lib/api/errors.ts";
 import { claimStep, type ClaimedStep } from "#lib/engine/claim.ts";
 import type { EngineDeps } from "#lib/engine/deps.ts";
 import type { LogLine, Outcome, Report } from "#lib/engine/attempts.ts";
@@ -126,10 +126,19 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return;
     if (result) {
       const { wait } = result;
-      const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output, expire: wait.expire }, report, actor, wait.record));
-      if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
-      return;
+      try {
+        const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output, expire: wait.expire }, report, actor, wait.record));
+        if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
+        return;
+      } catch (error) {
+        // What the wait records refused it (a sub-workflow's input does not match its schema):
+        // the step fails saying why, as a request would be answered 4xx.
+        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        const fields = ((error.extra.errors ?? []) as { path: string; message: string }[]).map((e) => `${e.path}: ${e.message}`);
+        failure = new NonRetryableError(fields.length ? `${error.message} ${fields.join("; ")}` : error.message, { code: error.code });
+      }
     }
+    if (result && !failure) return;
     const reason = controller.signal.aborted ? (controller.signal.reason as AbortReason) : undefined;
     if (reason === "cancelled") {
       log.info("attempt aborted: the step was cancelled");

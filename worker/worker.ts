@@ -22,6 +22,7 @@ import { startSweeper } from "./sweeper.ts";
 import { startCallbacks } from "./callbacks.ts";
 import { startTriggers } from "./triggers.ts";
 import { startEvents } from "./events.ts";
+import { startChildRuns } from "./child-runs.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, isStepFault, type Runtime } from "./run-step.ts";
 import { abortStepTests, handleStepTest } from "./step-tests.ts";
@@ -91,6 +92,7 @@ export async function startWorker(): Promise<Worker> {
   };
   const callbacks = startCallbacks(pool(), log);
   const events = startEvents(deps, log);
+  const childRuns = startChildRuns(deps, log);
   const notices = listenForNotices(databaseUrl(), {
     jobs: (queue) => {
       if (queue !== PURE_STEP_QUEUE) dispatcher.wake();
@@ -100,11 +102,13 @@ export async function startWorker(): Promise<Worker> {
     cancel: (ids) => inflight.abort(ids, "cancelled"),
     callbacks: () => callbacks.wake(),
     events: () => events.wake(),
+    childRuns: () => childRuns.wake(),
     onReconnect: () => {
       steps.forEach((d) => d.wake());
       tests.wake();
       callbacks.wake();
       events.wake();
+      childRuns.wake();
       void inflight.renew();
     },
   });
@@ -133,6 +137,7 @@ export async function startWorker(): Promise<Worker> {
       await triggers.stop();
       await callbacks.stop();
       await events.stop();
+      await childRuns.stop();
       const [, drained] = await Promise.all([pure.drained(env.WORKER_SHUTDOWN_GRACE_MS), dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS)]);
       if (!drained) {
         log.warn({ running: inflight.size }, "grace period over: handing running steps back to the queue");

@@ -3,7 +3,7 @@
 // panel and for a run's input in the run dialog.
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { credentialsQuery, eventTypesQuery } from "#lib/client/queries.ts";
+import { credentialsQuery, eventTypesQuery, workflowsQuery } from "#lib/client/queries.ts";
 import { fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
@@ -110,6 +110,8 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
     }
     case "eventType":
       return <EventTypeSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
+    case "workflow":
+      return <WorkflowSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "credential":
       return <CredentialSelect id={id} kind={field.credentialKind!} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "list":
@@ -164,6 +166,22 @@ function EventTypeSelect({ id, value, onValue, readOnly, invalid }: { id: string
       {names.map((n) => (
         <option key={n} value={n}>
           {n}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Published workflows by name (a sub-workflow runs one); an id not among them is kept and shown as missing. */
+function WorkflowSelect({ id, value, onValue, readOnly, invalid }: { id: string; value: string; onValue(v: unknown): void; readOnly?: boolean; invalid: boolean }) {
+  const workflows = (useQuery(workflowsQuery()).data?.workflows ?? []).filter((w) => w.activeVersion !== null);
+  return (
+    <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={value} onChange={(e) => onValue(e.target.value)}>
+      {value && !workflows.some((w) => w.id === value) ? <option value={value}>{value} (not published)</option> : null}
+      {!value ? <option value="">(choose a workflow)</option> : null}
+      {workflows.map((w) => (
+        <option key={w.id} value={w.id}>
+          {w.name} (v{w.activeVersion})
         </option>
       ))}
     </select>

@@ -48,11 +48,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         undoer && !status && "border-dashed border-amber-500",
       )}
     >
-      {data.undoes ? (
-        <span className="absolute -top-2.5 left-2 rounded-full bg-amber-100 px-1.5 py-0.5 text-[10px] font-semibold text-amber-900 shadow-sm" data-testid="node-undoes">
-          undoes {data.undoesName ?? data.undoes}
-        </span>
-      ) : null}
+
       {definition?.acceptsInput !== false ? (
         <Handle type="target" position={undoer ? Position.Top : Position.Left} className={cx("!h-3 !w-3 !border-2 !border-white", undoer ? "!bg-amber-500" : "!bg-zinc-400")} />
       ) : null}
@@ -61,10 +57,20 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       </span>
       <span className="min-w-0 flex-1">
         <span className="block truncate text-sm font-medium text-zinc-900">{data.name || id}</span>
-        <span className="block truncate text-xs text-zinc-500">
-          {definition?.label ?? `Unknown type "${data.stepType}"`}
-          {data.name ? <span className="text-zinc-500"> · {id}</span> : null}
-        </span>
+        {undoer ? (
+          // What it undoes says more than its id.
+          <span className="block truncate text-xs text-zinc-500">
+            <span className="font-medium text-amber-800" data-testid="node-undoes">
+              undoes {data.undoesName ?? data.undoes}
+            </span>{" "}
+            · {definition?.label ?? data.stepType}
+          </span>
+        ) : (
+          <span className="block truncate text-xs text-zinc-500">
+            {definition?.label ?? `Unknown type "${data.stepType}"`}
+            {data.name ? <span className="text-zinc-500"> · {id}</span> : null}
+          </span>
+        )}
       </span>
       {status ? (
         <span className="absolute -top-2.5 right-2 flex items-center gap-1">

@@ -6,8 +6,9 @@ import type { EngineDeps } from "./deps.ts";
 import { insertEvents } from "./events.ts";
 import type { StopReason } from "./event-catalog.ts";
 import { cancelJobs } from "./jobs.ts";
-import type { LockedRun } from "./run-lock.ts";
-import { openStepStatuses, stepFrom } from "./states.ts";
+import { lockRun, type LockedRun } from "./run-lock.ts";
+import { setRunStatus } from "./run-status.ts";
+import { activeRunStatuses, isActiveRun, openStepStatuses, stepFrom } from "./states.ts";
 import type { Sql } from "./tx.ts";
 
 export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun, reason: StopReason, actor: string): Promise<string[]> {
@@ -37,11 +38,25 @@ export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun
     rows.filter((r) => r.was !== "pending" && r.was !== "running").map((r) => ({ stepRunId: r.id, attempt: r.attempt, resume: r.was === "waiting" })),
   );
   // What a waiting step waited for from outside closes with it (an approval request).
-  const reasons: Record<string, string> = { run_cancelled: "the run was cancelled", run_failed: "the run failed", run_timed_out: "the run timed out" };
+  const reasons: Record<string, string> = { run_cancelled: "the run was cancelled", run_failed: "the run failed", run_timed_out: "the run timed out", parent_stopped: "the parent run stopped" };
   await cancelRequestsOf(sql, rows.filter((r) => r.was === "waiting").map((r) => r.id), reasons[reason] ?? reason, actor);
   // Every step that may have a worker on it: `was` is read from this statement's snapshot, and a
   // claim committed meanwhile makes a queued step running without it showing here.
+  await cancelChildRuns(sql, deps, rows.filter((r) => r.was === "waiting").map((r) => r.id), actor);
   const started = rows.filter((r) => r.was !== "pending").map((r) => r.id);
   if (started.length) await sql.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify(started)]);
   return rows.map((r) => r.id);
+}
+
+/** Sub-workflows: the child runs these steps waited for stop with them (and theirs with them).
+ * Locks go parent first, then child, as everywhere else that both are taken. */
+export async function cancelChildRuns(sql: Sql, deps: EngineDeps, stepRunIds: string[], actor: string): Promise<void> {
+  if (stepRunIds.length === 0) return;
+  const { rows } = await sql.query(`select id from runs where parent_step_run_id = any($1::uuid[]) and status = any($2::run_status[])`, [stepRunIds, activeRunStatuses]);
+  for (const { id } of rows) {
+    const child = await lockRun(sql, id);
+    if (!child || !isActiveRun(child.status)) continue;
+    await cancelOpenSteps(sql, deps, child, "parent_stopped", actor);
+    await setRunStatus(sql, child, "cancelled", actor);
+  }
 }

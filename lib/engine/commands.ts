@@ -14,7 +14,7 @@ import { canCancelRun, canCompensateRun, canResumeRun, canRetryStep, canSkipInRu
 import { failRun, isCompensation } from "./compensation.ts";
 import { compensationPlan } from "./compensation-plan.ts";
 import { cancelRequestsOf } from "../approvals/chain.ts";
-import { cancelOpenSteps } from "./cancel.ts";
+import { cancelChildRuns, cancelOpenSteps } from "./cancel.ts";
 import type { EngineDeps } from "./deps.ts";
 import { startRun, type StartedRun } from "./start-run.ts";
 import { transaction, type Sql } from "./tx.ts";
@@ -174,7 +174,10 @@ export async function skipStep(deps: EngineDeps, runId: string, nodeId: string, 
     );
     await tx.query(`update step_attempts set status = 'cancelled', finished_at = clock_timestamp() where step_run_id = $1 and status in ('running', 'waiting')`, [step.id]);
     if (step.status === "running") await tx.query(`select pg_notify('baton_cancel', $1)`, [JSON.stringify([step.id])]);
-    if (step.status === "waiting") await cancelRequestsOf(tx, [step.id], "the step was skipped", actor);
+    if (step.status === "waiting") {
+      await cancelRequestsOf(tx, [step.id], "the step was skipped", actor);
+      await cancelChildRuns(tx, deps, [step.id], actor);
+    }
     await insertEvents(tx, [{ runId: run.id, stepRunId: step.id, nodeId, type: "step.skipped", actor, data: { reason: "skipped by operator", attempt: step.attempt } }]);
     if (run.status === "failed") await requeue(tx, deps, run, version, await collateral(tx, run, [step.id]), actor, "run resumed after a skip");
     await resolveDeadLetters(tx, [step.id], "skipped", actor);

@@ -51,8 +51,9 @@ export async function failInTransaction(tx: Sql, deps: EngineDeps, step: Attempt
   const summary = { message: stored.message, ...(stored.code ? { code: stored.code } : {}), retryable: stored.retryable };
   const ref = { runId: run.id, stepRunId: step.stepRunId, nodeId: row.node_id as string, actor };
 
-  // A wait that ends in failure (rejected, timed out) is final: there is no attempt to repeat.
-  if (info.retryable && row.status === "running" && row.attempt < row.max_attempts) {
+  // A wait that ends in failure is final (rejected, timed out: there is no attempt to repeat),
+  // unless its end says it may be retried (a child run failed: a new attempt starts a new one).
+  if (info.retryable && (row.status === "running" || row.status === "waiting") && row.attempt < row.max_attempts) {
     // Backoff counts attempts within the current budget: a requeued step starts short again.
     const policy = retryPolicy(node.retry);
     const nth = Math.max(1, row.attempt - (row.max_attempts - policy.maxAttempts));

@@ -8,7 +8,7 @@ import type { LockedRun } from "./run-lock.ts";
 import { insertEvents, type RunEventInput } from "./events.ts";
 import { requestHash } from "./hash.ts";
 import { reachable } from "../workflow/graph.ts";
-import { transaction, valuesList } from "./tx.ts";
+import { transaction, valuesList, type Sql } from "./tx.ts";
 import { loadVersion, type CompiledVersion } from "./versions.ts";
 import type { EngineDeps } from "./deps.ts";
 import { isFinishedRun, type RunStatus } from "./states.ts";
@@ -26,7 +26,13 @@ export interface StartRunInput {
   replay?: { sourceRunId: string; fromNodeId: string };
   /** The trigger that started it, recorded on the run (and what fired it, in its first event). */
   trigger?: { id: string; kind: string; name: string; scheduledAt?: string; webhookId?: string };
+  /** A sub-workflow's run: the run and step that started it (which wait for its end). */
+  parent?: { runId: string; stepRunId: string; nodeId: string };
 }
+
+/** How deep sub-workflows may nest: a run this many levels below a top-level run is refused,
+ * which also stops workflows that call each other in a way publishing could not see. */
+export const MAX_SUBWORKFLOW_DEPTH = 10;
 
 export interface StartedRun {
   id: string;
@@ -52,8 +58,8 @@ export function schemaErrors(errors: ErrorObject[] | null | undefined, root = "i
   });
 }
 
-async function resolveVersion(deps: EngineDeps, workflowId: string, number?: number): Promise<CompiledVersion> {
-  const { rows } = await deps.pool.query(
+async function resolveVersion(sql: Sql, workflowId: string, number?: number): Promise<CompiledVersion> {
+  const { rows } = await sql.query(
     `select w.active_version, v.id as version_id
        from workflows w left join workflow_versions v on v.workflow_id = w.id and v.number = coalesce($2, w.active_version)
       where w.id = $1 and w.deleted_at is null`,
@@ -64,12 +70,50 @@ async function resolveVersion(deps: EngineDeps, workflowId: string, number?: num
     throw conflict("This workflow has no published version yet; publish the draft first.", { state: "unpublished" });
   }
   if (!rows[0].version_id) throw unprocessable(`Version ${number} of this workflow does not exist.`, [{ path: "version", message: `no version ${number}` }]);
-  return loadVersion(deps.pool, rows[0].version_id);
+  return loadVersion(sql, rows[0].version_id);
 }
 
 export async function startRun(deps: EngineDeps, request: StartRunInput): Promise<StartedRun> {
-  const source = request.replay ? await replaySource(deps, request.workflowId, request.replay) : undefined;
-  const version = source ? await loadVersion(deps.pool, source.versionId) : await resolveVersion(deps, request.workflowId, request.version);
+  const prepared = await prepareRun(deps.pool, request);
+  return transaction(deps.pool, (tx) => createRun(tx, deps, request, prepared));
+}
+
+/** startRun in the caller's transaction: a sub-workflow's run is created together with its
+ * parent step beginning to wait for it, so that its end can never come before that wait. */
+export async function startRunInTransaction(tx: Sql, deps: EngineDeps, request: StartRunInput): Promise<StartedRun> {
+  if (request.parent) await checkDepth(tx, request.parent.runId);
+  return createRun(tx, deps, request, await prepareRun(tx, request));
+}
+
+/** Refuses a sub-workflow run nested deeper than MAX_SUBWORKFLOW_DEPTH, naming the chain. */
+async function checkDepth(sql: Sql, parentRunId: string) {
+  const { rows } = await sql.query(
+    `with recursive chain(id, parent, depth, name) as (
+       select r.id, r.parent_run_id, 1, w.name from runs r join workflows w on w.id = r.workflow_id where r.id = $1
+       union all
+       select r.id, r.parent_run_id, c.depth + 1, w.name from chain c join runs r on r.id = c.parent join workflows w on w.id = r.workflow_id where c.depth <= $2
+     ) select name from chain order by depth desc`,
+    [parentRunId, MAX_SUBWORKFLOW_DEPTH],
+  );
+  if (rows.length > MAX_SUBWORKFLOW_DEPTH - 1) {
+    const names = rows.map((r) => r.name as string);
+    throw unprocessable(`Sub-workflows nest at most ${MAX_SUBWORKFLOW_DEPTH} deep; this run would be level ${rows.length + 1} (${names.slice(0, 4).join(" → ")} → …). Do the workflows call each other?`, [
+      { path: "workflowId", message: `nesting deeper than ${MAX_SUBWORKFLOW_DEPTH}` },
+    ]);
+  }
+}
+
+interface PreparedRun {
+  version: CompiledVersion;
+  source?: { versionId: string };
+  hash: string;
+  deadline: Date | null;
+  created: Record<string, unknown>;
+}
+
+async function prepareRun(sql: Sql, request: StartRunInput): Promise<PreparedRun> {
+  const source = request.replay ? await replaySource(sql, request.workflowId, request.replay) : undefined;
+  const version = source ? await loadVersion(sql, source.versionId) : await resolveVersion(sql, request.workflowId, request.version);
   if (version.validateInput && !version.validateInput(request.input)) {
     throw unprocessable("The input does not match the workflow's input schema.", schemaErrors(version.validateInput.errors));
   }
@@ -84,75 +128,80 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
     ...(request.callbackUrl ? { callbackHost: new URL(request.callbackUrl).host } : {}),
     ...(request.replay ? { replayOf: request.replay.sourceRunId, fromNodeId: request.replay.fromNodeId } : {}),
     ...(request.trigger ? { trigger: request.trigger } : {}),
+    ...(request.parent ? { parentRunId: request.parent.runId, parentNodeId: request.parent.nodeId } : {}),
   };
-  return transaction(deps.pool, async (tx) => {
-    // One statement: the run, its start step (done: its output is the input), and their events.
-    // A repeated Idempotency-Key inserts nothing and returns nothing.
-    const { rows } = await tx.query({
-      name: "create-run",
-      text: `with run as (
-               insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url, trigger_id)
-               values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13, $15)
-               on conflict (workflow_id, idempotency_key) do nothing
-               returning id, status
-             ), start as (
-               insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, output, queued_at, started_at, finished_at)
-               select id, $11, $14, 'succeeded', 1, 1, $4::jsonb, clock_timestamp(), clock_timestamp(), clock_timestamp() from run
-               returning id, run_id
-             ), events as (
-               insert into run_events (run_id, step_run_id, node_id, type, actor, data)
-               select id, null, null, 'run.created', $9, $12::jsonb from run
-               union all
-               select run_id, id, $11, 'step.succeeded', $9, '{"attempt": 1, "durationMs": 0}'::jsonb from start
-             )
-             select id, status from run`,
-      values: [
-        request.workflowId,
-        version.id,
-        version.number,
-        JSON.stringify(request.input ?? null),
-        request.idempotencyKey ?? null,
-        hash,
-        request.correlationId ?? null,
-        request.replay?.sourceRunId ?? null,
-        request.actor,
-        deadline,
-        version.entry.id,
-        JSON.stringify(created),
-        request.callbackUrl ?? null,
-        version.entry.type,
-        request.trigger?.id ?? null,
-      ],
-    });
-    if (!rows[0]) {
-      // The same key started a run before (or concurrently, and that transaction has committed).
-      const { rows: existing } = await tx.query(`select id, status, request_hash from runs where workflow_id = $1 and idempotency_key = $2`, [
-        request.workflowId,
-        request.idempotencyKey,
-      ]);
-      if (existing[0].request_hash !== hash) {
-        throw new ApiError(422, "idempotency-key-reused", `Idempotency-Key "${request.idempotencyKey}" was already used for a different request (run ${existing[0].id}).`, {
-          runId: existing[0].id,
-        });
-      }
-      return { id: existing[0].id, status: existing[0].status, existing: true };
-    }
-
-    const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null };
-    if (request.replay && source) await insertEvents(tx, await copyReusedSteps(tx, run.id, version, request.replay, request.actor));
-    if (request.replay) await advance(tx, deps, run, version, request.actor);
-    else await handOff(tx, deps, [{ run, version, nodeIds: [version.entry.id], actor: request.actor }]);
-    return { id: run.id, status: run.status, existing: false };
-  });
+  return { version, source, hash, deadline, created };
 }
 
-async function replaySource(deps: EngineDeps, workflowId: string, replay: { sourceRunId: string; fromNodeId: string }) {
-  const { rows } = await deps.pool.query(`select id, status, version_id from runs where id = $1 and workflow_id = $2`, [replay.sourceRunId, workflowId]);
+async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { version, source, hash, deadline, created }: PreparedRun): Promise<StartedRun> {
+  // One statement: the run, its start step (done: its output is the input), and their events.
+  // A repeated Idempotency-Key inserts nothing and returns nothing.
+  const { rows } = await tx.query({
+    name: "create-run",
+    text: `with run as (
+             insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url, trigger_id, parent_run_id, parent_step_run_id)
+             values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13, $15, $16, $17)
+             on conflict (workflow_id, idempotency_key) do nothing
+             returning id, status
+           ), start as (
+             insert into step_runs (run_id, node_id, type, status, attempt, max_attempts, output, queued_at, started_at, finished_at)
+             select id, $11, $14, 'succeeded', 1, 1, $4::jsonb, clock_timestamp(), clock_timestamp(), clock_timestamp() from run
+             returning id, run_id
+           ), events as (
+             insert into run_events (run_id, step_run_id, node_id, type, actor, data)
+             select id, null, null, 'run.created', $9, $12::jsonb from run
+             union all
+             select run_id, id, $11, 'step.succeeded', $9, '{"attempt": 1, "durationMs": 0}'::jsonb from start
+           )
+           select id, status from run`,
+    values: [
+      request.workflowId,
+      version.id,
+      version.number,
+      JSON.stringify(request.input ?? null),
+      request.idempotencyKey ?? null,
+      hash,
+      request.correlationId ?? null,
+      request.replay?.sourceRunId ?? null,
+      request.actor,
+      deadline,
+      version.entry.id,
+      JSON.stringify(created),
+      request.callbackUrl ?? null,
+      version.entry.type,
+      request.trigger?.id ?? null,
+      request.parent?.runId ?? null,
+      request.parent?.stepRunId ?? null,
+    ],
+  });
+  if (!rows[0]) {
+    // The same key started a run before (or concurrently, and that transaction has committed).
+    const { rows: existing } = await tx.query(`select id, status, request_hash from runs where workflow_id = $1 and idempotency_key = $2`, [
+      request.workflowId,
+      request.idempotencyKey,
+    ]);
+    if (existing[0].request_hash !== hash) {
+      throw new ApiError(422, "idempotency-key-reused", `Idempotency-Key "${request.idempotencyKey}" was already used for a different request (run ${existing[0].id}).`, {
+        runId: existing[0].id,
+      });
+    }
+    return { id: existing[0].id, status: existing[0].status, existing: true };
+  }
+
+  const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null };
+  if (request.replay && source) await insertEvents(tx, await copyReusedSteps(tx, run.id, version, request.replay, request.actor));
+  if (request.replay) await advance(tx, deps, run, version, request.actor);
+  else await handOff(tx, deps, [{ run, version, nodeIds: [version.entry.id], actor: request.actor }]);
+  return { id: run.id, status: run.status, existing: false };
+}
+
+async function replaySource(sql: Sql, workflowId: string, replay: { sourceRunId: string; fromNodeId: string }) {
+  const { rows } = await sql.query(`select id, status, version_id from runs where id = $1 and workflow_id = $2`, [replay.sourceRunId, workflowId]);
   if (!rows[0]) throw notFound(`Run ${replay.sourceRunId}`);
   if (!isFinishedRun(rows[0].status)) {
     throw conflict(`Run ${replay.sourceRunId} is ${rows[0].status}; only finished runs can be replayed.`, { state: rows[0].status });
   }
-  const version = await loadVersion(deps.pool, rows[0].version_id);
+  const version = await loadVersion(sql, rows[0].version_id);
   if (!version.graph.nodes.has(replay.fromNodeId)) {
     throw unprocessable(`Node ${replay.fromNodeId} is not in version ${version.number} of this workflow.`, [{ path: "fromNodeId", message: "is not a node of the run's version" }]);
   }
@@ -160,7 +209,7 @@ async function replaySource(deps: EngineDeps, workflowId: string, replay: { sour
 }
 
 /** Steps outside the replayed part (not `fromNodeId`, nor after it) keep their source outputs. */
-async function copyReusedSteps(tx: import("./tx.ts").Sql, runId: string, version: CompiledVersion, replay: { sourceRunId: string; fromNodeId: string }, actor: string): Promise<RunEventInput[]> {
+async function copyReusedSteps(tx: Sql, runId: string, version: CompiledVersion, replay: { sourceRunId: string; fromNodeId: string }, actor: string): Promise<RunEventInput[]> {
   const rerun = reachable(version.graph, replay.fromNodeId);
   const { rows } = await tx.query(
     `select id, node_id, type, status, output, branch, reason, attempt from step_runs

@@ -32,7 +32,8 @@ const stepTransitions: Record<StepStatus, readonly StepStatus[]> = {
   running: ["succeeded", "failed", "retry_scheduled", "waiting", "queued", "skipped", "cancelled"],
   // retry_scheduled → running: the delayed job fired; → queued: an operator asked for it now.
   retry_scheduled: ["running", "queued", "failed", "skipped", "cancelled"],
-  waiting: ["succeeded", "failed", "skipped", "cancelled"],
+  // waiting → retry_scheduled: what it waited for failed, and may be tried again (a child run).
+  waiting: ["succeeded", "failed", "retry_scheduled", "skipped", "cancelled"],
   succeeded: [],
   failed: ["queued", "skipped"],
   skipped: [],

@@ -6,7 +6,7 @@
 import type { EngineDeps } from "./deps.ts";
 import { finishAttempt, inputJson, writeLogs, type Outcome, type Report } from "./attempts.ts";
 import { insertEvents } from "./events.ts";
-import { NonRetryableError } from "./errors.ts";
+import { NonRetryableError, RetryableError } from "./errors.ts";
 import { failInTransaction, type AttemptRef } from "./fail.ts";
 import { enqueue } from "./jobs.ts";
 import { loadSteps, lockRun } from "./run-lock.ts";
@@ -28,7 +28,7 @@ export interface WaitRequest {
 }
 
 /** What a kind of wait records with it, in the same transaction (an approval its request). */
-export type RecordWait = (tx: Sql, waiting: { runId: string; stepRunId: string; nodeId: string; attempt: number; actor: string }) => Promise<void>;
+export type RecordWait = (tx: Sql, waiting: { runId: string; stepRunId: string; nodeId: string; attempt: number; actor: string }, deps: EngineDeps) => Promise<void>;
 
 /** The attempt asks to wait: the step waits, holding no worker. */
 export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitRequest, report: Report, actor: string, record?: RecordWait): Promise<Outcome> {
@@ -41,7 +41,7 @@ export async function waitStep(deps: EngineDeps, step: AttemptRef, wait: WaitReq
     );
     if (!rows[0] || !run) return "stale";
     const version = await loadVersion(tx, run.versionId);
-    await record?.(tx, { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, attempt: step.attempt, actor });
+    await record?.(tx, { runId: run.id, stepRunId: step.stepRunId, nodeId: rows[0].node_id, attempt: step.attempt, actor }, deps);
     await finishAttempt(tx, step.stepRunId, step.attempt, "waiting");
     await writeLogs(tx, [{ stepRunId: step.stepRunId, attempt: step.attempt, logs: report.logs }]);
     await insertEvents(tx, [
@@ -74,8 +74,9 @@ export function resumeWait(deps: EngineDeps, step: AttemptRef, result: WaitResul
   return transaction(deps.pool, (tx) => resumeWaitInTransaction(tx, deps, step, result, actor));
 }
 
-/** The wait's end: an output (and, for a step that branches, the branch to take), or an error. */
-export type WaitResult = { output?: unknown; branch?: string } | { error: { message: string; code?: string } };
+/** The wait's end: an output (and, for a step that branches, the branch to take), or an error:
+ * final, or `retryable` (a child run failed: the step tries again, per its retry policy). */
+export type WaitResult = { output?: unknown; branch?: string } | { error: { message: string; code?: string }; retryable?: boolean };
 
 /**
  * resumeWait in the caller's transaction, so that whatever decided (an approval's decision row,
@@ -83,7 +84,10 @@ export type WaitResult = { output?: unknown; branch?: string } | { error: { mess
  * hold step locks of the run yet (the run's lock comes first).
  */
 export async function resumeWaitInTransaction(tx: Sql, deps: EngineDeps, step: AttemptRef, result: WaitResult, actor: string): Promise<Outcome> {
-  if ("error" in result) return failInTransaction(tx, deps, step, new NonRetryableError(result.error.message, { code: result.error.code }), { logs: [] }, actor);
+  if ("error" in result) {
+    const error = result.retryable ? new RetryableError(result.error.message, { code: result.error.code }) : new NonRetryableError(result.error.message, { code: result.error.code });
+    return failInTransaction(tx, deps, step, error, { logs: [] }, actor);
+  }
   const [applied] = await succeedInTransaction(tx, deps, [{ ...step, from: "waiting", output: result.output, branch: result.branch, report: { logs: [] }, actor, note: { resumedBy: actor } }]);
   return applied ? "applied" : "stale";
 }

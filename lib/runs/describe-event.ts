@@ -17,6 +17,7 @@ const reasons: Record<string, string> = {
   run_failed: "the run failed",
   run_cancelled: "the run was cancelled",
   run_timed_out: "the run timed out",
+  parent_stopped: "the parent run stopped",
   branch: "branch not taken",
 };
 const reason = (r: string | undefined) => (typeof r === "string" ? (reasons[r] ?? r) : "");

@@ -86,6 +86,10 @@ export interface RunView extends RunSummaryView {
   output: unknown;
   deadlineAt: string | null;
   stuckSteps: StuckView[];
+  /** A sub-workflow's run: the run and step that started it. */
+  parent: { runId: string; nodeId: string; workflowName: string } | null;
+  /** The sub-workflow runs its steps started. */
+  children: { id: string; status: string; workflowName: string; nodeId: string; createdAt: string }[];
   steps: StepView[];
   snapshot: string;
   /** Where the result is POSTed when the run ends, and how that went. */

@@ -103,7 +103,9 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
     await client.query("begin isolation level repeatable read read only");
     const { rows: snap } = await client.query(`select pg_current_snapshot()::text as snapshot`);
     const { rows } = await client.query(
-      `${runRows(", r.input, r.output, r.deadline_at, r.progress")} where r.id = $2`,
+      `${runRows(", r.input, r.output, r.deadline_at, r.progress, r.parent_run_id, (select node_id from step_runs where id = r.parent_step_run_id) as parent_node_id, pw.name as parent_workflow_name")}
+         left join runs pr on pr.id = r.parent_run_id left join workflows pw on pw.id = pr.workflow_id
+        where r.id = $2`,
       [stuckAfterSeconds(), id],
     );
     if (!rows[0]) throw notFound(`Run ${id}`);
@@ -124,6 +126,13 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
         where r.id = $1 and r.callback_url is not null`,
       [id],
     );
+    // Sub-workflows: the runs its steps started, newest attempt last.
+    const children = await client.query(
+      `select c.id, c.status, w.name as workflow_name, s.node_id, c.created_at
+         from runs c join workflows w on w.id = c.workflow_id join step_runs s on s.id = c.parent_step_run_id
+        where c.parent_run_id = $1 order by c.created_at limit 200`,
+      [id],
+    );
     const stuck = await client.query(
       `select stuck.* from runs r join lateral (${stuckStepsSql("$2")}) stuck on true where r.id = $1 and r.status in ${ACTIVE}`,
       [id, stuckAfterSeconds()],
@@ -136,6 +145,9 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
       output: r.output,
       deadlineAt: r.deadline_at as Date | null,
       progress: r.progress,
+      /** A sub-workflow's run: the run and step that started it. */
+      parent: r.parent_run_id ? { runId: r.parent_run_id as string, nodeId: r.parent_node_id as string, workflowName: r.parent_workflow_name as string } : null,
+      children: children.rows.map((c) => ({ id: c.id as string, status: c.status as RunStatus, workflowName: c.workflow_name as string, nodeId: c.node_id as string, createdAt: c.created_at as Date })),
       stuckSteps: stuck.rows.map(describeStuck),
       // Where the result goes when the run ends (the host only: URLs may carry secrets).
       callback: callback.rows[0]

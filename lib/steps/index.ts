@@ -15,9 +15,10 @@ import { database } from "./database.ts";
 import { email } from "./email.ts";
 import { waitForEvent } from "./wait-for-event.ts";
 import { emitEvent } from "./emit-event.ts";
+import { subworkflow } from "./subworkflow.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event: waitForEvent, emit_event: emitEvent, end };
+export const definitions = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event: waitForEvent, emit_event: emitEvent, subworkflow, end };
 
 export type StepType = keyof typeof definitions;
 
@@ -45,4 +46,4 @@ export function entryStepType(): StepDefinition {
 }
 
 export type { StepDefinition } from "./types.ts";
-export { credentialFields, eventTypeFields, expressionFields, rawFields, templatedConfig } from "./types.ts";
+export { credentialFields, eventTypeFields, expressionFields, rawFields, templatedConfig, workflowRefFields } from "./types.ts";

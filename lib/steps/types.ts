@@ -87,7 +87,11 @@ export const credentialFields = (definition: StepDefinition) => markedFields(def
  * registry and offered as a choice of types in the editor. */
 export const eventTypeFields = (definition: StepDefinition) => markedFields(definition, "eventType");
 
-type Mark = "expression" | "raw" | "credential" | "eventType";
+/** The config fields naming another workflow (`.meta({ workflowRef: true })`): checked to exist
+ * and not to call back into the workflow being published, offered as a choice in the editor. */
+export const workflowRefFields = (definition: StepDefinition) => markedFields(definition, "workflowRef");
+
+type Mark = "expression" | "raw" | "credential" | "eventType" | "workflowRef";
 
 /** The keys of a config's fields that carry `mark` in their meta. */
 function markedFields(definition: StepDefinition, mark: Mark): string[] {

@@ -6,6 +6,7 @@ import { conflict, notFound, unprocessable, type FieldError } from "../api/error
 import { emptyDefinition, type Definition } from "../workflow/definition.ts";
 import { isError, parseStructure, validateDefinition, type DefinitionProblem } from "../workflow/validate.ts";
 import { canonicalJson } from "../workflow/canonical.ts";
+import { callCycleProblems } from "./subworkflow-cycles.ts";
 import type { RunStatus } from "../engine/states.ts";
 import type { createWorkflowBody, publishBody, saveDraftBody, updateWorkflowBody } from "./schemas.ts";
 
@@ -33,10 +34,14 @@ function structureOrThrow(definition: unknown): Definition {
 /** Definitions are plain JSON once parsed; Prisma's JSON input type cannot see that. */
 const json = (definition: Definition) => definition as unknown as Prisma.InputJsonObject;
 
-/** The credentials and event types that exist, for checking the steps that name them. */
-async function known(db: Db | Prisma.TransactionClient): Promise<{ secrets: Set<string>; eventTypes: Set<string> }> {
-  const [credentials, types] = await Promise.all([db.credential.findMany({ select: { name: true } }), db.eventType.findMany({ select: { name: true } })]);
-  return { secrets: new Set(credentials.map((c) => c.name)), eventTypes: new Set(types.map((t) => t.name)) };
+/** The credentials, event types and published workflows that exist, for checking the steps that name them. */
+async function known(db: Db | Prisma.TransactionClient): Promise<{ secrets: Set<string>; eventTypes: Set<string>; workflows: Set<string> }> {
+  const [credentials, types, workflows] = await Promise.all([
+    db.credential.findMany({ select: { name: true } }),
+    db.eventType.findMany({ select: { name: true } }),
+    db.workflow.findMany({ where: { deletedAt: null, activeVersion: { not: null } }, select: { id: true } }),
+  ]);
+  return { secrets: new Set(credentials.map((c) => c.name)), eventTypes: new Set(types.map((t) => t.name)), workflows: new Set(workflows.map((w) => w.id)) };
 }
 
 export async function findLive(db: Db | Prisma.TransactionClient, id: string) {
@@ -133,7 +138,7 @@ export async function publishDraft(id: string, input: z.infer<typeof publishBody
     await tx.$queryRaw`select id from workflows where id = ${id}::uuid for update`;
     const workflow = await findLive(tx, id);
     const { definition, problems } = validateDefinition(workflow.draft, await known(tx));
-    const errors = problems.filter(isError);
+    const errors = [...problems.filter(isError), ...(definition ? await callCycleProblems(tx, id, definition) : [])];
     if (!definition || errors.length) {
       throw unprocessable(`The draft has ${errors.length} problem${errors.length === 1 ? "" : "s"}; fix ${errors.length === 1 ? "it" : "them"} before publishing.`, errors);
     }

@@ -14,5 +14,6 @@ import { emit_event } from "./emit-event.ts";
 import { code } from "./code.ts";
 import { database } from "./database.ts";
 import { email } from "./email.ts";
+import { subworkflow } from "./subworkflow.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event, emit_event, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event, emit_event, subworkflow, end } satisfies Record<StepType, Executor>;
