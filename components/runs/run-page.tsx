@@ -169,6 +169,15 @@ function RunHeader({ run, stream, definition }: { run: RunView; stream: ReturnTy
             </Link>
           </>
         ) : null}
+        {run.parent ? (
+          <>
+            {" "}
+            · sub-workflow of{" "}
+            <Link href={`/runs/${run.parent.runId}?step=${encodeURIComponent(run.parent.nodeId)}`} data-testid="run-parent" className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+              {run.parent.workflowName} <span className="font-mono">{run.parent.runId.slice(0, 8)}</span>
+            </Link>
+          </>
+        ) : null}
         {run.correlationId ? <> · correlation {run.correlationId}</> : null}
         {run.callback ? (
           <span data-testid="run-callback" title={run.callback.lastError ? `last error: ${run.callback.lastError}` : undefined}>

@@ -15,7 +15,7 @@ import { JsonView } from "../ui/json-view.tsx";
 import { useNow } from "../live/use-now.ts";
 import { StepCommands } from "./run-actions.tsx";
 import { ApprovalSummary } from "./approval-summary.tsx";
-import { stuckText } from "./run-status.tsx";
+import { RunStatusBadge, stuckText } from "./run-status.tsx";
 
 export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; nodeId: string; definition: Definition | undefined; onClose(): void }) {
   const step = run.steps.find((s) => s.nodeId === nodeId);
@@ -41,6 +41,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
         <>
           <StepState step={step} sourceRunId={run.replayOf} />
           {step.type === "approval" ? <ApprovalSummary runId={run.id} nodeId={nodeId} status={step.status} /> : null}
+          <ChildRuns run={run} nodeId={nodeId} />
           {stuck ? (
             <p role="alert" className="rounded-md bg-orange-50 px-3 py-2 text-xs text-orange-900 ring-1 ring-orange-200">
               Stuck: {stuckText(stuck)}
@@ -223,6 +224,27 @@ function Logs({ runId, nodeId }: { runId: string; nodeId: string }) {
           </li>
         ))}
       </ol>
+    </section>
+  );
+}
+
+/** A sub-workflow step's child runs, one per attempt that started one, with where they are. */
+function ChildRuns({ run, nodeId }: { run: RunView; nodeId: string }) {
+  const children = run.children.filter((c) => c.nodeId === nodeId);
+  if (children.length === 0) return null;
+  return (
+    <section aria-label="Child runs" data-testid="child-runs">
+      <h3 className="mb-1 text-xs font-semibold tracking-wide text-zinc-600 uppercase">Child runs</h3>
+      <ul className="space-y-1 text-sm">
+        {children.map((c) => (
+          <li key={c.id} className="flex items-center justify-between gap-2 rounded-md border border-zinc-200 px-2 py-1">
+            <Link href={`/runs/${c.id}`} className="min-w-0 truncate text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+              {c.workflowName} <span className="font-mono text-xs">{c.id.slice(0, 8)}</span>
+            </Link>
+            <RunStatusBadge status={c.status} />
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -1,9 +1,10 @@
-// Sagas in Chromium: drawing a "compensates" edge in the editor; watching a run undo its steps
-// on the run page, the compensation path lit in its own colour; an operator's "fail and
-// compensate" previewing the undo plan before it happens.
+// Resilience patterns in Chromium. Sagas: drawing a "compensates" edge in the editor; watching a
+// run undo its steps on the run page, the compensation path lit in its own colour; an operator's
+// "fail and compensate" previewing the undo plan before it happens. Sub-workflows: choosing the
+// workflow in the editor; parent and child runs linking to each other.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
+import { linear, publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
 import { connect, node, saved } from "../helpers/editor.ts";
@@ -151,5 +152,38 @@ describe("the run page", () => {
     const audit = (await editor.get(`/runs/${runId}/events`)).json.events.find((e: { type: string }) => e.type === "command.compensate");
     expect(audit.actor).toContain("operator");
     await page.context().close();
+  });
+});
+
+describe("sub-workflows", () => {
+  it("are chosen by name in the editor, and parent and child runs link to each other", async () => {
+    const editor = await engine.as("editor");
+    const child = await publish(editor, linear([{ id: "shape", type: "transform", config: { output: { shaped: "{{ input.n * 2 }}" } } }], { output: "{{ steps.shape.output }}" }), "Shape a number");
+    const parent = await publish(editor, linear([{ id: "sub", type: "subworkflow", name: "Shape it", config: { workflowId: child, input: { n: "{{ input.n }}" } } }], { output: "{{ steps.sub.output.output }}" }), "Calls a child");
+
+    const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${parent}`);
+    expect(await page.getByTestId("palette-subworkflow").textContent()).toContain("Sub-workflow");
+    await node(page, "sub").click();
+    const select = page.getByRole("combobox", { name: "Workflow" });
+    await expect.poll(async () => (await select.locator("option:checked").textContent())?.trim()).toBe("Shape a number (v1)");
+    await screenshot(page, "subworkflow-editor");
+    await page.context().close();
+
+    const runId = await runWorkflow(editor, parent, { n: 21 });
+    const run = await waitForRun(editor, runId);
+    expect(run.output).toEqual({ shaped: 42 });
+    const view = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}?step=sub`);
+    const children = view.getByTestId("child-runs");
+    await children.waitFor();
+    expect(await children.textContent()).toContain("Shape a number");
+    await children.getByRole("link").click();
+    await view.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    expect(view.url()).not.toContain(runId);
+    const back = view.getByTestId("run-parent");
+    expect(await back.textContent()).toContain("Calls a child");
+    await screenshot(view, "subworkflow-child-run");
+    await back.click();
+    await view.waitForURL(new RegExp(`/runs/${runId}`));
+    await view.context().close();
   });
 });
