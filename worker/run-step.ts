@@ -7,7 +7,9 @@ import { secretOpeners } from "./secrets.ts";
 import { Redactor } from "#lib/security/redact.ts";
 import { referencedSecrets } from "#lib/workflow/templates.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
-import { NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
+import { describeError, NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
+import { holdStep, type Hold } from "#lib/engine/hold.ts";
+import type { Breakers } from "#lib/dependencies/breaker.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
 import { ApiError, zodFieldErrors } from "#lib/api/errors.ts";
 import { claimStep, type ClaimedStep } from "#lib/engine/claim.ts";
@@ -35,6 +37,17 @@ export interface Runtime {
   successes: Batcher<Success, Outcome>;
   /** Where templates and conditions are evaluated (inline when bounded, else in evaluator processes). */
   expressions: ExpressionPool;
+  /** Circuit breakers of the dependencies steps call (lib/dependencies/breaker.ts). */
+  breakers?: Breakers;
+}
+
+/** Thrown before the executor runs when the step's dependency may not be called now. */
+class HeldBack extends Error {
+  readonly hold: Hold;
+  constructor(hold: Hold) {
+    super(hold.reason);
+    this.hold = hold;
+  }
 }
 
 export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
@@ -87,12 +100,34 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const timer = setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);
   let result: StepResult | undefined;
   let failure: unknown;
+  // The dependency it calls, once its config is resolved; its breaker decides whether it may.
+  let gate: { key: string; probe: boolean } | undefined;
+  const admit = async (config: unknown) => {
+    const key = node.dependency ?? stepDefinition(node.type)?.dependencyOf?.(config as never);
+    if (!key || !rt.breakers || job.pure) return;
+    const admission = await rt.breakers.admit(key);
+    if (!admission.ok) throw new HeldBack({ dependency: key, until: admission.until, reason: admission.reason });
+    gate = { key, probe: admission.probe };
+  };
   try {
-    result = await execute(rt.expressions, node.type, node.config, ctx, report);
+    result = await execute(rt.expressions, node.type, node.config, ctx, report, admit);
   } catch (error) {
     failure = error;
   } finally {
     clearTimeout(timer);
+  }
+  if (failure instanceof HeldBack) {
+    const { hold } = failure;
+    log.info({ dependency: hold.dependency, until: hold.until }, "held back by its dependency");
+    await persistently(log, () => holdStep(rt.deps, claimed, hold, actor));
+    rt.inflight.delete(claimed.stepRunId);
+    return;
+  }
+  // What the dependency did: it answered (a 4xx is an answer), or it failed in a way that counts.
+  if (gate && rt.breakers && !controller.signal.aborted) {
+    const counts = failure !== undefined && describeError(failure).retryable;
+    const recorded = counts ? rt.breakers.failed(gate.key, gate.probe, describeError(failure).message) : rt.breakers.succeeded(gate.key, gate.probe);
+    await recorded.catch((error) => log.warn({ err: error, dependency: gate!.key }, "could not record the call on its breaker"));
   }
   report.input = redactor.scrubInput(report.input);
   report.logs = logs.map((line) => ({ ...line, message: redactor.scrub(line.message), data: redactor.scrub(line.data) }));
@@ -158,7 +193,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
 
 /** Resolves the step's templates, checks the resolved config, and runs its executor until the
  * signal fires (shared by runs and by step tests, step-tests.ts). */
-export async function execute(expressions: ExpressionPool, type: string, rawConfig: unknown, ctx: StepRunContext, report: Report): Promise<StepResult> {
+export async function execute(expressions: ExpressionPool, type: string, rawConfig: unknown, ctx: StepRunContext, report: Report, admit?: (config: unknown) => Promise<void>): Promise<StepResult> {
   const definition = stepDefinition(type);
   const executor = executors[type];
   if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);
@@ -176,6 +211,7 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
     const problems = zodFieldErrors(config.error).map((e) => `${e.path} ${e.message}`).join("; ");
     throw new NonRetryableError(`the config is invalid once its templates are resolved: ${problems}`, { code: "config" });
   }
+  await admit?.(config.data);
   return untilAborted(executor(config.data, ctx), ctx.signal);
 }
 

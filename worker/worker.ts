@@ -28,6 +28,7 @@ import { handleJob, isStepFault, type Runtime } from "./run-step.ts";
 import { abortStepTests, handleStepTest } from "./step-tests.ts";
 import { Batcher } from "./batcher.ts";
 import { expressionPool } from "#lib/expressions/pool.ts";
+import { createBreakers } from "#lib/dependencies/breaker.ts";
 
 /** Step tests one worker runs at once. */
 const STEP_TEST_CONCURRENCY = 4;
@@ -55,6 +56,7 @@ export async function startWorker(): Promise<Worker> {
     // A batch the database refuses is retried item by item: one bad result fails only its step.
     successes: new Batcher((items) => succeed(deps, items), { alone: isStepFault }),
     expressions,
+    breakers: createBreakers(pool(), `worker:${id}`),
   };
 
   const handleStepJob = async (job: Job<unknown>) => {
@@ -150,6 +152,7 @@ export async function startWorker(): Promise<Worker> {
       await notices.stop();
       inflight.stopRenewing();
       await heartbeat.stop();
+      await runtime.breakers?.stop();
       await expressions.close();
       await closeDb();
     },

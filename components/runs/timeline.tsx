@@ -16,6 +16,7 @@ const attemptColour: Record<string, string> = {
   waiting: "bg-violet-400",
   cancelled: "bg-zinc-400",
   interrupted: "bg-amber-400",
+  held: "bg-orange-300",
 };
 
 const ms = (iso: string | null | undefined) => (iso ? new Date(iso).getTime() : null);

@@ -28,6 +28,7 @@ import { positionParam } from "../live/position.ts";
 import { createLinkBody, decideBody, exportApprovalsQuery, listApprovalsQuery, resubmitBody } from "../approvals/schemas.ts";
 import { WINDOWS, type StatsWindow } from "../runs/stats.ts";
 import type { Permission } from "../auth/permissions.ts";
+import { dependencySettingsBody } from "../dependencies/schemas.ts";
 
 export interface Operation {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -142,6 +143,11 @@ export const operations = {
   listRunEvents: { method: "GET", path: "/runs/{id}/events", tag: "runs", summary: "The run's audit log, oldest first", permission: "read", query: listEventsQuery, success: ok("Events and a cursor.") },
   listStepLogs: { method: "GET", path: "/runs/{id}/steps/{nodeId}/logs", tag: "runs", summary: "Lines a step logged", permission: "read", query: listStepLogsQuery, success: ok("Log lines and a cursor.") },
   cancelRun: { method: "POST", path: "/runs/{id}/cancel", tag: "commands", summary: "Cancel a run (409 unless queued, running or waiting)", permission: "runs.operate", success: ok("The run's new status.") },
+  listDependencies: { method: "GET", path: "/dependencies", tag: "dependencies", summary: "Dependencies (an HTTP step's host, or a key named on a step) with their circuit breaker's state, the window's calls and failures, and the steps waiting on each", permission: "read", success: ok("`{ dependencies }`.") },
+  getDependency: { method: "GET", path: "/dependencies/{key}", tag: "dependencies", summary: "One dependency with its breaker's history and the steps waiting on it", permission: "read", success: ok("The dependency.") },
+  updateDependency: { method: "PUT", path: "/dependencies/{key}", tag: "dependencies", summary: "Change a dependency's breaker settings (created if new)", permission: "runs.operate", body: dependencySettingsBody, success: ok("The dependency.") },
+  forceOpenDependency: { method: "POST", path: "/dependencies/{key}/force-open", tag: "dependencies", summary: "Open the breaker until it is reset: steps on it wait, holding no worker", permission: "runs.operate", success: ok("The dependency.") },
+  resetDependency: { method: "POST", path: "/dependencies/{key}/reset", tag: "dependencies", summary: "Close the breaker; steps waiting on it go at once", permission: "runs.operate", success: ok("The dependency.") },
   compensateRun: { method: "POST", path: "/runs/{id}/compensate", tag: "commands", summary: "Fail and compensate: stop the run (or take a failed one) and undo its completed steps through their compensations (409 when there is nothing to undo)", permission: "runs.operate", success: ok("The run's new status (compensating).") },
   resumeRun: { method: "POST", path: "/runs/{id}/resume", tag: "commands", summary: "Queue a failed or cancelled run's failed and cancelled steps again", permission: "runs.operate", success: ok("The run's new status.") },
   replayRun: { method: "POST", path: "/runs/{id}/replay", tag: "commands", summary: "A new run reusing outputs before `fromNodeId` (from the start node with `input`: edit and re-run)", permission: "runs.operate", body: replayBody, success: { status: 202, description: "The new run." } },

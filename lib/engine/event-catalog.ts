@@ -51,6 +51,8 @@ export interface EventPayloads {
   "step.dead_lettered": { reason: string };
   "step.waiting": { attempt: number; until?: string; kind: string };
   "step.interrupted": { attempt: number; nextAttempt: number };
+  /** Held back for capacity (its dependency's breaker is open): the attempt does not count. */
+  "step.held": { attempt: number; nextAttempt: number; dependency: string; reason: string; until: string };
   "step.skipped": { reason: StopReason; attempt?: number };
   "step.cancelled": { reason: StopReason; attempt: number };
   "step.reused": { from: string; sourceRunId: string };
@@ -104,6 +106,7 @@ export const eventTypes = Object.keys({
   "step.dead_lettered": 1,
   "step.waiting": 1,
   "step.interrupted": 1,
+  "step.held": 1,
   "step.skipped": 1,
   "step.cancelled": 1,
   "step.reused": 1,

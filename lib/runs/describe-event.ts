@@ -78,6 +78,8 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
       return `${step} moved to the dead letters`;
     case "step.waiting":
       return `${step} waiting${e.data.kind && e.data.kind !== "timer" ? ` for ${e.data.kind.replaceAll("_", " ")}` : ""}${typeof e.data.until === "string" ? ` ${e.data.kind === "timer" ? "until" : "at most until"} ${new Date(e.data.until).toLocaleString()}` : ""}`;
+    case "step.held":
+      return `${step} held back: ${e.data.reason}; attempt ${e.data.nextAttempt} then (this one does not count)`;
     case "step.interrupted":
       return `${step} attempt ${e.data.attempt} interrupted: its worker shut down; attempt ${e.data.nextAttempt} queued`;
     case "step.skipped":

@@ -130,6 +130,8 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
       return { status: "waiting", attempt, waitUntil: e.data.until ?? null, waitKind: e.data.kind };
     case "step.interrupted":
       return { status: "queued", attempt: e.data.nextAttempt ?? attempt + 1, queuedAt: e.at };
+    case "step.held":
+      return { status: "queued", attempt: e.data.nextAttempt ?? attempt + 1, queuedAt: e.at, reason: `waiting: ${e.data.reason}`, nextAttemptAt: e.data.until ?? null };
     case "step.skipped":
       return { status: "skipped", attempt, finishedAt: e.at, reason: e.data.reason ?? null };
     case "step.cancelled":
@@ -203,6 +205,9 @@ function attemptsAfter(e: KnownEvent, step: StepView): StepAttemptView[] {
       break;
     case "step.interrupted":
       next = existing ? { ...existing, status: "interrupted", finishedAt: e.at } : null;
+      break;
+    case "step.held":
+      next = existing ? { ...existing, status: "held", finishedAt: e.at } : null;
       break;
     case "step.skipped":
     case "step.cancelled":

@@ -40,4 +40,6 @@ export const http = defineStep({
   outputs: ["default"],
   acceptsInput: true,
   outputFields: () => ["status", "headers", "body"],
+  // Baton's own API (a path) is not a dependency.
+  dependencyOf: (config) => (typeof config.url === "string" && /^https?:\/\//i.test(config.url) ? (URL.parse(config.url)?.host ?? undefined) : undefined),
 });

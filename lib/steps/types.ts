@@ -37,6 +37,9 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType, O extends reado
   /** The waits an attempt may ask for (see lib/engine/waits.ts): a `timer` wait resumes itself when
    * due; any other kind is resumed from outside through resumeWaitingStep (approvals, events). */
   waits?: W;
+  /** The dependency an attempt calls, by default (its config resolved): the host of an HTTP
+   * step's URL. Its circuit breaker gates the attempt; a node's `dependency` overrides it. */
+  dependencyOf?: (config: z.infer<S>) => string | undefined;
   /** Checks beyond the schema, on a config that passed it. */
   validate?: (config: z.infer<S>) => ConfigProblem[];
   /** The fields of the step's output when they are known from its config (for checking what

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { definitionMessages as say } from "../messages.ts";
 import { entryStepType } from "../steps/index.ts";
+import { DEPENDENCY_KEY } from "../dependencies/schemas.ts";
 
 /** Node ids are referenced in templates as `steps.<id>.output`, so they are identifiers. */
 export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -47,6 +48,12 @@ export const nodeSchema = z.strictObject({
   /** Sagas: run this step's compensation even when it failed or was cancelled mid-way (its side
    * effect may have half happened), not only when it succeeded. */
   compensateIfFailed: z.boolean().optional(),
+  /** The dependency this step calls, whose circuit breaker gates it (an HTTP step's default is
+   * its URL's host): a name shared by the steps of every workflow that call the same thing. */
+  dependency: z
+    .string()
+    .regex(DEPENDENCY_KEY, "A dependency is a name such as payments-api or api.example.com: letters, digits and . _ : -.")
+    .optional(),
 });
 
 /** An attempt without a `timeoutMs` of its own is aborted after this long. */

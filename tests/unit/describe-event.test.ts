@@ -27,6 +27,7 @@ const samples: { [T in EventType]: EventPayloads[T] } = {
   "step.dead_lettered": { reason: "attempts used up" },
   "step.waiting": { attempt: 1, until: "2026-12-02T11:00:00.000Z", kind: "delay" },
   "step.interrupted": { attempt: 1, nextAttempt: 2 },
+  "step.held": { attempt: 1, nextAttempt: 2, dependency: "api.example.com", reason: "circuit api.example.com open until 12:04:10", until: "2026-12-02T12:04:10.000Z" },
   "step.skipped": { reason: "branch" },
   "step.cancelled": { reason: "run_cancelled", attempt: 1 },
   "step.reused": { from: "s-old", sourceRunId: "0b7f5e2a-1111-2222-3333-444455556666" },

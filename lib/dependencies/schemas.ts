@@ -1,0 +1,11 @@
+// Dependencies: request bodies and the form of a key (browser-safe).
+import { z } from "zod";
+
+export const dependencySettingsBody = z.strictObject({
+  failureThreshold: z.int().min(1).max(10_000).optional().meta({ description: "Failures within the window that open the breaker." }),
+  windowMs: z.int().min(1_000).max(86_400_000).optional(),
+  coolDownMs: z.int().min(100).max(86_400_000).optional().meta({ description: "How long it stays open before probes go through." }),
+  halfOpenProbes: z.int().min(1).max(100).optional(),
+});
+
+export const DEPENDENCY_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;

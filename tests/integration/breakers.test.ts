@@ -1,0 +1,102 @@
+// Circuit breakers, shared by two workers, against a local server that fails and then recovers:
+// the breaker opens after its threshold, steps on it wait (held, no attempt burned, no worker
+// held) instead of failing, a probe goes through once it half-opens, and it closes when the probe
+// succeeds. Operators change settings, force it open and reset it; viewers cannot.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
+import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { waitFor } from "../helpers/processes.ts";
+
+let engine: Engine;
+let server: TestServer;
+let broken = true;
+let key: string;
+
+beforeAll(async () => {
+  [engine, server] = await Promise.all([startEngine({ workers: 2 }), startTestServer()]);
+  server.on("/api", (_req, n, res) => (broken ? json(res, 503, { error: "down" }) : json(res, 200, { ok: true, call: n })));
+  server.on("/other", (_req, n, res) => json(res, 200, { call: n }));
+  key = new URL(server.url).host;
+});
+afterAll(async () => {
+  await engine?.stop();
+  await server?.close();
+});
+
+const path = (k: string) => `/dependencies/${encodeURIComponent(k)}`;
+
+it("opens after failures, holds steps instead of failing them, probes when half-open, closes on recovery", async () => {
+  const operator = await engine.as("operator");
+  const editor = await engine.as("editor");
+  expect((await (await engine.as("viewer")).put(path(key), { failureThreshold: 3 })).status).toBe(403);
+  const settings = await operator.put(path(key), { failureThreshold: 3, windowMs: 60_000, coolDownMs: 1_500, halfOpenProbes: 1 });
+  expect(settings.status).toBe(200);
+  expect(settings.json).toMatchObject({ key, state: "closed", settings: { failureThreshold: 3, coolDownMs: 1500 } });
+
+  const workflow = await publish(editor, linear([{ id: "call", type: "http", config: { url: `${server.url}/api` }, retry: { maxAttempts: 4, initialDelayMs: 300, multiplier: 1, jitter: "none" } }]));
+  const runs = await Promise.all(Array.from({ length: 6 }, () => runWorkflow(editor, workflow)));
+
+  await waitFor("the breaker to open", async () => (await operator.get(path(key))).json.state === "open", 20_000);
+  const open = (await operator.get(path(key))).json;
+  expect(open.lastError).toContain("503");
+  await waitFor("a step to be held", async () => ((await operator.get(path(key))).json.waiting as number) > 0, 20_000);
+  const held = (await operator.get(path(key))).json.waitingSteps;
+  expect(runs).toContain(held[0].runId);
+  // On the run: queued with the reason, the held attempt not counted against the budget.
+  const heldRun = (await editor.get(`/runs/${held[0].runId}`)).json;
+  expect(stepOf(heldRun, "call")).toMatchObject({ status: "queued", reason: expect.stringContaining(`circuit ${key} open until`) });
+  const failingCalls = server.calls("/api").length;
+
+  broken = false;
+  const done = await Promise.all(runs.map((id) => waitForRun(editor, id, undefined, 60_000)));
+  expect(done.map((r) => r.status)).toEqual(Array(6).fill("succeeded"));
+  // Without the breaker the six steps would have failed up to 4 times each against the dead server.
+  expect(failingCalls).toBeLessThan(12);
+  const attempts = done.flatMap((r) => stepOf(r, "call").attempts.map((a: { status: string }) => a.status));
+  expect(attempts).toContain("held");
+  for (const r of done) {
+    const call = stepOf(r, "call");
+    const counted = call.attempts.filter((a: { status: string }) => a.status !== "held").length;
+    expect(counted).toBeLessThanOrEqual(4);
+    expect(call.maxAttempts - call.attempts.filter((a: { status: string }) => a.status === "held").length).toBe(4);
+  }
+
+  const history = (await operator.get(path(key))).json.events.map((e: { type: string }) => e.type).reverse();
+  expect(history.slice(0, 1)).toEqual(["settings_changed"]);
+  const afterSettings = history.slice(1);
+  expect(afterSettings[0]).toBe("opened");
+  expect(afterSettings.at(-1)).toBe("closed");
+  expect(afterSettings).toContain("half_opened");
+  expect((await operator.get(path(key))).json.state).toBe("closed");
+});
+
+it("forced open holds every step until an operator resets it; the reset lets them go at once", async () => {
+  const operator = await engine.as("operator");
+  const editor = await engine.as("editor");
+  const other = "other-service";
+  expect((await (await engine.as("viewer")).post(`${path(other)}/force-open`, {})).status).toBe(403);
+  expect((await operator.put(path(other), { coolDownMs: 60_000 })).status).toBe(200);
+  expect((await operator.post(`${path(other)}/force-open`, {})).json).toMatchObject({ state: "open", forced: true });
+  // A named dependency on a step, instead of its host.
+  const workflow = await publish(editor, linear([{ id: "call", type: "http", config: { url: `${server.url}/other` }, dependency: other }]));
+  const runId = await runWorkflow(editor, workflow);
+  await waitFor("the step to be held", async () => (await operator.get(path(other))).json.waiting === 1, 20_000);
+  expect(server.calls("/other")).toHaveLength(0);
+  const reset = await operator.post(`${path(other)}/reset`, {});
+  expect(reset.status).toBe(200);
+  expect(reset.json.state).toBe("closed");
+  // Not after the minute-long cool-down: now.
+  const run = await waitForRun(editor, runId, undefined, 15_000);
+  expect(run.status).toBe("succeeded");
+  expect(server.calls("/other")).toHaveLength(1);
+  expect((await operator.get(path(other))).json.events.map((e: { type: string; actor: string }) => e.type)).toEqual(["reset", "forced_open", "settings_changed"]);
+});
+
+it("answers 404 for a dependency never seen, and 422 naming the field for bad settings", async () => {
+  const operator = await engine.as("operator");
+  expect((await operator.get(path("never-seen"))).status).toBe(404);
+  const bad = await operator.put(path("x"), { failureThreshold: 0 });
+  expect(bad.status).toBe(422);
+  expect(bad.json.errors[0].path).toBe("failureThreshold");
+  expect((await operator.get(path("x"))).status).toBe(404);
+});
