@@ -293,6 +293,26 @@ function NodePanel({
             />
             <p className="text-xs text-zinc-500">{timeoutField.description}</p>
           </div>
+          <div className="mt-4 space-y-1">
+            <label htmlFor="node-dependency" className="block text-sm font-medium text-zinc-800">
+              Dependency
+            </label>
+            <input
+              id="node-dependency"
+              className="block w-full rounded-md border border-zinc-300 px-2.5 py-1.5 font-mono text-[13px] shadow-sm disabled:bg-zinc-50"
+              disabled={readOnly}
+              value={node.data.dependency ?? ""}
+              placeholder={definition?.dependencyOf ? "its URL's host" : "none"}
+              onChange={(e) => onChange(node.id, { dependency: e.target.value || undefined })}
+            />
+            <p className="text-xs text-zinc-500">
+              A name for what this step calls, shared across workflows (e.g. payments-api). Its circuit breaker, on the{" "}
+              <a href="/dependencies" className="text-indigo-700 underline">
+                Dependencies
+              </a>{" "}
+              page, holds the step while it is open.
+            </p>
+          </div>
         </>
       ) : null}
 

@@ -82,7 +82,12 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           </span>
         </span>
       ) : null}
-      {status && (data.attempt ?? 0) > 0 && ((data.maxAttempts ?? 0) > 1 || (data.attempt ?? 0) > 1) ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
+      {data.held ? (
+        <span className="absolute -bottom-5 left-1 max-w-[260px] truncate text-xs font-medium whitespace-nowrap text-orange-700" data-testid="node-held" title={data.held}>
+          {data.held}
+        </span>
+      ) : null}
+      {!data.held && status && (data.attempt ?? 0) > 0 && ((data.maxAttempts ?? 0) > 1 || (data.attempt ?? 0) > 1) ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
       {problems.length > 0 ? (
         <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-xs font-bold text-white">
           <span aria-hidden>{problems.length}</span>

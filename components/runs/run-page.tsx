@@ -55,7 +55,9 @@ export function RunPage({ runId }: { runId: string }) {
       if (!s) return { status: "pending" };
       // A reused step did not run here: no attempt line.
       if (s.reusedFrom) return { status: "reused", attempt: 0 };
-      return { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId) };
+      // Held back by its dependency's breaker: the reason, on the node.
+      const held = s.status === "queued" && s.reason?.startsWith("waiting: ") ? s.reason : undefined;
+      return { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId), held };
     },
     [byNode, stuckByNode],
   );

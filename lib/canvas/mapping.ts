@@ -10,6 +10,9 @@ export interface StepNodeData {
   retry?: RetryPolicyInput;
   timeoutMs?: number;
   compensateIfFailed?: boolean;
+  dependency?: string;
+  /** Run view: why a queued step waits (its dependency's breaker is open), not saved. */
+  held?: string;
   /** Sagas: the step this one undoes (from its "compensates" edge), not saved. */
   undoes?: string;
   undoesName?: string;
@@ -79,6 +82,7 @@ export function toFlow(definition: Definition): { nodes: FlowNode[]; edges: Flow
         ...(n.retry ? { retry: { ...n.retry } } : {}),
         ...(n.timeoutMs !== undefined ? { timeoutMs: n.timeoutMs } : {}),
         ...(n.compensateIfFailed ? { compensateIfFailed: true } : {}),
+        ...(n.dependency ? { dependency: n.dependency } : {}),
       },
     })),
     edges: definition.edges.map((e) => ({
@@ -103,6 +107,7 @@ export function toDefinition(nodes: readonly FlowNode[], edges: readonly FlowEdg
       ...(n.data.retry && Object.keys(n.data.retry).length ? { retry: n.data.retry } : {}),
       ...(n.data.timeoutMs !== undefined ? { timeoutMs: n.data.timeoutMs } : {}),
       ...(n.data.compensateIfFailed ? { compensateIfFailed: true } : {}),
+      ...(n.data.dependency ? { dependency: n.data.dependency } : {}),
     })),
     edges: edges.map((e): WorkflowEdge => ({
       id: e.id,

@@ -187,3 +187,39 @@ describe("sub-workflows", () => {
     await view.context().close();
   });
 });
+
+describe("dependencies", () => {
+  it("show a held step's reason on its node, and an operator resets the breaker from /dependencies", async () => {
+    const editor = await engine.as("editor");
+    const operator = await engine.as("operator");
+    expect((await operator.post("/dependencies/payments-api/force-open", {})).status).toBe(200);
+    const workflow = await publish(editor, linear([{ id: "pay", type: "http", name: "Take payment", config: { method: "POST", url: `${server.url}/reserve` }, dependency: "payments-api" }]), "Pays through a dependency");
+    const runId = await runWorkflow(editor, workflow);
+    await waitFor("the step to be held", async () => (await operator.get("/dependencies/payments-api")).json.waiting === 1, 20_000);
+
+    const run = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}`);
+    await expect.poll(() => node(run, "pay").getByTestId("node-held").textContent()).toContain("circuit payments-api forced open");
+    await screenshot(run, "dependency-held-step");
+    await run.context().close();
+
+    const viewer = await signedIn(browser, engine.web.url, "viewer", "/dependencies");
+    const viewerRow = viewer.getByTestId("dependency-payments-api");
+    expect(await viewerRow.getByTestId("breaker-state").textContent()).toBe("forced open");
+    expect(await viewerRow.getByRole("button", { name: "Reset" }).isDisabled()).toBe(true);
+    await viewer.context().close();
+
+    const page = await signedIn(browser, engine.web.url, "operator", "/dependencies");
+    const row = page.getByTestId("dependency-payments-api");
+    expect(await row.getByTestId("waiting").textContent()).toBe("1");
+    await row.getByRole("button", { name: "payments-api" }).click();
+    const panel = page.getByTestId("dependency-panel");
+    await expect.poll(() => panel.textContent()).toContain("Pays through a dependency · pay");
+    await screenshot(page, "dependencies");
+    await row.getByRole("button", { name: "Reset" }).click();
+    await page.getByRole("alertdialog").or(page.getByRole("dialog")).getByRole("button", { name: "Reset" }).click();
+    await expect.poll(() => row.getByTestId("breaker-state").textContent()).toBe("closed");
+    expect((await waitForRun(editor, runId, undefined, 15_000)).status).toBe("succeeded");
+    await expect.poll(() => panel.getByTestId("dependency-history").textContent()).toContain("reset");
+    await page.context().close();
+  });
+});
