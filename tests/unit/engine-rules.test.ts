@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay, retryPolicy, DEFAULT_RETRY } from "../../lib/engine/retry.ts";
 import { assertRun, assertStep, canStep, IllegalTransition, stepFrom } from "../../lib/engine/states.ts";
 import { describeError, NonRetryableError, RetryAfterError } from "../../lib/engine/errors.ts";
-import { definitions, entryStepType, eventTypeFields, expressionFields, isEntry, isExit, rawFields, stepDefinitions } from "../../lib/steps/index.ts";
+import { definitions, entryStepType, eventTypeFields, expressionFields, isEntry, isExit, rawFields, stepDefinitions, workflowRefFields } from "../../lib/steps/index.ts";
 import { stepIcons } from "../../lib/steps/icons.ts";
 import { executors } from "../../worker/steps/index.ts";
 import { canonicalJson } from "../../lib/engine/hash.ts";
@@ -58,7 +58,7 @@ describe("step types", () => {
   it("each has a definition and an executor of the same name", () => {
     expect(Object.keys(executors).sort()).toEqual(Object.keys(stepDefinitions).sort());
     // A new step's config is valid but for what a person must decide (an HTTP step's URL).
-    const decide: Record<string, string[]> = { http: ["url"] };
+    const decide: Record<string, string[]> = { http: ["url"], subworkflow: ["workflowId"] };
     for (const [type, d] of Object.entries(stepDefinitions)) {
       expect(d.type).toBe(type);
       const parsed = d.config.safeParse(d.defaultConfig);
@@ -95,6 +95,7 @@ describe("step types", () => {
       email: [],
       wait_for_event: [],
       emit_event: [],
+      subworkflow: [],
       end: [],
     });
     // Taken as written, never as templates: a script's source.
@@ -102,6 +103,11 @@ describe("step types", () => {
     expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("approval")).map((d) => d.type)).toEqual(["approval"]);
     expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("event")).map((d) => d.type)).toEqual(["wait_for_event"]);
     expect(Object.values(stepDefinitions).flatMap((d) => eventTypeFields(d).map((f) => `${d.type}.${f}`))).toEqual(["wait_for_event.eventType", "emit_event.eventType"]);
+    expect(Object.values(stepDefinitions).flatMap((d) => workflowRefFields(d).map((f) => `${d.type}.${f}`))).toEqual(["subworkflow.workflowId"]);
+    expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("child_run")).map((d) => d.type)).toEqual(["subworkflow"]);
+    // Only an HTTP step names its dependency by itself (its host); Baton's own API is none.
+    expect(Object.values(stepDefinitions).filter((d) => d.dependencyOf).map((d) => d.type)).toEqual(["http"]);
+    expect([stepDefinitions.http.dependencyOf!({ url: "https://api.example.com:8443/x" }), stepDefinitions.http.dependencyOf!({ url: "/api/v1/health" })]).toEqual(["api.example.com:8443", undefined]);
   });
 });
 
