@@ -133,7 +133,6 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           position={Position.Bottom}
           className="!h-2.5 !w-2.5 !rounded-sm !border-2 !border-white !bg-amber-500"
           title="Compensation: drag to the step that undoes this one when a run fails"
-          aria-label="Compensation handle"
         />
       ) : null}
     </div>

@@ -4,12 +4,12 @@ import { defineStep, jsonValue } from "./types.ts";
 export const subworkflow = defineStep({
   type: "subworkflow",
   label: "Sub-workflow",
-  description: "Runs another published workflow with an input and takes its output; waits for it holding no worker. Its failure is this step's (retried per its policy) unless set to continue.",
+  description: "Runs another workflow (its active or a chosen version) with an input and takes its output, waiting for it without holding a worker. Its failure is this step's (retried per its policy) unless set to continue.",
   icon: "layers",
   category: "flow",
   config: z.strictObject({
-    workflowId: z.uuid({ error: "Choose a workflow." }).meta({ title: "Workflow", description: "A published workflow.", workflowRef: true }),
-    version: z.int().min(1).optional().meta({ title: "Version", description: "A published version number; its active version when empty." }),
+    workflowId: z.uuid({ error: "Choose a workflow." }).meta({ title: "Workflow", description: "One with a version to run.", workflowRef: true }),
+    version: z.int().min(1).optional().meta({ title: "Version", description: "A version number; its active version when empty." }),
     input: jsonValue.optional().meta({ title: "Input", description: "The child run's input, e.g. { \"orderId\": \"{{ input.orderId }}\" }." }),
     onFailure: z
       .enum(["fail", "continue"])

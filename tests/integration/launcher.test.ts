@@ -66,6 +66,7 @@ describe("npm start", () => {
     expect(health).toMatchObject({ status: "ok", migrations: { pending: [] } });
     const admin = await new Client(`http://127.0.0.1:${env.PORT}`).login("admin@baton.local", password);
     expect((await admin.get("/workflows")).json.workflows.map((w: { name: string }) => w.name).sort()).toEqual([
+      "Book a trip (example)",
       "Expense approval (example)",
       "Flaky HTTP call (example)",
       "Order routing (example)",

@@ -2,7 +2,7 @@
 CREATE TABLE "dependencies" (
     "key" TEXT NOT NULL,
     "state" TEXT NOT NULL DEFAULT 'closed',
-    "failure_threshold" INTEGER NOT NULL DEFAULT 5,
+    "failure_threshold" INTEGER NOT NULL DEFAULT 20,
     "window_ms" INTEGER NOT NULL DEFAULT 60000,
     "cool_down_ms" INTEGER NOT NULL DEFAULT 30000,
     "half_open_probes" INTEGER NOT NULL DEFAULT 1,
