@@ -105,8 +105,8 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const admit = async (config: unknown) => {
     const key = node.dependency ?? stepDefinition(node.type)?.dependencyOf?.(config as never);
     if (!key || !rt.breakers || job.pure) return;
-    const admission = await rt.breakers.admit(key);
-    if (!admission.ok) throw new HeldBack({ dependency: key, until: admission.until, reason: admission.reason });
+    const admission = await rt.breakers.admit(key, claimed.stepRunId);
+    if (!admission.ok) throw new HeldBack({ dependency: key, until: admission.until, reason: admission.reason, reserved: admission.reserved });
     gate = { key, probe: admission.probe };
   };
   try {

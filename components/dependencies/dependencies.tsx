@@ -20,7 +20,7 @@ interface DependencyView {
   key: string;
   state: "closed" | "open" | "half_open";
   forced: boolean;
-  settings: { failureThreshold: number; windowMs: number; coolDownMs: number; halfOpenProbes: number };
+  settings: { failureThreshold: number; windowMs: number; coolDownMs: number; halfOpenProbes: number; ratePerSecond: number | null; burst: number };
   window: { startedAt: string; calls: number; failures: number; failureRate: number };
   openUntil: string | null;
   lastError: string | null;
@@ -49,7 +49,7 @@ export function Dependencies() {
     <>
       <PageHeader
         title="Dependencies"
-        description="What your steps call: an HTTP step's host, or a name set on a step. Each has one circuit breaker across all workflows: after too many failures it opens, and steps on it wait (holding no worker, using no attempt) until a probe call succeeds."
+        description="What your steps call: an HTTP step's host, or a name set on a step. Each has one circuit breaker and an optional rate limit across all workflows: after too many failures the breaker opens and steps on it wait (holding no worker, using no attempt) until a probe call succeeds; past the rate limit, steps wait for their turn."
       />
       {list.isSuccess && deps.length === 0 ? (
         <EmptyState title="No dependencies yet">They appear here once a step has called one: an HTTP step’s host, or a step with a dependency name.</EmptyState>
@@ -60,6 +60,7 @@ export function Dependencies() {
               <Th>Dependency</Th>
               <Th>Breaker</Th>
               <Th>Failure rate (window)</Th>
+              <Th>Rate limit</Th>
               <Th>Steps waiting</Th>
               <Th>Last error</Th>
               <Th>
@@ -87,6 +88,7 @@ export function Dependencies() {
                     ({d.window.failures} of {d.window.calls} calls; opens at {d.settings.failureThreshold} in {d.settings.windowMs / 1000} s)
                   </span>
                 </Td>
+                <Td label="Rate limit">{d.settings.ratePerSecond ? `${d.settings.ratePerSecond}/s` : "none"}</Td>
                 <Td label="Steps waiting" data-testid="waiting">
                   {d.waiting}
                 </Td>
@@ -142,9 +144,13 @@ function DependencyPanel({ depKey, canOperate, onChanged }: { depKey: string; ca
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const num = (name: string) => Number(form.get(name));
+    const rate = String(form.get("ratePerSecond") ?? "").trim();
     setError(null);
     try {
-      await api(`/dependencies/${enc(depKey)}`, { method: "PUT", body: { failureThreshold: num("failureThreshold"), windowMs: num("windowS") * 1000, coolDownMs: num("coolDownS") * 1000, halfOpenProbes: num("halfOpenProbes") } });
+      await api(`/dependencies/${enc(depKey)}`, {
+        method: "PUT",
+        body: { failureThreshold: num("failureThreshold"), windowMs: num("windowS") * 1000, coolDownMs: num("coolDownS") * 1000, halfOpenProbes: num("halfOpenProbes"), ratePerSecond: rate ? Number(rate) : null, burst: num("burst") },
+      });
       await detail.refetch();
       onChanged();
     } catch (err) {
@@ -155,18 +161,20 @@ function DependencyPanel({ depKey, canOperate, onChanged }: { depKey: string; ca
   return (
     <section aria-label={`Dependency ${depKey}`} className="mt-4 grid gap-4 rounded-lg border border-zinc-200 bg-white p-4 md:grid-cols-3" data-testid="dependency-panel">
       <form onSubmit={save} className="space-y-2 text-sm">
-        <h2 className="font-semibold text-zinc-900">When it opens</h2>
+        <h2 className="font-semibold text-zinc-900">Breaker and rate limit</h2>
         {(
           [
             ["failureThreshold", "Failures", d.settings.failureThreshold],
             ["windowS", "Within (s)", d.settings.windowMs / 1000],
             ["coolDownS", "Open for (s)", d.settings.coolDownMs / 1000],
             ["halfOpenProbes", "Probes when half-open", d.settings.halfOpenProbes],
+            ["ratePerSecond", "Calls a second (empty: no limit)", d.settings.ratePerSecond ?? ""],
+            ["burst", "Burst", d.settings.burst],
           ] as const
         ).map(([name, label, value]) => (
           <label key={name} className="flex items-center justify-between gap-2">
             {label}
-            <input name={name} type="number" min={name === "coolDownS" ? 0.1 : 1} step="any" defaultValue={value} disabled={!canOperate} className={field} />
+            <input name={name} type="number" min={name === "coolDownS" ? 0.1 : name === "ratePerSecond" ? 0.001 : 1} step="any" defaultValue={value} disabled={!canOperate} className={field} />
           </label>
         ))}
         {error ? <p role="alert" className="text-xs text-red-700">{error}</p> : null}

@@ -14,7 +14,8 @@ import { transaction, type Sql } from "../engine/tx.ts";
 
 export type BreakerState = "closed" | "open" | "half_open";
 
-export type Admission = { ok: true; probe: boolean } | { ok: false; until: Date; reason: string };
+/** Refused: wait until `until`; `reserved` when a rate-limit slot is kept for the step then. */
+export type Admission = { ok: true; probe: boolean } | { ok: false; until: Date; reason: string; reserved?: boolean };
 
 interface Row {
   key: string;
@@ -29,12 +30,16 @@ interface Row {
   open_until: Date | null;
   forced: boolean;
   updated_at: Date;
+  rate_per_second: number | null;
+  burst: number;
+  tokens: number;
+  refilled_at: Date;
 }
 
 /** While probes are out in half-open, others wait this long (at most) before asking again. */
 const PROBE_WAIT_MS = 2_000;
 
-const time = (d: Date) => d.toISOString().slice(11, 19);
+const time = (d: Date, ms = false) => d.toISOString().slice(11, ms ? 23 : 19);
 
 async function event(sql: Sql, key: string, type: string, actor: string, data: Record<string, unknown> = {}) {
   await sql.query(`insert into dependency_events (key, type, actor, data) values ($1, $2, $3, $4::jsonb)`, [key, type, actor, JSON.stringify(data)]);
@@ -48,8 +53,9 @@ async function lockRow(sql: Sql, key: string): Promise<Row> {
 }
 
 export interface Breakers {
-  /** May a step call `key` now? Open: not until `until`. Half-open: only as a probe. */
-  admit(key: string): Promise<Admission>;
+  /** May a step call `key` now? Open: not until `until`. Half-open: only as a probe. Rate
+   * limited: when a token is left, or at the slot reserved for `stepRunId` earlier. */
+  admit(key: string, stepRunId?: string): Promise<Admission>;
   succeeded(key: string, probe: boolean): Promise<void>;
   failed(key: string, probe: boolean, error: string): Promise<void>;
   /** Flushes counted calls and stops the timer. */
@@ -76,30 +82,16 @@ export function createBreakers(pool: pg.Pool, actor: string): Breakers {
   timer.unref();
 
   return {
-    async admit(key) {
-      // The common case, closed (or never seen): a read, no lock.
-      const { rows } = await pool.query({ name: "breaker-state", text: `select state from dependencies where key = $1`, values: [key] });
-      if (!rows[0] || rows[0].state === "closed") return { ok: true, probe: false };
+    async admit(key, stepRunId) {
+      // The common case, closed (or never seen) and not rate limited: a read, no lock.
+      const { rows } = await pool.query({ name: "breaker-state", text: `select state, rate_per_second from dependencies where key = $1`, values: [key] });
+      if (!rows[0] || (rows[0].state === "closed" && rows[0].rate_per_second === null)) return { ok: true, probe: false };
       return transaction(pool, async (tx): Promise<Admission> => {
         const row = await lockRow(tx, key);
-        if (row.state === "closed") return { ok: true, probe: false };
-        if (row.state === "open") {
-          if (row.forced || !row.open_until) return { ok: false, until: new Date(Date.now() + row.cool_down_ms), reason: `circuit ${key} forced open until someone resets it` };
-          if (row.open_until > new Date()) return { ok: false, until: row.open_until, reason: `circuit ${key} open until ${time(row.open_until)}` };
-          await tx.query(`update dependencies set state = 'half_open', probes_in_flight = 0, updated_at = now() where key = $1`, [key]);
-          await event(tx, key, "half_opened", actor);
-          row.state = "half_open";
-          row.probes_in_flight = 0;
-        }
-        // A probe whose worker died never reports: after a cool-down its slot is free again.
-        const stale = row.updated_at.getTime() < Date.now() - row.cool_down_ms;
-        const inFlight = stale ? 0 : row.probes_in_flight;
-        if (inFlight >= row.half_open_probes) {
-          const until = new Date(Date.now() + Math.min(PROBE_WAIT_MS, row.cool_down_ms));
-          return { ok: false, until, reason: `circuit ${key} half-open: waiting for its probe` };
-        }
-        await tx.query(`update dependencies set probes_in_flight = $2, updated_at = now() where key = $1`, [key, inFlight + 1]);
-        return { ok: true, probe: true };
+        const breaker = await breakerAdmission(tx, row, key);
+        if (!breaker.ok || row.rate_per_second === null) return breaker;
+        const rate = await takeToken(tx, row, key, stepRunId);
+        return rate.ok ? breaker : rate;
       });
     },
 
@@ -149,4 +141,47 @@ export function createBreakers(pool: pg.Pool, actor: string): Breakers {
       await flush().catch(() => undefined);
     },
   };
+}
+
+/** The breaker's part of an admission, on the locked row (which it updates when it half-opens). */
+async function breakerAdmission(tx: Sql, row: Row, key: string): Promise<Admission> {
+  if (row.state === "closed") return { ok: true, probe: false };
+  if (row.state === "open") {
+    if (row.forced || !row.open_until) return { ok: false, until: new Date(Date.now() + row.cool_down_ms), reason: `circuit ${key} forced open until someone resets it` };
+    if (row.open_until > new Date()) return { ok: false, until: row.open_until, reason: `circuit ${key} open until ${time(row.open_until)}` };
+    await tx.query(`update dependencies set state = 'half_open', probes_in_flight = 0, updated_at = now() where key = $1`, [key]);
+    await event(tx, key, "half_opened", "system:breakers");
+    row.state = "half_open";
+    row.probes_in_flight = 0;
+  }
+  // A probe whose worker died never reports: after a cool-down its slot is free again.
+  const stale = row.updated_at.getTime() < Date.now() - row.cool_down_ms;
+  const inFlight = stale ? 0 : row.probes_in_flight;
+  if (inFlight >= row.half_open_probes) {
+    const until = new Date(Date.now() + Math.min(PROBE_WAIT_MS, row.cool_down_ms));
+    return { ok: false, until, reason: `circuit ${key} half-open: waiting for its probe` };
+  }
+  await tx.query(`update dependencies set probes_in_flight = $2, updated_at = now() where key = $1`, [key, inFlight + 1]);
+  return { ok: true, probe: true };
+}
+
+/**
+ * The rate limit, a token bucket refilled at `rate_per_second` up to `burst`. A call that finds
+ * no token takes one anyway (the bucket goes below zero) and is told when that token exists: its
+ * slot, kept for it, so held steps go in the order they came and the rate holds exactly.
+ */
+async function takeToken(tx: Sql, row: Row, key: string, stepRunId: string | undefined): Promise<Admission> {
+  if (stepRunId) {
+    const { rows } = await tx.query(`delete from dependency_waits where step_run_id = $1 and key = $2 and reserved returning until`, [stepRunId, key]);
+    // Its slot came: the token was taken when it was reserved.
+    if (rows[0] && rows[0].until.getTime() <= Date.now() + 50) return { ok: true, probe: false };
+    if (rows[0]) return { ok: false, until: rows[0].until, reason: `rate limit ${row.rate_per_second}/s of ${key}: its turn at ${time(rows[0].until, true)}`, reserved: true };
+  }
+  const rate = row.rate_per_second!;
+  const now = Date.now();
+  const tokens = Math.min(row.burst, row.tokens + ((now - row.refilled_at.getTime()) / 1000) * rate) - 1;
+  await tx.query(`update dependencies set tokens = $2, refilled_at = $3 where key = $1`, [key, tokens, new Date(now)]);
+  if (tokens >= 0) return { ok: true, probe: false };
+  const until = new Date(now + (-tokens / rate) * 1000);
+  return { ok: false, until, reason: `rate limit ${rate}/s of ${key}: its turn at ${time(until, true)}`, reserved: true };
 }

@@ -26,7 +26,7 @@ function present(r: any) {
     key: r.key as string,
     state: r.state as string,
     forced: r.forced as boolean,
-    settings: { failureThreshold: r.failure_threshold, windowMs: r.window_ms, coolDownMs: r.cool_down_ms, halfOpenProbes: r.half_open_probes },
+    settings: { failureThreshold: r.failure_threshold, windowMs: r.window_ms, coolDownMs: r.cool_down_ms, halfOpenProbes: r.half_open_probes, ratePerSecond: r.rate_per_second as number | null, burst: r.burst as number },
     window: { startedAt: r.window_started_at as Date, calls, failures, failureRate: calls ? failures / calls : 0 },
     openedAt: r.opened_at as Date | null,
     openUntil: r.open_until as Date | null,
@@ -39,7 +39,7 @@ function present(r: any) {
 /** Waits of steps that have moved on are dropped first, so the counts are of steps still held. */
 async function pruneWaits(sql: Sql) {
   await sql.query(
-    `delete from dependency_waits w where not exists (select 1 from step_runs s where s.id = w.step_run_id and s.status = 'queued' and s.reason like 'waiting: circuit %')`,
+    `delete from dependency_waits w where not exists (select 1 from step_runs s where s.id = w.step_run_id and s.status = 'queued' and s.reason like 'waiting: %')`,
   );
 }
 
@@ -76,8 +76,10 @@ export async function updateDependency(key: string, settings: z.infer<typeof dep
     await tx.query(`insert into dependencies (key) values ($1) on conflict (key) do nothing`, [key]);
     await tx.query(
       `update dependencies set failure_threshold = coalesce($2, failure_threshold), window_ms = coalesce($3, window_ms), cool_down_ms = coalesce($4, cool_down_ms),
-              half_open_probes = coalesce($5, half_open_probes), updated_at = now() where key = $1`,
-      [key, settings.failureThreshold ?? null, settings.windowMs ?? null, settings.coolDownMs ?? null, settings.halfOpenProbes ?? null],
+              half_open_probes = coalesce($5, half_open_probes),
+              rate_per_second = case when $6 then $7::float8 else rate_per_second end,
+              burst = coalesce($8, burst), tokens = least(tokens, coalesce($8, burst)), updated_at = now() where key = $1`,
+      [key, settings.failureThreshold ?? null, settings.windowMs ?? null, settings.coolDownMs ?? null, settings.halfOpenProbes ?? null, settings.ratePerSecond !== undefined, settings.ratePerSecond ?? null, settings.burst ?? null],
     );
     await record(tx, key, "settings_changed", actor, settings);
   });

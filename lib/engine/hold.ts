@@ -1,4 +1,5 @@
-// Holding a step back for capacity: its dependency's circuit breaker is open. The attempt does
+// Holding a step back for capacity: its dependency's circuit breaker is open, or its rate limit
+// has no token left. The attempt does
 // not count (it never reached the dependency): the step goes back to `queued` with the reason,
 // holds no worker, and its next attempt is due when the dependency may be tried again.
 import type { EngineDeps } from "./deps.ts";
@@ -16,6 +17,8 @@ export interface Hold {
   until: Date;
   /** In words, shown on the node: "circuit api.example.com open until 12:04:10". */
   reason: string;
+  /** A rate-limit slot is kept for it at `until` (its next attempt takes it). */
+  reserved?: boolean;
 }
 
 export function holdStep(deps: EngineDeps, step: AttemptRef, hold: Hold, actor: string): Promise<Outcome> {
@@ -40,9 +43,9 @@ export function holdStep(deps: EngineDeps, step: AttemptRef, hold: Hold, actor: 
       },
     ]);
     await tx.query(
-      `insert into dependency_waits (step_run_id, key, run_id, node_id, until) values ($1, $2, $3, $4, $5)
-       on conflict (step_run_id) do update set key = excluded.key, until = excluded.until`,
-      [step.stepRunId, hold.dependency, run.id, rows[0].node_id, hold.until],
+      `insert into dependency_waits (step_run_id, key, run_id, node_id, until, reserved) values ($1, $2, $3, $4, $5, $6)
+       on conflict (step_run_id) do update set key = excluded.key, until = excluded.until, reserved = excluded.reserved`,
+      [step.stepRunId, hold.dependency, run.id, rows[0].node_id, hold.until, hold.reserved === true],
     );
     await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: hold.until }]);
     return "applied";

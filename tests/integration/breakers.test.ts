@@ -16,6 +16,7 @@ beforeAll(async () => {
   [engine, server] = await Promise.all([startEngine({ workers: 2 }), startTestServer()]);
   server.on("/api", (_req, n, res) => (broken ? json(res, 503, { error: "down" }) : json(res, 200, { ok: true, call: n })));
   server.on("/other", (_req, n, res) => json(res, 200, { call: n }));
+  server.on("/rated", (_req, n, res) => json(res, 200, { call: n }));
   key = new URL(server.url).host;
 });
 afterAll(async () => {
@@ -90,6 +91,28 @@ it("forced open holds every step until an operator resets it; the reset lets the
   expect(run.status).toBe("succeeded");
   expect(server.calls("/other")).toHaveLength(1);
   expect((await operator.get(path(other))).json.events.map((e: { type: string; actor: string }) => e.type)).toEqual(["reset", "forced_open", "settings_changed"]);
+});
+
+it("keeps 200 calls to a rate-limited dependency at or under 20 a second across two workers, each held step waiting for its reserved turn", async () => {
+  const operator = await engine.as("operator");
+  const editor = await engine.as("editor");
+  expect((await operator.put(path("rated-api"), { ratePerSecond: 20, burst: 1 })).json.settings).toMatchObject({ ratePerSecond: 20, burst: 1 });
+  const workflow = await publish(editor, linear([{ id: "call", type: "http", config: { url: `${server.url}/rated` }, dependency: "rated-api" }]));
+  const runs: string[] = [];
+  for (let i = 0; i < 200; i += 20) runs.push(...(await Promise.all(Array.from({ length: 20 }, () => runWorkflow(editor, workflow)))));
+  const done = await Promise.all(runs.map((id) => waitForRun(editor, id, undefined, 60_000)));
+  expect(done.every((r) => r.status === "succeeded")).toBe(true);
+  const times = server.calls("/rated").map((r) => r.at).sort((a, b) => a - b);
+  expect(times).toHaveLength(200);
+  // 199 gaps of at least 50 ms each: the whole batch takes at least 9.95 s.
+  const perSecond = (times.length - 1) / ((times.at(-1)! - times[0]) / 1000);
+  expect(perSecond).toBeLessThanOrEqual(20.2);
+  // Steps waited for their turn holding no worker, with the reason on the step.
+  const held = done.filter((r) => stepOf(r, "call").attempts.some((a: { status: string }) => a.status === "held"));
+  expect(held.length).toBeGreaterThan(150);
+  expect(stepOf(held[0], "call").attempts.find((a: { status: string }) => a.status === "held").error.message).toMatch(/^rate limit 20\/s of rated-api: its turn at/);
+  // Each held step was let through once, at its slot: one held attempt, then the call.
+  expect(held.every((r) => stepOf(r, "call").attempts.filter((a: { status: string }) => a.status === "held").length === 1)).toBe(true);
 });
 
 it("answers 404 for a dependency never seen, and 422 naming the field for bad settings", async () => {

@@ -1,0 +1,8 @@
+-- AlterTable
+ALTER TABLE "dependencies" ADD COLUMN     "burst" INTEGER NOT NULL DEFAULT 1,
+ADD COLUMN     "rate_per_second" DOUBLE PRECISION,
+ADD COLUMN     "refilled_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+ADD COLUMN     "tokens" DOUBLE PRECISION NOT NULL DEFAULT 1;
+
+-- AlterTable
+ALTER TABLE "dependency_waits" ADD COLUMN     "reserved" BOOLEAN NOT NULL DEFAULT false;
