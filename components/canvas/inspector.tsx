@@ -375,14 +375,7 @@ function NextSteps({ node, nodes, edges, readOnly, onConnect, onDisconnect }: { 
                 ))}
               </select>
             ) : null}
-            <select aria-label="Connect to step" value={target} onChange={(e) => setTarget(e.target.value)} className="min-w-0 flex-1 rounded-md border border-zinc-300 px-1.5 py-1 text-sm" aria-describedby={refusal ? "connect-refusal" : undefined}>
-              <option value="">Connect to…</option>
-              {candidates.map((n) => (
-                <option key={n.id} value={n.id}>
-                  {n.data.name || n.id}
-                </option>
-              ))}
-            </select>
+            <StepSelect label="Connect to step" placeholder="Connect to…" value={target} onChange={setTarget} steps={candidates} describedBy={refusal ? "connect-refusal" : undefined} />
             <Button type="submit" size="sm" variant="secondary" disabled={!target || !!refusal}>
               Connect
             </Button>
@@ -467,14 +460,7 @@ function Compensation({ node, nodes, edges, readOnly, onChange, onConnect, onDis
                 setTarget("");
               }}
             >
-              <select aria-label="Undo with step" value={target} onChange={(e) => setTarget(e.target.value)} className="min-w-0 flex-1 rounded-md border border-zinc-300 px-1.5 py-1 text-sm">
-                <option value="">Undo with…</option>
-                {candidates.map((n) => (
-                  <option key={n.id} value={n.id}>
-                    {n.data.name || n.id}
-                  </option>
-                ))}
-              </select>
+              <StepSelect label="Undo with step" placeholder="Undo with…" value={target} onChange={setTarget} steps={candidates} />
               <Button type="submit" size="sm" variant="secondary" disabled={!target || !!refusal}>
                 Set
               </Button>
@@ -488,5 +474,19 @@ function Compensation({ node, nodes, edges, readOnly, onChange, onConnect, onDis
         </>
       )}
     </section>
+  );
+}
+
+/** A choice of steps by name, for connecting from the keyboard. */
+function StepSelect({ label, placeholder, value, onChange, steps, describedBy }: { label: string; placeholder: string; value: string; onChange(id: string): void; steps: FlowNode[]; describedBy?: string }) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className="min-w-0 flex-1 rounded-md border border-zinc-300 px-1.5 py-1 text-sm" aria-describedby={describedBy}>
+      <option value="">{placeholder}</option>
+      {steps.map((n) => (
+        <option key={n.id} value={n.id}>
+          {n.data.name || n.id}
+        </option>
+      ))}
+    </select>
   );
 }
