@@ -9,6 +9,7 @@ import { referencedSecrets } from "#lib/workflow/templates.ts";
 import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { describeError, NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import { holdStep, type Hold } from "#lib/engine/hold.ts";
+import { acquireSlot, releaseSlot } from "#lib/engine/concurrency.ts";
 import type { Breakers } from "#lib/dependencies/breaker.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
 import { ApiError, zodFieldErrors } from "#lib/api/errors.ts";
@@ -102,7 +103,16 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   let failure: unknown;
   // The dependency it calls, once its config is resolved; its breaker decides whether it may.
   let gate: { key: string; probe: boolean } | undefined;
+  let slot: { scope: string; limit: number } | undefined;
   const admit = async (config: unknown) => {
+    if (node.concurrency && !job.pure) {
+      const value = node.concurrency.key ? String((await rt.expressions.resolve(node.concurrency.key, claimed.context, controller.signal)) ?? "") : "";
+      const scope = `${claimed.workflowId}:${claimed.nodeId}${value ? `:${value}` : ""}`;
+      const answer = await acquireSlot(rt.deps, scope, node.concurrency.limit, claimed.stepRunId);
+      const what = `concurrency limit ${node.concurrency.limit}${value ? ` for ${value}` : ""}`;
+      if (!answer.ok) throw new HeldBack({ until: answer.until, reason: `${what}: ${answer.ahead} ahead of it` });
+      slot = { scope, limit: node.concurrency.limit };
+    }
     const key = node.dependency ?? stepDefinition(node.type)?.dependencyOf?.(config as never);
     if (!key || !rt.breakers || job.pure) return;
     const admission = await rt.breakers.admit(key, claimed.stepRunId);
@@ -116,11 +126,14 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+  // A concurrency slot goes back once the step's outcome is recorded, and the next in line go.
+  const release = () => (slot ? releaseSlot(rt.deps, slot.scope, slot.limit, claimed.stepRunId).catch((error) => log.warn({ err: error }, "could not release the concurrency slot")) : Promise.resolve());
   if (failure instanceof HeldBack) {
     const { hold } = failure;
     log.info({ dependency: hold.dependency, until: hold.until }, "held back by its dependency");
     await persistently(log, () => holdStep(rt.deps, claimed, hold, actor));
     rt.inflight.delete(claimed.stepRunId);
+    await release();
     return;
   }
   // What the dependency did: it answered (a 4xx is an answer), or it failed in a way that counts.
@@ -188,6 +201,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     }
   } finally {
     if (!job.pure) rt.inflight.delete(claimed.stepRunId);
+    await release();
   }
 }
 

@@ -267,7 +267,7 @@ function NodePanel({
 
       {!definition?.entry ? (
         <>
-          <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Retries and timeout</h3>
+          <h3 className="mt-6 mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Retries, timeout and limits</h3>
           <ConfigForm
             fields={retryFields}
             value={(node.data.retry ?? {}) as Record<string, unknown>}
@@ -292,6 +292,39 @@ function NodePanel({
               }}
             />
             <p className="text-xs text-zinc-500">{timeoutField.description}</p>
+          </div>
+          <div className="mt-4 grid grid-cols-[5rem_1fr] items-end gap-2">
+            <div className="space-y-1">
+              <label htmlFor="node-concurrency-limit" className="block text-sm font-medium text-zinc-800">
+                At most
+              </label>
+              <input
+                id="node-concurrency-limit"
+                inputMode="numeric"
+                className="block w-full rounded-md border border-zinc-300 px-2.5 py-1.5 text-sm shadow-sm disabled:bg-zinc-50"
+                disabled={readOnly}
+                placeholder="∞"
+                value={node.data.concurrency?.limit ?? ""}
+                onChange={(e) => {
+                  const limit = Number.parseInt(e.target.value, 10);
+                  onChange(node.id, { concurrency: Number.isInteger(limit) && limit > 0 ? { ...node.data.concurrency, limit } : undefined });
+                }}
+              />
+            </div>
+            <div className="space-y-1">
+              <label htmlFor="node-concurrency-key" className="block text-sm font-medium text-zinc-800">
+                running at once, per
+              </label>
+              <input
+                id="node-concurrency-key"
+                className="block w-full rounded-md border border-zinc-300 px-2.5 py-1.5 font-mono text-[13px] shadow-sm disabled:bg-zinc-50"
+                disabled={readOnly || !node.data.concurrency}
+                placeholder="{{ input.customerId }} (empty: in all)"
+                value={node.data.concurrency?.key ?? ""}
+                onChange={(e) => node.data.concurrency && onChange(node.id, { concurrency: { limit: node.data.concurrency.limit, ...(e.target.value ? { key: e.target.value } : {}) } })}
+              />
+            </div>
+            <p className="col-span-2 text-xs text-zinc-500">Across all runs and workers. A step over the limit waits its turn, queued, holding no worker.</p>
           </div>
           <div className="mt-4 space-y-1">
             <label htmlFor="node-dependency" className="block text-sm font-medium text-zinc-800">

@@ -82,6 +82,15 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           </span>
         </span>
       ) : null}
+      {data.concurrency ? (
+        <span
+          className="absolute -top-2.5 left-2 rounded-full bg-zinc-100 px-1.5 py-0.5 text-[10px] font-semibold text-zinc-700 ring-1 ring-zinc-200"
+          data-testid="node-concurrency"
+          title={data.concurrency.key ? `At most ${data.concurrency.limit} at once per ${data.concurrency.key}` : `At most ${data.concurrency.limit} at once`}
+        >
+          ≤ {data.concurrency.limit} {data.concurrency.key ? "per key" : "at once"}
+        </span>
+      ) : null}
       {data.held ? (
         <span className="absolute -bottom-5 left-1 max-w-[260px] truncate text-xs font-medium whitespace-nowrap text-orange-700" data-testid="node-held" title={data.held}>
           {data.held}

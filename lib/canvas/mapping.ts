@@ -11,6 +11,7 @@ export interface StepNodeData {
   timeoutMs?: number;
   compensateIfFailed?: boolean;
   dependency?: string;
+  concurrency?: { key?: string; limit: number };
   /** Run view: why a queued step waits (its dependency's breaker is open), not saved. */
   held?: string;
   /** Sagas: the step this one undoes (from its "compensates" edge), not saved. */
@@ -83,6 +84,7 @@ export function toFlow(definition: Definition): { nodes: FlowNode[]; edges: Flow
         ...(n.timeoutMs !== undefined ? { timeoutMs: n.timeoutMs } : {}),
         ...(n.compensateIfFailed ? { compensateIfFailed: true } : {}),
         ...(n.dependency ? { dependency: n.dependency } : {}),
+        ...(n.concurrency ? { concurrency: { ...n.concurrency } } : {}),
       },
     })),
     edges: definition.edges.map((e) => ({
@@ -108,6 +110,7 @@ export function toDefinition(nodes: readonly FlowNode[], edges: readonly FlowEdg
       ...(n.data.timeoutMs !== undefined ? { timeoutMs: n.data.timeoutMs } : {}),
       ...(n.data.compensateIfFailed ? { compensateIfFailed: true } : {}),
       ...(n.data.dependency ? { dependency: n.data.dependency } : {}),
+      ...(n.data.concurrency ? { concurrency: n.data.concurrency } : {}),
     })),
     edges: edges.map((e): WorkflowEdge => ({
       id: e.id,

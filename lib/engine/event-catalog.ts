@@ -51,8 +51,8 @@ export interface EventPayloads {
   "step.dead_lettered": { reason: string };
   "step.waiting": { attempt: number; until?: string; kind: string };
   "step.interrupted": { attempt: number; nextAttempt: number };
-  /** Held back for capacity (its dependency's breaker is open): the attempt does not count. */
-  "step.held": { attempt: number; nextAttempt: number; dependency: string; reason: string; until: string };
+  /** Held back for capacity (its dependency's breaker or rate limit, its concurrency limit): the attempt does not count. */
+  "step.held": { attempt: number; nextAttempt: number; dependency?: string; reason: string; until: string };
   "step.skipped": { reason: StopReason; attempt?: number };
   "step.cancelled": { reason: StopReason; attempt: number };
   "step.reused": { from: string; sourceRunId: string };

@@ -1,5 +1,5 @@
-// Holding a step back for capacity: its dependency's circuit breaker is open, or its rate limit
-// has no token left. The attempt does
+// Holding a step back for capacity: its dependency's circuit breaker is open, its rate limit has
+// no token left, or its concurrency limit has no slot free. The attempt does
 // not count (it never reached the dependency): the step goes back to `queued` with the reason,
 // holds no worker, and its next attempt is due when the dependency may be tried again.
 import type { EngineDeps } from "./deps.ts";
@@ -12,8 +12,8 @@ import { transaction } from "./tx.ts";
 import type { AttemptRef } from "./fail.ts";
 
 export interface Hold {
-  /** The dependency that holds it back. */
-  dependency: string;
+  /** The dependency that holds it back (none for a step's own concurrency limit). */
+  dependency?: string;
   until: Date;
   /** In words, shown on the node: "circuit api.example.com open until 12:04:10". */
   reason: string;
@@ -39,10 +39,10 @@ export function holdStep(deps: EngineDeps, step: AttemptRef, hold: Hold, actor: 
         nodeId: rows[0].node_id,
         type: "step.held",
         actor,
-        data: { attempt: step.attempt, nextAttempt: step.attempt + 1, dependency: hold.dependency, reason: hold.reason, until: hold.until.toISOString() },
+        data: { attempt: step.attempt, nextAttempt: step.attempt + 1, ...(hold.dependency ? { dependency: hold.dependency } : {}), reason: hold.reason, until: hold.until.toISOString() },
       },
     ]);
-    await tx.query(
+    if (hold.dependency) await tx.query(
       `insert into dependency_waits (step_run_id, key, run_id, node_id, until, reserved) values ($1, $2, $3, $4, $5, $6)
        on conflict (step_run_id) do update set key = excluded.key, until = excluded.until, reserved = excluded.reserved`,
       [step.stepRunId, hold.dependency, run.id, rows[0].node_id, hold.until, hold.reserved === true],

@@ -48,6 +48,14 @@ export const nodeSchema = z.strictObject({
   /** Sagas: run this step's compensation even when it failed or was cancelled mid-way (its side
    * effect may have half happened), not only when it succeeded. */
   compensateIfFailed: z.boolean().optional(),
+  /** At most `limit` attempts of this step running at once, per value of `key` (a template such
+   * as {{ input.customerId }}; the whole step when left out), across all runs and workers. */
+  concurrency: z
+    .strictObject({
+      key: z.string().max(1_000).optional().meta({ title: "Per", description: "A template, e.g. {{ input.customerId }}: the limit counts per value. Empty: for the step as a whole." }),
+      limit: z.int().min(1).max(10_000).meta({ title: "At most at once" }),
+    })
+    .optional(),
   /** The dependency this step calls, whose circuit breaker gates it (an HTTP step's default is
    * its URL's host): a name shared by the steps of every workflow that call the same thing. */
   dependency: z

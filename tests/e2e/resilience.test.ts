@@ -223,3 +223,23 @@ describe("dependencies", () => {
     await page.context().close();
   });
 });
+
+describe("concurrency limits", () => {
+  it("are set in a step's inspector and shown on its node", async () => {
+    const editor = await engine.as("editor");
+    const id = (await editor.post("/workflows", { name: "Limited", definition: linear([{ id: "call", type: "http", config: { method: "POST", url: `${server.url}/reserve` } }]) })).json.id as string;
+    const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+    await node(page, "call").click();
+    await page.getByLabel("At most", { exact: true }).fill("2");
+    await page.getByLabel("running at once, per").fill("{{ input.customerId }}");
+    await saved(page);
+    await waitFor("the limit in the draft", async () => {
+      const draft = (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft;
+      const limit = draft.nodes.find((n: { id: string }) => n.id === "call").concurrency;
+      return limit?.limit === 2 && limit?.key === "{{ input.customerId }}";
+    });
+    expect(await node(page, "call").getByTestId("node-concurrency").textContent()).toBe("≤ 2 per key");
+    await screenshot(page, "concurrency-limit");
+    await page.context().close();
+  });
+});

@@ -94,7 +94,7 @@ export const stepOf = (run: { steps: { nodeId: string }[] }, nodeId: string) =>
 
 // Definition builders ---------------------------------------------------------------------------
 
-type NodeSpec = { id: string; type: string; name?: string; config?: Record<string, unknown>; retry?: Record<string, unknown>; timeoutMs?: number; dependency?: string };
+type NodeSpec = { id: string; type: string; name?: string; config?: Record<string, unknown>; retry?: Record<string, unknown>; timeoutMs?: number; dependency?: string; concurrency?: { key?: string; limit: number } };
 
 export function definition(nodes: NodeSpec[], edges: [string, string, string?][]) {
   return {

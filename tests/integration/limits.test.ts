@@ -1,7 +1,8 @@
-// Circuit breakers, shared by two workers, against a local server that fails and then recovers:
-// the breaker opens after its threshold, steps on it wait (held, no attempt burned, no worker
-// held) instead of failing, a probe goes through once it half-opens, and it closes when the probe
-// succeeds. Operators change settings, force it open and reset it; viewers cannot.
+// Capacity, shared by two workers, against a local server. Circuit breakers: against a server
+// that fails and then recovers, the breaker opens after its threshold, steps on it wait (held, no
+// attempt burned, no worker held) instead of failing, a probe goes through once it half-opens,
+// and it closes when the probe succeeds; operators change settings, force it open and reset it;
+// viewers cannot. Rate limits hold their rate. Concurrency limits per key are never exceeded.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
@@ -11,12 +12,22 @@ let engine: Engine;
 let server: TestServer;
 let broken = true;
 let key: string;
+/** When /slow answered each customer's call: [start, end]. */
+const spans: { customer: string; started: number; ended: number }[] = [];
 
 beforeAll(async () => {
   [engine, server] = await Promise.all([startEngine({ workers: 2 }), startTestServer()]);
   server.on("/api", (_req, n, res) => (broken ? json(res, 503, { error: "down" }) : json(res, 200, { ok: true, call: n })));
   server.on("/other", (_req, n, res) => json(res, 200, { call: n }));
   server.on("/rated", (_req, n, res) => json(res, 200, { call: n }));
+  server.on("/slow", (req, _n, res) => {
+    const customer = new URL(req.url, "http://x").searchParams.get("customer")!;
+    const started = Date.now();
+    setTimeout(() => {
+      spans.push({ customer, started, ended: Date.now() });
+      json(res, 200, { customer });
+    }, 60);
+  });
   key = new URL(server.url).host;
 });
 afterAll(async () => {
@@ -122,4 +133,29 @@ it("answers 404 for a dependency never seen, and 422 naming the field for bad se
   expect(bad.status).toBe(422);
   expect(bad.json.errors[0].path).toBe("failureThreshold");
   expect((await operator.get(path("x"))).status).toBe(404);
+});
+
+it("never runs two steps of one key at once with a per-key concurrency limit of 1 (20 runs, 2 keys)", async () => {
+  const editor = await engine.as("editor");
+  const workflow = await publish(
+    editor,
+    linear([{ id: "call", type: "http", config: { url: `${server.url}/slow?customer={{ input.customerId }}` }, concurrency: { key: "{{ input.customerId }}", limit: 1 } }]),
+  );
+  const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => runWorkflow(editor, workflow, { customerId: i % 2 ? "c-odd" : "c-even" })));
+  const done = await Promise.all(runs.map((id) => waitForRun(editor, id, undefined, 60_000)));
+  expect(done.every((r) => r.status === "succeeded")).toBe(true);
+  expect(spans).toHaveLength(20);
+  for (const customer of ["c-odd", "c-even"]) {
+    const mine = spans.filter((s) => s.customer === customer).sort((a, b) => a.started - b.started);
+    expect(mine).toHaveLength(10);
+    for (let i = 1; i < mine.length; i++) expect(mine[i].started, `${customer} call ${i} began before call ${i - 1} ended`).toBeGreaterThanOrEqual(mine[i - 1].ended);
+  }
+  // The two keys did run side by side: the limit is per key, not for the step.
+  const odd = spans.filter((s) => s.customer === "c-odd");
+  const even = spans.filter((s) => s.customer === "c-even");
+  expect(odd.some((o) => even.some((e) => e.started < o.ended && o.started < e.ended))).toBe(true);
+  // Held steps said why.
+  const held = done.flatMap((r) => stepOf(r, "call").attempts.filter((a: { status: string }) => a.status === "held"));
+  expect(held.length).toBeGreaterThan(0);
+  expect(held[0].error.message).toMatch(/^concurrency limit 1 for c-(odd|even): \d+ ahead of it$/);
 });
