@@ -219,7 +219,7 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
   const context = names.length ? { ...ctx.context, secrets: await ctx.openSecrets(names) } : ctx.context;
   // All of the step's templates at once (one message, when they go to an evaluator).
   const resolved = { ...all, ...((await expressions.resolve(templated, context, ctx.signal)) as object) };
-  report.input = resolved;
+  report.input = definition.keptInput ? definition.keptInput(resolved) : resolved;
   const config = definition.config.safeParse(resolved);
   if (!config.success) {
     const problems = zodFieldErrors(config.error).map((e) => `${e.path} ${e.message}`).join("; ");

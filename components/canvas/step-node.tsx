@@ -91,12 +91,13 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           ≤ {data.concurrency.limit} {data.concurrency.key ? "per key" : "at once"}
         </span>
       ) : null}
+      {data.progress ? <ProgressBar progress={data.progress} /> : null}
       {data.held ? (
         <span className="absolute -bottom-5 left-1 max-w-[260px] truncate text-xs font-medium whitespace-nowrap text-orange-700" data-testid="node-held" title={data.held}>
           {data.held}
         </span>
       ) : null}
-      {!data.held && status && (data.attempt ?? 0) > 0 && ((data.maxAttempts ?? 0) > 1 || (data.attempt ?? 0) > 1) ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
+      {!data.held && !data.progress && status && (data.attempt ?? 0) > 0 && ((data.maxAttempts ?? 0) > 1 || (data.attempt ?? 0) > 1) ? <AttemptLine attempt={data.attempt!} maxAttempts={data.maxAttempts ?? 0} nextAttemptAt={data.status === "retry_scheduled" ? data.nextAttemptAt : null} /> : null}
       {problems.length > 0 ? (
         <span className="absolute -top-2 -right-2 flex size-5 items-center justify-center rounded-full bg-red-600 text-xs font-bold text-white">
           <span aria-hidden>{problems.length}</span>
@@ -180,6 +181,21 @@ function AttemptLine({ attempt, maxAttempts, nextAttemptAt }: { attempt: number;
       {maxAttempts ? ` of ${maxAttempts}` : ""}
       {left !== null ? <span className="font-medium text-amber-700"> · retry in {left} s</span> : null}
     </span>
+  );
+}
+
+/** A for-each step's items: a bar along the bottom of the card, and the count under it. */
+export function ProgressBar({ progress, className }: { progress: { done: number; total: number; failed: number; percent: number }; className?: string }) {
+  const label = `${progress.done.toLocaleString("en-US")} of ${progress.total.toLocaleString("en-US")} items${progress.failed ? `, ${progress.failed} failed` : ""}`;
+  return (
+    <>
+      <span className={cx("absolute inset-x-0 bottom-0 h-1 overflow-hidden rounded-b-lg bg-zinc-100", className)} role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done} aria-label={label}>
+        <span className={cx("block h-full", progress.failed ? "bg-amber-500" : "bg-sky-500")} style={{ width: `${progress.percent}%` }} />
+      </span>
+      <span className="absolute -bottom-5 left-1 text-xs whitespace-nowrap text-zinc-600" data-testid="node-progress">
+        {label}
+      </span>
+    </>
   );
 }
 

@@ -57,7 +57,7 @@ export function RunPage({ runId }: { runId: string }) {
       if (s.reusedFrom) return { status: "reused", attempt: 0 };
       // Held back by its dependency's breaker: the reason, on the node.
       const held = s.status === "queued" && s.reason?.startsWith("waiting: ") ? s.reason : undefined;
-      return { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId), held };
+      return { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId), held, progress: s.progress ?? null };
     },
     [byNode, stuckByNode],
   );
@@ -189,6 +189,7 @@ function RunHeader({ run, stream, definition }: { run: RunView; stream: ReturnTy
           </span>
         ) : null}
       </span>
+      <RunProgress run={run} />
       <span className="ml-auto flex flex-wrap items-center gap-3">
         <StreamStatus state={stream} />
         <RunCommands run={run} definition={definition} />
@@ -285,5 +286,23 @@ function CompensationBanner({ run, graph, nameOf, onSelect }: { run: RunView; gr
         })}
       </ol>
     </section>
+  );
+}
+
+/** The run's progress: the items of a for-each step under way, else the steps decided so far. */
+function RunProgress({ run }: { run: RunView }) {
+  if (isFinishedRun(run.status)) return null;
+  const items = run.steps.find((s) => s.progress && s.status === "waiting")?.progress;
+  const done = items ? items.done : run.steps.filter((s) => ["succeeded", "skipped", "failed", "cancelled"].includes(s.status)).length;
+  const total = items ? items.total : Math.max(done, run.steps.length);
+  const percent = total ? Math.floor((done / total) * 100) : 0;
+  const label = items ? `${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} items` : `${done} of ${total} steps reached`;
+  return (
+    <span className="flex items-center gap-2 text-xs text-zinc-600" data-testid="run-progress">
+      <span className="h-1.5 w-28 overflow-hidden rounded-full bg-zinc-200" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+        <span className="block h-full bg-sky-500" style={{ width: `${percent}%` }} />
+      </span>
+      {label}
+    </span>
   );
 }

@@ -12,6 +12,8 @@ export interface StepNodeData {
   compensateIfFailed?: boolean;
   dependency?: string;
   concurrency?: { key?: string; limit: number };
+  /** Run view: a for-each step's items so far, not saved. */
+  progress?: { done: number; total: number; failed: number; percent: number } | null;
   /** Run view: why a queued step waits (its dependency's breaker is open), not saved. */
   held?: string;
   /** Sagas: the step this one undoes (from its "compensates" edge), not saved. */

@@ -9,6 +9,7 @@ import type { EngineDeps } from "./deps.ts";
 import { resumeWaitInTransaction, type WaitResult } from "./wait.ts";
 import { transaction } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
+import { forEachItemEnded } from "./for-each.ts";
 
 const ACTOR = "system:subworkflows";
 
@@ -28,6 +29,11 @@ async function reportOne(tx: import("./tx.ts").Sql, deps: EngineDeps): Promise<b
   const end = rows[0];
   if (!end) return false;
   await tx.query(`delete from child_run_ends where id = $1`, [end.id]);
+  const { rows: kind } = await tx.query(`select wait_kind from step_runs where id = $1`, [end.parent_step_run_id]);
+  if (kind[0]?.wait_kind === "items") {
+    await forEachItemEnded(tx, deps, end, ACTOR);
+    return true;
+  }
   const { rows: waiting } = await tx.query(
     `select s.attempt, s.node_id, p.version_id from step_runs s join runs p on p.id = s.run_id
       where s.id = $1 and s.status = 'waiting' and s.wait_kind = 'child_run' and s.output->>'childRunId' = $2`,

@@ -56,6 +56,8 @@ export interface EventPayloads {
   "step.skipped": { reason: StopReason; attempt?: number };
   "step.cancelled": { reason: StopReason; attempt: number };
   "step.reused": { from: string; sourceRunId: string };
+  /** A for-each step's items: how many are done (at each whole percent). */
+  "step.progress": { done: number; total: number; failed: number; percent: number };
   "step.job_resent": { attempt: number; status: string };
 
   "command.cancel": Record<string, never>;
@@ -110,6 +112,7 @@ export const eventTypes = Object.keys({
   "step.skipped": 1,
   "step.cancelled": 1,
   "step.reused": 1,
+  "step.progress": 1,
   "step.job_resent": 1,
   "command.cancel": 1,
   "command.compensate": 1,

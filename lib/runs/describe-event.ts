@@ -88,6 +88,8 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
       return `${step} cancelled (${reason(e.data.reason)})`;
     case "step.reused":
       return `${step} reused its output from run ${String(e.data.sourceRunId ?? "").slice(0, 8)}`;
+    case "step.progress":
+      return `${step}: ${e.data.done.toLocaleString("en-US")} of ${e.data.total.toLocaleString("en-US")} items done (${e.data.percent} %)${e.data.failed ? `, ${e.data.failed} failed` : ""}`;
     case "step.job_resent":
       return `${step || "a step"}: job sent again (the queue had lost it)`;
     case "command.cancel":

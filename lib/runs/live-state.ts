@@ -29,12 +29,21 @@ export interface StepAttemptView {
   retryDelayMs: number | null;
 }
 
+/** A for-each step's items so far. */
+export interface StepProgress {
+  done: number;
+  total: number;
+  failed: number;
+  percent: number;
+}
+
 export interface StepView {
   id: string;
   nodeId: string;
   iteration: number;
   type: string;
   status: string;
+  progress?: StepProgress | null;
   attempt: number;
   maxAttempts: number;
   input: unknown;
@@ -140,6 +149,7 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     // job changes nothing the page shows); run events, commands and callbacks are not a step's.
     case "step.dead_lettered":
     case "step.job_resent":
+    case "step.progress":
     case "run.created":
     case "run.started":
     case "run.waiting":
@@ -263,6 +273,12 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
     }
     if (!e.nodeId) continue;
     const i = steps.findIndex((s) => (e.stepRunId ? s.id === e.stepRunId : s.nodeId === e.nodeId));
+    if (e.type === "step.progress") {
+      // Progress changes no state: the step's figure only, and never backwards.
+      const now = e.data;
+      if (i >= 0 && (steps[i].progress?.done ?? -1) < now.done) steps = steps.map((s, k) => (k === i ? { ...s, progress: now } : s));
+      continue;
+    }
     const step = i >= 0 ? steps[i] : newStep(e);
     const change = stepChange(e, step);
     if (!change || progress(change.status!, change.attempt!) <= progress(step.status, step.attempt)) continue;

@@ -16,9 +16,10 @@ import { email } from "./email.ts";
 import { waitForEvent } from "./wait-for-event.ts";
 import { emitEvent } from "./emit-event.ts";
 import { subworkflow } from "./subworkflow.ts";
+import { forEach } from "./for-each.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event: waitForEvent, emit_event: emitEvent, subworkflow, end };
+export const definitions = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event: waitForEvent, emit_event: emitEvent, subworkflow, for_each: forEach, end };
 
 export type StepType = keyof typeof definitions;
 

@@ -40,6 +40,9 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType, O extends reado
   /** The dependency an attempt calls, by default (its config resolved): the host of an HTTP
    * step's URL. Its circuit breaker gates the attempt; a node's `dependency` overrides it. */
   dependencyOf?: (config: z.infer<S>) => string | undefined;
+  /** What of its resolved config the step keeps as its input, when not all of it (a for-each's
+   * items are rows of their own, not one value in the step's input). */
+  keptInput?: (config: Record<string, unknown>) => unknown;
   /** Checks beyond the schema, on a config that passed it. */
   validate?: (config: z.infer<S>) => ConfigProblem[];
   /** The fields of the step's output when they are known from its config (for checking what

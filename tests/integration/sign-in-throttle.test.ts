@@ -101,7 +101,8 @@ describe("sign-in throttling", () => {
     expect(audit).toEqual([expect.objectContaining({ actor: `user:${emailFor("admin")}`, targetId: stranger.key })]);
   });
 
-  it("checks at most the configured number of passwords at once, and asks the rest to retry", async () => {
+  // 64 hashes in line, one at a time: on a loaded two-core machine that takes more than a minute.
+  it("checks at most the configured number of passwords at once, and asks the rest to retry", { timeout: 240_000 }, async () => {
     // Web process 1 hashes one password at a time and keeps a line of 64.
     const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => attempt(1, `10.9.${Math.floor(i / 200)}.${i % 200}`, `nobody${i}@test.local`, "whatever")));
     const statuses = answers.map((a) => a.status);

@@ -30,6 +30,7 @@ const samples: { [T in EventType]: EventPayloads[T] } = {
   "step.held": { attempt: 1, nextAttempt: 2, dependency: "api.example.com", reason: "circuit api.example.com open until 12:04:10", until: "2026-12-02T12:04:10.000Z" },
   "step.skipped": { reason: "branch" },
   "step.cancelled": { reason: "run_cancelled", attempt: 1 },
+  "step.progress": { done: 4200, total: 10000, failed: 3, percent: 42 },
   "step.reused": { from: "s-old", sourceRunId: "0b7f5e2a-1111-2222-3333-444455556666" },
   "step.job_resent": { attempt: 1, status: "queued" },
   "command.cancel": {},

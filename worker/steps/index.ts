@@ -15,5 +15,6 @@ import { code } from "./code.ts";
 import { database } from "./database.ts";
 import { email } from "./email.ts";
 import { subworkflow } from "./subworkflow.ts";
+import { for_each } from "./for-each.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event, emit_event, subworkflow, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event, emit_event, subworkflow, for_each, end } satisfies Record<StepType, Executor>;
