@@ -33,6 +33,20 @@ interface Parent {
 
 const INSERT_BATCH = 1_000;
 
+/** Where a for-each step is, kept in its `progress` (so an item's end costs no count over all items):
+ * items before `next` have started, in order; those before `chunkEnd` form the current chunk;
+ * `running` of them are out. */
+export interface ForEachState {
+  total: number;
+  done: number;
+  succeeded: number;
+  failed: number;
+  percent: number;
+  running: number;
+  next: number;
+  chunkEnd: number;
+}
+
 /** Records the items and starts the first ones (in the transaction of the step's wait). */
 export async function beginForEach(tx: Sql, deps: EngineDeps, parent: Parent, items: unknown[], config: ForEachConfig): Promise<void> {
   for (let i = 0; i < items.length; i += INSERT_BATCH) {
@@ -42,25 +56,24 @@ export async function beginForEach(tx: Sql, deps: EngineDeps, parent: Parent, it
       [parent.stepRunId, batch.map((_, k) => i + k), batch.map((item) => JSON.stringify(item ?? null))],
     );
   }
-  await tx.query(`update step_runs set progress = $2::jsonb where id = $1`, [parent.stepRunId, JSON.stringify({ done: 0, total: items.length, succeeded: 0, failed: 0, percent: 0 })]);
-  await startNextItems(tx, deps, parent, config);
+  const state: ForEachState = { total: items.length, done: 0, succeeded: 0, failed: 0, percent: 0, running: 0, next: 0, chunkEnd: Math.min(items.length, config.chunkSize) };
+  await startNextItems(tx, deps, parent, config, state);
+  await saveState(tx, parent.stepRunId, state);
 }
 
-/** Starts pending items of the first unfinished chunk, up to the parallelism. */
-async function startNextItems(tx: Sql, deps: EngineDeps, parent: Parent, config: ForEachConfig): Promise<void> {
-  const { rows } = await tx.query(
-    `select min(index) filter (where status in ('pending', 'running')) as first, count(*) filter (where status = 'running')::int as running
-       from for_each_items where step_run_id = $1`,
-    [parent.stepRunId],
-  );
-  if (rows[0].first === null) return;
-  const chunkEnd = (Math.floor(rows[0].first / config.chunkSize) + 1) * config.chunkSize;
-  const free = config.parallelism - rows[0].running;
-  if (free <= 0) return;
-  const { rows: next } = await tx.query(
-    `select index, item from for_each_items where step_run_id = $1 and status = 'pending' and index < $2 order by index limit $3 for update`,
-    [parent.stepRunId, chunkEnd, free],
-  );
+const saveState = (tx: Sql, stepRunId: string, state: ForEachState) => tx.query(`update step_runs set progress = $2::jsonb where id = $1`, [stepRunId, JSON.stringify(state)]);
+
+/** Starts the next items of the current chunk (the next chunk once this one is done), up to the
+ * parallelism; `state` is updated in place. */
+async function startNextItems(tx: Sql, deps: EngineDeps, parent: Parent, config: ForEachConfig, state: ForEachState): Promise<void> {
+  if (state.next >= state.chunkEnd && state.running === 0) state.chunkEnd = Math.min(state.total, state.chunkEnd + config.chunkSize);
+  const count = Math.min(config.parallelism - state.running, state.chunkEnd - state.next);
+  if (count <= 0) return;
+  const { rows: next } = await tx.query(`select index, item from for_each_items where step_run_id = $1 and index >= $2 and index < $3 order by index`, [
+    parent.stepRunId,
+    state.next,
+    state.next + count,
+  ]);
   for (const { index, item } of next) {
     const child = await startRunInTransaction(tx, deps, {
       workflowId: config.workflowId,
@@ -72,6 +85,8 @@ async function startNextItems(tx: Sql, deps: EngineDeps, parent: Parent, config:
     });
     await tx.query(`update for_each_items set status = 'running', child_run_id = $3 where step_run_id = $1 and index = $2`, [parent.stepRunId, index, child.id]);
   }
+  state.running += next.length;
+  state.next += next.length;
 }
 
 /** A child run of a for-each step ended: record its item, then go on or end the step. */
@@ -85,7 +100,7 @@ export async function forEachItemEnded(
   // at once, are applied one after another, so each sees the others' counts.
   await lockRun(tx, end.parent_run_id);
   const { rows: steps } = await tx.query(
-    `select s.attempt, s.node_id, p.version_id from step_runs s join runs p on p.id = s.run_id where s.id = $1 and s.status = 'waiting' and s.wait_kind = 'items'`,
+    `select s.attempt, s.node_id, s.progress, p.version_id from step_runs s join runs p on p.id = s.run_id where s.id = $1 and s.status = 'waiting' and s.wait_kind = 'items'`,
     [end.parent_step_run_id],
   );
   const step = steps[0];
@@ -99,19 +114,17 @@ export async function forEachItemEnded(
   const version = await loadVersion(tx, step.version_id);
   // As the definition has it, with the schema's defaults (templates play no part in these fields).
   const config = forEach.config.parse(version.node(step.node_id).config) as ForEachConfig;
-  const { rows: counts } = await tx.query(
-    `select count(*)::int as total, count(*) filter (where status = 'succeeded')::int as succeeded, count(*) filter (where status = 'failed')::int as failed,
-            count(*) filter (where status in ('pending', 'running'))::int as open
-       from for_each_items where step_run_id = $1`,
-    [end.parent_step_run_id],
-  );
-  const { total, failed, open } = counts[0];
-  const done = total - open;
-  const percent = Math.floor((done / total) * 100);
-  await tx.query(`update step_runs set progress = $2::jsonb where id = $1`, [end.parent_step_run_id, JSON.stringify({ done, total, succeeded: counts[0].succeeded, failed, percent })]);
+  const state = step.progress as ForEachState;
+  state.running--;
+  state.done++;
+  if (succeeded) state.succeeded++;
+  else state.failed++;
+  const { total, done, failed } = state;
+  const before = state.percent;
+  state.percent = Math.floor((done / total) * 100);
   // Progress events at each whole percent (at most a hundred per step), so the page follows live.
-  if (percent !== Math.floor(((done - 1) / total) * 100)) {
-    await insertEvents(tx, [{ runId: end.parent_run_id, stepRunId: end.parent_step_run_id, nodeId: step.node_id, type: "step.progress", actor, data: { done, total, failed, percent } }]);
+  if (state.percent !== before) {
+    await insertEvents(tx, [{ runId: end.parent_run_id, stepRunId: end.parent_step_run_id, nodeId: step.node_id, type: "step.progress", actor, data: { done, total, failed, percent: state.percent } }]);
   }
   const parent = { runId: end.parent_run_id, stepRunId: end.parent_step_run_id, attempt: step.attempt };
   const overThreshold = config.onFailure === "threshold" && (failed / total) * 100 > config.maxFailurePercent;
@@ -119,19 +132,22 @@ export async function forEachItemEnded(
     // Stop: the items still running are cancelled with their runs; their ends find nothing waiting.
     await cancelChildRuns(tx, deps, [end.parent_step_run_id], actor);
     await tx.query(`update for_each_items set status = 'cancelled' where step_run_id = $1 and status in ('pending', 'running')`, [end.parent_step_run_id]);
+    await saveState(tx, end.parent_step_run_id, state);
     const why = overThreshold ? `${failed} of ${total} items failed, more than ${config.maxFailurePercent} %` : `item ${items[0].index} failed`;
     await resumeWaitInTransaction(tx, deps, parent, { error: { message: `${why}: ${end.error?.message ?? `its run ${end.status}`}`, code: "item_failed" } }, actor);
     return;
   }
-  if (open > 0) {
-    await startNextItems(tx, deps, { runId: end.parent_run_id, stepRunId: end.parent_step_run_id, nodeId: step.node_id, actor }, config);
+  if (done < total) {
+    await startNextItems(tx, deps, { runId: end.parent_run_id, stepRunId: end.parent_step_run_id, nodeId: step.node_id, actor }, config, state);
+    await saveState(tx, end.parent_step_run_id, state);
     return;
   }
+  await saveState(tx, end.parent_step_run_id, state);
   const { rows: results } = await tx.query(
     `select coalesce(jsonb_agg(output order by index), '[]'::jsonb) as results,
             coalesce(jsonb_agg(jsonb_build_object('index', index, 'error', error) order by index) filter (where status = 'failed'), '[]'::jsonb) as errors
        from for_each_items where step_run_id = $1`,
     [end.parent_step_run_id],
   );
-  await resumeWaitInTransaction(tx, deps, parent, { output: { total, succeeded: counts[0].succeeded, failed, results: results[0].results, errors: results[0].errors } }, actor);
+  await resumeWaitInTransaction(tx, deps, parent, { output: { total, succeeded: state.succeeded, failed, results: results[0].results, errors: results[0].errors } }, actor);
 }

@@ -58,7 +58,7 @@ describe("step types", () => {
   it("each has a definition and an executor of the same name", () => {
     expect(Object.keys(executors).sort()).toEqual(Object.keys(stepDefinitions).sort());
     // A new step's config is valid but for what a person must decide (an HTTP step's URL).
-    const decide: Record<string, string[]> = { http: ["url"], subworkflow: ["workflowId"] };
+    const decide: Record<string, string[]> = { http: ["url"], subworkflow: ["workflowId"], for_each: ["workflowId"] };
     for (const [type, d] of Object.entries(stepDefinitions)) {
       expect(d.type).toBe(type);
       const parsed = d.config.safeParse(d.defaultConfig);
@@ -96,6 +96,7 @@ describe("step types", () => {
       wait_for_event: [],
       emit_event: [],
       subworkflow: [],
+      for_each: [],
       end: [],
     });
     // Taken as written, never as templates: a script's source.
@@ -103,8 +104,9 @@ describe("step types", () => {
     expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("approval")).map((d) => d.type)).toEqual(["approval"]);
     expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("event")).map((d) => d.type)).toEqual(["wait_for_event"]);
     expect(Object.values(stepDefinitions).flatMap((d) => eventTypeFields(d).map((f) => `${d.type}.${f}`))).toEqual(["wait_for_event.eventType", "emit_event.eventType"]);
-    expect(Object.values(stepDefinitions).flatMap((d) => workflowRefFields(d).map((f) => `${d.type}.${f}`))).toEqual(["subworkflow.workflowId"]);
+    expect(Object.values(stepDefinitions).flatMap((d) => workflowRefFields(d).map((f) => `${d.type}.${f}`))).toEqual(["subworkflow.workflowId", "for_each.workflowId"]);
     expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("child_run")).map((d) => d.type)).toEqual(["subworkflow"]);
+    expect(Object.values(stepDefinitions).filter((d) => d.waits?.includes("items")).map((d) => d.type)).toEqual(["for_each"]);
     // Only an HTTP step names its dependency by itself (its host); Baton's own API is none.
     expect(Object.values(stepDefinitions).filter((d) => d.dependencyOf).map((d) => d.type)).toEqual(["http"]);
     expect([stepDefinitions.http.dependencyOf!({ url: "https://api.example.com:8443/x" }), stepDefinitions.http.dependencyOf!({ url: "/api/v1/health" })]).toEqual(["api.example.com:8443", undefined]);
