@@ -51,7 +51,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   // Templates may build up to 32 MB here, so attachments can pass their own 10 MB limit.
-  engine = await startEngine({ workerEnv: { BATON_EXPRESSION_MAX_RESULT_BYTES: String(32 * 1024 * 1024) } });
+  // Two 6 MB templates: room for them in size and, on a busy machine, in time.
+  engine = await startEngine({ workerEnv: { BATON_EXPRESSION_MAX_RESULT_BYTES: String(32 * 1024 * 1024), BATON_EXPRESSION_TIMEOUT_MS: "20000" } });
   const admin = await engine.as("admin");
   const port = (server.server.address() as AddressInfo).port;
   const made = await admin.post("/credentials", { name: "MAIL", kind: "smtp", value: "smtp-password-0042", settings: { host: "127.0.0.1", port, secure: false, username: "baton", from: "noreply@example.com" } });

@@ -1,5 +1,5 @@
 // For-each: a workflow run once per item, chunk by chunk with a set parallelism, results in item
-// order, progress events in order; failure policies; and 2,000 items surviving a worker killed
+// order, progress events in order; failure policies; and 1,000 items surviving a worker killed
 // with SIGKILL mid-way, every item done exactly once (a local server records each item by the
 // Idempotency-Key its call carries). The same with 10,000 items passes too, in about eight minutes
 // on two cores (each item is a child run: about 20 items a second today), too long to run on every
@@ -117,7 +117,7 @@ it("refuses items that are not a list, without retrying", async () => {
   expect(stepOf(run, "each")).toMatchObject({ attempt: 1, error: { message: expect.stringContaining("not a list") } });
 });
 
-const ITEMS = 2_000;
+const ITEMS = 1_000;
 
 it(`does ${ITEMS.toLocaleString("en-US")} items in chunks of 100, ten at once, through a worker killed mid-way, each exactly once`, { timeout: 600_000 }, async () => {
   const editor = await engine.as("editor");

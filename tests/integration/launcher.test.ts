@@ -89,7 +89,7 @@ describe("npm start", () => {
     expect(second.output()).not.toContain("password:");
     process.kill(-second.child.pid!, "SIGTERM");
     expect(await second.exited).toBe(0);
-  });
+  }, 240_000); // starts the whole product (twice in the first): slow on a loaded machine
 
   it("uses DATABASE_URL without starting a database, and stops after repeated crashes of a process", async () => {
     const db = await freshDatabase();
@@ -113,7 +113,7 @@ describe("npm start", () => {
     expect(rows.filter((r) => r.event === "restarted")).toHaveLength(4);
     expect(rows.at(-1)).toEqual({ process: "worker", event: "gave_up", signal: "SIGKILL" });
     await db.close();
-  });
+  }, 240_000); // starts the whole product (twice in the first): slow on a loaded machine
 
   it("stops at once on an invalid setting, naming the variable", async () => {
     const run = launch({ PORT: "eighty", WORKER_CONCURRENCY: "0" });
