@@ -4,7 +4,8 @@
 // - baton_cancel: these steps were cancelled; abort them if they run here;
 // - baton_callbacks: a run with a callback URL ended; deliver it;
 // - baton_events: an event was published, or a step began waiting for one;
-// - baton_child_runs: a sub-workflow's run ended; tell the step that started it.
+// - baton_child_runs: a sub-workflow's run ended; tell the step that started it;
+// - baton_run_slots: a run ended whose workflow holds runs behind its limit; admit the next.
 // Reconnects by itself; after a reconnect it reports the gap (`onReconnect`), since notices sent
 // meanwhile are lost: the dispatcher then fetches, and lease renewal catches missed cancels.
 import pg from "pg";
@@ -18,6 +19,7 @@ export interface NoticeHandlers {
   callbacks(): void;
   events(): void;
   childRuns(): void;
+  runSlots(): void;
   onReconnect(): void;
 }
 
@@ -50,6 +52,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
       if (message.channel === "baton_callbacks") return handlers.callbacks();
       if (message.channel === "baton_events") return handlers.events();
       if (message.channel === "baton_child_runs") return handlers.childRuns();
+      if (message.channel === "baton_run_slots") return handlers.runSlots();
       try {
         handlers.cancel(JSON.parse(message.payload ?? "[]") as string[]);
       } catch (error) {
@@ -58,7 +61,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     });
     try {
       await c.connect();
-      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events; listen baton_child_runs");
+      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events; listen baton_child_runs; listen baton_run_slots");
       client = c;
       retryMs = 500;
       if (connectedBefore) handlers.onReconnect();

@@ -10,6 +10,7 @@ import { DEFAULT_STEP_TIMEOUT_MS } from "#lib/workflow/definition.ts";
 import { describeError, NonRetryableError, RetryableError } from "#lib/engine/errors.ts";
 import { holdStep, type Hold } from "#lib/engine/hold.ts";
 import { acquireSlot, releaseSlot } from "#lib/engine/concurrency.ts";
+import { dependencyScope } from "#lib/dependencies/schemas.ts";
 import type { Breakers } from "#lib/dependencies/breaker.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
 import { ApiError, zodFieldErrors } from "#lib/api/errors.ts";
@@ -103,18 +104,24 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   let failure: unknown;
   // The dependency it calls, once its config is resolved; its breaker decides whether it may.
   let gate: { key: string; probe: boolean } | undefined;
-  let slot: { scope: string; limit: number } | undefined;
+  // Concurrency slots taken (the step's own, its dependency's), given back once it is done.
+  const slots: { scope: string; limit: number }[] = [];
+  const takeSlot = async (scope: string, limit: number, what: string, dependency?: string) => {
+    const answer = await acquireSlot(rt.deps, scope, limit, claimed.stepRunId);
+    if (!answer.ok) throw new HeldBack({ dependency, until: answer.until, reason: `${what}: ${answer.ahead} ahead of it` });
+    slots.push({ scope, limit });
+  };
   const admit = async (config: unknown) => {
-    if (node.concurrency && !job.pure) {
+    if (job.pure) return;
+    if (node.concurrency) {
       const value = node.concurrency.key ? String((await rt.expressions.resolve(node.concurrency.key, claimed.context, controller.signal)) ?? "") : "";
-      const scope = `${claimed.workflowId}:${claimed.nodeId}${value ? `:${value}` : ""}`;
-      const answer = await acquireSlot(rt.deps, scope, node.concurrency.limit, claimed.stepRunId);
-      const what = `concurrency limit ${node.concurrency.limit}${value ? ` for ${value}` : ""}`;
-      if (!answer.ok) throw new HeldBack({ until: answer.until, reason: `${what}: ${answer.ahead} ahead of it` });
-      slot = { scope, limit: node.concurrency.limit };
+      await takeSlot(`${claimed.workflowId}:${claimed.nodeId}${value ? `:${value}` : ""}`, node.concurrency.limit, `concurrency limit ${node.concurrency.limit}${value ? ` for ${value}` : ""}`);
     }
     const key = node.dependency ?? stepDefinition(node.type)?.dependencyOf?.(config as never);
-    if (!key || !rt.breakers || job.pure) return;
+    if (!key || !rt.breakers) return;
+    // Its slot before its breaker and rate: a step held for a slot takes no probe and no token.
+    const most = await rt.breakers.concurrencyOf(key);
+    if (most) await takeSlot(dependencyScope(key), most, `at most ${most} calls at once to ${key}`, key);
     const admission = await rt.breakers.admit(key, claimed.stepRunId);
     if (!admission.ok) throw new HeldBack({ dependency: key, until: admission.until, reason: admission.reason, reserved: admission.reserved });
     gate = { key, probe: admission.probe };
@@ -127,7 +134,8 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     clearTimeout(timer);
   }
   // A concurrency slot goes back once the step's outcome is recorded, and the next in line go.
-  const release = () => (slot ? releaseSlot(rt.deps, slot.scope, slot.limit, claimed.stepRunId).catch((error) => log.warn({ err: error }, "could not release the concurrency slot")) : Promise.resolve());
+  const release = () =>
+    Promise.all(slots.map((slot) => releaseSlot(rt.deps, slot.scope, slot.limit, claimed.stepRunId).catch((error) => log.warn({ err: error, scope: slot.scope }, "could not release the concurrency slot"))));
   if (failure instanceof HeldBack) {
     const { hold } = failure;
     log.info({ dependency: hold.dependency, until: hold.until }, "held back by its dependency");

@@ -23,6 +23,8 @@ import { startCallbacks } from "./callbacks.ts";
 import { startTriggers } from "./triggers.ts";
 import { startEvents } from "./events.ts";
 import { startChildRuns } from "./child-runs.ts";
+import { drainLoop } from "./drain-loop.ts";
+import { admitHeldRuns } from "#lib/engine/run-slots.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { handleJob, isStepFault, type Runtime } from "./run-step.ts";
 import { abortStepTests, handleStepTest } from "./step-tests.ts";
@@ -95,6 +97,7 @@ export async function startWorker(): Promise<Worker> {
   const callbacks = startCallbacks(pool(), log);
   const events = startEvents(deps, log);
   const childRuns = startChildRuns(deps, log);
+  const runSlots = drainLoop(log, "admit held runs", () => admitHeldRuns(deps), 3_000);
   const notices = listenForNotices(databaseUrl(), {
     jobs: (queue) => {
       if (queue !== PURE_STEP_QUEUE) dispatcher.wake();
@@ -105,12 +108,14 @@ export async function startWorker(): Promise<Worker> {
     callbacks: () => callbacks.wake(),
     events: () => events.wake(),
     childRuns: () => childRuns.wake(),
+    runSlots: () => runSlots.wake(),
     onReconnect: () => {
       steps.forEach((d) => d.wake());
       tests.wake();
       callbacks.wake();
       events.wake();
       childRuns.wake();
+      runSlots.wake();
       void inflight.renew();
     },
   });
@@ -140,6 +145,7 @@ export async function startWorker(): Promise<Worker> {
       await callbacks.stop();
       await events.stop();
       await childRuns.stop();
+      await runSlots.stop();
       const [, drained] = await Promise.all([pure.drained(env.WORKER_SHUTDOWN_GRACE_MS), dispatcher.drained(env.WORKER_SHUTDOWN_GRACE_MS)]);
       if (!drained) {
         log.warn({ running: inflight.size }, "grace period over: handing running steps back to the queue");

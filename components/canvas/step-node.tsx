@@ -14,6 +14,9 @@ import { useQuickAdd, type QuickAdd } from "./quick-add.ts";
 
 export type StepFlowNode = Node<StepNodeData, "step">;
 
+/** A limit set on the step, above its top left corner. */
+const LIMIT_CHIP = "absolute -top-2.5 left-2 rounded-full bg-zinc-100 px-1.5 py-0.5 text-[10px] font-semibold text-zinc-700 ring-1 ring-zinc-200";
+
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const definition = stepDefinition(data.stepType);
   const problems = data.problems ?? [];
@@ -84,11 +87,20 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       ) : null}
       {data.concurrency ? (
         <span
-          className="absolute -top-2.5 left-2 rounded-full bg-zinc-100 px-1.5 py-0.5 text-[10px] font-semibold text-zinc-700 ring-1 ring-zinc-200"
+          className={LIMIT_CHIP}
           data-testid="node-concurrency"
           title={data.concurrency.key ? `At most ${data.concurrency.limit} at once per ${data.concurrency.key}` : `At most ${data.concurrency.limit} at once`}
         >
           ≤ {data.concurrency.limit} {data.concurrency.key ? "per key" : "at once"}
+        </span>
+      ) : null}
+      {definition?.entry && typeof data.config.maxActiveRuns === "number" ? (
+        <span
+          className={LIMIT_CHIP}
+          data-testid="node-max-runs"
+          title={`At most ${data.config.maxActiveRuns} runs of this workflow at once; more wait their turn`}
+        >
+          ≤ {data.config.maxActiveRuns} {data.config.maxActiveRuns === 1 ? "run" : "runs"} at once
         </span>
       ) : null}
       {data.progress ? <ProgressBar progress={data.progress} /> : null}

@@ -1,7 +1,8 @@
 "use client";
 // The Dependencies page: each dependency steps call (an HTTP step's host, or a key named on a
 // step) with its circuit breaker: state, the window's failure rate, the steps waiting on it, and
-// its history. Operators force a breaker open or reset it, and tune when it opens.
+// its history. Operators force a breaker open or reset it, and tune when it opens, its rate limit
+// and how many calls may be in flight at once.
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -20,11 +21,12 @@ interface DependencyView {
   key: string;
   state: "closed" | "open" | "half_open";
   forced: boolean;
-  settings: { failureThreshold: number; windowMs: number; coolDownMs: number; halfOpenProbes: number; ratePerSecond: number | null; burst: number };
+  settings: { failureThreshold: number; windowMs: number; coolDownMs: number; halfOpenProbes: number; ratePerSecond: number | null; burst: number; maxConcurrent: number | null };
   window: { startedAt: string; calls: number; failures: number; failureRate: number };
   openUntil: string | null;
   lastError: string | null;
   waiting: number;
+  inFlight: number;
 }
 
 interface DependencyDetail extends DependencyView {
@@ -49,7 +51,7 @@ export function Dependencies() {
     <>
       <PageHeader
         title="Dependencies"
-        description="What your steps call: an HTTP step's host, or a name set on a step. Each has one circuit breaker and an optional rate limit across all workflows: after too many failures the breaker opens and steps on it wait (holding no worker, using no attempt) until a probe call succeeds; past the rate limit, steps wait for their turn."
+        description="What your steps call: an HTTP step's host, or a name set on a step. Each has one circuit breaker, an optional rate limit and an optional concurrency limit across all workflows: after too many failures the breaker opens and steps on it wait (holding no worker, using no attempt) until a probe call succeeds; past a limit, steps wait for their turn."
       />
       {list.isSuccess && deps.length === 0 ? (
         <EmptyState title="No dependencies yet">They appear here once a step has called one: an HTTP step’s host, or a step with a dependency name.</EmptyState>
@@ -60,7 +62,7 @@ export function Dependencies() {
               <Th>Dependency</Th>
               <Th>Breaker</Th>
               <Th>Failure rate (window)</Th>
-              <Th>Rate limit</Th>
+              <Th>Limits</Th>
               <Th>Steps waiting</Th>
               <Th>Last error</Th>
               <Th>
@@ -88,7 +90,20 @@ export function Dependencies() {
                     ({d.window.failures} of {d.window.calls} calls; opens at {d.settings.failureThreshold} in {d.settings.windowMs / 1000} s)
                   </span>
                 </Td>
-                <Td label="Rate limit">{d.settings.ratePerSecond ? `${d.settings.ratePerSecond}/s` : "none"}</Td>
+                <Td label="Limits" data-testid="limits">
+                  {d.settings.ratePerSecond || d.settings.maxConcurrent ? (
+                    <>
+                      {d.settings.ratePerSecond ? <span className="block">{d.settings.ratePerSecond}/s</span> : null}
+                      {d.settings.maxConcurrent ? (
+                        <span className="block">
+                          {d.inFlight} of at most {d.settings.maxConcurrent} at once
+                        </span>
+                      ) : null}
+                    </>
+                  ) : (
+                    "none"
+                  )}
+                </Td>
                 <Td label="Steps waiting" data-testid="waiting">
                   {d.waiting}
                 </Td>
@@ -144,12 +159,15 @@ function DependencyPanel({ depKey, canOperate, onChanged }: { depKey: string; ca
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const num = (name: string) => Number(form.get(name));
-    const rate = String(form.get("ratePerSecond") ?? "").trim();
+    const optional = (name: string) => {
+      const value = String(form.get(name) ?? "").trim();
+      return value ? Number(value) : null;
+    };
     setError(null);
     try {
       await api(`/dependencies/${enc(depKey)}`, {
         method: "PUT",
-        body: { failureThreshold: num("failureThreshold"), windowMs: num("windowS") * 1000, coolDownMs: num("coolDownS") * 1000, halfOpenProbes: num("halfOpenProbes"), ratePerSecond: rate ? Number(rate) : null, burst: num("burst") },
+        body: { failureThreshold: num("failureThreshold"), windowMs: num("windowS") * 1000, coolDownMs: num("coolDownS") * 1000, halfOpenProbes: num("halfOpenProbes"), ratePerSecond: optional("ratePerSecond"), burst: num("burst"), maxConcurrent: optional("maxConcurrent") },
       });
       await detail.refetch();
       onChanged();
@@ -161,7 +179,7 @@ function DependencyPanel({ depKey, canOperate, onChanged }: { depKey: string; ca
   return (
     <section aria-label={`Dependency ${depKey}`} className="mt-4 grid gap-4 rounded-lg border border-zinc-200 bg-white p-4 md:grid-cols-3" data-testid="dependency-panel">
       <form onSubmit={save} className="space-y-2 text-sm">
-        <h2 className="font-semibold text-zinc-900">Breaker and rate limit</h2>
+        <h2 className="font-semibold text-zinc-900">Breaker and limits</h2>
         {(
           [
             ["failureThreshold", "Failures", d.settings.failureThreshold],
@@ -170,11 +188,12 @@ function DependencyPanel({ depKey, canOperate, onChanged }: { depKey: string; ca
             ["halfOpenProbes", "Probes when half-open", d.settings.halfOpenProbes],
             ["ratePerSecond", "Calls a second (empty: no limit)", d.settings.ratePerSecond ?? ""],
             ["burst", "Burst", d.settings.burst],
+            ["maxConcurrent", "Calls at once (empty: no limit)", d.settings.maxConcurrent ?? ""],
           ] as const
         ).map(([name, label, value]) => (
           <label key={name} className="flex items-center justify-between gap-2">
             {label}
-            <input name={name} type="number" min={name === "coolDownS" ? 0.1 : name === "ratePerSecond" ? 0.001 : 1} step="any" defaultValue={value} disabled={!canOperate} className={field} />
+            <input name={name} type="number" min={name === "coolDownS" ? 0.1 : name === "ratePerSecond" ? 0.001 : 1} step={name === "maxConcurrent" ? 1 : "any"} defaultValue={value} disabled={!canOperate} className={field} />
           </label>
         ))}
         {error ? <p role="alert" className="text-xs text-red-700">{error}</p> : null}

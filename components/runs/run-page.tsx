@@ -14,6 +14,7 @@ import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { isFinishedRun } from "#lib/engine/states.ts";
+import { isEntry } from "#lib/steps/index.ts";
 import { isCompensationFlowEdge } from "#lib/canvas/mapping.ts";
 import { compensationOrderOf, compensationPlan } from "#lib/engine/compensation-plan.ts";
 import type { RunView, StepView } from "#lib/runs/live-state.ts";
@@ -90,6 +91,7 @@ export function RunPage({ runId }: { runId: string }) {
           </button>
         </p>
       ) : null}
+      {run.heldSince ? <HeldBanner run={run} definition={version.data?.definition} /> : null}
       {(run.status === "failed" || isCompensation(run.status)) && run.error?.message ? (
         <p className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" data-testid="run-error">
           {run.error.message}
@@ -286,6 +288,20 @@ function CompensationBanner({ run, graph, nameOf, onSelect }: { run: RunView; gr
         })}
       </ol>
     </section>
+  );
+}
+
+/** A run queued behind its workflow's limit of active runs: why, and where the others are. */
+function HeldBanner({ run, definition }: { run: RunView; definition: Definition | undefined }) {
+  const limit = (definition?.nodes.find((n) => isEntry(n.type))?.config as { maxActiveRuns?: number } | undefined)?.maxActiveRuns;
+  return (
+    <p role="status" className="border-b border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-950" data-testid="run-held">
+      <strong>Waiting for a slot</strong> since {new Date(run.heldSince!).toLocaleTimeString()}: {run.workflowName} runs {limit ? `at most ${limit} ${limit === 1 ? "run" : "runs"}` : "a limited number of runs"} at once, and this one
+      starts, in arrival order, when one of them ends.{" "}
+      <Link className="underline" href={`/runs?workflowId=${run.workflowId}&status=running`}>
+        See the running ones
+      </Link>
+    </p>
   );
 }
 

@@ -171,6 +171,11 @@ export function RunsList() {
                 <Td label="Status">
                   <span className="flex flex-wrap items-center gap-1.5">
                     <RunStatusBadge status={r.status} />
+                    {r.status === "queued" && r.heldSince ? (
+                      <span className="rounded-full bg-sky-100 px-1.5 py-0.5 text-[10px] font-semibold text-sky-900 uppercase" title="Its workflow runs a limited number of runs at once; this one waits its turn." data-testid="held-flag">
+                        waiting for a slot
+                      </span>
+                    ) : null}
                     {r.stuck ? (
                       <span className="rounded-full bg-orange-500 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase" title={stuckText(r.stuck)} data-testid="stuck-flag">
                         stuck

@@ -56,6 +56,8 @@ export interface Breakers {
   /** May a step call `key` now? Open: not until `until`. Half-open: only as a probe. Rate
    * limited: when a token is left, or at the slot reserved for `stepRunId` earlier. */
   admit(key: string, stepRunId?: string): Promise<Admission>;
+  /** Its concurrency limit (null: none), as read at most a second ago. */
+  concurrencyOf(key: string): Promise<number | null>;
   succeeded(key: string, probe: boolean): Promise<void>;
   failed(key: string, probe: boolean, error: string): Promise<void>;
   /** Flushes counted calls and stops the timer. */
@@ -80,6 +82,7 @@ export function createBreakers(pool: pg.Pool, actor: string): Breakers {
   };
   const timer = setInterval(() => void flush().catch(() => undefined), 1_000);
   timer.unref();
+  const limits = new Map<string, { value: number | null; at: number }>();
 
   return {
     async admit(key, stepRunId) {
@@ -93,6 +96,15 @@ export function createBreakers(pool: pg.Pool, actor: string): Breakers {
         const rate = await takeToken(tx, row, key, stepRunId);
         return rate.ok ? breaker : rate;
       });
+    },
+
+    async concurrencyOf(key) {
+      const cached = limits.get(key);
+      if (cached && Date.now() - cached.at < 1_000) return cached.value;
+      const { rows } = await pool.query({ name: "dependency-concurrency", text: `select max_concurrent from dependencies where key = $1`, values: [key] });
+      const value = (rows[0]?.max_concurrent as number | null | undefined) ?? null;
+      limits.set(key, { value, at: Date.now() });
+      return value;
     },
 
     async succeeded(key, probe) {

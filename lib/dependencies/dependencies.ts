@@ -26,15 +26,22 @@ function present(r: any) {
     key: r.key as string,
     state: r.state as string,
     forced: r.forced as boolean,
-    settings: { failureThreshold: r.failure_threshold, windowMs: r.window_ms, coolDownMs: r.cool_down_ms, halfOpenProbes: r.half_open_probes, ratePerSecond: r.rate_per_second as number | null, burst: r.burst as number },
+    settings: { failureThreshold: r.failure_threshold, windowMs: r.window_ms, coolDownMs: r.cool_down_ms, halfOpenProbes: r.half_open_probes, ratePerSecond: r.rate_per_second as number | null, burst: r.burst as number, maxConcurrent: r.max_concurrent as number | null },
     window: { startedAt: r.window_started_at as Date, calls, failures, failureRate: calls ? failures / calls : 0 },
     openedAt: r.opened_at as Date | null,
     openUntil: r.open_until as Date | null,
     lastError: r.last_error as string | null,
     waiting: Number(r.waiting ?? 0),
+    /** Calls under way now, when it has a concurrency limit (the steps holding its slots). */
+    inFlight: Number(r.in_flight ?? 0),
     updatedAt: r.updated_at as Date,
   };
 }
+
+/** The counts of a dependency row: steps held on it, and calls holding its concurrency slots. */
+const COUNTS = `(select count(*) from dependency_waits w where w.key = d.key) as waiting,
+  (select count(*) from concurrency_slots c join step_runs s on s.id = c.step_run_id and s.status = 'running'
+    where c.scope = 'dependency:' || d.key and c.active) as in_flight`;
 
 /** Waits of steps that have moved on are dropped first, so the counts are of steps still held. */
 async function pruneWaits(sql: Sql) {
@@ -46,7 +53,7 @@ async function pruneWaits(sql: Sql) {
 export async function listDependencies(pool: pg.Pool = defaultPool()) {
   await pruneWaits(pool);
   const { rows } = await pool.query(
-    `select d.*, (select count(*) from dependency_waits w where w.key = d.key) as waiting from dependencies d
+    `select d.*, ${COUNTS} from dependencies d
       order by case d.state when 'open' then 0 when 'half_open' then 1 else 2 end, d.key limit 500`,
   );
   return rows.map(present);
@@ -54,7 +61,7 @@ export async function listDependencies(pool: pg.Pool = defaultPool()) {
 
 export async function getDependency(key: string, pool: pg.Pool = defaultPool()) {
   await pruneWaits(pool);
-  const { rows } = await pool.query(`select d.*, (select count(*) from dependency_waits w where w.key = d.key) as waiting from dependencies d where d.key = $1`, [key]);
+  const { rows } = await pool.query(`select d.*, ${COUNTS} from dependencies d where d.key = $1`, [key]);
   if (!rows[0]) throw notFound(`Dependency ${key}`);
   const events = await pool.query(`select id::text, type, actor, data, at from dependency_events where key = $1 order by id desc limit 50`, [key]);
   const waits = await pool.query(
@@ -78,8 +85,20 @@ export async function updateDependency(key: string, settings: z.infer<typeof dep
       `update dependencies set failure_threshold = coalesce($2, failure_threshold), window_ms = coalesce($3, window_ms), cool_down_ms = coalesce($4, cool_down_ms),
               half_open_probes = coalesce($5, half_open_probes),
               rate_per_second = case when $6 then $7::float8 else rate_per_second end,
-              burst = coalesce($8, burst), tokens = least(tokens, coalesce($8, burst)), updated_at = now() where key = $1`,
-      [key, settings.failureThreshold ?? null, settings.windowMs ?? null, settings.coolDownMs ?? null, settings.halfOpenProbes ?? null, settings.ratePerSecond !== undefined, settings.ratePerSecond ?? null, settings.burst ?? null],
+              burst = coalesce($8, burst), tokens = least(tokens, coalesce($8, burst)),
+              max_concurrent = case when $9 then $10::int else max_concurrent end, updated_at = now() where key = $1`,
+      [
+        key,
+        settings.failureThreshold ?? null,
+        settings.windowMs ?? null,
+        settings.coolDownMs ?? null,
+        settings.halfOpenProbes ?? null,
+        settings.ratePerSecond !== undefined,
+        settings.ratePerSecond ?? null,
+        settings.burst ?? null,
+        settings.maxConcurrent !== undefined,
+        settings.maxConcurrent ?? null,
+      ],
     );
     await record(tx, key, "settings_changed", actor, settings);
   });

@@ -25,6 +25,10 @@ export type StopReason = "branch" | "run_failed" | "run_cancelled" | "run_timed_
 export interface EventPayloads {
   "run.created": { version: number; idempotencyKey?: string; correlationId?: string; callbackHost?: string; replayOf?: string; fromNodeId?: string; trigger?: { id: string; kind: string; name: string; scheduledAt?: string; webhookId?: string } };
   "run.started": Record<string, never>;
+  /** Its workflow had `limit` runs active: the run waits its turn, `ahead` runs before it. */
+  "run.held": { limit: number; active: number; ahead: number };
+  /** A slot freed: the held run goes on after `waitedMs`. */
+  "run.admitted": { waitedMs: number };
   "run.waiting": Record<string, never>;
   /** A waiting run goes on. */
   "run.resumed": Record<string, never>;
@@ -90,6 +94,8 @@ export type EventKind = "run" | "step" | "command" | "approval" | "callback";
 export const eventTypes = Object.keys({
   "run.created": 1,
   "run.started": 1,
+  "run.held": 1,
+  "run.admitted": 1,
   "run.waiting": 1,
   "run.resumed": 1,
   "run.reopened": 1,

@@ -10,6 +10,7 @@ import { requestHash } from "./hash.ts";
 import { reachable } from "../workflow/graph.ts";
 import { transaction, valuesList, type Sql } from "./tx.ts";
 import { loadVersion, type CompiledVersion } from "./versions.ts";
+import { holdIfFull } from "./run-slots.ts";
 import type { EngineDeps } from "./deps.ts";
 import { isFinishedRun, type RunStatus } from "./states.ts";
 
@@ -190,6 +191,7 @@ async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { ve
 
   const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null };
   if (request.replay && source) await insertEvents(tx, await copyReusedSteps(tx, run.id, version, request.replay, request.actor));
+  if (await holdIfFull(tx, run, version, request.actor)) return { id: run.id, status: run.status, existing: false };
   if (request.replay) await advance(tx, deps, run, version, request.actor);
   else await handOff(tx, deps, [{ run, version, nodeIds: [version.entry.id], actor: request.actor }]);
   return { id: run.id, status: run.status, existing: false };

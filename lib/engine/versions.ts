@@ -30,6 +30,8 @@ export interface CompiledVersion {
   waitsOf(id: string): readonly string[];
   validateInput?: ValidateFunction;
   runTimeoutMs?: number;
+  /** At most this many runs of the workflow active at once; more are held (run-slots.ts). */
+  maxActiveRuns?: number;
   /** Sagas: undo one after another (reverse completion order) or all at once. */
   compensationOrder: CompensationOrder;
 }
@@ -38,7 +40,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
   const graph = buildGraph(row.definition);
   const entry = row.definition.nodes.find((n) => stepDefinition(n.type)?.entry);
   if (!entry) throw new Error(`version ${row.id} has no entry node`);
-  const config = entry.config as { inputSchema?: object; runTimeoutMs?: number };
+  const config = entry.config as { inputSchema?: object; runTimeoutMs?: number; maxActiveRuns?: number };
   const direct = new Map<string, string[] | undefined>();
   for (const id of graph.nodes.keys()) {
     const branches = (stepDefinition(graph.nodes.get(id)!.type)?.outputs.length ?? 1) > 1;
@@ -65,6 +67,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     waitsOf: (id) => stepDefinition(graph.nodes.get(id)?.type ?? "")?.waits ?? [],
     validateInput: config.inputSchema ? compileInputSchema(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
+    maxActiveRuns: config.maxActiveRuns,
     compensationOrder: compensationOrderOf(graph),
   };
 }

@@ -42,6 +42,10 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
       return "Run created";
     case "run.started":
       return "Run started";
+    case "run.held":
+      return `Run held: ${e.data.active} of at most ${e.data.limit} runs of this workflow active${e.data.ahead ? `, ${e.data.ahead} waiting before it` : ""}`;
+    case "run.admitted":
+      return `Run admitted after ${seconds(e.data.waitedMs)} waiting for a slot`;
     case "run.waiting":
       return "Run waiting";
     case "run.resumed":

@@ -87,6 +87,8 @@ export interface RunSummaryView {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** Queued behind its workflow's limit of active runs since then. */
+  heldSince: string | null;
   stuck: StuckView | null;
 }
 
@@ -152,6 +154,8 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     case "step.progress":
     case "run.created":
     case "run.started":
+    case "run.held":
+    case "run.admitted":
     case "run.waiting":
     case "run.resumed":
     case "run.reopened":
@@ -262,9 +266,14 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
   let steps = run.steps;
   let status = run.status;
   let error = run.error;
+  let heldSince = run.heldSince;
   for (const e of events) {
     // A type this version does not know (written by another version) changes nothing here.
     if (e.runId !== run.id || !isKnownEvent(e) || snapshotIncludes(snapshot, e.position)) continue;
+    if (e.type === "run.held" || e.type === "run.admitted") {
+      heldSince = e.type === "run.held" ? e.at : null;
+      continue;
+    }
     const runStatus = RUN_STATUS_AFTER[e.type];
     if (runStatus) {
       status = runStatus;
@@ -285,7 +294,7 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
     const next = { ...step, ...change, attempts: attemptsAfter(e, step) };
     steps = i >= 0 ? steps.map((s, k) => (k === i ? next : s)) : [...steps, next];
   }
-  return steps === run.steps && status === run.status && error === run.error ? run : { ...run, steps, status, error };
+  return steps === run.steps && status === run.status && error === run.error && heldSince === run.heldSince ? run : { ...run, steps, status, error, heldSince };
 }
 
 /** Rows of a run list with the status changes streamed after the list was read. */

@@ -23,7 +23,7 @@ const runRows = (extraColumns = "") => `
   select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.status, r.error, r.idempotency_key,
          r.correlation_id, r.replay_of, r.created_by, r.created_at, r.created_at::text as created_key, r.started_at,
          r.finished_at, st.node_id as stuck_node, st.kind as stuck_kind, st.since as stuck_since,
-         r.trigger_id, tr.kind as trigger_kind, tr.name as trigger_name${extraColumns}
+         r.trigger_id, tr.kind as trigger_kind, tr.name as trigger_name, r.held_at${extraColumns}
     from runs r
     join workflows w on w.id = r.workflow_id
     left join triggers tr on tr.id = r.trigger_id
@@ -50,6 +50,8 @@ function presentRun(r: any) {
     startedAt: r.started_at as Date | null,
     finishedAt: r.finished_at as Date | null,
     durationMs: r.started_at && r.finished_at ? r.finished_at.getTime() - r.started_at.getTime() : null,
+    /** Queued behind its workflow's limit of active runs since then (run-slots.ts). */
+    heldSince: r.status === "queued" ? (r.held_at as Date | null) : null,
     stuck: r.stuck_node ? describeStuck({ node_id: r.stuck_node, kind: r.stuck_kind as StuckKind, since: r.stuck_since }) : null,
     statusUrl: statusUrl(r.id),
   };

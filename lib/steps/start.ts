@@ -19,6 +19,15 @@ export const start = defineStep({
       .max(30 * 86_400_000)
       .optional()
       .meta({ title: "Run timeout (ms)", description: "A run still open after this long fails, and its open steps are cancelled." }),
+    maxActiveRuns: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .meta({
+        title: "Active runs at most",
+        description: "At most this many runs of this workflow at once; more wait their turn (queued, in arrival order) and start as runs end.",
+      }),
     compensationOrder: z
       .enum(["reverse", "parallel"])
       .optional()

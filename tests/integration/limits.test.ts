@@ -2,9 +2,10 @@
 // that fails and then recovers, the breaker opens after its threshold, steps on it wait (held, no
 // attempt burned, no worker held) instead of failing, a probe goes through once it half-opens,
 // and it closes when the probe succeeds; operators change settings, force it open and reset it;
-// viewers cannot. Rate limits hold their rate. Concurrency limits per key are never exceeded.
+// viewers cannot. Rate limits hold their rate. Concurrency limits per key, per dependency and a
+// workflow's limit of active runs are never exceeded.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
+import { definition, linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/processes.ts";
 
@@ -14,6 +15,17 @@ let broken = true;
 let key: string;
 /** When /slow answered each customer's call: [start, end]. */
 const spans: { customer: string; started: number; ended: number }[] = [];
+/** When /busy was called and answered, per dependency-limited call. */
+const busy: { started: number; ended: number }[] = [];
+
+/** The most intervals open at one instant. */
+function mostAtOnce(intervals: { started: number; ended: number }[]) {
+  const edges = intervals.flatMap((i) => [[i.started, 1], [i.ended, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, d] of edges) most = Math.max(most, (open += d));
+  return most;
+}
 
 beforeAll(async () => {
   [engine, server] = await Promise.all([startEngine({ workers: 2 }), startTestServer()]);
@@ -27,6 +39,13 @@ beforeAll(async () => {
       spans.push({ customer, started, ended: Date.now() });
       json(res, 200, { customer });
     }, 60);
+  });
+  server.on("/busy", (_req, _n, res) => {
+    const started = Date.now();
+    setTimeout(() => {
+      busy.push({ started, ended: Date.now() });
+      json(res, 200, { ok: true });
+    }, 150);
   });
   key = new URL(server.url).host;
 });
@@ -158,4 +177,71 @@ it("never runs two steps of one key at once with a per-key concurrency limit of 
   const held = done.flatMap((r) => stepOf(r, "call").attempts.filter((a: { status: string }) => a.status === "held"));
   expect(held.length).toBeGreaterThan(0);
   expect(held[0].error.message).toMatch(/^concurrency limit 1 for c-(odd|even): \d+ ahead of it$/);
+});
+
+it("keeps at most 2 calls at once to a dependency with a concurrency limit of 2, across workflows and workers", async () => {
+  const operator = await engine.as("operator");
+  const editor = await engine.as("editor");
+  expect((await operator.put(path("busy-api"), { maxConcurrent: 2 })).json.settings).toMatchObject({ maxConcurrent: 2 });
+  const call = { id: "call", type: "http", config: { url: `${server.url}/busy` }, dependency: "busy-api" };
+  // Two workflows on the same dependency: the limit is the dependency's, not a step's.
+  const [a, b] = [await publish(editor, linear([call]), "busy a"), await publish(editor, linear([call]), "busy b")];
+  const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => runWorkflow(editor, i % 2 ? a : b)));
+  const done = await Promise.all(runs.map((id) => waitForRun(editor, id, undefined, 60_000)));
+  expect(done.every((r) => r.status === "succeeded")).toBe(true);
+  expect(busy).toHaveLength(12);
+  expect(mostAtOnce(busy)).toBe(2);
+  const held = done.flatMap((r) => stepOf(r, "call").attempts.filter((a: { status: string }) => a.status === "held"));
+  expect(held.length).toBeGreaterThan(0);
+  expect(held[0].error.message).toMatch(/^at most 2 calls at once to busy-api: \d+ ahead of it$/);
+  const page = (await operator.get(path("busy-api"))).json;
+  expect(page).toMatchObject({ inFlight: 0, settings: { maxConcurrent: 2 } });
+  expect((await operator.put(path("busy-api"), { maxConcurrent: 0 })).json.errors[0].path).toBe("maxConcurrent");
+});
+
+it("holds runs past a workflow's limit of active runs and starts them in arrival order as runs end; a held run can be cancelled", async () => {
+  const editor = await engine.as("editor");
+  const operator = await engine.as("operator");
+  const workflow = await publish(
+    editor,
+    definition(
+      [
+        { id: "start", type: "start", config: { maxActiveRuns: 2 } },
+        { id: "pause", type: "delay", config: { durationMs: 600 } },
+        { id: "end", type: "end" },
+      ],
+      [
+        ["start", "pause"],
+        ["pause", "end"],
+      ],
+    ),
+  );
+  const runs: string[] = [];
+  for (let i = 0; i < 7; i++) runs.push(await runWorkflow(editor, workflow, { n: i }));
+  // The first two go; the others wait, in the order they came, saying why.
+  const third = (await editor.get(`/runs/${runs[2]}`)).json;
+  expect(third).toMatchObject({ status: "queued", heldSince: expect.any(String) });
+  expect(third.steps.map((s: { nodeId: string }) => s.nodeId)).toEqual(["start"]);
+  const listed = (await editor.get(`/runs?workflowId=${workflow}&status=queued`)).json.runs;
+  expect(listed.filter((r: { heldSince: string | null }) => r.heldSince).length).toBeGreaterThanOrEqual(4);
+  // A held run is cancelled without ever starting.
+  expect((await operator.post(`/runs/${runs[6]}/cancel`, {})).status).toBe(200);
+
+  const done = await Promise.all(runs.map((id) => waitForRun(editor, id, undefined, 60_000)));
+  expect(done.map((r) => r.status)).toEqual([...Array(6).fill("succeeded"), "cancelled"]);
+  expect(done[6].steps.map((s: { nodeId: string }) => s.nodeId)).toEqual(["start"]);
+  // From the audit log: each run was active from its admission (its creation when not held) to
+  // its end; at no instant were more than two active, and they were admitted in arrival order.
+  const { rows } = await engine.db.pool.query(
+    `select r.id, r.finished_at, coalesce((select max(at) from run_events e where e.run_id = r.id and e.type = 'run.admitted'), r.created_at) as admitted,
+            exists (select 1 from run_events e where e.run_id = r.id and e.type = 'run.held') as held
+       from runs r where r.id = any($1::uuid[]) and r.status = 'succeeded'`,
+    [runs],
+  );
+  expect(mostAtOnce(rows.map((r) => ({ started: r.admitted.getTime(), ended: r.finished_at.getTime() })))).toBe(2);
+  expect(rows.filter((r) => r.held)).toHaveLength(4);
+  const order = rows.toSorted((x, y) => x.admitted - y.admitted).map((r) => runs.indexOf(r.id));
+  expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  const events = (await editor.get(`/runs/${runs[3]}/events`)).json.events.map((e: { type: string }) => e.type);
+  expect(events).toEqual(expect.arrayContaining(["run.created", "run.held", "run.admitted", "run.started", "run.succeeded"]));
 });

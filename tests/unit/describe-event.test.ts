@@ -9,6 +9,8 @@ import type { StreamEvent } from "../../lib/live/event.ts";
 const samples: { [T in EventType]: EventPayloads[T] } = {
   "run.created": { version: 3 },
   "run.started": {},
+  "run.held": { limit: 3, active: 3, ahead: 1 },
+  "run.admitted": { waitedMs: 4200 },
   "run.waiting": {},
   "run.resumed": {},
   "run.reopened": {},

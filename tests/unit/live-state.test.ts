@@ -18,7 +18,7 @@ const step = (nodeId: string, status: string, attempt: number): StepView => ({
 
 const run = (steps: StepView[], snapshot = "100:105:102"): RunView => ({
   id: "r1", workflowId: "w", workflowName: "W", version: 1, status: "running", error: null, idempotencyKey: null, correlationId: null, replayOf: null, trigger: null,
-  createdBy: "user:a", createdAt: "", startedAt: null, finishedAt: null, durationMs: null, stuck: null, input: {}, output: null, deadlineAt: null,
+  createdBy: "user:a", createdAt: "", startedAt: null, finishedAt: null, durationMs: null, heldSince: null, stuck: null, input: {}, output: null, deadlineAt: null,
   stuckSteps: [], steps, snapshot, callback: null, parent: null, children: [],
 });
 
@@ -43,6 +43,15 @@ describe("snapshots", () => {
 });
 
 describe("applying run events", () => {
+  it("marks a run held behind its workflow's limit, and admitted again", () => {
+    const base = { ...run([]), status: "queued" as const };
+    const event = ev(110, "run.held", null, { limit: 2, active: 2, ahead: 0 });
+    const held = applyRunEvents(base, [event]);
+    expect(held.heldSince).toBe(event.at);
+    expect(held.status).toBe("queued");
+    expect(applyRunEvents(held, [ev(111, "run.admitted", null, { waitedMs: 900 })]).heldSince).toBeNull();
+  });
+
   it("skips what the response already includes and applies the rest", () => {
     const base = run([step("call", "running", 1)]);
     const view = applyRunEvents(base, [
