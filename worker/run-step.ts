@@ -11,6 +11,8 @@ import { describeError, NonRetryableError, RetryableError } from "#lib/engine/er
 import { holdStep, type Hold } from "#lib/engine/hold.ts";
 import { acquireSlot, releaseSlot } from "#lib/engine/concurrency.ts";
 import { dependencyScope } from "#lib/dependencies/schemas.ts";
+import { progressReporter } from "#lib/engine/progress.ts";
+import { cleanProgress } from "#lib/runs/progress.ts";
 import type { Breakers } from "#lib/dependencies/breaker.ts";
 import type { StepJob } from "#lib/engine/jobs.ts";
 import { ApiError, zodFieldErrors } from "#lib/api/errors.ts";
@@ -82,7 +84,9 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const report: Report = { logs };
   // Credentials the attempt registers are masked in all it reports (input, output, error, logs).
   const redactor = new Redactor();
+  const progress = progressReporter(rt.deps.pool, claimed, actor, (error) => log.warn({ err: error }, "could not record the step's progress"));
   const ctx: StepRunContext = {
+    progress: (percent, message) => progress.report(cleanProgress(percent, message)),
     runId: claimed.runId,
     workflowId: claimed.workflowId,
     nodeId: claimed.nodeId,
@@ -132,6 +136,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     failure = error;
   } finally {
     clearTimeout(timer);
+    await progress.flush();
   }
   // A concurrency slot goes back once the step's outcome is recorded, and the next in line go.
   const release = () =>

@@ -6,6 +6,8 @@ import { useNow } from "../live/use-now.ts";
 import { Handle, Position, type NodeProps, type Node } from "@xyflow/react";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { COMPENSATION_HANDLE, type StepNodeData } from "#lib/canvas/mapping.ts";
+import type { StepProgress } from "#lib/engine/event-catalog.ts";
+import { progressLabel } from "#lib/runs/progress.ts";
 import { nodeHeight } from "#lib/canvas/layout.ts";
 import { cx } from "#lib/client/cx.ts";
 import { StepIcon, categoryTone } from "./step-icons.tsx";
@@ -197,14 +199,14 @@ function AttemptLine({ attempt, maxAttempts, nextAttemptAt }: { attempt: number;
 }
 
 /** A for-each step's items: a bar along the bottom of the card, and the count under it. */
-export function ProgressBar({ progress, className }: { progress: { done: number; total: number; failed: number; percent: number }; className?: string }) {
-  const label = `${progress.done.toLocaleString("en-US")} of ${progress.total.toLocaleString("en-US")} items${progress.failed ? `, ${progress.failed} failed` : ""}`;
+export function ProgressBar({ progress, className }: { progress: StepProgress; className?: string }) {
+  const label = progressLabel(progress);
   return (
     <>
-      <span className={cx("absolute inset-x-0 bottom-0 h-1 overflow-hidden rounded-b-lg bg-zinc-100", className)} role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done} aria-label={label}>
+      <span className={cx("absolute inset-x-0 bottom-0 h-1 overflow-hidden rounded-b-lg bg-zinc-100", className)} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress.percent} aria-label={label}>
         <span className={cx("block h-full", progress.failed ? "bg-amber-500" : "bg-sky-500")} style={{ width: `${progress.percent}%` }} />
       </span>
-      <span className="absolute -bottom-5 left-1 text-xs whitespace-nowrap text-zinc-600" data-testid="node-progress">
+      <span className="absolute -bottom-5 left-1 max-w-[260px] truncate text-xs whitespace-nowrap text-zinc-600" data-testid="node-progress" title={label}>
         {label}
       </span>
     </>

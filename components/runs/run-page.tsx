@@ -15,6 +15,7 @@ import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { isFinishedRun } from "#lib/engine/states.ts";
 import { isEntry } from "#lib/steps/index.ts";
+import { runProgress } from "#lib/runs/progress.ts";
 import { isCompensationFlowEdge } from "#lib/canvas/mapping.ts";
 import { compensationOrderOf, compensationPlan } from "#lib/engine/compensation-plan.ts";
 import type { RunView, StepView } from "#lib/runs/live-state.ts";
@@ -33,6 +34,7 @@ import { Timeline } from "./timeline.tsx";
 import { AuditLog } from "./audit-log.tsx";
 import { useLiveRun } from "./use-live-run.ts";
 import { RunAnnouncer } from "./run-announcer.tsx";
+import { ProgressMeter } from "./progress-meter.tsx";
 
 const taken = { stroke: "#10b981", strokeWidth: 2.5 };
 /** The compensation path: its own colour, dashed like the edge it follows. */
@@ -191,7 +193,7 @@ function RunHeader({ run, stream, definition }: { run: RunView; stream: ReturnTy
           </span>
         ) : null}
       </span>
-      <RunProgress run={run} />
+      <RunProgress run={run} definition={definition} />
       <span className="ml-auto flex flex-wrap items-center gap-3">
         <StreamStatus state={stream} />
         <RunCommands run={run} definition={definition} />
@@ -305,20 +307,17 @@ function HeldBanner({ run, definition }: { run: RunView; definition: Definition 
   );
 }
 
-/** The run's progress: the items of a for-each step under way, else the steps decided so far. */
-function RunProgress({ run }: { run: RunView }) {
-  if (isFinishedRun(run.status)) return null;
-  const items = run.steps.find((s) => s.progress && s.status === "waiting")?.progress;
-  const done = items ? items.done : run.steps.filter((s) => ["succeeded", "skipped", "failed", "cancelled"].includes(s.status)).length;
-  const total = items ? items.total : Math.max(done, run.steps.length);
-  const percent = total ? Math.floor((done / total) * 100) : 0;
-  const label = items ? `${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} items` : `${done} of ${total} steps reached`;
-  return (
-    <span className="flex items-center gap-2 text-xs text-zinc-600" data-testid="run-progress">
-      <span className="h-1.5 w-28 overflow-hidden rounded-full bg-zinc-200" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
-        <span className="block h-full bg-sky-500" style={{ width: `${percent}%` }} />
-      </span>
-      {label}
-    </span>
-  );
+/** The run's progress (lib/runs/progress.ts), live from its steps. */
+function RunProgress({ run, definition }: { run: RunView; definition: Definition | undefined }) {
+  const stepsTotal = useMemo(() => {
+    const graph = definition ? buildGraph(definition) : undefined;
+    return graph ? graph.nodes.size - graph.compensates.size : 0;
+  }, [definition]);
+  if (isFinishedRun(run.status) || !definition) return null;
+  const done = run.steps.filter((s) => s.iteration === 0 && DECIDED.has(s.status)).length;
+  const open = run.steps.filter((s) => s.progress && (s.status === "running" || s.status === "waiting")).toSorted((a, b) => (a.startedAt ?? "").localeCompare(b.startedAt ?? ""))[0];
+  const progress = runProgress(done, stepsTotal, open?.progress);
+  return <ProgressMeter progress={progress} testId="run-progress" />;
 }
+
+const DECIDED = new Set(["succeeded", "skipped", "failed", "cancelled"]);

@@ -13,6 +13,7 @@ import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { runStatuses } from "#lib/engine/states.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { applyRunListEvents } from "#lib/runs/live-state.ts";
+import { isFinishedRun } from "#lib/engine/states.ts";
 import { Button } from "../ui/button.tsx";
 import { Table, Td, Th } from "../ui/table.tsx";
 import { EmptyState } from "../ui/empty-state.tsx";
@@ -20,6 +21,7 @@ import { PageHeader } from "../ui/page-header.tsx";
 import { RunsIcon } from "../ui/icons.tsx";
 import { StreamStatus } from "../live/stream-status.tsx";
 import { RunStatusBadge, stuckText } from "./run-status.tsx";
+import { ProgressMeter } from "./progress-meter.tsx";
 import { useRunsStream } from "./use-runs-stream.ts";
 
 const RANGES: Record<string, { label: string; ms?: number }> = {
@@ -183,6 +185,9 @@ export function RunsList() {
                     ) : null}
                   </span>
                   {r.stuck ? <p className="mt-0.5 max-w-xs truncate text-xs text-orange-800">{stuckText(r.stuck)}</p> : null}
+                  {r.progress && !isFinishedRun(r.status) ? (
+                    <ProgressMeter progress={r.progress} testId="run-row-progress" className="mt-1 max-w-xs" barClassName="h-1 w-16" />
+                  ) : null}
                 </Td>
                 <Td label="Started by" className="text-xs">
                   {r.trigger ? (

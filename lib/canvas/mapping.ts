@@ -1,6 +1,7 @@
 // Definition ↔ canvas. The canvas (React Flow) holds nodes and edges with step data; the
 // definition is what the API stores. Pure and lossless both ways (tested).
 import type { Definition, RetryPolicyInput, WorkflowEdge, WorkflowNode } from "../workflow/definition.ts";
+import type { StepProgress } from "../engine/event-catalog.ts";
 
 export interface StepNodeData {
   [key: string]: unknown;
@@ -13,7 +14,7 @@ export interface StepNodeData {
   dependency?: string;
   concurrency?: { key?: string; limit: number };
   /** Run view: a for-each step's items so far, not saved. */
-  progress?: { done: number; total: number; failed: number; percent: number } | null;
+  progress?: StepProgress | null;
   /** Run view: why a queued step waits (its dependency's breaker is open), not saved. */
   held?: string;
   /** Sagas: the step this one undoes (from its "compensates" edge), not saved. */

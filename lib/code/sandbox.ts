@@ -1,8 +1,9 @@
 // The Code step's sandbox: QuickJS compiled to WebAssembly, one runtime per run of a script, with
 // a memory limit, a stack limit and a deadline checked while it runs (an endless loop is stopped).
 // Inside there is only the language: no require or import, no network, files, process, timers or
-// host objects. The script gets `input`, `steps` and `run` as plain data (copied in as JSON) and
-// its return value comes back as JSON; what it throws comes back as an error message.
+// host objects, but one function: `progress(percent, message)`. The script gets `input`, `steps`
+// and `run` as plain data (copied in as JSON) and its return value comes back as JSON; what it
+// throws comes back as an error message.
 import { stripTypeScriptTypes } from "node:module";
 import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSWASMModule } from "quickjs-emscripten-core";
 import variant from "@jitl/quickjs-wasmfile-release-sync";
@@ -32,14 +33,33 @@ export function stripTypes(code: string): string {
  * Runs `code` as the body of an async function of (input, steps, run, original). Its return value must be
  * JSON (undefined becomes null); a promise is awaited (there is nothing to wait for but itself).
  */
-export async function runScript(code: string, data: { input: unknown; steps: unknown; run: unknown; original?: unknown }, limits: ScriptLimits): Promise<ScriptOutcome> {
+export async function runScript(
+  code: string,
+  data: { input: unknown; steps: unknown; run: unknown; original?: unknown },
+  limits: ScriptLimits,
+  onProgress: (percent: unknown, message: unknown) => void = () => undefined,
+): Promise<ScriptOutcome> {
   const runtime = (await quickjs()).newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(1024 * 1024);
   const deadline = Date.now() + limits.timeoutMs;
   runtime.setInterruptHandler(shouldInterruptAfterDeadline(deadline));
   const vm = runtime.newContext();
+  // Progress calls whose promise is still to be resolved (in the next turn of the event loop).
+  const yielded = new Set<Promise<void>>();
   try {
+    // progress(percent, message): reported at once; awaiting it lets the worker write it (and run
+    // other steps) before the script goes on. The only host function there is.
+    const progress = vm.newFunction("progress", (percent, message) => {
+      onProgress(vm.dump(percent), message ? vm.dump(message) : undefined);
+      const deferred = vm.newPromise();
+      const later = new Promise<void>((resolve) => setImmediate(resolve)).then(() => deferred.resolve());
+      yielded.add(later);
+      void later.finally(() => yielded.delete(later));
+      return deferred.handle;
+    });
+    vm.setProp(vm.global, "progress", progress);
+    progress.dispose();
     const json = vm.newString(JSON.stringify(data));
     vm.setProp(vm.global, "__baton_data", json);
     json.dispose();
@@ -55,11 +75,17 @@ export async function runScript(code: string, data: { input: unknown; steps: unk
     const started = vm.evalCode(wrapped, "code-step.js");
     if (started.error) return failure(vm.dump(started.error), deadline);
     started.value.dispose();
-    const jobs = runtime.executePendingJobs();
-    if (jobs.error) {
-      const message = vm.dump(jobs.error);
-      jobs.error.dispose();
-      return failure(message, deadline);
+    // Run until the script settles; while it awaits progress(), let the event loop turn.
+    for (;;) {
+      const jobs = runtime.executePendingJobs();
+      if (jobs.error) {
+        const message = vm.dump(jobs.error);
+        jobs.error.dispose();
+        return failure(message, deadline);
+      }
+      if (yielded.size === 0 || settled(vm)) break;
+      await Promise.race(yielded);
+      if (Date.now() >= deadline) return failure("interrupted", deadline);
     }
     const error = vm.getProp(vm.global, "__baton_error");
     const errorText = vm.dump(error);
@@ -71,9 +97,21 @@ export async function runScript(code: string, data: { input: unknown; steps: unk
     if (typeof resultText !== "string") return { ok: false, message: "the script did not finish: it waits for something that never happens (a promise nobody resolves)" };
     return { ok: true, value: JSON.parse(resultText) };
   } finally {
+    // Each resolves its promise inside: none may be left alive when the sandbox goes.
+    await Promise.all([...yielded]);
     vm.dispose();
     runtime.dispose();
   }
+}
+
+/** Whether the script's promise has settled (it set its result or its error). */
+function settled(vm: ReturnType<QuickJSWASMModule["newContext"]>): boolean {
+  return ["__baton_result", "__baton_error"].some((name) => {
+    const handle = vm.getProp(vm.global, name);
+    const set = vm.typeof(handle) !== "undefined";
+    handle.dispose();
+    return set;
+  });
 }
 
 function failure(dumped: unknown, deadline: number): ScriptOutcome {

@@ -22,6 +22,17 @@ export type FailureKind = "failed" | "crashed" | "timed_out";
 /** Why a step was skipped or cancelled without running. */
 export type StopReason = "branch" | "run_failed" | "run_cancelled" | "run_timed_out" | (string & {});
 
+/** A step's progress as it reports it (percent always; the rest when it counts things). */
+export type StepProgress = {
+  percent: number;
+  message?: string;
+  done?: number;
+  total?: number;
+  failed?: number;
+  /** What `done` and `total` count: items (a for-each; the default) or steps (a child run). */
+  unit?: "items" | "steps";
+};
+
 export interface EventPayloads {
   "run.created": { version: number; idempotencyKey?: string; correlationId?: string; callbackHost?: string; replayOf?: string; fromNodeId?: string; trigger?: { id: string; kind: string; name: string; scheduledAt?: string; webhookId?: string } };
   "run.started": Record<string, never>;
@@ -61,7 +72,9 @@ export interface EventPayloads {
   "step.cancelled": { reason: StopReason; attempt: number };
   "step.reused": { from: string; sourceRunId: string };
   /** A for-each step's items: how many are done (at each whole percent). */
-  "step.progress": { done: number; total: number; failed: number; percent: number };
+  /** How far a step is: a for-each's items (`done` of `total`, `failed`), a sub-workflow's
+   * child run (`unit` steps), or what a Code step reports (a percent and a message). */
+  "step.progress": StepProgress;
   "step.job_resent": { attempt: number; status: string };
 
   "command.cancel": Record<string, never>;

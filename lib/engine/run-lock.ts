@@ -9,6 +9,8 @@ export interface LockedRun {
   versionId: string;
   status: RunStatus;
   startedAt: Date | null;
+  /** A sub-workflow's run: the step of the parent run that waits for it. */
+  parentStepRunId: string | null;
 }
 
 export interface StepRow {
@@ -25,12 +27,12 @@ export interface StepRow {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of runs
-const lockedRun = (r: any): LockedRun => ({ id: r.id, workflowId: r.workflow_id, versionId: r.version_id, status: r.status, startedAt: r.started_at });
+const lockedRun = (r: any): LockedRun => ({ id: r.id, workflowId: r.workflow_id, versionId: r.version_id, status: r.status, startedAt: r.started_at, parentStepRunId: r.parent_step_run_id });
 
 export async function lockRun(sql: Sql, runId: string): Promise<LockedRun | null> {
   const { rows } = await sql.query({
     name: "lock-run",
-    text: `select id, workflow_id, version_id, status, started_at from runs where id = $1 for update`,
+    text: `select id, workflow_id, version_id, status, started_at, parent_step_run_id from runs where id = $1 for update`,
     values: [runId],
   });
   return rows[0] ? lockedRun(rows[0]) : null;
@@ -40,7 +42,7 @@ export async function lockRun(sql: Sql, runId: string): Promise<LockedRun | null
 export async function lockRuns(sql: Sql, runIds: string[]): Promise<Map<string, LockedRun>> {
   const { rows } = await sql.query({
     name: "lock-runs",
-    text: `select id, workflow_id, version_id, status, started_at from runs where id = any($1::uuid[]) order by id for update`,
+    text: `select id, workflow_id, version_id, status, started_at, parent_step_run_id from runs where id = any($1::uuid[]) order by id for update`,
     values: [[...new Set(runIds)].sort()],
   });
   return new Map(rows.map((r) => [r.id as string, lockedRun(r)]));

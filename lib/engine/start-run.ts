@@ -189,7 +189,7 @@ async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { ve
     return { id: existing[0].id, status: existing[0].status, existing: true };
   }
 
-  const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null };
+  const run: LockedRun = { id: rows[0].id, workflowId: request.workflowId, versionId: version.id, status: "queued", startedAt: null, parentStepRunId: request.parent?.stepRunId ?? null };
   if (request.replay && source) await insertEvents(tx, await copyReusedSteps(tx, run.id, version, request.replay, request.actor));
   if (await holdIfFull(tx, run, version, request.actor)) return { id: run.id, status: run.status, existing: false };
   if (request.replay) await advance(tx, deps, run, version, request.actor);

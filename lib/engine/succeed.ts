@@ -8,7 +8,8 @@ import type { EngineDeps } from "./deps.ts";
 import { handOff, type Completed } from "./advance.ts";
 import { inputJson, writeLogs, type Outcome, type Report } from "./attempts.ts";
 import { lockRuns } from "./run-lock.ts";
-import { stepsMayRun } from "./states.ts";
+import { isFinishedRun, stepsMayRun } from "./states.ts";
+import { reportChildProgress } from "./progress.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
@@ -28,6 +29,8 @@ export interface Success {
   /** Added to the step.succeeded event (e.g. who resumed a wait). */
   note?: { resumedBy?: string };
 }
+
+const CHILD_PROGRESS_ACTOR = "system:subworkflows";
 
 const SUCCEED = `
   with item as (
@@ -95,6 +98,7 @@ export async function succeedInTransaction(sql: Sql, deps: EngineDeps, items: Su
     byRun.set(run.id, entry);
   }
   await handOff(sql, deps, [...byRun.values()]);
+  await reportChildProgress(sql, [...byRun.values()].filter((c) => !isFinishedRun(c.run.status)), CHILD_PROGRESS_ACTOR);
   return items.map((i) => done.has(i.stepRunId));
 }
 

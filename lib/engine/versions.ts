@@ -30,6 +30,8 @@ export interface CompiledVersion {
   waitsOf(id: string): readonly string[];
   validateInput?: ValidateFunction;
   runTimeoutMs?: number;
+  /** The steps a run can take: its nodes but the compensations (run progress counts to it). */
+  stepsTotal: number;
   /** At most this many runs of the workflow active at once; more are held (run-slots.ts). */
   maxActiveRuns?: number;
   /** Sagas: undo one after another (reverse completion order) or all at once. */
@@ -68,6 +70,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     validateInput: config.inputSchema ? compileInputSchema(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
     maxActiveRuns: config.maxActiveRuns,
+    stepsTotal: graph.nodes.size - graph.compensates.size,
     compensationOrder: compensationOrderOf(graph),
   };
 }

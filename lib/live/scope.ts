@@ -1,5 +1,5 @@
 // What a subscriber follows: one run's every event, or the run-level events of all runs (status
-// changes, dead letters and approvals: what lists, the dashboard and the inbox show). The same rule in JavaScript for
+// changes, progress, dead letters and approvals: what lists, the dashboard and the inbox show). The same rule in JavaScript for
 // live events and in SQL for catching up.
 import type { LiveEvent } from "./listener.ts";
 import type { EventType } from "../engine/event-catalog.ts";
@@ -7,7 +7,9 @@ import type { EventType } from "../engine/event-catalog.ts";
 export type Scope = { run: string } | { allRuns: true };
 
 const RUN_LEVEL_PREFIXES = ["run.", "approval."];
-const RUN_LEVEL_TYPES: readonly string[] = ["step.dead_lettered", "command.requeue_dead_letter", "command.discard_dead_letter"] satisfies EventType[];
+// step.progress: a run's figure on /runs moves with it (a for-each writes one per whole percent,
+// a running step at most four a second).
+const RUN_LEVEL_TYPES: readonly string[] = ["step.progress", "step.dead_lettered", "command.requeue_dead_letter", "command.discard_dead_letter"] satisfies EventType[];
 
 export function inScope(scope: Scope, event: Pick<LiveEvent, "runId" | "type">): boolean {
   return "run" in scope ? event.runId === scope.run : RUN_LEVEL_PREFIXES.some((p) => event.type.startsWith(p)) || RUN_LEVEL_TYPES.includes(event.type);

@@ -1,6 +1,7 @@
 // Run events in words, for the audit log. Browser-safe. Steps are called by their names where the
 // caller knows them (the version's definition), by their ids otherwise. Every type of the event
 // catalog has its sentence: a type added there is a compile error here until it has one.
+import { progressLabel } from "./progress.ts";
 import { eventKind, type EventKind } from "../engine/event-catalog.ts";
 import { isKnownEvent, isKnownType, type KnownEvent, type StreamEvent } from "../live/event.ts";
 
@@ -93,7 +94,7 @@ function sentence(e: KnownEvent, nameOf: (nodeId: string) => string): string {
     case "step.reused":
       return `${step} reused its output from run ${String(e.data.sourceRunId ?? "").slice(0, 8)}`;
     case "step.progress":
-      return `${step}: ${e.data.done.toLocaleString("en-US")} of ${e.data.total.toLocaleString("en-US")} items done (${e.data.percent} %)${e.data.failed ? `, ${e.data.failed} failed` : ""}`;
+      return `${step}: ${progressLabel(e.data)}${e.data.done !== undefined ? ` (${e.data.percent} %)` : ""}`;
     case "step.job_resent":
       return `${step || "a step"}: job sent again (the queue had lost it)`;
     case "command.cancel":

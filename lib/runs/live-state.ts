@@ -5,8 +5,9 @@
 // Browser-safe and pure: the UI and the unit tests use it.
 import { parseSnapshot, snapshotIncludes } from "../live/snapshot.ts";
 import { isKnownEvent, type KnownEvent, type StreamEvent } from "../live/event.ts";
-import { RUN_STATUS_AFTER } from "../engine/event-catalog.ts";
+import { RUN_STATUS_AFTER, type StepProgress } from "../engine/event-catalog.ts";
 import type { RunStatus } from "../engine/states.ts";
+import type { RunProgress } from "./progress.ts";
 
 export type { KnownEvent, StreamEvent } from "../live/event.ts";
 
@@ -29,13 +30,7 @@ export interface StepAttemptView {
   retryDelayMs: number | null;
 }
 
-/** A for-each step's items so far. */
-export interface StepProgress {
-  done: number;
-  total: number;
-  failed: number;
-  percent: number;
-}
+export type { StepProgress };
 
 export interface StepView {
   id: string;
@@ -89,6 +84,8 @@ export interface RunSummaryView {
   durationMs: number | null;
   /** Queued behind its workflow's limit of active runs since then. */
   heldSince: string | null;
+  /** How far an active run is, when read (null once it ended); the run page works it out live. */
+  progress: RunProgress | null;
   stuck: StuckView | null;
 }
 
@@ -285,7 +282,7 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
     if (e.type === "step.progress") {
       // Progress changes no state: the step's figure only, and never backwards.
       const now = e.data;
-      if (i >= 0 && (steps[i].progress?.done ?? -1) < now.done) steps = steps.map((s, k) => (k === i ? { ...s, progress: now } : s));
+      if (i >= 0 && moreProgress(steps[i].progress, now)) steps = steps.map((s, k) => (k === i ? { ...s, progress: now } : s));
       continue;
     }
     const step = i >= 0 ? steps[i] : newStep(e);
@@ -295,6 +292,13 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
     steps = i >= 0 ? steps.map((s, k) => (k === i ? next : s)) : [...steps, next];
   }
   return steps === run.steps && status === run.status && error === run.error && heldSince === run.heldSince ? run : { ...run, steps, status, error, heldSince };
+}
+
+/** Whether `next` is further than `current` (counted things first, else the percent; a new message at the same percent counts). */
+function moreProgress(current: StepProgress | null | undefined, next: StepProgress): boolean {
+  if (!current) return true;
+  if (current.done !== undefined && next.done !== undefined) return next.done > current.done;
+  return next.percent > current.percent || (next.percent === current.percent && next.message !== current.message);
 }
 
 /** Rows of a run list with the status changes streamed after the list was read. */

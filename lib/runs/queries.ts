@@ -10,6 +10,9 @@ import { decodeCursor, encodeCursor } from "../api/cursor.ts";
 import type { listDeadLettersQuery, listEventsQuery, listRunsQuery, listStepLogsQuery } from "../workflows/schemas.ts";
 import { activeRunStatuses, type RunStatus } from "../engine/states.ts";
 import { describeStuck, stuckAfterSeconds, stuckStepsSql, type StuckKind } from "./stuck.ts";
+import { runProgress } from "./progress.ts";
+import { loadVersion } from "../engine/versions.ts";
+import type { Sql } from "../engine/tx.ts";
 
 type Queryable = Pick<pg.Pool, "query">;
 
@@ -23,13 +26,27 @@ const runRows = (extraColumns = "") => `
   select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.status, r.error, r.idempotency_key,
          r.correlation_id, r.replay_of, r.created_by, r.created_at, r.created_at::text as created_key, r.started_at,
          r.finished_at, st.node_id as stuck_node, st.kind as stuck_kind, st.since as stuck_since,
-         r.trigger_id, tr.kind as trigger_kind, tr.name as trigger_name, r.held_at${extraColumns}
+         r.trigger_id, tr.kind as trigger_kind, tr.name as trigger_name, r.held_at, r.version_id, prog.steps_done, prog.open_progress${extraColumns}
     from runs r
     join workflows w on w.id = r.workflow_id
     left join triggers tr on tr.id = r.trigger_id
     left join lateral (
+      select count(*) filter (where s.status in ('succeeded', 'skipped', 'failed', 'cancelled'))::int as steps_done,
+             (array_agg(s.progress order by s.started_at) filter (where s.progress is not null and s.status in ('running', 'waiting')))[1] as open_progress
+        from step_runs s where s.run_id = r.id and s.iteration = 0
+    ) prog on r.status in ${ACTIVE}
+    left join lateral (
       select * from (${stuckStepsSql("$1")}) stuck where r.status in ${ACTIVE} limit 1
     ) st on true`;
+
+/** Adds `steps_total` (the steps each active run can take, from its version) to rows of runRows. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of runRows
+async function addStepTotals(rows: any[], sql: Sql) {
+  const active = rows.filter((r) => r.steps_done !== null);
+  const versions = new Map(await Promise.all([...new Set(active.map((r) => r.version_id as string))].map(async (id) => [id, await loadVersion(sql, id)] as const)));
+  for (const r of active) r.steps_total = versions.get(r.version_id)!.stepsTotal;
+  return rows;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of RUN_ROWS
 function presentRun(r: any) {
@@ -52,6 +69,8 @@ function presentRun(r: any) {
     durationMs: r.started_at && r.finished_at ? r.finished_at.getTime() - r.started_at.getTime() : null,
     /** Queued behind its workflow's limit of active runs since then (run-slots.ts). */
     heldSince: r.status === "queued" ? (r.held_at as Date | null) : null,
+    /** How far an active run is (null once it ended): see lib/runs/progress.ts. */
+    progress: r.steps_done === null || r.steps_done === undefined ? null : runProgress(r.steps_done, r.steps_total ?? 0, r.open_progress),
     stuck: r.stuck_node ? describeStuck({ node_id: r.stuck_node, kind: r.stuck_kind as StuckKind, since: r.stuck_since }) : null,
     statusUrl: statusUrl(r.id),
   };
@@ -86,7 +105,7 @@ export async function listRuns(query: z.infer<typeof listRunsQuery>, pool: Query
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    runs: page.map(presentRun),
+    runs: (await addStepTotals(page, pool)).map(presentRun),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_key, last.id) : null,
     // The database snapshot the page was read in, or null for an empty page.
     snapshot: (rows[0]?.snapshot as string | undefined) ?? null,
@@ -105,7 +124,7 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
     await client.query("begin isolation level repeatable read read only");
     const { rows: snap } = await client.query(`select pg_current_snapshot()::text as snapshot`);
     const { rows } = await client.query(
-      `${runRows(", r.input, r.output, r.deadline_at, r.progress, r.parent_run_id, (select node_id from step_runs where id = r.parent_step_run_id) as parent_node_id, pw.name as parent_workflow_name")}
+      `${runRows(", r.input, r.output, r.deadline_at, r.parent_run_id, (select node_id from step_runs where id = r.parent_step_run_id) as parent_node_id, pw.name as parent_workflow_name")}
          left join runs pr on pr.id = r.parent_run_id left join workflows pw on pw.id = pr.workflow_id
         where r.id = $2`,
       [stuckAfterSeconds(), id],
@@ -140,13 +159,12 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
       [id, stuckAfterSeconds()],
     );
     await client.query("commit");
-    const r = rows[0];
+    const r = (await addStepTotals(rows, client))[0];
     return {
       ...presentRun(r),
       input: r.input,
       output: r.output,
       deadlineAt: r.deadline_at as Date | null,
-      progress: r.progress,
       /** A sub-workflow's run: the run and step that started it. */
       parent: r.parent_run_id ? { runId: r.parent_run_id as string, nodeId: r.parent_node_id as string, workflowName: r.parent_workflow_name as string } : null,
       children: children.rows.map((c) => ({ id: c.id as string, status: c.status as RunStatus, workflowName: c.workflow_name as string, nodeId: c.node_id as string, createdAt: c.created_at as Date })),

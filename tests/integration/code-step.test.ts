@@ -1,8 +1,9 @@
 // The Code step on a real worker: a script's result, its error (not retried), its time and memory
-// limits (the worker stays healthy and runs the next step at once), TypeScript, and every way out
-// of the sandbox we know of failing inside it.
+// limits (the worker stays healthy and runs the next step at once), TypeScript, progress it
+// reports, and every way out of the sandbox we know of failing inside it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
+import { waitFor } from "../helpers/processes.ts";
 
 let engine: Engine;
 
@@ -32,6 +33,34 @@ describe("the Code step", () => {
   it("takes TypeScript with its types removed, and leaves {{ }} in a script alone", async () => {
     expect((await runCode({ language: "typescript", code: "const x: number = input.a;\nconst twice = (n: number): number => n * 2;\nreturn twice(x);" })).output).toBe(4);
     expect((await runCode({ code: 'return "{{ input.a }}"' })).output).toBe("{{ input.a }}");
+  });
+
+  it("reports progress while it runs: kept on the step, streamed in order, shown on the run while it lasts", async () => {
+    const admin = await engine.as("admin");
+    // Four parts of about 400 ms each; the progress of each is awaited (the worker writes it).
+    const code = `for (let part = 1; part <= 4; part++) {
+        const until = Date.now() + 400;
+        while (Date.now() < until) {}
+        await progress(part * 25, "part " + part + " of 4");
+      }
+      progress(1e9, "x".repeat(100000));
+      return "done";`;
+    const id = await publish(admin, linear([{ id: "script", type: "code", config: { code, timeoutMs: 10_000 } }], { output: "{{ steps.script.output }}" }), `progress ${Math.random()}`);
+    const runId = await runWorkflow(admin, id);
+    const during = await waitFor("progress on the run", async () => {
+      const listed = (await admin.get(`/runs?workflowId=${id}`)).json.runs[0];
+      return listed.progress?.message?.startsWith("part") ? listed.progress : undefined;
+    }, 15_000, 100);
+    expect(during).toMatchObject({ unit: "steps", total: 3, message: expect.stringMatching(/^part [1-4] of 4$/) });
+    const run = await waitForRun(admin, runId);
+    expect(run.output).toBe("done");
+    // The last report, clamped: a whole percent in 0..100 and a message of at most 200 characters.
+    expect(stepOf(run, "script").progress).toEqual({ percent: 100, message: "x".repeat(200) });
+    expect(run.progress).toBeNull();
+    const events = (await admin.get(`/runs/${runId}/events`)).json.events.filter((e: { type: string }) => e.type === "step.progress").map((e: { data: { percent: number } }) => e.data.percent);
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events).toEqual(events.toSorted((a: number, b: number) => a - b));
+    expect(events.at(-1)).toBe(100);
   });
 
   it("fails the attempt with what the script threw, without retrying", async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { linear, publish, runWorkflow, startEngine, stepOf, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { waitFor } from "../helpers/processes.ts";
 
 let engine: Engine;
 let server: TestServer;
@@ -57,6 +58,29 @@ it("runs the child with its input, takes its output, and links parent and child"
   expect(childRun).toMatchObject({ workflowId: child, input: { orderId: "o-1" }, parent: { runId: run.id, nodeId: "sub", workflowName: "order" } });
   const created = (await editor.get(`/runs/${childRun.id}/events`)).json.events.find((e: { type: string }) => e.type === "run.created");
   expect(created.data).toMatchObject({ parentRunId: run.id, parentNodeId: "sub" });
+});
+
+it("shows the child's progress on the parent's step, in order, and the parent's on /runs", async () => {
+  const editor = await engine.as("editor");
+  const pause = (id: string) => ({ id, type: "delay", config: { durationMs: 400 } });
+  const child = await publish(editor, linear([pause("a"), pause("b"), pause("c")]), "three pauses");
+  const parent = await publish(editor, linear([{ id: "sub", type: "subworkflow", config: { workflowId: child, input: {} } }]), "waits for pauses");
+  const runId = await runWorkflow(editor, parent);
+  const step = await waitFor("the child's progress on the step", async () => {
+    const sub = stepOf((await editor.get(`/runs/${runId}`)).json, "sub");
+    return sub?.progress?.done >= 2 ? sub : undefined;
+  }, 15_000, 100);
+  expect(step.progress).toMatchObject({ unit: "steps", total: 5 });
+  const row = (await editor.get(`/runs?workflowId=${parent}`)).json.runs[0];
+  expect(row.progress).toMatchObject({ unit: "steps", total: 3, done: 1 });
+  const run = await waitForRun(editor, runId);
+  expect(run.status).toBe("succeeded");
+  const reported = (await editor.get(`/runs/${runId}/events`)).json.events
+    .filter((e: { type: string }) => e.type === "step.progress")
+    .map((e: { data: { done: number; total: number; unit: string } }) => e.data);
+  // start, a, b, c: each step the child decided (its end closes the wait instead).
+  expect(reported.map((p: { done: number }) => p.done)).toEqual([2, 3, 4]);
+  expect(reported.every((p: { total: number; unit: string }) => p.total === 5 && p.unit === "steps")).toBe(true);
 });
 
 it("retries a failed child with a new child run, per the step's policy", async () => {

@@ -18,7 +18,7 @@ const step = (nodeId: string, status: string, attempt: number): StepView => ({
 
 const run = (steps: StepView[], snapshot = "100:105:102"): RunView => ({
   id: "r1", workflowId: "w", workflowName: "W", version: 1, status: "running", error: null, idempotencyKey: null, correlationId: null, replayOf: null, trigger: null,
-  createdBy: "user:a", createdAt: "", startedAt: null, finishedAt: null, durationMs: null, heldSince: null, stuck: null, input: {}, output: null, deadlineAt: null,
+  createdBy: "user:a", createdAt: "", startedAt: null, finishedAt: null, durationMs: null, heldSince: null, progress: null, stuck: null, input: {}, output: null, deadlineAt: null,
   stuckSteps: [], steps, snapshot, callback: null, parent: null, children: [],
 });
 

@@ -16,7 +16,9 @@ export const code = defineExecutor(definitions.code, async (config, ctx) => {
   }
   // `original`: in a compensation, the step it undoes.
   const { input, steps, run, original } = ctx.context;
-  const outcome = await runScript(source, { input, steps, run, original }, { timeoutMs: config.timeoutMs, memoryBytes: config.memoryMb * 1024 * 1024 });
+  const outcome = await runScript(source, { input, steps, run, original }, { timeoutMs: config.timeoutMs, memoryBytes: config.memoryMb * 1024 * 1024 }, (percent, message) =>
+    ctx.progress(Number(percent), typeof message === "string" ? message : undefined),
+  );
   if (!outcome.ok) throw new NonRetryableError(outcome.limit ? outcome.message : `the script threw ${outcome.message}`, { code: outcome.limit ? `code_${outcome.limit}_limit` : "code_error" });
   return { output: outcome.value };
 });

@@ -31,6 +31,8 @@ export interface StepRunContext {
   openSecrets(names: string[]): Promise<Record<string, string>>;
   /** One credential of `kind`, opened (and masked) for a step that connects with it. */
   openCredential(name: string, kinds: CredentialKind | CredentialKind[]): Promise<OpenedSecret>;
+  /** Reports how far the step is (a percent, and a message): shown on its node and run, streamed. */
+  progress(percent: number, message?: string): void;
   /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
   evaluate(expression: string, path: string): Promise<unknown>;
 }
