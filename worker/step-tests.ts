@@ -40,7 +40,7 @@ export async function handleStepTest(rt: Runtime, job: Job<unknown>): Promise<vo
   const redactor = new Redactor();
   const ctx: StepRunContext = {
     // A test shows its progress reports in its log, since no run shows them.
-    progress: (percent, message) => logs.push({ level: "info", message: `progress ${Math.round(percent)} %${message ? `: ${message}` : ""}`, at: new Date() }),
+    progress: async (percent, message) => void logs.push({ level: "info", message: `progress ${Math.round(percent)} %${message ? `: ${message}` : ""}`, at: new Date() }),
     runId: "test",
     workflowId: rows[0].workflow_id,
     nodeId: node.id,

@@ -300,8 +300,8 @@ function HeldBanner({ run, definition }: { run: RunView; definition: Definition 
     <p role="status" className="border-b border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-950" data-testid="run-held">
       <strong>Waiting for a slot</strong> since {new Date(run.heldSince!).toLocaleTimeString()}: {run.workflowName} runs {limit ? `at most ${limit} ${limit === 1 ? "run" : "runs"}` : "a limited number of runs"} at once, and this one
       starts, in arrival order, when one of them ends.{" "}
-      <Link className="underline" href={`/runs?workflowId=${run.workflowId}&status=running`}>
-        See the running ones
+      <Link className="underline" href={`/runs?workflowId=${run.workflowId}`}>
+        See its runs
       </Link>
     </p>
   );

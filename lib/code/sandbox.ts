@@ -37,7 +37,7 @@ export async function runScript(
   code: string,
   data: { input: unknown; steps: unknown; run: unknown; original?: unknown },
   limits: ScriptLimits,
-  onProgress: (percent: unknown, message: unknown) => void = () => undefined,
+  onProgress: (percent: unknown, message: unknown) => Promise<void> | void = () => undefined,
 ): Promise<ScriptOutcome> {
   const runtime = (await quickjs()).newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
@@ -48,12 +48,13 @@ export async function runScript(
   // Progress calls whose promise is still to be resolved (in the next turn of the event loop).
   const yielded = new Set<Promise<void>>();
   try {
-    // progress(percent, message): reported at once; awaiting it lets the worker write it (and run
-    // other steps) before the script goes on. The only host function there is.
+    // progress(percent, message): awaiting it lets the worker write it (and run other steps)
+    // before the script goes on. The only host function there is.
     const progress = vm.newFunction("progress", (percent, message) => {
-      onProgress(vm.dump(percent), message ? vm.dump(message) : undefined);
+      const reported = Promise.resolve(onProgress(vm.dump(percent), message ? vm.dump(message) : undefined)).catch(() => undefined);
       const deferred = vm.newPromise();
-      const later = new Promise<void>((resolve) => setImmediate(resolve)).then(() => deferred.resolve());
+      // Resolved once the report is written, and after a turn of the event loop (other steps go).
+      const later = reported.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => deferred.resolve());
       yielded.add(later);
       void later.finally(() => yielded.delete(later));
       return deferred.handle;

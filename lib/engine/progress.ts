@@ -22,16 +22,19 @@ export async function recordProgress(sql: Sql, step: { stepRunId: string; attemp
   });
 }
 
-/** A running attempt's reporter: `report` as often as the step likes; writes are spaced by
- * PROGRESS_INTERVAL_MS and one at a time; `flush` writes what is left before the outcome. */
+/** A running attempt's reporter. `report` writes at once when no write is under way and the last
+ * was PROGRESS_INTERVAL_MS ago or more (its promise settles once written, so a step that awaits
+ * it lets the write happen); otherwise the value waits for the next turn and its promise settles
+ * at once. `flush` writes what is left before the outcome. */
 export function progressReporter(pool: pg.Pool, step: { stepRunId: string; attempt: number }, actor: string, onError: (error: unknown) => void) {
   let pending: StepProgress | undefined;
   let writing: Promise<void> | undefined;
   let lastWrite = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const write = () => {
+  const write = (): Promise<void> => {
+    clearTimeout(timer);
     timer = undefined;
-    if (!pending || writing) return;
+    if (!pending || writing) return writing ?? Promise.resolve();
     const next = pending;
     pending = undefined;
     lastWrite = Date.now();
@@ -39,25 +42,20 @@ export function progressReporter(pool: pg.Pool, step: { stepRunId: string; attem
       .catch(onError)
       .finally(() => {
         writing = undefined;
-        if (pending) schedule();
+        if (pending) timer ??= setTimeout(write, Math.max(0, lastWrite + PROGRESS_INTERVAL_MS - Date.now()));
       });
-  };
-  const schedule = () => {
-    timer ??= setTimeout(write, Math.max(0, lastWrite + PROGRESS_INTERVAL_MS - Date.now()));
+    return writing;
   };
   return {
-    report(progress: StepProgress) {
+    report(progress: StepProgress): Promise<void> {
       pending = progress;
-      schedule();
+      if (!writing && Date.now() - lastWrite >= PROGRESS_INTERVAL_MS) return write();
+      timer ??= setTimeout(write, Math.max(0, lastWrite + PROGRESS_INTERVAL_MS - Date.now()));
+      return Promise.resolve();
     },
     async flush() {
-      clearTimeout(timer);
-      timer = undefined;
       await writing;
-      if (pending) {
-        write();
-        await writing;
-      }
+      if (pending) await write();
     },
   };
 }

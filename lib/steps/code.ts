@@ -13,7 +13,7 @@ export const code = defineStep({
       .string()
       .min(1, "Write the script: return the step's output.")
       .max(100_000)
-      .meta({ title: "Code", description: "The body of an async function of (input, steps, run, original): return a JSON value, or throw to fail. `original` is set in a compensation: the step it undoes.", widget: "code", language: "javascript", raw: true }),
+      .meta({ title: "Code", description: "The body of an async function of (input, steps, run, original): return a JSON value, or throw to fail. `await progress(percent, message)` shows how far it is on the run. `original` is set in a compensation: the step it undoes.", widget: "code", language: "javascript", raw: true }),
     timeoutMs: z.int().min(10).max(30_000).default(1000).meta({ title: "Time limit (ms)", description: "Stopped past this; the attempt fails, not retried." }),
     memoryMb: z.int().min(8).max(256).default(64).meta({ title: "Memory limit (MB)" }),
   }),

@@ -1,7 +1,8 @@
 // Resilience patterns in Chromium. Sagas: drawing a "compensates" edge in the editor; watching a
 // run undo its steps on the run page, the compensation path lit in its own colour; an operator's
 // "fail and compensate" previewing the undo plan before it happens. Sub-workflows: choosing the
-// workflow in the editor; parent and child runs linking to each other.
+// workflow in the editor; parent and child runs linking to each other. Limits (a step's, a
+// workflow's active runs, a dependency's) set and shown; progress while a step runs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { linear, publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
@@ -240,6 +241,73 @@ describe("concurrency limits", () => {
     });
     expect(await node(page, "call").getByTestId("node-concurrency").textContent()).toBe("≤ 2 per key");
     await screenshot(page, "concurrency-limit");
+    await page.context().close();
+  });
+});
+
+describe("a workflow's limit of active runs", () => {
+  it("is set on its Start step and shown there; a held run says why on its page and in /runs, and goes when a slot frees", async () => {
+    const editor = await engine.as("editor");
+    const operator = await engine.as("operator");
+    const id = (await editor.post("/workflows", { name: "One at a time", definition: linear([{ id: "wait", type: "delay", name: "Wait an hour", config: { durationMs: 3_600_000 } }]) })).json.id as string;
+    const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+    await node(page, "start").click();
+    await page.getByLabel("Active runs at most").fill("1");
+    await saved(page);
+    await expect.poll(() => node(page, "start").getByTestId("node-max-runs").textContent()).toBe("≤ 1 run at once");
+    await screenshot(page, "max-active-runs");
+    await page.context().close();
+    expect((await editor.post(`/workflows/${id}/versions`, { note: "one at a time" })).status).toBe(201);
+
+    const first = await runWorkflow(editor, id);
+    const second = await runWorkflow(editor, id);
+    const run = await signedIn(browser, engine.web.url, "viewer", `/runs/${second}`);
+    await expect.poll(() => run.getByTestId("run-held").textContent()).toContain("One at a time runs at most 1 run at once");
+    await screenshot(run, "run-held");
+    const list = await signedIn(browser, engine.web.url, "viewer", `/runs?workflowId=${id}`);
+    await expect.poll(() => list.getByTestId("held-flag").count()).toBe(1);
+    await list.context().close();
+    // The first one ends: the second is admitted, and its page says so at once.
+    expect((await operator.post(`/runs/${first}/cancel`, {})).status).toBe(200);
+    await run.getByTestId("run-held").waitFor({ state: "detached", timeout: 15_000 });
+    await expect.poll(() => run.getByTestId("run-progress").textContent()).toContain("of 3 steps");
+    await run.context().close();
+  });
+});
+
+describe("progress", () => {
+  it("of a Code step shows on its node and on the run's header while it runs", async () => {
+    const editor = await engine.as("editor");
+    const code = `for (let part = 1; part <= 8; part++) {
+        const until = Date.now() + 1500;
+        while (Date.now() < until) {}
+        await progress(part * 12.5, "batch " + part + " of 8");
+      }
+      return 8;`;
+    const id = await publish(editor, linear([{ id: "script", type: "code", name: "Import rows", config: { code, timeoutMs: 30_000 } }]), "Imports in batches");
+    const run = await signedIn(browser, engine.web.url, "viewer", "/runs");
+    const runId = await runWorkflow(editor, id);
+    await run.goto(`${engine.web.url}/runs/${runId}`);
+    await expect.poll(() => node(run, "script").getByTestId("node-progress").textContent(), { timeout: 15_000 }).toMatch(/^\d+ % · batch [1-7] of 8$/);
+    expect(await run.getByTestId("run-progress").textContent()).toMatch(/of 3 steps · batch [1-8] of 8/);
+    await screenshot(run, "code-progress");
+    expect((await waitForRun(editor, runId, undefined, 40_000)).status).toBe("succeeded");
+    await run.context().close();
+  });
+});
+
+describe("a dependency's concurrency limit", () => {
+  it("is set on /dependencies and shown with the calls in flight", async () => {
+    const operator = await engine.as("operator");
+    expect((await operator.put("/dependencies/warehouse-api", { failureThreshold: 20 })).status).toBe(200);
+    const page = await signedIn(browser, engine.web.url, "operator", "/dependencies");
+    const row = page.getByTestId("dependency-warehouse-api");
+    await row.getByRole("button", { name: "warehouse-api" }).click();
+    const panel = page.getByTestId("dependency-panel");
+    await panel.getByLabel("Calls at once (empty: no limit)").fill("3");
+    await panel.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => row.getByTestId("limits").textContent()).toBe("0 of at most 3 at once");
+    expect((await operator.get("/dependencies/warehouse-api")).json.settings.maxConcurrent).toBe(3);
     await page.context().close();
   });
 });

@@ -31,8 +31,9 @@ export interface StepRunContext {
   openSecrets(names: string[]): Promise<Record<string, string>>;
   /** One credential of `kind`, opened (and masked) for a step that connects with it. */
   openCredential(name: string, kinds: CredentialKind | CredentialKind[]): Promise<OpenedSecret>;
-  /** Reports how far the step is (a percent, and a message): shown on its node and run, streamed. */
-  progress(percent: number, message?: string): void;
+  /** Reports how far the step is (a percent, and a message): shown on its node and run, streamed.
+   * Settles once written (or at once when it will be written with a later report). */
+  progress(percent: number, message?: string): Promise<void>;
   /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
   evaluate(expression: string, path: string): Promise<unknown>;
 }
