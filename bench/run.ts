@@ -15,13 +15,14 @@ import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.
 import { approvalsScenario, type ApprovalsResult } from "./lib/approvals.ts";
 import { codeSandboxScenario, type CodeSandboxResult } from "./lib/code-sandbox.ts";
 import { breakersScenario, type BreakersResult } from "./lib/breakers.ts";
+import { forEachScenario, type ForEachResult } from "./lib/for-each.ts";
 import { triggersScenario, type TriggersResult } from "./lib/triggers.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000, codeRuns: 200, breakerCalls: 1000, webhookDeliveries: 400, eventWaiting: 10000, eventSamples: 20, cronTriggers: 20 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000, codeRuns: 2000, breakerCalls: 5000, webhookDeliveries: 2000, eventWaiting: 10000, eventSamples: 100, cronTriggers: 100 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000, codeRuns: 200, breakerCalls: 1000, forEachItems: 1000, webhookDeliveries: 400, eventWaiting: 10000, eventSamples: 20, cronTriggers: 20 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000, codeRuns: 2000, breakerCalls: 5000, forEachItems: 10000, webhookDeliveries: 2000, eventWaiting: 10000, eventSamples: 100, cronTriggers: 100 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -45,6 +46,7 @@ const results: {
   approvals?: ApprovalsResult;
   codeSandbox?: CodeSandboxResult;
   breakers?: BreakersResult;
+  forEach?: ForEachResult;
   triggers?: TriggersResult;
 } = { engine: [] };
 try {
@@ -68,6 +70,8 @@ try {
   results.codeSandbox = await codeSandboxScenario(sizes.codeRuns);
   log(`circuit breakers: ${sizes.breakerCalls} calls asked of a closed and an open breaker`);
   results.breakers = await breakersScenario(cluster, sizes.breakerCalls);
+  log(`for-each: ${sizes.forEachItems} trivial items (a child run each), chunks of 100, ten at once, one worker`);
+  results.forEach = await forEachScenario(cluster, sizes.forEachItems);
 
   log(`fan-out: ${sizes.fanOutRuns} runs of start → 50 parallel transforms → join`);
   results.engine.push(
@@ -201,6 +205,11 @@ const rawJobMs = 1000 / b.jobsPerSecond;
 console.log(
   `Circuit breaker per HTTP step: asking a closed one p50 ${f(br.closedAdmitMs.p50, 3)} / p99 ${f(br.closedAdmitMs.p99, 3)} ms (${f(br.closedAdmitMs.p50 / rawJobMs, 2)}× one raw pg-boss job's ` +
     `${f(rawJobMs, 3)} ms), recording a success p50 ${f(br.succeededMs.p50 * 1000, 1)} µs; a step held by an open one p50 ${f(br.openAdmitMs.p50, 2)} ms (${br.calls} calls).`,
+);
+const fe = results.forEach!;
+console.log(
+  `For-each: ${fe.items.toLocaleString("en-US")} trivial items in ${f(fe.seconds, 1)} s: ${f(fe.itemsPerSecond, 1)} items/s (${f(fe.itemsPerSecond / b.jobsPerSecond, 3)}× raw pg-boss's ` +
+    `${f(b.jobsPerSecond, 0)} jobs/s; each item is a child run of 3 steps); a child run p50 ${f(fe.childRunMs.p50, 0)} / p99 ${f(fe.childRunMs.p99, 0)} ms.`,
 );
 const cs = results.codeSandbox!;
 const codeRun = results.engine.find((e) => e.scenario === "linear, 10 Code steps")!;
