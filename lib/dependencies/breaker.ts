@@ -94,7 +94,11 @@ export function createBreakers(pool: pg.Pool, actor: string): Breakers {
         const breaker = await breakerAdmission(tx, row, key);
         if (!breaker.ok || row.rate_per_second === null) return breaker;
         const rate = await takeToken(tx, row, key, stepRunId);
-        return rate.ok ? breaker : rate;
+        if (rate.ok) return breaker;
+        // Held for its turn: a probe slot it was given goes back, or half-open would wait for a
+        // probe that never goes.
+        if (breaker.probe) await tx.query(`update dependencies set probes_in_flight = greatest(0, probes_in_flight - 1) where key = $1`, [key]);
+        return rate;
       });
     },
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { definition, linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/processes.ts";
+import { createBreakers } from "../../lib/dependencies/breaker.ts";
 
 let engine: Engine;
 let server: TestServer;
@@ -234,14 +235,32 @@ it("holds runs past a workflow's limit of active runs and starts them in arrival
   // its end; at no instant were more than two active, and they were admitted in arrival order.
   const { rows } = await engine.db.pool.query(
     `select r.id, r.finished_at, coalesce((select max(at) from run_events e where e.run_id = r.id and e.type = 'run.admitted'), r.created_at) as admitted,
+            -- Admission order: event ids (runs admitted together share a transaction's time).
+            coalesce((select max(id) from run_events e where e.run_id = r.id and e.type = 'run.admitted'),
+                     (select min(id) from run_events e where e.run_id = r.id and e.type = 'run.created'))::int as admitted_seq,
             exists (select 1 from run_events e where e.run_id = r.id and e.type = 'run.held') as held
        from runs r where r.id = any($1::uuid[]) and r.status = 'succeeded'`,
     [runs],
   );
   expect(mostAtOnce(rows.map((r) => ({ started: r.admitted.getTime(), ended: r.finished_at.getTime() })))).toBe(2);
   expect(rows.filter((r) => r.held)).toHaveLength(4);
-  const order = rows.toSorted((x, y) => x.admitted - y.admitted).map((r) => runs.indexOf(r.id));
+  const order = rows.toSorted((x, y) => x.admitted_seq - y.admitted_seq).map((r) => runs.indexOf(r.id));
   expect(order).toEqual([0, 1, 2, 3, 4, 5]);
   const events = (await editor.get(`/runs/${runs[3]}/events`)).json.events.map((e: { type: string }) => e.type);
   expect(events).toEqual(expect.arrayContaining(["run.created", "run.held", "run.admitted", "run.started", "run.succeeded"]));
+});
+
+it("gives a half-open breaker's probe slot back when the rate limit holds that probe for its turn", async () => {
+  const breakers = createBreakers(engine.db.pool, "test");
+  try {
+    // Open past its cool-down (so the next call half-opens it and would be the probe), and no token left.
+    await engine.db.pool.query(
+      `insert into dependencies (key, state, open_until, half_open_probes, rate_per_second, burst, tokens) values ('probe-rate', 'open', now() - interval '1 second', 1, 1, 1, 0)`,
+    );
+    expect(await breakers.admit("probe-rate")).toMatchObject({ ok: false, reason: expect.stringContaining("rate limit 1/s of probe-rate") });
+    const { rows } = await engine.db.pool.query(`select state, probes_in_flight from dependencies where key = 'probe-rate'`);
+    expect(rows[0]).toEqual({ state: "half_open", probes_in_flight: 0 });
+  } finally {
+    await breakers.stop();
+  }
 });
