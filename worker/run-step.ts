@@ -86,7 +86,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const redactor = new Redactor();
   const progress = progressReporter(rt.deps.pool, claimed, actor, (error) => log.warn({ err: error }, "could not record the step's progress"));
   const ctx: StepRunContext = {
-    progress: (percent, message) => progress.report(cleanProgress(percent, message)),
+    progress: (percent, message) => progress.report(cleanProgress(percent, redactor.scrub(message))),
     runId: claimed.runId,
     workflowId: claimed.workflowId,
     nodeId: claimed.nodeId,

@@ -93,7 +93,7 @@ export function RunPage({ runId }: { runId: string }) {
           </button>
         </p>
       ) : null}
-      {run.heldSince ? <HeldBanner run={run} definition={version.data?.definition} /> : null}
+      {run.heldSince && run.status === "queued" ? <HeldBanner run={run} definition={version.data?.definition} /> : null}
       {(run.status === "failed" || isCompensation(run.status)) && run.error?.message ? (
         <p className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" data-testid="run-error">
           {run.error.message}

@@ -49,12 +49,23 @@ export async function runScript(
   const yielded = new Set<Promise<void>>();
   try {
     // progress(percent, message): awaiting it lets the worker write it (and run other steps)
-    // before the script goes on. The only host function there is.
+    // before the script goes on. The only host function there is. One call at a time gets a
+    // promise; calls made while it is pending are reported and answer undefined, so a script that
+    // calls it in a loop without awaiting holds at most one promise.
     const progress = vm.newFunction("progress", (percent, message) => {
       const reported = Promise.resolve(onProgress(vm.dump(percent), message ? vm.dump(message) : undefined)).catch(() => undefined);
+      if (yielded.size > 0) return vm.undefined;
       const deferred = vm.newPromise();
       // Resolved once the report is written, and after a turn of the event loop (other steps go).
-      const later = reported.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => deferred.resolve());
+      const later = reported
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => {
+          try {
+            deferred.resolve();
+          } catch {
+            deferred.dispose();
+          }
+        });
       yielded.add(later);
       void later.finally(() => yielded.delete(later));
       return deferred.handle;
@@ -85,7 +96,10 @@ export async function runScript(
         return failure(message, deadline);
       }
       if (yielded.size === 0 || settled(vm)) break;
-      await Promise.race(yielded);
+      // A slow write does not keep the script past its deadline.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([...yielded, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
       if (Date.now() >= deadline) return failure("interrupted", deadline);
     }
     const error = vm.getProp(vm.global, "__baton_error");
@@ -98,8 +112,10 @@ export async function runScript(
     if (typeof resultText !== "string") return { ok: false, message: "the script did not finish: it waits for something that never happens (a promise nobody resolves)" };
     return { ok: true, value: JSON.parse(resultText) };
   } finally {
-    // Each resolves its promise inside: none may be left alive when the sandbox goes.
-    await Promise.all([...yielded]);
+    // Each resolves (or drops) its promise inside: none may be left alive when the sandbox goes;
+    // past the deadline the interrupt handler would refuse even that.
+    runtime.removeInterruptHandler();
+    await Promise.allSettled([...yielded]);
     vm.dispose();
     runtime.dispose();
   }

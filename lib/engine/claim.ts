@@ -43,7 +43,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
     name: "claim-step",
     text: `with s as (
        update step_runs set status = 'running', started_at = clock_timestamp(), heartbeat_at = now(), worker_id = $3,
-              next_attempt_at = null, error = null, updated_at = now()
+              next_attempt_at = null, error = null, progress = null, updated_at = now()
         where id = $1 and attempt = $2 and status = any($4::step_status[])
         returning id, run_id, node_id, type, attempt, max_attempts
      ), attempt_row as (

@@ -44,7 +44,8 @@ export function holdStep(deps: EngineDeps, step: AttemptRef, hold: Hold, actor: 
     ]);
     if (hold.dependency) await tx.query(
       `insert into dependency_waits (step_run_id, key, run_id, node_id, until, reserved) values ($1, $2, $3, $4, $5, $6)
-       on conflict (step_run_id) do update set key = excluded.key, until = excluded.until, reserved = excluded.reserved`,
+       -- A rate-limit turn kept for it stays kept while something else (a concurrency slot) holds it.
+       on conflict (step_run_id) do update set key = excluded.key, until = excluded.until, reserved = dependency_waits.reserved or excluded.reserved`,
       [step.stepRunId, hold.dependency, run.id, rows[0].node_id, hold.until, hold.reserved === true],
     );
     await enqueue(deps, tx, [{ runId: run.id, stepRunId: step.stepRunId, attempt: step.attempt + 1, startAfter: hold.until }]);

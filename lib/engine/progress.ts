@@ -67,17 +67,22 @@ export async function reportChildProgress(sql: Sql, children: { run: LockedRun; 
   if (open.length === 0) return;
   await sql.query({
     name: "child-progress",
+    // The parent step is locked after the child run, against the engine's order (run, then its
+    // steps): skip it when someone holds it (a cancel of the parent), rather than deadlock.
     text: `with child as (
              select * from unnest($1::uuid[], $2::uuid[], $3::int[]) as c(run_id, parent_step_run_id, total)
+           ), parent as (
+             select p.id, c.run_id, c.total from step_runs p join child c on c.parent_step_run_id = p.id
+              where p.status = 'waiting' and p.wait_kind = 'child_run' and p.output->>'childRunId' = c.run_id::text
+                for update of p skip locked
            ), counted as (
-             select c.parent_step_run_id, c.total,
-                    (select count(*) from step_runs s where s.run_id = c.run_id and s.iteration = 0 and s.status in ('succeeded', 'skipped', 'failed', 'cancelled'))::int as done
-               from child c
+             select k.id, k.total,
+                    (select count(*) from step_runs s where s.run_id = k.run_id and s.iteration = 0 and s.status in ('succeeded', 'skipped', 'failed', 'cancelled'))::int as done
+               from parent k
            ), step as (
              update step_runs p set progress = jsonb_build_object('percent', least(100, (100 * k.done) / greatest(k.total, 1)), 'done', k.done, 'total', k.total, 'unit', 'steps')
                from counted k
-              where p.id = k.parent_step_run_id and p.status = 'waiting' and p.wait_kind = 'child_run'
-                and (p.progress is null or (p.progress->>'done')::int < k.done)
+              where p.id = k.id and (p.progress is null or (p.progress->>'done')::int < k.done)
              returning p.run_id, p.id, p.node_id, p.progress
            )
            insert into run_events (run_id, step_run_id, node_id, type, actor, data) select run_id, id, node_id, 'step.progress', $4, progress from step`,

@@ -10,22 +10,21 @@ import type { EngineDeps } from "./deps.ts";
 import { insertEvents } from "./events.ts";
 import { lockRun, type LockedRun } from "./run-lock.ts";
 import { transaction, type Sql } from "./tx.ts";
+import { log } from "../log.ts";
 import { loadVersion, type CompiledVersion } from "./versions.ts";
 
 const ACTOR = "system:run-limits";
 
 const lockWorkflow = (tx: Sql, workflowId: string) => tx.query(`select pg_advisory_xact_lock(hashtextextended('run-slots:' || $1, 0))`, [workflowId]);
 
-/** Runs of the workflow using a slot, and runs held before `runId`. */
+/** Runs of the workflow using a slot, and runs held (waiting for one), but `runId`. */
 async function occupancy(tx: Sql, workflowId: string, runId: string) {
   const { rows } = await tx.query(
-    `select count(*) filter (where held_at is null and id <> $2)::int as active,
-            count(*) filter (where held_at is not null and id <> $2
-                               and (held_at, id) < (select coalesce(held_at, now()), id from runs where id = $2))::int as ahead
-       from runs where workflow_id = $1 and status in ('queued', 'running', 'waiting', 'compensating')`,
+    `select count(*) filter (where held_at is null)::int as active, count(*) filter (where held_at is not null)::int as held
+       from runs where workflow_id = $1 and id <> $2 and status in ('queued', 'running', 'waiting', 'compensating')`,
     [workflowId, runId],
   );
-  return rows[0] as { active: number; ahead: number };
+  return rows[0] as { active: number; held: number };
 }
 
 /** In the transaction creating `run`: holds it when its workflow is at its limit, or others wait
@@ -34,7 +33,8 @@ export async function holdIfFull(tx: Sql, run: LockedRun, version: CompiledVersi
   const limit = version.maxActiveRuns;
   if (!limit) return false;
   await lockWorkflow(tx, run.workflowId);
-  const { active, ahead } = await occupancy(tx, run.workflowId, run.id);
+  // A new run goes after every run held before it.
+  const { active, held: ahead } = await occupancy(tx, run.workflowId, run.id);
   if (active < limit && ahead === 0) return false;
   await tx.query(`update runs set held_at = clock_timestamp() where id = $1`, [run.id]);
   await insertEvents(tx, [{ runId: run.id, type: "run.held", actor, data: { limit, active, ahead } }]);
@@ -45,7 +45,13 @@ export async function holdIfFull(tx: Sql, run: LockedRun, version: CompiledVersi
 export async function admitHeldRuns(deps: EngineDeps): Promise<number> {
   const { rows } = await deps.pool.query(`select distinct workflow_id from runs where held_at is not null and status = 'queued'`);
   let admitted = 0;
-  for (const { workflow_id } of rows) admitted += await transaction(deps.pool, (tx) => admitForWorkflow(tx, deps, workflow_id));
+  for (const { workflow_id } of rows) {
+    // One workflow that cannot admit (a broken version) does not keep the others waiting.
+    admitted += await transaction(deps.pool, (tx) => admitForWorkflow(tx, deps, workflow_id)).catch((error) => {
+      log.warn({ err: error, workflowId: workflow_id }, "could not admit held runs of this workflow");
+      return 0;
+    });
+  }
   return admitted;
 }
 

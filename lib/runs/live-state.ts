@@ -124,7 +124,8 @@ function stepChange(e: KnownEvent, step: StepView | undefined): Partial<StepView
     case "step.queued":
       return { status: "queued", attempt, queuedAt: e.at, finishedAt: null, nextAttemptAt: null, reason: null };
     case "step.started":
-      return { status: "running", attempt, startedAt: e.at, finishedAt: null, nextAttemptAt: null, workerId: e.data.workerId ?? null };
+      // A new attempt starts its progress over.
+      return { status: "running", attempt, startedAt: e.at, finishedAt: null, nextAttemptAt: null, workerId: e.data.workerId ?? null, progress: null };
     case "step.reused":
       // The row copied the source step's state (succeeded, or skipped on a branch not taken).
       return { status: step?.status ?? "succeeded", reusedFrom: e.data.from ?? null, finishedAt: e.at };
@@ -274,6 +275,8 @@ export function applyRunEvents(run: RunView, events: readonly StreamEvent[]): Ru
     const runStatus = RUN_STATUS_AFTER[e.type];
     if (runStatus) {
       status = runStatus;
+      // Held runs are queued: any other status (a cancel, its deadline) ends the wait.
+      if (status !== "queued") heldSince = null;
       if (e.type === "run.failed" || e.type === "run.compensating") error = e.data.error ?? error;
       continue;
     }

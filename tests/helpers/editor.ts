@@ -14,6 +14,10 @@ export async function connect(page: Page, from: string, to: string, handle?: str
   const before = await edges.count();
   // A drag the editor refuses is made once.
   for (let attempt = 0; attempt < (options.refused ? 1 : 3) && (await edges.count()) === before; attempt++) {
+    // A drag that missed its target (a busy machine, a viewport still moving) dropped on empty
+    // canvas and opened the step picker over it: close it, and let the canvas settle.
+    if (await page.getByTestId("step-picker").isVisible()) await page.keyboard.press("Escape");
+    await settled(page, to);
     const a = (await source.boundingBox())!;
     const b = (await target.boundingBox())!;
     await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
@@ -25,6 +29,17 @@ export async function connect(page: Page, from: string, to: string, handle?: str
     await page.mouse.up();
     if (options.refused) return;
     await page.waitForFunction((n) => document.querySelectorAll(".react-flow__edge").length > n, before, { timeout: 5_000 }).catch(() => undefined);
+  }
+}
+
+/** Waits until the node stops moving on screen (a Fit View or zoom animates the viewport). */
+async function settled(page: Page, id: string) {
+  let last = "";
+  for (let i = 0; i < 20; i++) {
+    const box = JSON.stringify(await node(page, id).boundingBox());
+    if (box === last) return;
+    last = box;
+    await page.waitForTimeout(100);
   }
 }
 

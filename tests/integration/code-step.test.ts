@@ -63,6 +63,12 @@ describe("the Code step", () => {
     expect(events.at(-1)).toBe(100);
   });
 
+  it("survives a script that calls progress() in an endless loop without awaiting it: the time limit stops it, the worker lives on", async () => {
+    const run = await runCode({ code: "for (;;) progress(1, 'again');", timeoutMs: 300 });
+    expect(stepOf(run, "script")).toMatchObject({ status: "failed", attempt: 1, error: { code: "code_time_limit" } });
+    expect((await runCode({ code: "return 40 + 2" })).output).toBe(42);
+  });
+
   it("fails the attempt with what the script threw, without retrying", async () => {
     const run = await runCode({ code: "throw new TypeError('amount missing')" });
     expect(run.status).toBe("failed");

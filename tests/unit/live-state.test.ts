@@ -50,6 +50,8 @@ describe("applying run events", () => {
     expect(held.heldSince).toBe(event.at);
     expect(held.status).toBe("queued");
     expect(applyRunEvents(held, [ev(111, "run.admitted", null, { waitedMs: 900 })]).heldSince).toBeNull();
+    // Cancelled while it waited: no longer waiting for a slot.
+    expect(applyRunEvents(held, [ev(112, "run.cancelled", null)])).toMatchObject({ status: "cancelled", heldSince: null });
   });
 
   it("skips what the response already includes and applies the rest", () => {
