@@ -262,10 +262,16 @@ describe("quick add", () => {
     const canvas = (await page.getByTestId("canvas").boundingBox())!;
     await page.getByTestId("palette-delay").dragTo(page.getByTestId("canvas"), { targetPosition: { x: box.x + box.width / 2 - canvas.x, y: box.y + box.height / 2 - canvas.y } });
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(4);
+    // The insert is saved before the next change (on a busy machine the save's answer came while
+    // the picker below was opening).
+    await saved(page);
 
-    await page.getByRole("button", { name: "Add a step after check on its false branch" }).click();
     const picker = page.getByRole("dialog", { name: "Add a step after check (false)" });
-    await picker.waitFor();
+    for (let attempt = 0; attempt < 3 && !(await picker.isVisible()); attempt++) {
+      await page.getByRole("button", { name: "Add a step after check on its false branch" }).click();
+      await picker.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await picker.waitFor({ timeout: 1_000 });
     await screenshot(page, "quick-add");
     await picker.getByRole("option", { name: "End" }).click();
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(5);
