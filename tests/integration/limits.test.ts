@@ -18,6 +18,8 @@ let key: string;
 const spans: { customer: string; started: number; ended: number }[] = [];
 /** When /busy was called and answered, per dependency-limited call. */
 const busy: { started: number; ended: number }[] = [];
+/** The same for /work, called by runs of a workflow with a limit of active runs. */
+const work: { started: number; ended: number }[] = [];
 
 /** The most intervals open at one instant. */
 function mostAtOnce(intervals: { started: number; ended: number }[]) {
@@ -47,6 +49,13 @@ beforeAll(async () => {
       busy.push({ started, ended: Date.now() });
       json(res, 200, { ok: true });
     }, 150);
+  });
+  server.on("/work", (_req, _n, res) => {
+    const started = Date.now();
+    setTimeout(() => {
+      work.push({ started, ended: Date.now() });
+      json(res, 200, { ok: true });
+    }, 400);
   });
   key = new URL(server.url).host;
 });
@@ -208,7 +217,7 @@ it("holds runs past a workflow's limit of active runs and starts them in arrival
     definition(
       [
         { id: "start", type: "start", config: { maxActiveRuns: 2 } },
-        { id: "pause", type: "delay", config: { durationMs: 600 } },
+        { id: "pause", type: "http", config: { url: `${server.url}/work` } },
         { id: "end", type: "end" },
       ],
       [
@@ -231,10 +240,11 @@ it("holds runs past a workflow's limit of active runs and starts them in arrival
   const done = await Promise.all(runs.map((id) => waitForRun(editor, id, undefined, 60_000)));
   expect(done.map((r) => r.status)).toEqual([...Array(6).fill("succeeded"), "cancelled"]);
   expect(done[6].steps.map((s: { nodeId: string }) => s.nodeId)).toEqual(["start"]);
-  // From the audit log: each run was active from its admission (its creation when not held) to
-  // its end; at no instant were more than two active, and they were admitted in arrival order.
+  // At no instant did more than two runs do their work (each call happens while its run holds a
+  // slot: after its admission, before its end), and, from the audit log, they were admitted in
+  // arrival order.
   const { rows } = await engine.db.pool.query(
-    `select r.id, r.finished_at, coalesce((select max(at) from run_events e where e.run_id = r.id and e.type = 'run.admitted'), r.created_at) as admitted,
+    `select r.id,
             -- Admission order: event ids (runs admitted together share a transaction's time).
             coalesce((select max(id) from run_events e where e.run_id = r.id and e.type = 'run.admitted'),
                      (select min(id) from run_events e where e.run_id = r.id and e.type = 'run.created'))::int as admitted_seq,
@@ -242,7 +252,8 @@ it("holds runs past a workflow's limit of active runs and starts them in arrival
        from runs r where r.id = any($1::uuid[]) and r.status = 'succeeded'`,
     [runs],
   );
-  expect(mostAtOnce(rows.map((r) => ({ started: r.admitted.getTime(), ended: r.finished_at.getTime() })))).toBe(2);
+  expect(work).toHaveLength(6);
+  expect(mostAtOnce(work)).toBe(2);
   expect(rows.filter((r) => r.held)).toHaveLength(4);
   const order = rows.toSorted((x, y) => x.admitted_seq - y.admitted_seq).map((r) => runs.indexOf(r.id));
   expect(order).toEqual([0, 1, 2, 3, 4, 5]);
