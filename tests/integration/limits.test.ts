@@ -21,6 +21,15 @@ const busy: { started: number; ended: number }[] = [];
 /** The same for /work, called by runs of a workflow with a limit of active runs. */
 const work: { started: number; ended: number }[] = [];
 
+/** A route that answers after `ms`, recording when each call began and ended in `spans`. */
+const answerAfter = (ms: number, spans: { started: number; ended: number }[]) => (_req: unknown, _n: number, res: Parameters<typeof json>[0]) => {
+  const started = Date.now();
+  setTimeout(() => {
+    spans.push({ started, ended: Date.now() });
+    json(res, 200, { ok: true });
+  }, ms);
+};
+
 /** The most intervals open at one instant. */
 function mostAtOnce(intervals: { started: number; ended: number }[]) {
   const edges = intervals.flatMap((i) => [[i.started, 1], [i.ended, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -43,20 +52,8 @@ beforeAll(async () => {
       json(res, 200, { customer });
     }, 60);
   });
-  server.on("/busy", (_req, _n, res) => {
-    const started = Date.now();
-    setTimeout(() => {
-      busy.push({ started, ended: Date.now() });
-      json(res, 200, { ok: true });
-    }, 150);
-  });
-  server.on("/work", (_req, _n, res) => {
-    const started = Date.now();
-    setTimeout(() => {
-      work.push({ started, ended: Date.now() });
-      json(res, 200, { ok: true });
-    }, 400);
-  });
+  server.on("/busy", answerAfter(150, busy));
+  server.on("/work", answerAfter(400, work));
   key = new URL(server.url).host;
 });
 afterAll(async () => {
