@@ -13,7 +13,7 @@ import { triggerKindLabel } from "#lib/triggers/schemas.ts";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
-import { isFinishedRun } from "#lib/engine/states.ts";
+import { doneStepStatuses, isFinishedRun } from "#lib/engine/states.ts";
 import { isEntry } from "#lib/steps/index.ts";
 import { runProgress } from "#lib/runs/progress.ts";
 import { isCompensationFlowEdge } from "#lib/canvas/mapping.ts";
@@ -320,4 +320,4 @@ function RunProgress({ run, definition }: { run: RunView; definition: Definition
   return <ProgressMeter progress={progress} testId="run-progress" />;
 }
 
-const DECIDED = new Set(["succeeded", "skipped", "failed", "cancelled"]);
+const DECIDED: ReadonlySet<string> = new Set(doneStepStatuses);

@@ -7,6 +7,7 @@ import type { StepProgress } from "./event-catalog.ts";
 import type { Sql } from "./tx.ts";
 import type { LockedRun } from "./run-lock.ts";
 import type { CompiledVersion } from "./versions.ts";
+import { doneStepStatuses } from "./states.ts";
 
 /** How often a running step's progress is written at most; the last value is always written. */
 export const PROGRESS_INTERVAL_MS = 250;
@@ -77,7 +78,7 @@ export async function reportChildProgress(sql: Sql, children: { run: LockedRun; 
                 for update of p skip locked
            ), counted as (
              select k.id, k.total,
-                    (select count(*) from step_runs s where s.run_id = k.run_id and s.iteration = 0 and s.status in ('succeeded', 'skipped', 'failed', 'cancelled'))::int as done
+                    (select count(*) from step_runs s where s.run_id = k.run_id and s.iteration = 0 and s.status = any($5::step_status[]))::int as done
                from parent k
            ), step as (
              update step_runs p set progress = jsonb_build_object('percent', least(100, (100 * k.done) / greatest(k.total, 1)), 'done', k.done, 'total', k.total, 'unit', 'steps')
@@ -86,6 +87,6 @@ export async function reportChildProgress(sql: Sql, children: { run: LockedRun; 
              returning p.run_id, p.id, p.node_id, p.progress
            )
            insert into run_events (run_id, step_run_id, node_id, type, actor, data) select run_id, id, node_id, 'step.progress', $4, progress from step`,
-    values: [open.map((c) => c.run.id), open.map((c) => c.run.parentStepRunId), open.map((c) => c.version.stepsTotal), actor],
+    values: [open.map((c) => c.run.id), open.map((c) => c.run.parentStepRunId), open.map((c) => c.version.stepsTotal), actor, doneStepStatuses],
   });
 }

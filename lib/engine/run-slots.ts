@@ -11,9 +11,12 @@ import { insertEvents } from "./events.ts";
 import { lockRun, type LockedRun } from "./run-lock.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { log } from "../log.ts";
+import { activeRunStatuses, compensatingRunStatuses } from "./states.ts";
 import { loadVersion, type CompiledVersion } from "./versions.ts";
 
 const ACTOR = "system:run-limits";
+/** The runs that use a slot (or wait for one): every one not finished. */
+const UNFINISHED = [...activeRunStatuses, ...compensatingRunStatuses];
 
 const lockWorkflow = (tx: Sql, workflowId: string) => tx.query(`select pg_advisory_xact_lock(hashtextextended('run-slots:' || $1, 0))`, [workflowId]);
 
@@ -21,8 +24,8 @@ const lockWorkflow = (tx: Sql, workflowId: string) => tx.query(`select pg_adviso
 async function occupancy(tx: Sql, workflowId: string, runId: string) {
   const { rows } = await tx.query(
     `select count(*) filter (where held_at is null)::int as active, count(*) filter (where held_at is not null)::int as held
-       from runs where workflow_id = $1 and id <> $2 and status in ('queued', 'running', 'waiting', 'compensating')`,
-    [workflowId, runId],
+       from runs where workflow_id = $1 and id <> $2 and status = any($3::run_status[])`,
+    [workflowId, runId, UNFINISHED],
   );
   return rows[0] as { active: number; held: number };
 }

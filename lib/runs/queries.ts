@@ -8,7 +8,7 @@ import { pool as defaultPool } from "../db.ts";
 import { notFound } from "../api/errors.ts";
 import { decodeCursor, encodeCursor } from "../api/cursor.ts";
 import type { listDeadLettersQuery, listEventsQuery, listRunsQuery, listStepLogsQuery } from "../workflows/schemas.ts";
-import { activeRunStatuses, type RunStatus } from "../engine/states.ts";
+import { activeRunStatuses, doneStepStatuses, type RunStatus } from "../engine/states.ts";
 import { describeStuck, stuckAfterSeconds, stuckStepsSql, type StuckKind } from "./stuck.ts";
 import { runProgress } from "./progress.ts";
 import { loadVersion } from "../engine/versions.ts";
@@ -20,6 +20,7 @@ export const statusUrl = (id: string) => `/api/v1/runs/${id}`;
 
 /** `in` list of the active run statuses (constants of states.ts, not input). */
 const ACTIVE = `(${activeRunStatuses.map((s) => `'${s}'`).join(", ")})`;
+const DONE_STEPS = `(${doneStepStatuses.map((s) => `'${s}'`).join(", ")})`;
 
 /** Runs with their workflow's name and first stuck step; `$1` is the stuck threshold. */
 const runRows = (extraColumns = "") => `
@@ -31,7 +32,7 @@ const runRows = (extraColumns = "") => `
     join workflows w on w.id = r.workflow_id
     left join triggers tr on tr.id = r.trigger_id
     left join lateral (
-      select count(*) filter (where s.status in ('succeeded', 'skipped', 'failed', 'cancelled'))::int as steps_done,
+      select count(*) filter (where s.status in ${DONE_STEPS})::int as steps_done,
              (array_agg(s.progress order by s.started_at) filter (where s.progress is not null and s.status in ('running', 'waiting')))[1] as open_progress
         from step_runs s where s.run_id = r.id and s.iteration = 0
     ) prog on r.status in ${ACTIVE}
