@@ -11,8 +11,10 @@ export function processEventRecorder(url: string, log: Logger) {
   const queue: (ProcessEvent & { at: Date })[] = [];
   let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
 
-  async function write(): Promise<void> {
+  /** Writes what is queued; false if the database could not be reached. */
+  async function write(): Promise<boolean> {
     const batch = queue.slice();
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
     try {
@@ -23,10 +25,10 @@ export function processEventRecorder(url: string, log: Logger) {
         [batch.map((e) => e.process), batch.map((e) => e.event), batch.map((e) => e.exitCode ?? null), batch.map((e) => e.signal ?? null), batch.map((e) => e.detail ?? null), batch.map((e) => e.at)],
       );
       queue.splice(0, batch.length);
+      return true;
     } catch (error) {
       log.debug({ err: error }, "could not record process events yet; retrying");
-      timer = setTimeout(() => void flush(), RETRY_MS);
-      timer.unref();
+      return false;
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -34,7 +36,14 @@ export function processEventRecorder(url: string, log: Logger) {
 
   function flush(): Promise<void> {
     clearTimeout(timer);
-    flushing ??= write().finally(() => (flushing = undefined));
+    flushing ??= write().then((written) => {
+      flushing = undefined;
+      if (!queue.length || closed) return;
+      // Recorded while that batch was being written (a restart right after the crash it
+      // follows): write them now. Not written: try again in a while.
+      if (written) void flush();
+      else (timer = setTimeout(() => void flush(), RETRY_MS)).unref();
+    });
     return flushing;
   }
 
@@ -45,10 +54,10 @@ export function processEventRecorder(url: string, log: Logger) {
     },
     /** One last try to write what is queued. */
     async close() {
+      closed = true;
       clearTimeout(timer);
-      await flushing;
+      while (flushing) await flushing;
       if (queue.length) await write();
-      clearTimeout(timer);
     },
   };
 }

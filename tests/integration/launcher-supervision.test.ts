@@ -97,7 +97,11 @@ describe("npm start supervising its processes", () => {
         expect(succeeded.sort(), id).toEqual(["call0", "call1", "call2", "call3", "end", "start"]);
       }
 
-      const h = (await health())!;
+      // The launcher writes its record in the background (the database's own crash once it is back).
+      const h = await waitFor("the crashes and restarts to be recorded", async () => {
+        const now = await health();
+        return now?.processes.recent.filter((e) => e.event === "restarted").length === 3 ? now : undefined;
+      }, 30_000, 500);
       expect(h.processes.crashesLastHour).toBe(3);
       for (const name of ["worker", "web", "postgres"]) {
         expect(h.processes.recent).toEqual(expect.arrayContaining([expect.objectContaining({ process: name, event: "crashed", signal: "SIGKILL" }), expect.objectContaining({ process: name, event: "restarted" })]));

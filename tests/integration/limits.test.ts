@@ -146,9 +146,11 @@ it("keeps 200 calls to a rate-limited dependency at or under 20 a second across 
   // 199 gaps or more, at least 50 ms each: the whole batch takes at least 9.95 s.
   const perSecond = (times.length - 1) / ((times.at(-1)! - times[0]) / 1000);
   expect(perSecond).toBeLessThanOrEqual(20.2);
-  // Steps waited for their turn holding no worker, with the reason on the step.
+  // Steps waited for their turn holding no worker, with the reason on the step. (How many depends
+  // on how fast the runs were started: 20 at once, far faster than 20 a second on an idle machine,
+  // barely faster on a loaded one.)
   const held = done.filter((r) => stepOf(r, "call").attempts.some((a: { status: string }) => a.status === "held"));
-  expect(held.length).toBeGreaterThan(150);
+  expect(held.length).toBeGreaterThan(50);
   expect(stepOf(held[0], "call").attempts.find((a: { status: string }) => a.status === "held").error.message).toMatch(/^rate limit 20\/s of rated-api: its turn at/);
 });
 
