@@ -15,7 +15,7 @@ import { liveLatencyScenario, type LiveLatencyResult } from "./lib/live-latency.
 import { approvalsScenario, type ApprovalsResult } from "./lib/approvals.ts";
 import { codeSandboxScenario, type CodeSandboxResult } from "./lib/code-sandbox.ts";
 import { breakersScenario, type BreakersResult } from "./lib/breakers.ts";
-import { forEachScenario, type ForEachResult } from "./lib/for-each.ts";
+import { forEachScenario, type ForEachBodyResult, type ForEachResult } from "./lib/for-each.ts";
 import { triggersScenario, type TriggersResult } from "./lib/triggers.ts";
 
 const quick = process.argv.includes("--quick");
@@ -70,7 +70,7 @@ try {
   results.codeSandbox = await codeSandboxScenario(sizes.codeRuns);
   log(`circuit breakers: ${sizes.breakerCalls} calls asked of a closed and an open breaker`);
   results.breakers = await breakersScenario(cluster, sizes.breakerCalls);
-  log(`for-each: ${sizes.forEachItems} trivial items (a child run each), chunks of 100, ten at once, one worker`);
+  log(`for-each: ${sizes.forEachItems} trivial items (a drawn transform, then a child run, each), chunks of 100, ten at once, one worker`);
   results.forEach = await forEachScenario(cluster, sizes.forEachItems);
 
   log(`fan-out: ${sizes.fanOutRuns} runs of start → 50 parallel transforms → join`);
@@ -207,9 +207,11 @@ console.log(
     `${f(rawJobMs, 3)} ms), recording a success p50 ${f(br.succeededMs.p50 * 1000, 1)} µs; a step held by an open one p50 ${f(br.openAdmitMs.p50, 2)} ms (${br.calls} calls).`,
 );
 const fe = results.forEach!;
+const perItem = (r: ForEachBodyResult, what: string) =>
+  `${f(r.itemsPerSecond, 1)} items/s (${f(r.itemsPerSecond / b.jobsPerSecond, 3)}× raw pg-boss's ${f(b.jobsPerSecond, 0)} jobs/s; ${what} p50 ${f(r.itemMs.p50, 0)} / p99 ${f(r.itemMs.p99, 0)} ms)`;
 console.log(
-  `For-each: ${fe.items.toLocaleString("en-US")} trivial items in ${f(fe.seconds, 1)} s: ${f(fe.itemsPerSecond, 1)} items/s (${f(fe.itemsPerSecond / b.jobsPerSecond, 3)}× raw pg-boss's ` +
-    `${f(b.jobsPerSecond, 0)} jobs/s; each item is a child run of 3 steps); a child run p50 ${f(fe.childRunMs.p50, 0)} / p99 ${f(fe.childRunMs.p99, 0)} ms.`,
+  `For-each of ${fe.drawn.items.toLocaleString("en-US")} trivial items, chunks of 100, ten at once: a drawn transform per item ${perItem(fe.drawn, "each item's step")}; ` +
+    `a workflow per item ${perItem(fe.workflow, "each child run of 3 steps")}.`,
 );
 const cs = results.codeSandbox!;
 const codeRun = results.engine.find((e) => e.scenario === "linear, 10 Code steps")!;

@@ -88,6 +88,15 @@ export const definitionMessages = {
   secondCompensator: (step: string) => `${step} already has a compensation; one step undoes it.`,
   sharedCompensator: (step: string) => `${step} already undoes another step; draw one compensation per step.`,
   compensatorInFlow: (step: string) => `${step} undoes a step, so it runs only when a run fails: remove its normal connections.`,
+  bodyFrom: (step: string) => `${step} does not run steps per item; an "each item" connection leaves from a For each step.`,
+  bodyHandle: () => `An "each item" connection leaves from the For each step itself, not from one of its branches.`,
+  secondBody: (step: string) => `${step} already runs a step per item; draw one "each item" connection.`,
+  sharedBody: (step: string) => `${step} already runs per item of another For each step; give each its own.`,
+  bodyTarget: (step: string, why: string) => `${step} cannot run per item: ${why}.`,
+  bodyInFlow: (step: string) => `${step} runs once per item of its For each step: remove its normal connections (what comes after the For each connects to the For each).`,
+  bodyWithCompensation: (step: string) => `${step} runs per item; an item is not undone on its own: move the compensation to the For each step's workflow.`,
+  noBody: () => `Choose a workflow to run per item, or draw the step to run from the For each step's "each item" handle.`,
+  twoBodies: () => `A step is drawn on the "each item" connection: clear this workflow, or remove that connection; one of the two runs per item.`,
   badStepId: () => "An id starts with a letter or _ and holds only letters, digits and _ (at most 64).",
 };
 

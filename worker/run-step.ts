@@ -93,7 +93,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     stepRunId: claimed.stepRunId,
     attempt: claimed.attempt,
     maxAttempts: claimed.maxAttempts,
-    stepKey: `${claimed.runId}:${claimed.nodeId}`,
+    stepKey: claimed.key,
     signal: controller.signal,
     context: claimed.context,
     baseUrl: rt.baseUrl,

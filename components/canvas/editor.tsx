@@ -7,7 +7,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, ty
 import { ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type IsValidConnection, type OnConnectEnd } from "@xyflow/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { isEntry, stepDefinition } from "#lib/steps/index.ts";
-import { COMPENSATION_HANDLE, compensationData, toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
+import { COMPENSATION_HANDLE, outOfFlowData, toDefinition, type FlowEdge, type FlowNode } from "#lib/canvas/mapping.ts";
 import { baseEdge } from "./edge-styles.ts";
 import { exportFile } from "#lib/canvas/file-format.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "#lib/canvas/layout.ts";
@@ -133,7 +133,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   // A step that undoes another says so on its card.
   const undoneData = useMemo(() => {
     const names = new Map(state.nodes.map((n) => [n.id, n.data.name || n.id]));
-    return compensationData(state.edges, (id) => names.get(id) ?? id);
+    return outOfFlowData(state.edges, (id) => names.get(id) ?? id);
   }, [state.edges, state.nodes]);
 
   const nodes = useMemo(

@@ -6,7 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { credentialsQuery } from "#lib/client/queries.ts";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { fieldsFor, fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
-import { ancestors, COMPENSATION_HANDLE, isCompensationFlowEdge, undoneBy, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
+import { ancestors, COMPENSATION_HANDLE, isBodyFlowEdge, isCompensationFlowEdge, isOutOfFlowEdge, undoneBy, type FlowEdge, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
 import { NODE_ID, retryPolicySchema } from "#lib/workflow/definition.ts";
 import { isError, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import { problemLine } from "#lib/messages.ts";
@@ -134,6 +134,8 @@ function NodePanel({
       ...ancestors(node.id, edges).sort().map((id) => `steps.${id}.output`),
       // A compensation reads the step it undoes, as that step ended.
       ...(undoneBy(edges).has(node.id) ? ["original.output", "original.input", "original.error"] : []),
+      // A step run per item reads its item.
+      ...(edges.some((e) => isBodyFlowEdge(e) && e.target === node.id) ? ["item", "index"] : []),
       "run.id",
       "run.attempt",
       ...(credentials ?? []).map((c) => `secrets.${c.name}`),
@@ -366,7 +368,7 @@ function NextSteps({ node, nodes, edges, readOnly, onConnect, onDisconnect }: { 
   const [target, setTarget] = useState("");
   const quickAdd = useQuickAdd();
   const nameOf = (id: string) => nodes.find((n) => n.id === id)?.data.name || id;
-  const out = edges.filter((e) => e.source === node.id && !isCompensationFlowEdge(e));
+  const out = edges.filter((e) => e.source === node.id && !isOutOfFlowEdge(e));
   const proposal = { source: node.id, target: target || null, sourceHandle: branching ? handle : null };
   const refusal = target ? connectionRefusal(proposal, nodes, edges) : null;
   const candidates = nodes.filter((n) => n.id !== node.id && stepDefinition(n.data.stepType)?.acceptsInput !== false);

@@ -4,7 +4,7 @@
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
 import { ReactFlow, ReactFlowProvider, type Edge } from "@xyflow/react";
-import { compensationData, toFlow, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
+import { outOfFlowData, toFlow, type FlowNode, type StepNodeData } from "#lib/canvas/mapping.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { nodeTypes } from "./step-node.tsx";
 import { CanvasChrome, canvasProps } from "./canvas-chrome.tsx";
@@ -31,7 +31,7 @@ function Inner({ definition, decorate, decorateEdge, onSelect, selectedId }: Pro
   const flow = useMemo(() => toFlow(definition), [definition]);
   const names = useMemo(() => new Map(definition.nodes.map((n) => [n.id, n.name || n.id])), [definition]);
   const nodes = useMemo(() => {
-    const sagas = compensationData(flow.edges, (id) => names.get(id) ?? id);
+    const sagas = outOfFlowData(flow.edges, (id) => names.get(id) ?? id);
     // Steps have a fixed size; saying so lets the minimap draw them without measuring.
     return flow.nodes.map((n): FlowNode => ({ ...n, width: 220, height: 64, selected: selectedId === n.id, data: { ...n.data, ...sagas(n.id), ...decorate?.(n.id) } }));
   }, [flow, decorate, selectedId, names]);

@@ -5,7 +5,7 @@ import { memo } from "react";
 import { useNow } from "../live/use-now.ts";
 import { Handle, Position, type NodeProps, type Node } from "@xyflow/react";
 import { stepDefinition } from "#lib/steps/index.ts";
-import { COMPENSATION_HANDLE, type StepNodeData } from "#lib/canvas/mapping.ts";
+import { BODY_HANDLE, COMPENSATION_HANDLE, type StepNodeData } from "#lib/canvas/mapping.ts";
 import type { StepProgress } from "#lib/engine/event-catalog.ts";
 import { progressLabel } from "#lib/runs/progress.ts";
 import { nodeHeight } from "#lib/canvas/layout.ts";
@@ -27,9 +27,11 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const diff = data.diff as string | undefined;
   const quickAdd = useQuickAdd();
   const label = data.name || id;
-  // A step that undoes another runs outside the flow: its compensates edge comes in from above,
-  // and nothing follows it.
+  // A step that undoes another, or runs per item of a for-each, runs outside the flow: its edge
+  // comes in from above, and nothing follows it.
   const undoer = !!data.undoes;
+  const perItem = !!data.perItemOf;
+  const apart = undoer || perItem;
   return (
     <div
       data-testid={`node-${id}`}
@@ -51,11 +53,12 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         diff === "removed" && "border-red-400 bg-red-50 opacity-70 ring-2 ring-red-400/30",
         diff === "changed" && "border-amber-500 bg-amber-50 ring-2 ring-amber-500/30",
         undoer && !status && "border-dashed border-amber-500",
+        perItem && !status && "border-dotted border-sky-600",
       )}
     >
 
       {definition?.acceptsInput !== false ? (
-        <Handle type="target" position={undoer ? Position.Top : Position.Left} className={cx("!h-3 !w-3 !border-2 !border-white", undoer ? "!bg-amber-500" : "!bg-zinc-400")} />
+        <Handle type="target" position={apart ? Position.Top : Position.Left} className={cx("!h-3 !w-3 !border-2 !border-white", undoer ? "!bg-amber-500" : perItem ? "!bg-sky-600" : "!bg-zinc-400")} />
       ) : null}
       <span className={cx("flex size-8 shrink-0 items-center justify-center rounded-md", categoryTone[definition?.category ?? "data"])}>
         <StepIcon name={definition?.icon ?? "shuffle"} />
@@ -67,6 +70,13 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           <span className="block truncate text-xs text-zinc-500">
             <span className="font-medium text-amber-800" data-testid="node-undoes">
               undoes {data.undoesName ?? data.undoes}
+            </span>{" "}
+            · {definition?.label ?? data.stepType}
+          </span>
+        ) : perItem ? (
+          <span className="block truncate text-xs text-zinc-500">
+            <span className="font-medium text-sky-800" data-testid="node-per-item">
+              each item of {data.perItemOfName ?? data.perItemOf}
             </span>{" "}
             · {definition?.label ?? data.stepType}
           </span>
@@ -119,7 +129,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         </span>
       ) : null}
       {/* Level with each output handle; past a branch's name when the handle has one. */}
-      {quickAdd && !undoer
+      {quickAdd && !apart
         ? (outputs.length === 1 ? [null] : outputs).map((handle, i) => (
             <span
               key={handle ?? "out"}
@@ -131,7 +141,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
             </span>
           ))
         : null}
-      {undoer ? null : outputs.length === 1 ? (
+      {apart ? null : outputs.length === 1 ? (
         <Handle type="source" position={Position.Right} className="!h-3 !w-3 !border-2 !border-white !bg-zinc-400" />
       ) : (
         outputs.map((handle, i) => (
@@ -150,13 +160,25 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       )}
       {/* Sagas: drag from here to the step that undoes this one when a run fails. */}
       {/* (Read-only canvases draw it only where a compensation leaves from it.) */}
-      {definition && !definition.entry && !definition.exit && !undoer && (quickAdd || data.compensated) ? (
+      {definition && !definition.entry && !definition.exit && !apart && (quickAdd || data.compensated) ? (
         <Handle
           id={COMPENSATION_HANDLE}
           type="source"
           position={Position.Bottom}
           className="!h-2.5 !w-2.5 !rounded-sm !border-2 !border-white !bg-amber-500"
           title="Compensation: drag to the step that undoes this one when a run fails"
+        />
+      ) : null}
+      {/* For-each: drag from here to the step to run once per item. */}
+      {definition?.itemBody && (quickAdd || data.hasBody) ? (
+        <Handle
+          id={BODY_HANDLE}
+          type="source"
+          position={Position.Bottom}
+          style={{ left: "30%" }}
+          className="!h-3 !w-3 !border-2 !border-white !bg-sky-600"
+          title="Each item: drag to the step to run once per item (its templates read {{ item }} and {{ index }})"
+          aria-label="each item"
         />
       ) : null}
     </div>

@@ -20,7 +20,7 @@ import { isCompensationFlowEdge } from "#lib/canvas/mapping.ts";
 import { compensationOrderOf, compensationPlan } from "#lib/engine/compensation-plan.ts";
 import type { RunView, StepView } from "#lib/runs/live-state.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
-import { buildGraph, topologicalOrder, type Graph } from "#lib/workflow/graph.ts";
+import { buildGraph, stepsTotal as countSteps, topologicalOrder, type Graph } from "#lib/workflow/graph.ts";
 import { ReadonlyCanvas } from "../canvas/readonly-canvas.tsx";
 import { FullScreen } from "../ui/full-screen.tsx";
 import { shownStatus, statusStyle } from "../canvas/status-style.ts";
@@ -54,6 +54,9 @@ export function RunPage({ runId }: { runId: string }) {
   const undoes = useCallback((nodeId: string) => graph?.compensates.get(nodeId), [graph]);
   const decorate = useCallback(
     (nodeId: string) => {
+      // A step run per item: its for-each's items stand for its passes.
+      const loop = graph?.bodyOf.get(nodeId);
+      if (loop) return perItemView(byNode.get(loop));
       const s = byNode.get(nodeId);
       if (!s) return { status: "pending" };
       // A reused step did not run here: no attempt line.
@@ -62,7 +65,7 @@ export function RunPage({ runId }: { runId: string }) {
       const held = s.status === "queued" && s.reason?.startsWith("waiting: ") ? s.reason : undefined;
       return { status: s.status, attempt: s.attempt, maxAttempts: s.maxAttempts, nextAttemptAt: s.nextAttemptAt, stuck: stuckByNode.get(nodeId), held, progress: s.progress ?? null };
     },
-    [byNode, stuckByNode],
+    [byNode, stuckByNode, graph],
   );
   const decorateEdge = useCallback(
     (e: { source: string; target: string; sourceHandle?: string | null }) => {
@@ -132,7 +135,7 @@ export function RunPage({ runId }: { runId: string }) {
           </Tabs.Root>
         </div>
         <aside aria-label={selected ? `Step ${nameOf(selected)}` : "Steps"} className="order-2 w-full shrink-0 overflow-y-auto border-t border-zinc-200 bg-white p-4 md:order-none md:w-96 md:border-t-0 md:border-l">
-          {selected ? <StepPanel run={run} nodeId={selected} definition={version.data?.definition} onClose={() => select(null)} /> : <StepList run={run} definition={version.data?.definition} rank={rank} onSelect={select} />}
+          {selected ? <StepPanel run={run} nodeId={selected} definition={version.data?.definition} onClose={() => select(null)} /> :             <StepList run={run} definition={version.data?.definition} graph={graph} rank={rank} onSelect={select} />}
         </aside>
       </div>
     </FullScreen>
@@ -202,6 +205,12 @@ function RunHeader({ run, stream, definition }: { run: RunView; stream: ReturnTy
   );
 }
 
+/** How a step run per item shows: as its for-each's items go (running while they do). */
+function perItemView(loop: StepView | undefined): { status: string; progress?: StepView["progress"] } {
+  if (!loop) return { status: "pending" };
+  return { status: loop.status === "waiting" ? "running" : loop.status, progress: loop.progress ?? null };
+}
+
 /** A step's place in the order the graph runs them (each after the steps before it); unknown ids last. */
 function useGraphRank(definition: Definition | undefined) {
   return useMemo(() => {
@@ -215,11 +224,14 @@ function useGraphRank(definition: Definition | undefined) {
   }, [definition]);
 }
 
-function StepList({ run, definition, rank, onSelect }: { run: RunView; definition: Definition | undefined; rank(nodeId: string): number; onSelect(nodeId: string): void }) {
-  // In graph order, pending ones included.
+function StepList({ run, definition, graph, rank, onSelect }: { run: RunView; definition: Definition | undefined; graph: Graph | undefined; rank(nodeId: string): number; onSelect(nodeId: string): void }) {
+  // In graph order, pending ones included; a step run per item as its for-each's items go.
+  const loopOf = (nodeId: string) => run.steps.find((s) => s.nodeId === graph?.bodyOf.get(nodeId));
   const steps: (StepView | { nodeId: string; status: string; attempt: number; maxAttempts: number; iteration: number; reusedFrom: null })[] = [
     ...run.steps,
-    ...(definition?.nodes ?? []).filter((n) => !run.steps.some((s) => s.nodeId === n.id)).map((n) => ({ nodeId: n.id, status: "pending", attempt: 0, maxAttempts: 0, iteration: 0, reusedFrom: null })),
+    ...(definition?.nodes ?? [])
+      .filter((n) => !run.steps.some((s) => s.nodeId === n.id))
+      .map((n) => ({ nodeId: n.id, status: graph?.bodyOf.has(n.id) ? perItemView(loopOf(n.id)).status : "pending", attempt: 0, maxAttempts: 0, iteration: 0, reusedFrom: null })),
   ].toSorted((a, b) => rank(a.nodeId) - rank(b.nodeId) || a.iteration - b.iteration);
   return (
     <div>
@@ -311,7 +323,7 @@ function HeldBanner({ run, definition }: { run: RunView; definition: Definition 
 function RunProgress({ run, definition }: { run: RunView; definition: Definition | undefined }) {
   const stepsTotal = useMemo(() => {
     const graph = definition ? buildGraph(definition) : undefined;
-    return graph ? graph.nodes.size - graph.compensates.size : 0;
+    return graph ? countSteps(graph) : 0;
   }, [definition]);
   if (isFinishedRun(run.status) || !definition) return null;
   const done = run.steps.filter((s) => s.iteration === 0 && DECIDED.has(s.status)).length;

@@ -15,9 +15,12 @@ import { JsonView } from "../ui/json-view.tsx";
 import { useNow } from "../live/use-now.ts";
 import { StepCommands } from "./run-actions.tsx";
 import { ApprovalSummary } from "./approval-summary.tsx";
+import { ForEachItems } from "./for-each-items.tsx";
 import { RunStatusBadge, stuckText } from "./run-status.tsx";
 
 export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; nodeId: string; definition: Definition | undefined; onClose(): void }) {
+  // A step run per item of a for-each: its passes are that for-each's items.
+  const loop = definition?.edges.find((e) => e.kind === "body" && e.target === nodeId)?.source;
   const step = run.steps.find((s) => s.nodeId === nodeId);
   const node = definition?.nodes.find((n) => n.id === nodeId);
   const type = stepDefinition(node?.type ?? step?.type ?? "");
@@ -35,7 +38,14 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
           ✕
         </button>
       </div>
-      {!step ? (
+      {loop ? (
+        <>
+          <p className="text-sm text-zinc-600">
+            Runs once per item of <strong>{definition?.nodes.find((n) => n.id === loop)?.name || loop}</strong>; each item has its own attempts and Idempotency-Key.
+          </p>
+          {run.steps.some((s) => s.nodeId === loop) ? <ForEachItems runId={run.id} nodeId={loop} live={!isFinishedRun(run.status)} /> : null}
+        </>
+      ) : !step ? (
         <p className="text-sm text-zinc-600">{isFinishedRun(run.status) ? "This run never reached this step." : "Not reached yet."}</p>
       ) : (
         <>
@@ -50,6 +60,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
           {step.error ? <ErrorBox error={step.error} title={step.status === "retry_scheduled" ? "Last attempt failed" : "Error"} /> : null}
           <StepCommands run={run} step={step} definition={definition} />
           <Attempts step={step} />
+          {step.waitKind === "items" ? <ForEachItems runId={run.id} nodeId={nodeId} live={!isFinishedRun(run.status)} /> : null}
           {step.input !== null ? <JsonView label="Input (templates resolved)" value={step.input} /> : null}
           {step.output !== null || step.status === "succeeded" ? <JsonView label="Output" value={step.output} /> : null}
           <Logs runId={run.id} nodeId={nodeId} />

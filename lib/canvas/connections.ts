@@ -2,7 +2,7 @@
 // Pure: the editor shows the sentence by the cursor when a drag is refused, and uses the same
 // rule to mark handles valid while dragging.
 import { stepDefinition } from "../steps/index.ts";
-import { isCompensationFlowEdge, type FlowEdge, type FlowNode } from "./mapping.ts";
+import { isBodyFlowEdge, isCompensationFlowEdge, isOutOfFlowEdge, type FlowEdge, type FlowNode } from "./mapping.ts";
 
 export interface ProposedConnection {
   source: string | null;
@@ -18,7 +18,7 @@ const nameOf = (nodes: readonly FlowNode[], id: string) => {
 /** The path from `from` to `to` along edges, if there is one (both ends included). */
 function pathBetween(edges: readonly FlowEdge[], from: string, to: string): string[] | null {
   const out = new Map<string, string[]>();
-  for (const e of edges) if (!isCompensationFlowEdge(e)) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+  for (const e of edges) if (!isOutOfFlowEdge(e)) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
   const previous = new Map<string, string>();
   const queue = [from];
   const seen = new Set([from]);
@@ -46,8 +46,11 @@ export function connectionRefusal(c: ProposedConnection, nodes: readonly FlowNod
   const targetType = target ? stepDefinition(target.data.stepType) : undefined;
   if (targetType && !targetType.acceptsInput) return `${targetType.label} is where a run begins: nothing connects into it.`;
   if (isCompensationFlowEdge(c)) return compensationRefusal(c.source, c.target, nodes, edges);
+  if (isBodyFlowEdge(c)) return bodyRefusal(c.source, c.target, nodes, edges);
   const undoer = [c.source, c.target].find((id) => edges.some((e) => isCompensationFlowEdge(e) && e.target === id));
   if (undoer) return `“${nameOf(nodes, undoer)}” undoes a step: it runs only when a run fails, outside the normal flow.`;
+  const perItem = [c.source, c.target].find((id) => edges.some((e) => isBodyFlowEdge(e) && e.target === id));
+  if (perItem) return `“${nameOf(nodes, perItem)}” runs once per item of its For each step, outside the normal flow; connect what comes next to the For each step.`;
   if (edges.some((e) => e.source === c.source && e.target === c.target && (e.sourceHandle ?? null) === (c.sourceHandle ?? null))) {
     return `“${nameOf(nodes, c.source)}” is already connected to “${nameOf(nodes, c.target)}”.`;
   }
@@ -69,11 +72,30 @@ function compensationRefusal(source: string, target: string, nodes: readonly Flo
   const existing = compensations.find((e) => e.source === source);
   if (existing) return `“${nameOf(nodes, source)}” is already undone by “${nameOf(nodes, existing.target)}”.`;
   if (compensations.some((e) => e.target === target)) return `“${nameOf(nodes, target)}” already undoes another step.`;
-  if (edges.some((e) => !isCompensationFlowEdge(e) && (e.source === target || e.target === target))) {
+  if (edges.some((e) => !isOutOfFlowEdge(e) && (e.source === target || e.target === target))) {
     return `“${nameOf(nodes, target)}” is in the normal flow; a compensation runs only when a run fails. Add a separate step to undo with.`;
   }
   const undoer = step(target);
   if (undoer?.exit) return `${undoer.label} ends a run; undo with a step that does something.`;
   if ((undoer?.outputs.length ?? 1) > 1) return `${undoer!.label} branches; a compensation has nowhere to branch to.`;
+  return null;
+}
+
+/** An "each item" connection: from a for-each to the one step it runs per item, which stays
+ * outside the normal flow and neither branches, ends the run, nor loops itself. */
+function bodyRefusal(source: string, target: string, nodes: readonly FlowNode[], edges: readonly FlowEdge[]): string | null {
+  const step = (id: string) => stepDefinition(nodes.find((n) => n.id === id)?.data.stepType ?? "");
+  const bodies = edges.filter(isBodyFlowEdge);
+  const existing = bodies.find((e) => e.source === source);
+  if (existing) return `“${nameOf(nodes, source)}” already runs “${nameOf(nodes, existing.target)}” per item.`;
+  if (bodies.some((e) => e.target === target)) return `“${nameOf(nodes, target)}” already runs per item of another For each step.`;
+  if (edges.some((e) => isCompensationFlowEdge(e) && (e.source === target || e.target === target))) return `“${nameOf(nodes, target)}” is part of a compensation; an item is not undone on its own.`;
+  if (edges.some((e) => !isOutOfFlowEdge(e) && (e.source === target || e.target === target))) {
+    return `“${nameOf(nodes, target)}” is in the normal flow; the step run per item stands apart. Add a separate step.`;
+  }
+  const body = step(target);
+  if (body?.exit) return `${body.label} ends a run; run a step that does something per item.`;
+  if ((body?.outputs.length ?? 1) > 1) return `${body!.label} branches; an item has nowhere to branch to.`;
+  if (body?.itemBody) return `${body.label} runs per item itself; put the inner loop in a workflow and run that per item.`;
   return null;
 }

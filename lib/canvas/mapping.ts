@@ -22,6 +22,11 @@ export interface StepNodeData {
   undoesName?: string;
   /** Sagas: another step undoes this one, not saved. */
   compensated?: boolean;
+  /** For-each: the for-each step this one runs per item of (its "each item" edge), not saved. */
+  perItemOf?: string;
+  perItemOfName?: string;
+  /** For-each: a step is drawn on this one's "each item" edge, not saved. */
+  hasBody?: boolean;
   /** Validation problems of this node, for its badge (filled by the editor, not saved). */
   problems?: string[];
   /** Run view: the step's state, not saved. */
@@ -58,18 +63,35 @@ export const COMPENSATION_HANDLE = "compensation";
 
 export const isCompensationFlowEdge = (e: { sourceHandle?: string | null }) => e.sourceHandle === COMPENSATION_HANDLE;
 
+/** On the canvas an "each item" edge leaves from this handle of a for-each (below it, dotted); in
+ * the definition it is an edge of kind "body". */
+export const BODY_HANDLE = "each-item";
+
+export const isBodyFlowEdge = (e: { sourceHandle?: string | null }) => e.sourceHandle === BODY_HANDLE;
+
+/** Edges nothing runs along while a run goes forward: compensations and for-each bodies. */
+export const isOutOfFlowEdge = (e: { sourceHandle?: string | null }) => isCompensationFlowEdge(e) || isBodyFlowEdge(e);
+
 /** For each step that undoes another, the step it undoes. */
 export function undoneBy(edges: readonly { source: string; target: string; sourceHandle?: string | null }[]): Map<string, string> {
   return new Map(edges.filter(isCompensationFlowEdge).map((e) => [e.target, e.source]));
 }
 
-/** What a step's card shows of sagas: the step it undoes (by name), or that it is undone. */
-export function compensationData(edges: readonly { source: string; target: string; sourceHandle?: string | null }[], nameOf: (id: string) => string) {
+/** What a step's card shows of the edges outside the flow: the step it undoes (by name), or that
+ * it is undone; the for-each it runs per item of, or that a step runs per item of it. */
+export function outOfFlowData(edges: readonly { source: string; target: string; sourceHandle?: string | null }[], nameOf: (id: string) => string) {
   const undoes = undoneBy(edges);
   const undone = new Set(undoes.values());
-  return (id: string): Pick<StepNodeData, "undoes" | "undoesName" | "compensated"> => {
+  const bodies = edges.filter(isBodyFlowEdge);
+  const perItemOf = new Map(bodies.map((e) => [e.target, e.source]));
+  const loops = new Set(bodies.map((e) => e.source));
+  return (id: string): Pick<StepNodeData, "undoes" | "undoesName" | "compensated" | "perItemOf" | "perItemOfName" | "hasBody"> => {
     const original = undoes.get(id);
-    return original ? { undoes: original, undoesName: nameOf(original) } : undone.has(id) ? { compensated: true } : {};
+    const loop = perItemOf.get(id);
+    return {
+      ...(original ? { undoes: original, undoesName: nameOf(original) } : undone.has(id) ? { compensated: true } : {}),
+      ...(loop ? { perItemOf: loop, perItemOfName: nameOf(loop) } : loops.has(id) ? { hasBody: true } : {}),
+    };
   };
 }
 
@@ -94,7 +116,7 @@ export function toFlow(definition: Definition): { nodes: FlowNode[]; edges: Flow
       id: e.id,
       source: e.source,
       target: e.target,
-      ...(e.kind === "compensation" ? { sourceHandle: COMPENSATION_HANDLE } : e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
+      ...(e.kind === "compensation" ? { sourceHandle: COMPENSATION_HANDLE } : e.kind === "body" ? { sourceHandle: BODY_HANDLE } : e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
     })),
   };
 }
@@ -119,7 +141,7 @@ export function toDefinition(nodes: readonly FlowNode[], edges: readonly FlowEdg
       id: e.id,
       source: e.source,
       target: e.target,
-      ...(isCompensationFlowEdge(e) ? { kind: "compensation" as const } : e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
+      ...(isCompensationFlowEdge(e) ? { kind: "compensation" as const } : isBodyFlowEdge(e) ? { kind: "body" as const } : e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
     })),
   };
 }
@@ -158,7 +180,9 @@ export function cloneFragment(nodes: FlowNode[], edges: FlowEdge[], taken: Itera
 /** Nodes upstream of `id` (its ancestors): the outputs its templates may use. */
 export function ancestors(id: string, edges: readonly FlowEdge[]): string[] {
   const into = new Map<string, string[]>();
-  for (const e of edges) into.set(e.target, [...(into.get(e.target) ?? []), e.source]);
+  // A step run per item reads what its for-each reads; the for-each ends after it.
+  for (const e of edges) if (!isBodyFlowEdge(e)) into.set(e.target, [...(into.get(e.target) ?? []), e.source]);
+  for (const e of edges) if (isBodyFlowEdge(e)) into.set(e.target, [...(into.get(e.target) ?? []), ...(into.get(e.source) ?? [])]);
   const seen = new Set<string>();
   const stack = [...(into.get(id) ?? [])];
   while (stack.length) {

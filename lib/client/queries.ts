@@ -115,6 +115,29 @@ export const runsStreamQuery = () =>
 export const stepLogsQuery = (runId: string, nodeId: string) =>
   queryOptions({ queryKey: stepLogsKey(runId, nodeId), queryFn: () => api<StepLogsPage>(`/runs/${runId}/steps/${encodeURIComponent(nodeId)}/logs`) });
 
+export interface StepItem {
+  index: number;
+  status: string;
+  item: unknown;
+  output: unknown;
+  error: unknown;
+  childRunId: string | null;
+  stepRunId: string | null;
+  step: { status: string; attempt: number } | null;
+}
+
+/** A for-each step's items in order (only those in `status`, when given), page by page. */
+export const stepItemsQuery = (runId: string, nodeId: string, status: string) =>
+  infiniteQueryOptions({
+    queryKey: ["run", runId, "items", nodeId, status] as const,
+    queryFn: ({ pageParam }) =>
+      api<{ counts: Record<string, number>; items: StepItem[]; nextCursor: number | null }>(
+        `/runs/${runId}/steps/${encodeURIComponent(nodeId)}/items?limit=50${status ? `&status=${status}` : ""}${pageParam !== null ? `&after=${pageParam}` : ""}`,
+      ),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
 /** Runs, newest first, page by page; `search` is the list's query string (filters and limit). */
 export const runListQuery = (search: string) =>
   infiniteQueryOptions({

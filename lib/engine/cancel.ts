@@ -11,20 +11,21 @@ import { setRunStatus } from "./run-status.ts";
 import { activeRunStatuses, isActiveRun, openStepStatuses, stepFrom } from "./states.ts";
 import type { Sql } from "./tx.ts";
 
-export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun, reason: StopReason, actor: string): Promise<string[]> {
+/** Cancels the run's open steps (`only` these, when given: a for-each's items). */
+export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun, reason: StopReason, actor: string, only?: string[]): Promise<string[]> {
   const { rows } = await sql.query({
     name: "cancel-open-steps",
     text: `with cancelled as (
              update step_runs s set status = 'cancelled', reason = $2, finished_at = clock_timestamp(), heartbeat_at = null, wait_until = null, updated_at = now()
                from step_runs before
-              where s.run_id = $1 and s.status = any($3::step_status[]) and before.id = s.id
+              where s.run_id = $1 and s.status = any($3::step_status[]) and before.id = s.id and ($4::uuid[] is null or s.id = any($4::uuid[]))
               returning s.id, s.node_id, s.attempt, before.status as was
            ), attempts as (
              update step_attempts a set status = 'cancelled', finished_at = clock_timestamp()
                from cancelled c where a.step_run_id = c.id and a.attempt = c.attempt and a.status in ('running', 'waiting')
            )
            select * from cancelled`,
-    values: [run.id, reason, stepFrom("cancelled", openStepStatuses)],
+    values: [run.id, reason, stepFrom("cancelled", openStepStatuses), only ?? null],
   });
   if (rows.length === 0) return [];
   await insertEvents(
@@ -38,7 +39,7 @@ export async function cancelOpenSteps(sql: Sql, deps: EngineDeps, run: LockedRun
     rows.filter((r) => r.was !== "pending" && r.was !== "running").map((r) => ({ stepRunId: r.id, attempt: r.attempt, resume: r.was === "waiting" })),
   );
   // What a waiting step waited for from outside closes with it (an approval request).
-  const reasons: Record<string, string> = { run_cancelled: "the run was cancelled", run_failed: "the run failed", run_timed_out: "the run timed out", parent_stopped: "the parent run stopped" };
+  const reasons: Record<string, string> = { run_cancelled: "the run was cancelled", run_failed: "the run failed", run_timed_out: "the run timed out", parent_stopped: "the parent run stopped", for_each_stopped: "its for-each step stopped" };
   await cancelRequestsOf(sql, rows.filter((r) => r.was === "waiting").map((r) => r.id), reasons[reason] ?? reason, actor);
   // Every step that may have a worker on it: `was` is read from this statement's snapshot, and a
   // claim committed meanwhile makes a queued step running without it showing here.

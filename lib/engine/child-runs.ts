@@ -31,7 +31,13 @@ async function reportOne(tx: import("./tx.ts").Sql, deps: EngineDeps): Promise<b
   await tx.query(`delete from child_run_ends where id = $1`, [end.id]);
   const { rows: kind } = await tx.query(`select wait_kind from step_runs where id = $1`, [end.parent_step_run_id]);
   if (kind[0]?.wait_kind === "items") {
-    await forEachItemEnded(tx, deps, end, ACTOR);
+    const succeeded = end.status === "succeeded";
+    await forEachItemEnded(
+      tx,
+      deps,
+      { runId: end.parent_run_id, forEachStepRunId: end.parent_step_run_id, body: { childRunId: end.child_id }, succeeded, output: end.output, error: succeeded ? null : (end.error ?? { message: `the item's run ${end.status}` }) },
+      ACTOR,
+    );
     return true;
   }
   const { rows: waiting } = await tx.query(

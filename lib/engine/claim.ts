@@ -21,6 +21,9 @@ export interface ClaimedStep {
   maxAttempts: number;
   workflowId: string;
   versionId: string;
+  /** Stable across attempts (the Idempotency-Key of its calls): `<runId>:<nodeId>`, or for a
+   * for-each item `<runId>:<forEachNodeId>:<index>`. */
+  key: string;
   context: RunContext;
 }
 
@@ -34,6 +37,11 @@ const OUTPUTS = `(select coalesce(jsonb_object_agg(o.node_id, jsonb_build_object
 const ORIGINAL = `(select jsonb_build_object('nodeId', o.node_id, 'status', o.status, 'input', o.input, 'output', o.output, 'error', o.error)
                      from step_runs o where o.run_id = s.run_id and o.compensated_by = s.id) as original`;
 
+/** A for-each body's pass: its item, the item's index, and the for-each step's node. */
+const EACH = `case when s.iteration > 0 then
+                (select jsonb_build_object('item', f.item, 'index', f.index, 'loop', p.node_id)
+                   from for_each_items f join step_runs p on p.id = f.step_run_id where f.body_step_run_id = s.id) end as each`;
+
 const STARTABLE = stepFrom("running", ["queued", "retry_scheduled"]);
 
 /** Claims the attempt in one statement; null when the job is stale (the step was cancelled,
@@ -45,7 +53,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
        update step_runs set status = 'running', started_at = clock_timestamp(), heartbeat_at = now(), worker_id = $3,
               next_attempt_at = null, error = null, progress = null, updated_at = now()
         where id = $1 and attempt = $2 and status = any($4::step_status[])
-        returning id, run_id, node_id, type, attempt, max_attempts
+        returning id, run_id, node_id, iteration, type, attempt, max_attempts
      ), attempt_row as (
        insert into step_attempts (step_run_id, attempt, status, worker_id)
        select id, attempt, 'running', $3 from s
@@ -54,7 +62,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
        insert into run_events (run_id, step_run_id, node_id, type, actor, data)
        select run_id, id, node_id, 'step.started', $5, jsonb_build_object('attempt', attempt, 'workerId', $3::text) from s
      )
-     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}
+     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}, ${EACH}
        from s join runs r on r.id = s.run_id`,
     values: [job.stepRunId, job.attempt, workerId, STARTABLE, `worker:${workerId}`],
   });
@@ -75,7 +83,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
 export async function readPureSteps(pool: pg.Pool, jobs: StepJob[]): Promise<(ClaimedStep | null)[]> {
   const { rows } = await pool.query({
     name: "read-pure-steps",
-    text: `select s.id, s.run_id, s.node_id, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}
+    text: `select s.id, s.run_id, s.node_id, s.iteration, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}, ${EACH}
              from unnest($1::uuid[], $2::int[]) as j(id, attempt)
              join step_runs s on s.id = j.id and s.attempt = j.attempt and s.status = any($3::step_status[])
              join runs r on r.id = s.run_id`,
@@ -87,6 +95,7 @@ export async function readPureSteps(pool: pg.Pool, jobs: StepJob[]): Promise<(Cl
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of the claim or read query
 function claimedFrom(r: any): ClaimedStep {
+  const each = r.each as { item: unknown; index: number; loop: string } | null;
   return {
     runId: r.run_id,
     stepRunId: r.id,
@@ -96,6 +105,13 @@ function claimedFrom(r: any): ClaimedStep {
     maxAttempts: r.max_attempts,
     workflowId: r.workflow_id,
     versionId: r.version_id,
-    context: { input: r.input, steps: r.outputs, run: { id: r.run_id, workflowId: r.workflow_id, attempt: r.attempt }, ...(r.original ? { original: r.original } : {}) },
+    key: each ? `${r.run_id}:${each.loop}:${each.index}` : `${r.run_id}:${r.node_id}`,
+    context: {
+      input: r.input,
+      steps: r.outputs,
+      run: { id: r.run_id, workflowId: r.workflow_id, attempt: r.attempt },
+      ...(r.original ? { original: r.original } : {}),
+      ...(each ? { item: each.item, index: each.index } : {}),
+    },
   };
 }

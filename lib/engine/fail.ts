@@ -14,6 +14,7 @@ import { isActiveRun, stepFrom } from "./states.ts";
 import { advanceCompensation, failRun, isCompensation } from "./compensation.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
+import { forEachItemEnded, forEachOf } from "./for-each.ts";
 
 export type { FailureKind } from "./event-catalog.ts";
 
@@ -39,7 +40,7 @@ export async function failInTransaction(tx: Sql, deps: EngineDeps, step: Attempt
   const { retryAfterMs, ...stored } = info;
   const run = await lockRun(tx, step.runId);
   const { rows } = await tx.query(
-    `select node_id, attempt, max_attempts, status from step_runs where id = $1 and attempt = $2 and status = any($3::step_status[]) for update`,
+    `select node_id, iteration, attempt, max_attempts, status from step_runs where id = $1 and attempt = $2 and status = any($3::step_status[]) for update`,
     [step.stepRunId, step.attempt, stepFrom("failed", ["running", "waiting"])],
   );
   const row = rows[0];
@@ -77,6 +78,15 @@ export async function failInTransaction(tx: Sql, deps: EngineDeps, step: Attempt
     [step.stepRunId, JSON.stringify(stored)],
   );
   await finishAttempt(tx, step.stepRunId, step.attempt, kind, stored);
+  const reason = info.retryable ? `attempts exhausted (${step.attempt} of ${row.max_attempts})` : "not retryable";
+  if (row.iteration > 0) {
+    // A for-each item out of attempts: its for-each decides (fail fast, collect, a threshold);
+    // the for-each's failure, if it comes to that, is the dead letter and the run's failure.
+    await insertEvents(tx, [{ ...ref, type: "step.failed", data: { attempt: step.attempt, outcome: kind, reason, error: summary } }]);
+    const loop = await forEachOf(tx, step.stepRunId);
+    if (loop) await forEachItemEnded(tx, deps, { runId: run.id, forEachStepRunId: loop, body: { stepRunId: step.stepRunId }, succeeded: false, error: summary }, actor);
+    return "applied";
+  }
   await tx.query(`insert into dead_letters (run_id, step_run_id, workflow_id, node_id, attempts, error) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
     run.id,
     step.stepRunId,
@@ -85,7 +95,6 @@ export async function failInTransaction(tx: Sql, deps: EngineDeps, step: Attempt
     step.attempt,
     JSON.stringify(stored),
   ]);
-  const reason = info.retryable ? `attempts exhausted (${step.attempt} of ${row.max_attempts})` : "not retryable";
   await insertEvents(tx, [
     { ...ref, type: "step.failed", data: { attempt: step.attempt, outcome: kind, reason, error: summary } },
     { ...ref, type: "step.dead_lettered", data: { reason } },

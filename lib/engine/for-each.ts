@@ -1,22 +1,30 @@
 // For-each. The step's items are rows (`for_each_items`), written in the transaction in which the
-// step begins to wait; each item runs as a child run of the body workflow (input `{ item, index }`,
-// idempotency key `<runId>:<nodeId>:<index>`, so an item never gets two), chunk by chunk, at most
-// `parallelism` at once. When a child ends (child-runs.ts), its item is recorded, fenced on the item
-// still running with that child, and in the same transaction the next items start, or the step
-// ends: with the results in item order, or failed per its policy. Everything is in rows, so after a
-// crash or a restart any worker goes on from the first unfinished item; no item is redone.
+// step begins to wait. Each item runs its body, chunk by chunk, at most `parallelism` at once:
+//  - a drawn body (the node on the for-each's "each item" edge): a step run of that node with
+//    iteration index + 1, its templates reading {{ item }} and {{ index }} (claim.ts), its retries
+//    its own, its Idempotency-Key `<runId>:<forEachNodeId>:<index>`;
+//  - or a workflow: a child run (input `{ item, index }`, idempotency key
+//    `<runId>:<nodeId>:<index>`, so an item never gets two).
+// When an item's body ends (succeed.ts and fail.ts for a drawn body, child-runs.ts for a child
+// run), its item is recorded, fenced on the item still running with that body, and in the same
+// transaction the next items start, or the step ends: with the results in item order, or failed
+// per its policy. Everything is in rows, so after a crash or a restart any worker goes on from
+// the first unfinished item; no item is redone.
 import type { EngineDeps } from "./deps.ts";
-import { cancelChildRuns } from "./cancel.ts";
+import { cancelChildRuns, cancelOpenSteps } from "./cancel.ts";
+import { createSteps } from "./create-steps.ts";
 import { insertEvents } from "./events.ts";
+import { enqueue } from "./jobs.ts";
+import { retryPolicy } from "./retry.ts";
 import { startRunInTransaction } from "./start-run.ts";
 import type { Sql } from "./tx.ts";
-import { loadVersion } from "./versions.ts";
-import { lockRun } from "./run-lock.ts";
+import { loadVersion, type CompiledVersion } from "./versions.ts";
+import { lockRun, type LockedRun } from "./run-lock.ts";
 import { forEach } from "../steps/for-each.ts";
 import { resumeWaitInTransaction } from "./wait.ts";
 
 export interface ForEachConfig {
-  workflowId: string;
+  workflowId?: string;
   version?: number;
   chunkSize: number;
   parallelism: number;
@@ -24,17 +32,21 @@ export interface ForEachConfig {
   maxFailurePercent: number;
 }
 
-interface Parent {
-  runId: string;
+/** The for-each step, where its items start from. */
+interface Loop {
+  run: LockedRun;
+  version: CompiledVersion;
   stepRunId: string;
   nodeId: string;
+  attempt: number;
   actor: string;
+  config: ForEachConfig;
 }
 
 const INSERT_BATCH = 1_000;
 
 /** Where a for-each step is, kept in its `progress` (so an item's end costs no count over all items):
- * items before `next` have started, in order; those before `chunkEnd` form the current chunk;
+ * no item before `next` is waiting to start; those before `chunkEnd` form the current chunk;
  * `running` of them are out. */
 export interface ForEachState {
   total: number;
@@ -47,107 +59,193 @@ export interface ForEachState {
   chunkEnd: number;
 }
 
-/** Records the items and starts the first ones (in the transaction of the step's wait). */
-export async function beginForEach(tx: Sql, deps: EngineDeps, parent: Parent, items: unknown[], config: ForEachConfig): Promise<void> {
+/** Records the items and starts the first ones (in the transaction of the step's wait). A later
+ * attempt of the step (an operator's retry) keeps the items that succeeded and runs the others again. */
+export async function beginForEach(
+  tx: Sql,
+  deps: EngineDeps,
+  waiting: { runId: string; stepRunId: string; nodeId: string; attempt: number; actor: string },
+  items: unknown[],
+  config: ForEachConfig,
+): Promise<void> {
   for (let i = 0; i < items.length; i += INSERT_BATCH) {
     const batch = items.slice(i, i + INSERT_BATCH);
     await tx.query(
-      `insert into for_each_items (step_run_id, index, item) select $1, i, v::jsonb from unnest($2::int[], $3::text[]) as u(i, v)`,
-      [parent.stepRunId, batch.map((_, k) => i + k), batch.map((item) => JSON.stringify(item ?? null))],
+      `insert into for_each_items (step_run_id, index, item) select $1, i, v::jsonb from unnest($2::int[], $3::text[]) as u(i, v)
+       on conflict (step_run_id, index) do update set item = excluded.item, status = 'pending', child_run_id = null, body_step_run_id = null, output = null, error = null
+        where for_each_items.status <> 'succeeded'`,
+      [waiting.stepRunId, batch.map((_, k) => i + k), batch.map((item) => JSON.stringify(item ?? null))],
     );
   }
-  const state: ForEachState = { total: items.length, done: 0, succeeded: 0, failed: 0, percent: 0, running: 0, next: 0, chunkEnd: Math.min(items.length, config.chunkSize) };
-  await startNextItems(tx, deps, parent, config, state);
-  await saveState(tx, parent.stepRunId, state);
+  // Items of an earlier attempt past this one's list (its template now gives fewer) are not its.
+  await tx.query(`delete from for_each_items where step_run_id = $1 and index >= $2`, [waiting.stepRunId, items.length]);
+  const { rows } = await tx.query(
+    `select count(*) filter (where status = 'succeeded')::int as succeeded, coalesce(min(index) filter (where status = 'pending'), $2) as next
+       from for_each_items where step_run_id = $1`,
+    [waiting.stepRunId, items.length],
+  );
+  const { succeeded, next } = rows[0];
+  const state: ForEachState = { total: items.length, done: succeeded, succeeded, failed: 0, percent: Math.floor((succeeded / items.length) * 100), running: 0, next, chunkEnd: Math.min(items.length, next + config.chunkSize) };
+  const run = (await lockRun(tx, waiting.runId))!;
+  const loop: Loop = { ...waiting, run, version: await loadVersion(tx, run.versionId), config };
+  await startNextItems(tx, deps, loop, state);
+  await saveState(tx, loop.stepRunId, state);
 }
 
 const saveState = (tx: Sql, stepRunId: string, state: ForEachState) => tx.query(`update step_runs set progress = $2::jsonb where id = $1`, [stepRunId, JSON.stringify(state)]);
 
-/** Starts the next items of the current chunk (the next chunk once this one is done), up to the
- * parallelism; `state` is updated in place. */
-async function startNextItems(tx: Sql, deps: EngineDeps, parent: Parent, config: ForEachConfig, state: ForEachState): Promise<void> {
-  if (state.next >= state.chunkEnd && state.running === 0) state.chunkEnd = Math.min(state.total, state.chunkEnd + config.chunkSize);
-  const count = Math.min(config.parallelism - state.running, state.chunkEnd - state.next);
-  if (count <= 0) return;
-  const { rows: next } = await tx.query(`select index, item from for_each_items where step_run_id = $1 and index >= $2 and index < $3 order by index`, [
-    parent.stepRunId,
-    state.next,
-    state.next + count,
-  ]);
-  for (const { index, item } of next) {
-    const child = await startRunInTransaction(tx, deps, {
-      workflowId: config.workflowId,
-      version: config.version,
-      input: { item, index },
-      idempotencyKey: `${parent.runId}:${parent.nodeId}:${index}`,
-      actor: parent.actor,
-      parent: { runId: parent.runId, stepRunId: parent.stepRunId, nodeId: parent.nodeId },
-    });
-    await tx.query(`update for_each_items set status = 'running', child_run_id = $3 where step_run_id = $1 and index = $2`, [parent.stepRunId, index, child.id]);
+/** Starts the next waiting items of the current chunk (the next chunk once this one is done), up
+ * to the parallelism; `state` is updated in place. */
+async function startNextItems(tx: Sql, deps: EngineDeps, loop: Loop, state: ForEachState): Promise<void> {
+  const { config } = loop;
+  for (;;) {
+    if (state.next >= state.chunkEnd && state.running === 0 && state.chunkEnd < state.total) state.chunkEnd = Math.min(state.total, state.chunkEnd + config.chunkSize);
+    const count = Math.min(config.parallelism - state.running, state.chunkEnd - state.next);
+    if (count <= 0) return;
+    const { rows: next } = await tx.query(
+      `select index, item from for_each_items where step_run_id = $1 and index >= $2 and index < $3 and status = 'pending' order by index limit $4`,
+      [loop.stepRunId, state.next, state.chunkEnd, count],
+    );
+    if (next.length === 0) {
+      // The rest of this chunk is done already (an earlier attempt's): on to the next one.
+      state.next = state.chunkEnd;
+      if (state.running > 0 || state.chunkEnd >= state.total) return;
+      continue;
+    }
+    const body = loop.version.graph.body.get(loop.nodeId);
+    if (body) await startBodySteps(tx, deps, loop, body, next);
+    else await startChildRuns(tx, deps, loop, next);
+    state.running += next.length;
+    state.next = next.at(-1).index + 1;
+    return;
   }
-  state.running += next.length;
-  state.next += next.length;
 }
 
-/** A child run of a for-each step ended: record its item, then go on or end the step. */
-export async function forEachItemEnded(
-  tx: Sql,
-  deps: EngineDeps,
-  end: { child_id: string; status: string; output: unknown; error: { message?: string } | null; parent_run_id: string; parent_step_run_id: string },
-  actor: string,
-): Promise<void> {
-  // The run's lock first (the engine's order): ends of one step's items, taken by several workers
-  // at once, are applied one after another, so each sees the others' counts.
-  await lockRun(tx, end.parent_run_id);
+/** Items as step runs of the drawn body: new ones, or (a later attempt of the for-each) the
+ * item's earlier pass queued again with a fresh budget of attempts. */
+async function startBodySteps(tx: Sql, deps: EngineDeps, loop: Loop, body: string, items: { index: number }[]): Promise<void> {
+  const reason = (index: number) => `item ${index} of ${loop.nodeId}`;
+  const created = await createSteps(
+    tx,
+    deps,
+    items.map(({ index }) => ({ run: loop.run, version: loop.version, nodeId: body, status: "queued" as const, actor: loop.actor, iteration: index + 1, reason: reason(index) })),
+  );
+  const again = items.filter(({ index }) => !created.some((c) => c.iteration === index + 1)).map(({ index }) => index + 1);
+  const { rows: requeued } = again.length
+    ? await tx.query(
+        `update step_runs set status = 'queued', attempt = attempt + 1, max_attempts = attempt + $4, queued_at = clock_timestamp(), started_at = null, finished_at = null,
+                output = null, error = null, reason = null, progress = null, next_attempt_at = null, heartbeat_at = null, updated_at = now()
+          where run_id = $1 and node_id = $2 and iteration = any($3::int[]) and status in ('failed', 'cancelled')
+          returning id, node_id, iteration, attempt`,
+        [loop.run.id, body, again, retryPolicy(loop.version.node(body).retry).maxAttempts],
+      )
+    : { rows: [] };
+  if (requeued.length) {
+    await insertEvents(tx, requeued.map((r) => ({ runId: loop.run.id, stepRunId: r.id, nodeId: r.node_id, type: "step.queued" as const, actor: loop.actor, data: { attempt: r.attempt, reason: reason(r.iteration - 1) } })));
+    await enqueue(deps, tx, requeued.map((r) => ({ runId: loop.run.id, stepRunId: r.id, attempt: r.attempt })));
+  }
+  const steps = [...created.map((c) => ({ id: c.id, iteration: c.iteration })), ...requeued.map((r) => ({ id: r.id as string, iteration: r.iteration as number }))];
+  await tx.query(
+    `update for_each_items f set status = 'running', body_step_run_id = u.id from unnest($2::uuid[], $3::int[]) as u(id, index) where f.step_run_id = $1 and f.index = u.index`,
+    [loop.stepRunId, steps.map((s) => s.id), steps.map((s) => s.iteration - 1)],
+  );
+}
+
+/** Items as child runs of the workflow the step names (a new run per attempt of the step). */
+async function startChildRuns(tx: Sql, deps: EngineDeps, loop: Loop, items: { index: number; item: unknown }[]): Promise<void> {
+  for (const { index, item } of items) {
+    const child = await startRunInTransaction(tx, deps, {
+      workflowId: loop.config.workflowId!,
+      version: loop.config.version,
+      input: { item, index },
+      idempotencyKey: `${loop.run.id}:${loop.nodeId}:${index}${loop.attempt > 1 ? `:${loop.attempt}` : ""}`,
+      actor: loop.actor,
+      parent: { runId: loop.run.id, stepRunId: loop.stepRunId, nodeId: loop.nodeId },
+    });
+    await tx.query(`update for_each_items set status = 'running', child_run_id = $3 where step_run_id = $1 and index = $2`, [loop.stepRunId, index, child.id]);
+  }
+}
+
+/** How an item's body ended: its child run, or its step run (a drawn body). */
+export interface ItemEnd {
+  runId: string;
+  forEachStepRunId: string;
+  body: { childRunId: string } | { stepRunId: string };
+  succeeded: boolean;
+  output?: unknown;
+  error?: { message?: string } | null;
+}
+
+/** An item's body ended: record its item, then go on or end the step (under the run's lock: the
+ * ends of one step's items, taken by several workers at once, are applied one after another). */
+export async function forEachItemEnded(tx: Sql, deps: EngineDeps, end: ItemEnd, actor: string): Promise<void> {
+  const run = (await lockRun(tx, end.runId))!;
   const { rows: steps } = await tx.query(
-    `select s.attempt, s.node_id, s.progress, p.version_id from step_runs s join runs p on p.id = s.run_id where s.id = $1 and s.status = 'waiting' and s.wait_kind = 'items'`,
-    [end.parent_step_run_id],
+    `select s.attempt, s.node_id, s.progress from step_runs s where s.id = $1 and s.status = 'waiting' and s.wait_kind = 'items'`,
+    [end.forEachStepRunId],
   );
   const step = steps[0];
   if (!step) return;
-  const succeeded = end.status === "succeeded";
+  const [column, id] = "childRunId" in end.body ? ["child_run_id", end.body.childRunId] : ["body_step_run_id", end.body.stepRunId];
   const { rows: items } = await tx.query(
-    `update for_each_items set status = $3, output = $4::jsonb, error = $5::jsonb where step_run_id = $1 and child_run_id = $2 and status = 'running' returning index`,
-    [end.parent_step_run_id, end.child_id, succeeded ? "succeeded" : "failed", succeeded ? JSON.stringify(end.output ?? null) : null, succeeded ? null : JSON.stringify(end.error ?? { message: `the item's run ${end.status}` })],
+    `update for_each_items set status = $3, output = $4::jsonb, error = $5::jsonb where step_run_id = $1 and ${column} = $2 and status = 'running' returning index`,
+    [end.forEachStepRunId, id, end.succeeded ? "succeeded" : "failed", end.succeeded ? JSON.stringify(end.output ?? null) : null, end.succeeded ? null : JSON.stringify(end.error ?? { message: "the item failed" })],
   );
   if (!items[0]) return;
-  const version = await loadVersion(tx, step.version_id);
+  const version = await loadVersion(tx, run.versionId);
   // As the definition has it, with the schema's defaults (templates play no part in these fields).
   const config = forEach.config.parse(version.node(step.node_id).config) as ForEachConfig;
+  const loop: Loop = { run, version, stepRunId: end.forEachStepRunId, nodeId: step.node_id, attempt: step.attempt, actor, config };
   const state = step.progress as ForEachState;
   state.running--;
   state.done++;
-  if (succeeded) state.succeeded++;
+  if (end.succeeded) state.succeeded++;
   else state.failed++;
   const { total, done, failed } = state;
   const before = state.percent;
   state.percent = Math.floor((done / total) * 100);
   // Progress events at each whole percent (at most a hundred per step), so the page follows live.
   if (state.percent !== before) {
-    await insertEvents(tx, [{ runId: end.parent_run_id, stepRunId: end.parent_step_run_id, nodeId: step.node_id, type: "step.progress", actor, data: { done, total, failed, percent: state.percent } }]);
+    await insertEvents(tx, [{ runId: run.id, stepRunId: loop.stepRunId, nodeId: loop.nodeId, type: "step.progress", actor, data: { done, total, failed, percent: state.percent } }]);
   }
-  const parent = { runId: end.parent_run_id, stepRunId: end.parent_step_run_id, attempt: step.attempt };
+  const parent = { runId: run.id, stepRunId: loop.stepRunId, attempt: step.attempt };
   const overThreshold = config.onFailure === "threshold" && (failed / total) * 100 > config.maxFailurePercent;
-  if (!succeeded && (config.onFailure === "fail_fast" || overThreshold)) {
-    // Stop: the items still running are cancelled with their runs; their ends find nothing waiting.
-    await cancelChildRuns(tx, deps, [end.parent_step_run_id], actor);
-    await tx.query(`update for_each_items set status = 'cancelled' where step_run_id = $1 and status in ('pending', 'running')`, [end.parent_step_run_id]);
-    await saveState(tx, end.parent_step_run_id, state);
+  if (!end.succeeded && (config.onFailure === "fail_fast" || overThreshold)) {
+    // Stop: the items still running are cancelled with their bodies; their ends find nothing waiting.
+    await stopItems(tx, deps, loop);
+    await saveState(tx, loop.stepRunId, state);
     const why = overThreshold ? `${failed} of ${total} items failed, more than ${config.maxFailurePercent} %` : `item ${items[0].index} failed`;
-    await resumeWaitInTransaction(tx, deps, parent, { error: { message: `${why}: ${end.error?.message ?? `its run ${end.status}`}`, code: "item_failed" } }, actor);
+    await resumeWaitInTransaction(tx, deps, parent, { error: { message: `${why}: ${end.error?.message ?? "its body failed"}`, code: "item_failed" } }, actor);
     return;
   }
   if (done < total) {
-    await startNextItems(tx, deps, { runId: end.parent_run_id, stepRunId: end.parent_step_run_id, nodeId: step.node_id, actor }, config, state);
-    await saveState(tx, end.parent_step_run_id, state);
+    await startNextItems(tx, deps, loop, state);
+    await saveState(tx, loop.stepRunId, state);
     return;
   }
-  await saveState(tx, end.parent_step_run_id, state);
+  await saveState(tx, loop.stepRunId, state);
   const { rows: results } = await tx.query(
     `select coalesce(jsonb_agg(output order by index), '[]'::jsonb) as results,
             coalesce(jsonb_agg(jsonb_build_object('index', index, 'error', error) order by index) filter (where status = 'failed'), '[]'::jsonb) as errors
        from for_each_items where step_run_id = $1`,
-    [end.parent_step_run_id],
+    [loop.stepRunId],
   );
   await resumeWaitInTransaction(tx, deps, parent, { output: { total, succeeded: state.succeeded, failed, results: results[0].results, errors: results[0].errors } }, actor);
+}
+
+/** The items still out are cancelled (their child runs, or their body steps), and no more start. */
+async function stopItems(tx: Sql, deps: EngineDeps, loop: Loop): Promise<void> {
+  const { rows } = await tx.query(
+    `update for_each_items set status = 'cancelled' where step_run_id = $1 and status in ('pending', 'running') returning body_step_run_id`,
+    [loop.stepRunId],
+  );
+  const bodies = rows.map((r) => r.body_step_run_id as string | null).filter((id): id is string => !!id);
+  if (bodies.length) await cancelOpenSteps(tx, deps, loop.run, "for_each_stopped", loop.actor, bodies);
+  else await cancelChildRuns(tx, deps, [loop.stepRunId], loop.actor);
+}
+
+/** The for-each step a drawn body's pass runs for. */
+export async function forEachOf(sql: Sql, bodyStepRunId: string): Promise<string | undefined> {
+  const { rows } = await sql.query(`select step_run_id from for_each_items where body_step_run_id = $1`, [bodyStepRunId]);
+  return rows[0]?.step_run_id;
 }

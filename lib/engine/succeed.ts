@@ -10,6 +10,7 @@ import { inputJson, writeLogs, type Outcome, type Report } from "./attempts.ts";
 import { lockRuns } from "./run-lock.ts";
 import { isFinishedRun, stepsMayRun } from "./states.ts";
 import { reportChildProgress } from "./progress.ts";
+import { forEachItemEnded, forEachOf } from "./for-each.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
@@ -44,7 +45,7 @@ const SUCCEED = `
       from item i
      where s.id = i.step_id and s.attempt = i.attempt
        and (s.status::text = i.from_status or (i.from_status = 'queued' and s.status = 'retry_scheduled'))
-    returning s.id, s.run_id, s.node_id, s.started_at, s.finished_at, i.attempt, i.worker_id, i.branch, i.started_at as pure_start, i.from_status, i.actor, i.resumed_by
+    returning s.id, s.run_id, s.node_id, s.iteration, case when s.iteration > 0 then s.output end as item_output, s.started_at, s.finished_at, i.attempt, i.worker_id, i.branch, i.started_at as pure_start, i.from_status, i.actor, i.resumed_by
   ), attempt_done as (
     update step_attempts a set status = 'succeeded', finished_at = clock_timestamp()
       from done d where a.step_run_id = d.id and a.attempt = d.attempt and d.pure_start is null
@@ -61,7 +62,7 @@ const SUCCEED = `
              'durationMs', round(extract(epoch from d.finished_at - d.started_at) * 1000))), d.finished_at
       from done d
   )
-  select id, run_id, node_id from done`;
+  select id, run_id, node_id, iteration, item_output from done`;
 
 /** Applies the successes in the caller's transaction; for each, whether it applied. */
 export async function succeedInTransaction(sql: Sql, deps: EngineDeps, items: Success[]): Promise<boolean[]> {
@@ -92,6 +93,12 @@ export async function succeedInTransaction(sql: Sql, deps: EngineDeps, items: Su
 
   const byRun = new Map<string, Completed>();
   for (const r of rows) {
+    // A for-each body's pass: its item is done; the for-each goes on (or ends), not the flow.
+    if (r.iteration > 0) {
+      const loop = await forEachOf(sql, r.id);
+      if (loop) await forEachItemEnded(sql, deps, { runId: r.run_id, forEachStepRunId: loop, body: { stepRunId: r.id }, succeeded: true, output: r.item_output }, applied.find((i) => i.stepRunId === r.id)!.actor);
+      continue;
+    }
     const run = runs.get(r.run_id)!;
     const entry = byRun.get(run.id) ?? { run, version: await loadVersion(sql, run.versionId), nodeIds: [], actor: applied.find((i) => i.runId === run.id)!.actor };
     entry.nodeIds.push(r.node_id);

@@ -4,7 +4,7 @@ import type { ValidateFunction } from "ajv";
 import { compileInputSchema } from "../workflow/input-schema.ts";
 import { stepDefinition } from "../steps/index.ts";
 import type { Definition, WorkflowNode } from "../workflow/definition.ts";
-import { buildGraph, topologicalOrder, type Graph } from "../workflow/graph.ts";
+import { buildGraph, stepsTotal, topologicalOrder, type Graph } from "../workflow/graph.ts";
 import type { CompensationOrder } from "./event-catalog.ts";
 import { compensationOrderOf } from "./compensation-plan.ts";
 import type { Sql } from "./tx.ts";
@@ -30,7 +30,7 @@ export interface CompiledVersion {
   waitsOf(id: string): readonly string[];
   validateInput?: ValidateFunction;
   runTimeoutMs?: number;
-  /** The steps a run can take: its nodes but the compensations (run progress counts to it). */
+  /** The steps a run can take (graph.ts stepsTotal). */
   stepsTotal: number;
   /** At most this many runs of the workflow active at once; more are held (run-slots.ts). */
   maxActiveRuns?: number;
@@ -70,7 +70,7 @@ export function compileVersion(row: { id: string; workflow_id: string; number: n
     validateInput: config.inputSchema ? compileInputSchema(config.inputSchema) : undefined,
     runTimeoutMs: config.runTimeoutMs,
     maxActiveRuns: config.maxActiveRuns,
-    stepsTotal: graph.nodes.size - graph.compensates.size,
+    stepsTotal: stepsTotal(graph),
     compensationOrder: compensationOrderOf(graph),
   };
 }

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { pool as defaultPool } from "../db.ts";
 import { notFound } from "../api/errors.ts";
 import { decodeCursor, encodeCursor } from "../api/cursor.ts";
-import type { listDeadLettersQuery, listEventsQuery, listRunsQuery, listStepLogsQuery } from "../workflows/schemas.ts";
+import type { listDeadLettersQuery, listEventsQuery, listRunsQuery, listStepItemsQuery, listStepLogsQuery } from "../workflows/schemas.ts";
 import { activeRunStatuses, doneStepStatuses, type RunStatus } from "../engine/states.ts";
 import { describeStuck, stuckAfterSeconds, stuckStepsSql, type StuckKind } from "./stuck.ts";
 import { runProgress } from "./progress.ts";
@@ -118,6 +118,18 @@ export async function assertRunExists(id: string, pool: Queryable = defaultPool(
   if (!rowCount) throw notFound(`Run ${id}`);
 }
 
+/** The nodes of a run's version that run per item of a for-each (drawn on an "each item" edge):
+ * their passes are items, shown by their for-each's progress and items, not one by one. 404 for no run. */
+export async function runItemNodes(id: string, pool: Queryable = defaultPool()): Promise<string[]> {
+  const { rows } = await pool.query(
+    `select coalesce((select array_agg(e->>'target') from jsonb_array_elements(v.definition->'edges') e where e->>'kind' = 'body'), '{}') as nodes
+       from runs r join workflow_versions v on v.id = r.version_id where r.id = $1`,
+    [id],
+  );
+  if (!rows[0]) throw notFound(`Run ${id}`);
+  return rows[0].nodes;
+}
+
 /** One run with its steps and their attempts, read in one snapshot (described in `snapshot`). */
 export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
   const client = await pool.connect();
@@ -139,7 +151,7 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
                                    'startedAt', a.started_at, 'finishedAt', a.finished_at, 'error', a.error,
                                    'retryDelayMs', a.retry_delay_ms) order by a.attempt)
                           from step_attempts a where a.step_run_id = s.id), '[]'::jsonb) as attempts
-         from step_runs s where s.run_id = $1 order by s.created_at, s.node_id`,
+         from step_runs s where s.run_id = $1 and s.iteration = 0 order by s.created_at, s.node_id`,
       [id],
     );
     const callback = await client.query(
@@ -215,6 +227,40 @@ export async function getRun(id: string, pool: pg.Pool = defaultPool()) {
   } finally {
     client.release();
   }
+}
+
+/** A for-each step's items in index order (page with ?after=<last index>), with counts by state.
+ * An item run by a drawn body has the attempts of its step run; one run by a workflow, its child run. */
+export async function listStepItems(runId: string, nodeId: string, query: z.infer<typeof listStepItemsQuery>, pool: Queryable = defaultPool()) {
+  const { rows: steps } = await pool.query(`select id from step_runs where run_id = $1 and node_id = $2 and iteration = 0`, [runId, nodeId]);
+  if (!steps[0]) {
+    await assertRunExists(runId, pool);
+    throw notFound(`Step ${nodeId} of run ${runId}`);
+  }
+  const { rows } = await pool.query(
+    `select f.index, f.status, f.item, f.output, f.error, f.child_run_id, f.body_step_run_id, b.attempt, b.status as body_status
+       from for_each_items f left join step_runs b on b.id = f.body_step_run_id
+      where f.step_run_id = $1 and ($2::text is null or f.status = $2) and f.index > $3
+      order by f.index limit $4`,
+    [steps[0].id, query.status ?? null, query.after ?? -1, query.limit + 1],
+  );
+  const { rows: counts } = await pool.query(`select status, count(*)::int as n from for_each_items where step_run_id = $1 group by status`, [steps[0].id]);
+  const page = rows.slice(0, query.limit);
+  return {
+    counts: Object.fromEntries(counts.map((c) => [c.status as string, c.n as number])) as Record<string, number>,
+    items: page.map((r) => ({
+      index: r.index as number,
+      status: r.status as string,
+      item: r.item,
+      output: r.output,
+      error: r.error,
+      childRunId: r.child_run_id as string | null,
+      stepRunId: r.body_step_run_id as string | null,
+      /** A drawn body's step: its state (queued, retry_scheduled...) and attempt so far. */
+      step: r.body_status ? { status: r.body_status as string, attempt: r.attempt as number } : null,
+    })),
+    nextCursor: rows.length > query.limit ? page.at(-1)!.index : null,
+  };
 }
 
 /** A step's log lines, oldest first; page with ?after=<last id>. */

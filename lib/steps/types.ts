@@ -37,6 +37,9 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType, O extends reado
   /** The waits an attempt may ask for (see lib/engine/waits.ts): a `timer` wait resumes itself when
    * due; any other kind is resumed from outside through resumeWaitingStep (approvals, events). */
   waits?: W;
+  /** Runs a body once per item: the node drawn on its "each item" edge (edge kind "body"), or the
+   * workflow its `workflowId` names; one of the two (lib/engine/for-each.ts). */
+  itemBody?: boolean;
   /** The dependency an attempt calls, by default (its config resolved): the host of an HTTP
    * step's URL. Its circuit breaker gates the attempt; a node's `dependency` overrides it. */
   dependencyOf?: (config: z.infer<S>) => string | undefined;

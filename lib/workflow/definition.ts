@@ -73,9 +73,10 @@ export const edgeSchema = z.strictObject({
   source: z.string().min(1),
   target: z.string().min(1),
   sourceHandle: z.string().min(1).optional(),
-  /** A "compensates" edge (drawn dashed): its target undoes its source when the run fails. It is
-   * outside the normal flow: nothing runs along it while the run goes forward. */
-  kind: z.literal("compensation").optional(),
+  /** Edges outside the normal flow: nothing runs along them while the run goes forward.
+   * "compensation" (drawn dashed): its target undoes its source when the run fails.
+   * "body" (drawn dotted, from a for-each's "each item" handle): its target runs once per item. */
+  kind: z.enum(["compensation", "body"]).optional(),
 });
 export type WorkflowEdge = z.infer<typeof edgeSchema>;
 

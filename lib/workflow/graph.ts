@@ -3,16 +3,21 @@ import type { Definition, WorkflowEdge, WorkflowNode } from "./definition.ts";
 
 export interface Graph {
   nodes: Map<string, WorkflowNode>;
-  /** The normal flow: compensation edges are not in these. */
+  /** The normal flow: compensation and body edges are not in these. */
   outgoing: Map<string, WorkflowEdge[]>;
   incoming: Map<string, WorkflowEdge[]>;
   /** Sagas: the node that undoes each node that has one (its "compensates" edge). */
   compensator: Map<string, string>;
   /** ...and the other way: the node each compensating node undoes. */
   compensates: Map<string, string>;
+  /** For-each: the node drawn on each for-each's "each item" edge, run once per item. */
+  body: Map<string, string>;
+  /** ...and the other way: the for-each each body node runs for. */
+  bodyOf: Map<string, string>;
 }
 
 export const isCompensationEdge = (edge: Pick<WorkflowEdge, "kind">) => edge.kind === "compensation";
+export const isBodyEdge = (edge: Pick<WorkflowEdge, "kind">) => edge.kind === "body";
 
 export function buildGraph(definition: Pick<Definition, "nodes" | "edges">): Graph {
   const nodes = new Map(definition.nodes.map((n) => [n.id, n]));
@@ -20,19 +25,32 @@ export function buildGraph(definition: Pick<Definition, "nodes" | "edges">): Gra
   const incoming = new Map<string, WorkflowEdge[]>(definition.nodes.map((n) => [n.id, []]));
   const compensator = new Map<string, string>();
   const compensates = new Map<string, string>();
+  const body = new Map<string, string>();
+  const bodyOf = new Map<string, string>();
+  // Validation allows one each way; a draft with more keeps the first.
+  const link = (forward: Map<string, string>, back: Map<string, string>, edge: WorkflowEdge) => {
+    if (!forward.has(edge.source)) forward.set(edge.source, edge.target);
+    if (!back.has(edge.target)) back.set(edge.target, edge.source);
+  };
   for (const edge of definition.edges) {
     if (!nodes.has(edge.source) || !nodes.has(edge.target)) continue;
     if (isCompensationEdge(edge)) {
-      // Validation allows one each way; a draft with more keeps the first.
-      if (!compensator.has(edge.source)) compensator.set(edge.source, edge.target);
-      if (!compensates.has(edge.target)) compensates.set(edge.target, edge.source);
+      link(compensator, compensates, edge);
+      continue;
+    }
+    if (isBodyEdge(edge)) {
+      link(body, bodyOf, edge);
       continue;
     }
     outgoing.get(edge.source)!.push(edge);
     incoming.get(edge.target)!.push(edge);
   }
-  return { nodes, outgoing, incoming, compensator, compensates };
+  return { nodes, outgoing, incoming, compensator, compensates, body, bodyOf };
 }
+
+/** The steps a run can take: its nodes but the compensations and the for-each bodies (whose passes
+ * are their for-each's items). Run progress counts to it. */
+export const stepsTotal = (graph: Graph) => graph.nodes.size - graph.compensates.size - graph.bodyOf.size;
 
 /** Every node reachable from `from` along edges, `from` included. */
 export function reachable(graph: Graph, from: string): Set<string> {

@@ -12,6 +12,9 @@ export interface RunContext {
   /** In a compensation: the step it undoes, as that step ended (its resolved input, its output
    * when it succeeded, its error when it failed mid-way). */
   original?: { nodeId: string; status: string; input: unknown; output: unknown; error: unknown };
+  /** In a for-each's drawn body: the item it runs for, and its index in the list (from 0). */
+  item?: unknown;
+  index?: number;
   /** Credential values, only in the worker, only those the step's templates name
    * (lib/secrets/credentials.ts resolveSecrets); masked in everything the step keeps. */
   secrets?: Record<string, string>;

@@ -9,7 +9,7 @@ import { credentialFields, eventTypeFields, expressionFields, isEntry, stepDefin
 import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
-import { buildGraph, findCycle, isCompensationEdge, reachable, type Graph } from "./graph.ts";
+import { buildGraph, findCycle, isBodyEdge, isCompensationEdge, reachable, type Graph } from "./graph.ts";
 
 export interface DefinitionProblem {
   nodeId?: string;
@@ -56,7 +56,7 @@ export function parseStructure(input: unknown): ValidationResult {
 }
 
 /** Steps upstream of each step: what its templates may read. A compensation reads the step it
- * undoes and whatever that step read. */
+ * undoes and whatever that step read; a for-each body what its for-each reads (and its item). */
 function upstreamOf(graph: Graph): (id: string) => Set<string> {
   const cache = new Map<string, Set<string>>();
   return (id) => {
@@ -64,7 +64,9 @@ function upstreamOf(graph: Graph): (id: string) => Set<string> {
     if (!found) {
       found = new Set();
       const undone = graph.compensates.get(id);
-      const stack = [...(graph.incoming.get(id) ?? []).map((e) => e.source), ...(undone ? [undone] : [])];
+      // A for-each's body reads what its for-each reads (the for-each itself ends after it).
+      const loop = graph.bodyOf.get(id);
+      const stack = [...(graph.incoming.get(id) ?? []).map((e) => e.source), ...(undone ? [undone] : []), ...(loop ? (graph.incoming.get(loop) ?? []).map((e) => e.source) : [])];
       while (stack.length) {
         const next = stack.pop()!;
         if (found.has(next)) continue;
@@ -185,6 +187,11 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
     const own = nodeConfigProblems(node, ["nodes", i]);
     problems.push(...own);
     if (own.length === 0) problems.push(...templateProblems(node, i, graph, upstream, starts[0]?.n));
+    // Per item, a workflow or a drawn step runs: one of the two.
+    if (own.length === 0 && stepDefinition(node.type)?.itemBody) {
+      const named = typeof node.config.workflowId === "string" && node.config.workflowId !== "";
+      if (named === graph.body.has(node.id)) problems.push({ nodeId: node.id, path: at("config.workflowId"), message: named ? say.twoBodies() : say.noBody() });
+    }
     // Only secrets.NAME is opened for a step: `secrets` read any other way would be empty.
     for (const t of findTemplates(templatedConfig(stepDefinition(node.type), node.config))) {
       if (/\bsecrets\b(?!\s*\.\s*[A-Za-z_])/.test(t.expression)) {
@@ -238,6 +245,10 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
       seenLinks.add(link);
       return;
     }
+    if (isBodyEdge(edge)) {
+      problems.push(...bodyEdgeProblems(edge, i, graph, named));
+      return;
+    }
     const sourceStep = stepDefinition(source.type);
     const targetStep = stepDefinition(target.type);
     if (sourceStep) {
@@ -268,8 +279,8 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
   if (starts.length === 1) {
     const live = reachable(graph, starts[0].n.id);
     definition.nodes.forEach((n, i) => {
-      // A compensation is reached through the step it undoes (checked with its edge).
-      if (!live.has(n.id) && !graph.compensates.has(n.id)) problems.push({ nodeId: n.id, path: `nodes.${i}`, message: say.unreachable(stepName(n)) });
+      // A compensation is reached through the step it undoes, a body through its for-each (checked with their edges).
+      if (!live.has(n.id) && !graph.compensates.has(n.id) && !graph.bodyOf.has(n.id)) problems.push({ nodeId: n.id, path: `nodes.${i}`, message: say.unreachable(stepName(n)) });
     });
   }
 
@@ -299,5 +310,33 @@ function compensationEdgeProblems(edge: Definition["edges"][number], i: number, 
     if (why) add("target", say.compensationTarget(named(edge.target), why));
   }
   if ((graph.incoming.get(edge.target)?.length ?? 0) + (graph.outgoing.get(edge.target)?.length ?? 0) > 0) add("target", say.compensatorInFlow(named(edge.target)));
+  return problems;
+}
+
+/** An "each item" edge: from a step that runs a body per item, to a step that runs only so
+ * (outside the normal flow, one each way, not branching, not ending the run, no body of its own). */
+function bodyEdgeProblems(edge: Definition["edges"][number], i: number, graph: Graph, named: (id: string) => string): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ edgeId: edge.id, path: `edges.${i}.${field}`, message });
+  const sourceStep = stepDefinition(graph.nodes.get(edge.source)!.type);
+  const targetStep = stepDefinition(graph.nodes.get(edge.target)!.type);
+  if (sourceStep && !sourceStep.itemBody) add("source", say.bodyFrom(named(edge.source)));
+  if (edge.sourceHandle !== undefined) add("sourceHandle", say.bodyHandle());
+  if (graph.body.get(edge.source) !== edge.target) add("source", say.secondBody(named(edge.source)));
+  else if (graph.bodyOf.get(edge.target) !== edge.source) add("target", say.sharedBody(named(edge.target)));
+  if (targetStep) {
+    const why = targetStep.entry || !targetStep.acceptsInput
+      ? "it is where a run begins"
+      : targetStep.exit
+        ? "it ends the run, and an item is not the run"
+        : targetStep.outputs.length > 1
+          ? "it branches, and an item has nowhere to branch to"
+          : targetStep.itemBody
+            ? "it runs per item itself; put the inner loop in a workflow and run that per item"
+            : undefined;
+    if (why) add("target", say.bodyTarget(named(edge.target), why));
+  }
+  if ((graph.incoming.get(edge.target)?.length ?? 0) + (graph.outgoing.get(edge.target)?.length ?? 0) > 0) add("target", say.bodyInFlow(named(edge.target)));
+  if (graph.compensator.has(edge.target) || graph.compensates.has(edge.target)) add("target", say.bodyWithCompensation(named(edge.target)));
   return problems;
 }

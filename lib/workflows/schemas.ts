@@ -84,6 +84,14 @@ export const listStepLogsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
+export const listStepItemsQuery = z.strictObject({
+  /** Only items in this state. */
+  status: z.enum(["pending", "running", "succeeded", "failed", "cancelled"]).optional(),
+  /** Items with an index above this one (the last index of the previous page). */
+  after: z.coerce.number().int().min(-1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 export const skipStepBody = z.strictObject({
   output: z.json().default(null),
   /** For a branching step: the branch to take. */

@@ -1,13 +1,14 @@
-// For-each: a workflow run once per item, chunk by chunk with a set parallelism, results in item
-// order, progress events in order; failure policies; and 1,000 items surviving a worker killed
-// with SIGKILL mid-way, every item done exactly once (a local server records each item by the
-// Idempotency-Key its call carries). The same with 10,000 items passes too, in about eight minutes
-// on two cores (each item is a child run: about 20 items a second today), too long to run on every
-// change; ITEMS below is the only difference.
-import { afterAll, beforeAll, expect, it } from "vitest";
+// For-each: a drawn step or a workflow run once per item, chunk by chunk with a set parallelism,
+// results in item order, progress events in order; failure policies; an operator's retry that
+// runs only the items that did not succeed; and, through a worker killed with SIGKILL mid-way,
+// 10,000 items of a drawn step and 500 of a workflow, every item done exactly once (a local
+// server records each item by the Idempotency-Key its call carries). A workflow's items are child
+// runs, slower (a run of three steps each), so fewer of them here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linear, publish, runWorkflow, startEngine, stepOf, waitForRun, type Engine } from "../helpers/engine.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/processes.ts";
+import { openStream } from "../helpers/sse.ts";
 
 let engine: Engine;
 let server: TestServer;
@@ -117,7 +118,118 @@ it("refuses items that are not a list, without retrying", async () => {
   expect(stepOf(run, "each")).toMatchObject({ attempt: 1, error: { message: expect.stringContaining("not a list") } });
 });
 
-const ITEMS = 1_000;
+/** A for-each whose body is a step drawn on its "each item" edge, not a workflow. */
+const drawnLoop = (step: Record<string, unknown>, config: Record<string, unknown>) => {
+  const d = linear([{ id: "each", type: "for_each", config: { items: "{{ input.items }}", ...config } }], { output: "{{ steps.each.output }}" });
+  d.nodes.push({ id: "call", type: "http", position: { x: 200, y: 200 }, config: {}, ...step } as (typeof d.nodes)[number]);
+  (d.edges as Record<string, unknown>[]).push({ id: "body", source: "each", target: "call", kind: "body" });
+  return d;
+};
+/** Calls per item index (a drawn body's), and the keys they carried. */
+const drawnCalls = new Map<number, string[]>();
+let refuse = new Set<number>();
+
+describe("with a drawn step as the body", () => {
+  beforeAll(() => {
+    server.on("/drawn", (req, _n, res) => {
+      const { index, flaky } = JSON.parse(req.body) as { index: number; flaky?: boolean };
+      const seen = drawnCalls.get(index) ?? [];
+      drawnCalls.set(index, [...seen, String(req.headers["idempotency-key"])]);
+      if (refuse.has(index)) return json(res, 400, { error: `item ${index} refused` });
+      // A flaky item fails its first attempt with a 503, which is retried.
+      if (flaky && seen.length === 0) return json(res, 503, { error: "try again" });
+      json(res, 200, { tripled: index * 3 });
+    });
+  });
+  const step = (retry: Record<string, unknown> = { maxAttempts: 3, initialDelayMs: 10 }) => ({
+    config: { method: "POST", url: `${server.url}/drawn`, body: { index: "{{ index }}", flaky: "{{ item.flaky }}" } },
+    retry,
+  });
+
+  it("runs the step once per item with {{ item }} and {{ index }}, an Idempotency-Key per item, each item's retries its own", async () => {
+    const editor = await engine.as("editor");
+    drawnCalls.clear();
+    refuse = new Set();
+    const items = Array.from({ length: 30 }, (_, i) => ({ flaky: i === 4 }));
+    const runId = await runWorkflow(editor, await publish(editor, drawnLoop(step(), { chunkSize: 10, parallelism: 4 })), { items });
+    // What the run page follows: read back from the start, then live.
+    const stream = await openStream(editor, `/runs/${runId}/stream?after=0`);
+    const run = await waitForRun(editor, runId);
+    expect(run.status).toBe("succeeded");
+    expect(run.output).toMatchObject({ total: 30, succeeded: 30, failed: 0, errors: [] });
+    expect(run.output.results.map((r: { body: { tripled: number } }) => r.body.tripled)).toEqual(items.map((_, i) => i * 3));
+    // runId:forEachNode:index, the same on the retried attempt of item 4.
+    expect([...drawnCalls.keys()].sort((a, b) => a - b)).toEqual(items.map((_, i) => i));
+    for (const [index, keys] of drawnCalls) expect(keys).toEqual(index === 4 ? [`${runId}:each:4`, `${runId}:each:4`] : [`${runId}:each:${index}`]);
+    // The run's steps are its nodes' (the items are the for-each's); the items are listed on their own.
+    expect(run.steps.map((s: { nodeId: string }) => s.nodeId).sort()).toEqual(["each", "end", "start"]);
+    const page = (await editor.get(`/runs/${runId}/steps/each/items?limit=5&after=1`)).json;
+    expect(page.counts).toEqual({ succeeded: 30 });
+    expect(page.items.map((i: { index: number }) => i.index)).toEqual([2, 3, 4, 5, 6]);
+    expect(page.items[2]).toMatchObject({ index: 4, status: "succeeded", item: { flaky: true }, step: { status: "succeeded", attempt: 2 }, childRunId: null });
+    expect(page.nextCursor).toBe(6);
+    // Each item's pass is a step run of the body node with its own attempts; no dead letter.
+    const { rows } = await engine.db.pool.query(`select count(*)::int as n, sum(attempt)::int as attempts, min(iteration) as first from step_runs where run_id = $1 and node_id = 'call'`, [runId]);
+    expect(rows[0]).toEqual({ n: 30, attempts: 31, first: 1 });
+    // The run page's stream leaves the items out: its for-each's progress stands for them. The
+    // audit log has every one.
+    await stream.waitFor("the run's end", (m) => m.some((x) => x.data.includes('"run.succeeded"')));
+    stream.close();
+    const streamed = stream.events();
+    expect(streamed.filter((e) => e.nodeId === "call")).toEqual([]);
+    expect(streamed.filter((e) => e.type === "step.progress" && e.nodeId === "each").length).toBeGreaterThan(5);
+    const audit = (await editor.get(`/runs/${runId}/events?limit=1000`)).json.events.filter((e: { nodeId: string }) => e.nodeId === "call");
+    expect(audit.filter((e: { type: string }) => e.type === "step.succeeded")).toHaveLength(30);
+  });
+
+  it("fails fast, cancelling the items out; an operator's retry runs only the items that did not succeed", async () => {
+    const editor = await engine.as("editor");
+    const operator = await engine.as("operator");
+    drawnCalls.clear();
+    refuse = new Set([5]);
+    const items = Array.from({ length: 12 }, () => ({}));
+    const runId = await runWorkflow(editor, await publish(editor, drawnLoop(step({ maxAttempts: 1 }), { chunkSize: 4, parallelism: 2 })), { items });
+    const failed = await waitForRun(editor, runId);
+    expect(failed.status).toBe("failed");
+    expect(stepOf(failed, "each").error).toMatchObject({ code: "item_failed", message: expect.stringContaining("item 5 failed") });
+    // Nothing of the third chunk started; the for-each is the one dead letter.
+    expect(Math.max(...drawnCalls.keys())).toBeLessThan(8);
+    const dead = await engine.db.pool.query(`select node_id from dead_letters where run_id = $1`, [runId]);
+    expect(dead.rows.map((d) => d.node_id)).toEqual(["each"]);
+    const counts = (await editor.get(`/runs/${runId}/steps/each/items`)).json.counts;
+    expect(counts.failed).toBe(1);
+    expect(counts.succeeded).toBeGreaterThanOrEqual(4);
+
+    refuse = new Set();
+    const before = new Map([...drawnCalls].map(([i, k]) => [i, k.length]));
+    const succeededBefore = ((await editor.get(`/runs/${runId}/steps/each/items?status=succeeded&limit=500`)).json.items as { index: number }[]).map((i) => i.index);
+    expect((await operator.post(`/runs/${runId}/steps/each/retry`)).status).toBe(200);
+    const retried = await waitForRun(editor, runId);
+    expect(retried.status).toBe("succeeded");
+    expect(retried.output).toMatchObject({ total: 12, succeeded: 12, failed: 0 });
+    // The items that had succeeded were not called again; every other one was, once more.
+    for (const i of succeededBefore) expect(drawnCalls.get(i)).toHaveLength(before.get(i)!);
+    for (let i = 0; i < 12; i++) if (!succeededBefore.includes(i)) expect(drawnCalls.get(i)!.length).toBe((before.get(i) ?? 0) + 1);
+  });
+
+  it("refuses a for-each with both a workflow and a drawn step, or neither, and a drawn step in the flow", async () => {
+    const editor = await engine.as("editor");
+    const bodyId = await publish(editor, body("/item"), "item body, both");
+    const problems = async (definition: unknown) => {
+      const created = await editor.post("/workflows", { name: "bad loop", definition });
+      const res = await editor.post(`/workflows/${created.json.id}/versions`, {});
+      expect(res.status).toBe(422);
+      return (res.json.problems ?? res.json.errors) as { path: string; message: string }[];
+    };
+    expect(await problems(drawnLoop(step(), { workflowId: bodyId }))).toEqual(expect.arrayContaining([expect.objectContaining({ path: "nodes.1.config.workflowId", message: expect.stringContaining("one of the two") })]));
+    expect(await problems(loop("", {}))).toEqual(expect.arrayContaining([expect.objectContaining({ path: "nodes.1.config.workflowId", message: expect.stringContaining("each item") })]));
+    const inFlow = drawnLoop(step(), {});
+    (inFlow.edges as Record<string, unknown>[]).push({ id: "x", source: "call", target: "end" });
+    expect((await problems(inFlow)).map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringContaining("remove its normal connections")]));
+  });
+});
+
+const ITEMS = 500;
 
 it(`does ${ITEMS.toLocaleString("en-US")} items in chunks of 100, ten at once, through a worker killed mid-way, each exactly once`, { timeout: 600_000 }, async () => {
   const editor = await engine.as("editor");
@@ -142,4 +254,28 @@ it(`does ${ITEMS.toLocaleString("en-US")} items in chunks of 100, ten at once, t
   // One child run per item.
   const { rows } = await engine.db.pool.query(`select count(*)::int as n, count(distinct idempotency_key)::int as keys from runs where parent_run_id = $1`, [runId]);
   expect(rows[0]).toEqual({ n: ITEMS, keys: ITEMS });
+});
+
+const DRAWN_ITEMS = 10_000;
+
+it(`does ${DRAWN_ITEMS.toLocaleString("en-US")} items of a drawn step in chunks of 100, ten at once, through a worker killed mid-way, each exactly once`, { timeout: 600_000 }, async () => {
+  const editor = await engine.as("editor");
+  byKey.clear();
+  const record = { config: { method: "POST", url: `${server.url}/record`, body: { index: "{{ index }}" } } };
+  const items = Array.from({ length: DRAWN_ITEMS }, (_, i) => i);
+  const runId = await runWorkflow(editor, await publish(editor, drawnLoop(record, { chunkSize: 100, parallelism: 10 })), { items });
+  await waitFor("a third of the items", () => byKey.size >= DRAWN_ITEMS / 3, 300_000, 200);
+  engine.workers[0].kill("SIGKILL");
+  await engine.addWorker();
+  const run = await waitForRun(editor, runId, undefined, 540_000);
+  expect(run.status).toBe("succeeded");
+  expect(run.output).toMatchObject({ total: DRAWN_ITEMS, succeeded: DRAWN_ITEMS, failed: 0 });
+  expect(run.output.results).toHaveLength(DRAWN_ITEMS);
+  // Each item under its own key, runId:each:index; a repeated attempt (the killed worker's) repeats its key, never its item.
+  expect(byKey.size).toBe(DRAWN_ITEMS);
+  for (const [key, indexes] of byKey) expect([key, [...indexes]]).toEqual([`${runId}:each:${[...indexes][0]}`, [[...indexes][0]]]);
+  expect(new Set([...byKey.values()].flatMap((s) => [...s])).size).toBe(DRAWN_ITEMS);
+  // One step run per item, and no item still open.
+  const { rows } = await engine.db.pool.query(`select count(*)::int as n, count(*) filter (where status = 'succeeded')::int as ok from step_runs where run_id = $1 and iteration > 0`, [runId]);
+  expect(rows[0]).toEqual({ n: DRAWN_ITEMS, ok: DRAWN_ITEMS });
 });

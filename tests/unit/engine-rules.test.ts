@@ -57,8 +57,9 @@ describe("errors", () => {
 describe("step types", () => {
   it("each has a definition and an executor of the same name", () => {
     expect(Object.keys(executors).sort()).toEqual(Object.keys(stepDefinitions).sort());
-    // A new step's config is valid but for what a person must decide (an HTTP step's URL).
-    const decide: Record<string, string[]> = { http: ["url"], subworkflow: ["workflowId"], for_each: ["workflowId"] };
+    // A new step's config is valid but for what a person must decide (an HTTP step's URL; a
+    // for-each's body, a workflow or a drawn step, is checked with the graph).
+    const decide: Record<string, string[]> = { http: ["url"], subworkflow: ["workflowId"] };
     for (const [type, d] of Object.entries(stepDefinitions)) {
       expect(d.type).toBe(type);
       const parsed = d.config.safeParse(d.defaultConfig);
