@@ -9,7 +9,7 @@ import type { EngineDeps } from "./deps.ts";
 import { resumeWaitInTransaction, type WaitResult } from "./wait.ts";
 import { transaction } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
-import { forEachItemEnded } from "./for-each.ts";
+import { forEachItemsEnded } from "./for-each.ts";
 
 const ACTOR = "system:subworkflows";
 
@@ -32,10 +32,11 @@ async function reportOne(tx: import("./tx.ts").Sql, deps: EngineDeps): Promise<b
   const { rows: kind } = await tx.query(`select wait_kind from step_runs where id = $1`, [end.parent_step_run_id]);
   if (kind[0]?.wait_kind === "items") {
     const succeeded = end.status === "succeeded";
-    await forEachItemEnded(
+    await forEachItemsEnded(
       tx,
       deps,
-      { runId: end.parent_run_id, forEachStepRunId: end.parent_step_run_id, body: { childRunId: end.child_id }, succeeded, output: end.output, error: succeeded ? null : (end.error ?? { message: `the item's run ${end.status}` }) },
+      { runId: end.parent_run_id, forEachStepRunId: end.parent_step_run_id, body: "child" },
+      [{ bodyId: end.child_id, succeeded, output: end.output, error: succeeded ? null : (end.error ?? { message: `the item's run ${end.status}` }) }],
       ACTOR,
     );
     return true;

@@ -14,7 +14,7 @@ import { isActiveRun, stepFrom } from "./states.ts";
 import { advanceCompensation, failRun, isCompensation } from "./compensation.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
-import { forEachItemEnded, forEachOf } from "./for-each.ts";
+import { bodyStepsEnded } from "./for-each.ts";
 
 export type { FailureKind } from "./event-catalog.ts";
 
@@ -83,8 +83,7 @@ export async function failInTransaction(tx: Sql, deps: EngineDeps, step: Attempt
     // A for-each item out of attempts: its for-each decides (fail fast, collect, a threshold);
     // the for-each's failure, if it comes to that, is the dead letter and the run's failure.
     await insertEvents(tx, [{ ...ref, type: "step.failed", data: { attempt: step.attempt, outcome: kind, reason, error: summary } }]);
-    const loop = await forEachOf(tx, step.stepRunId);
-    if (loop) await forEachItemEnded(tx, deps, { runId: run.id, forEachStepRunId: loop, body: { stepRunId: step.stepRunId }, succeeded: false, error: summary }, actor);
+    await bodyStepsEnded(tx, deps, run.id, [{ bodyId: step.stepRunId, succeeded: false, error: summary }], actor);
     return "applied";
   }
   await tx.query(`insert into dead_letters (run_id, step_run_id, workflow_id, node_id, attempts, error) values ($1, $2, $3, $4, $5, $6::jsonb)`, [

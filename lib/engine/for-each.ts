@@ -168,39 +168,60 @@ async function startChildRuns(tx: Sql, deps: EngineDeps, loop: Loop, items: { in
 
 /** How an item's body ended: its child run, or its step run (a drawn body). */
 export interface ItemEnd {
-  runId: string;
-  forEachStepRunId: string;
-  body: { childRunId: string } | { stepRunId: string };
+  /** The child run's id, or the body step run's. */
+  bodyId: string;
   succeeded: boolean;
   output?: unknown;
   error?: { message?: string } | null;
 }
 
-/** An item's body ended: record its item, then go on or end the step (under the run's lock: the
+/** Passes of drawn bodies ended (from succeed.ts and fail.ts): each for-each they belong to takes
+ * its ends at once, one statement for all of them, however many a batch holds. */
+export async function bodyStepsEnded(tx: Sql, deps: EngineDeps, runId: string, ends: ItemEnd[], actor: string): Promise<void> {
+  if (ends.length === 0) return;
+  const { rows } = await tx.query(`select body_step_run_id, step_run_id from for_each_items where body_step_run_id = any($1::uuid[])`, [ends.map((e) => e.bodyId)]);
+  const loopOf = new Map(rows.map((r) => [r.body_step_run_id as string, r.step_run_id as string]));
+  for (const loop of new Set(loopOf.values())) {
+    await forEachItemsEnded(tx, deps, { runId, forEachStepRunId: loop, body: "step" }, ends.filter((e) => loopOf.get(e.bodyId) === loop), actor);
+  }
+}
+
+/** Items' bodies ended: record the items, then go on or end the step (under the run's lock: the
  * ends of one step's items, taken by several workers at once, are applied one after another). */
-export async function forEachItemEnded(tx: Sql, deps: EngineDeps, end: ItemEnd, actor: string): Promise<void> {
-  const run = (await lockRun(tx, end.runId))!;
+export async function forEachItemsEnded(tx: Sql, deps: EngineDeps, at: { runId: string; forEachStepRunId: string; body: "child" | "step" }, ends: ItemEnd[], actor: string): Promise<void> {
+  const run = (await lockRun(tx, at.runId))!;
   const { rows: steps } = await tx.query(
     `select s.attempt, s.node_id, s.progress from step_runs s where s.id = $1 and s.status = 'waiting' and s.wait_kind = 'items'`,
-    [end.forEachStepRunId],
+    [at.forEachStepRunId],
   );
   const step = steps[0];
   if (!step) return;
-  const [column, id] = "childRunId" in end.body ? ["child_run_id", end.body.childRunId] : ["body_step_run_id", end.body.stepRunId];
+  const column = at.body === "child" ? "child_run_id" : "body_step_run_id";
+  // Fenced on each item still running with that body: a late or repeated end changes nothing.
   const { rows: items } = await tx.query(
-    `update for_each_items set status = $3, output = $4::jsonb, error = $5::jsonb where step_run_id = $1 and ${column} = $2 and status = 'running' returning index`,
-    [end.forEachStepRunId, id, end.succeeded ? "succeeded" : "failed", end.succeeded ? JSON.stringify(end.output ?? null) : null, end.succeeded ? null : JSON.stringify(end.error ?? { message: "the item failed" })],
+    `update for_each_items f set status = u.status, output = u.output::jsonb, error = u.error::jsonb
+       from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as u(id, status, output, error)
+      where f.step_run_id = $1 and f.${column} = u.id and f.status = 'running'
+      returning f.index, f.status, f.error`,
+    [
+      at.forEachStepRunId,
+      ends.map((e) => e.bodyId),
+      ends.map((e) => (e.succeeded ? "succeeded" : "failed")),
+      ends.map((e) => (e.succeeded ? JSON.stringify(e.output ?? null) : null)),
+      ends.map((e) => (e.succeeded ? null : JSON.stringify(e.error ?? { message: "the item failed" }))),
+    ],
   );
-  if (!items[0]) return;
+  if (items.length === 0) return;
   const version = await loadVersion(tx, run.versionId);
   // As the definition has it, with the schema's defaults (templates play no part in these fields).
   const config = forEach.config.parse(version.node(step.node_id).config) as ForEachConfig;
-  const loop: Loop = { run, version, stepRunId: end.forEachStepRunId, nodeId: step.node_id, attempt: step.attempt, actor, config };
+  const loop: Loop = { run, version, stepRunId: at.forEachStepRunId, nodeId: step.node_id, attempt: step.attempt, actor, config };
   const state = step.progress as ForEachState;
-  state.running--;
-  state.done++;
-  if (end.succeeded) state.succeeded++;
-  else state.failed++;
+  const failedNow = items.filter((i) => i.status === "failed").toSorted((a, b) => a.index - b.index);
+  state.running -= items.length;
+  state.done += items.length;
+  state.succeeded += items.length - failedNow.length;
+  state.failed += failedNow.length;
   const { total, done, failed } = state;
   const before = state.percent;
   state.percent = Math.floor((done / total) * 100);
@@ -210,12 +231,13 @@ export async function forEachItemEnded(tx: Sql, deps: EngineDeps, end: ItemEnd, 
   }
   const parent = { runId: run.id, stepRunId: loop.stepRunId, attempt: step.attempt };
   const overThreshold = config.onFailure === "threshold" && (failed / total) * 100 > config.maxFailurePercent;
-  if (!end.succeeded && (config.onFailure === "fail_fast" || overThreshold)) {
+  if (failedNow.length && (config.onFailure === "fail_fast" || overThreshold)) {
     // Stop: the items still running are cancelled with their bodies; their ends find nothing waiting.
     await stopItems(tx, deps, loop);
     await saveState(tx, loop.stepRunId, state);
-    const why = overThreshold ? `${failed} of ${total} items failed, more than ${config.maxFailurePercent} %` : `item ${items[0].index} failed`;
-    await resumeWaitInTransaction(tx, deps, parent, { error: { message: `${why}: ${end.error?.message ?? "its body failed"}`, code: "item_failed" } }, actor);
+    const first = failedNow[0];
+    const why = overThreshold ? `${failed} of ${total} items failed, more than ${config.maxFailurePercent} %` : `item ${first.index} failed`;
+    await resumeWaitInTransaction(tx, deps, parent, { error: { message: `${why}: ${first.error?.message ?? "its body failed"}`, code: "item_failed" } }, actor);
     return;
   }
   if (done < total) {
@@ -242,10 +264,4 @@ async function stopItems(tx: Sql, deps: EngineDeps, loop: Loop): Promise<void> {
   const bodies = rows.map((r) => r.body_step_run_id as string | null).filter((id): id is string => !!id);
   if (bodies.length) await cancelOpenSteps(tx, deps, loop.run, "for_each_stopped", loop.actor, bodies);
   else await cancelChildRuns(tx, deps, [loop.stepRunId], loop.actor);
-}
-
-/** The for-each step a drawn body's pass runs for. */
-export async function forEachOf(sql: Sql, bodyStepRunId: string): Promise<string | undefined> {
-  const { rows } = await sql.query(`select step_run_id from for_each_items where body_step_run_id = $1`, [bodyStepRunId]);
-  return rows[0]?.step_run_id;
 }

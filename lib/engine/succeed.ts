@@ -10,7 +10,7 @@ import { inputJson, writeLogs, type Outcome, type Report } from "./attempts.ts";
 import { lockRuns } from "./run-lock.ts";
 import { isFinishedRun, stepsMayRun } from "./states.ts";
 import { reportChildProgress } from "./progress.ts";
-import { forEachItemEnded, forEachOf } from "./for-each.ts";
+import { bodyStepsEnded } from "./for-each.ts";
 import { transaction, type Sql } from "./tx.ts";
 import { loadVersion } from "./versions.ts";
 
@@ -91,14 +91,15 @@ export async function succeedInTransaction(sql: Sql, deps: EngineDeps, items: Su
   const applied = items.filter((i) => done.has(i.stepRunId));
   await writeLogs(sql, applied.map((i) => ({ stepRunId: i.stepRunId, attempt: i.attempt, logs: i.report.logs })));
 
+  // A for-each body's pass: its item is done; the for-each goes on (or ends), not the flow.
+  const passes = rows.filter((r) => r.iteration > 0);
+  for (const runId of new Set(passes.map((r) => r.run_id as string))) {
+    const ended = passes.filter((r) => r.run_id === runId);
+    await bodyStepsEnded(sql, deps, runId, ended.map((r) => ({ bodyId: r.id, succeeded: true, output: r.item_output })), applied.find((i) => i.stepRunId === ended[0].id)!.actor);
+  }
   const byRun = new Map<string, Completed>();
   for (const r of rows) {
-    // A for-each body's pass: its item is done; the for-each goes on (or ends), not the flow.
-    if (r.iteration > 0) {
-      const loop = await forEachOf(sql, r.id);
-      if (loop) await forEachItemEnded(sql, deps, { runId: r.run_id, forEachStepRunId: loop, body: { stepRunId: r.id }, succeeded: true, output: r.item_output }, applied.find((i) => i.stepRunId === r.id)!.actor);
-      continue;
-    }
+    if (r.iteration > 0) continue;
     const run = runs.get(r.run_id)!;
     const entry = byRun.get(run.id) ?? { run, version: await loadVersion(sql, run.versionId), nodeIds: [], actor: applied.find((i) => i.runId === run.id)!.actor };
     entry.nodeIds.push(r.node_id);

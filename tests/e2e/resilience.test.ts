@@ -2,7 +2,8 @@
 // run undo its steps on the run page, the compensation path lit in its own colour; an operator's
 // "fail and compensate" previewing the undo plan before it happens. Sub-workflows: choosing the
 // workflow in the editor; parent and child runs linking to each other. Limits (a step's, a
-// workflow's active runs, a dependency's) set and shown; progress while a step runs.
+// workflow's active runs, a dependency's) set and shown; progress while a step runs; a for-each's
+// drawn step, its items on the run page.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { linear, publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
@@ -309,5 +310,64 @@ describe("a dependency's concurrency limit", () => {
     await expect.poll(() => row.getByTestId("limits").textContent()).toBe("0 of at most 3 at once");
     expect((await operator.get("/dependencies/warehouse-api")).json.settings.maxConcurrent).toBe(3);
     await page.context().close();
+  });
+});
+
+describe("a for-each with a drawn step", () => {
+  it("is drawn from the for-each's each-item handle; the run page shows the items' progress and lists them, the failed one with its error", async () => {
+    const editor = await engine.as("editor");
+    server.on("/bill", (req, _n, res) => {
+      const { order } = JSON.parse(req.body) as { order: string };
+      if (order === "B-2") return json(res, 422, { error: "order B-2 has no address" });
+      json(res, 200, { billed: order });
+    });
+    const draft = {
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 }, config: {} },
+        { id: "orders", type: "for_each", name: "Every order", position: { x: 300, y: 0 }, config: { items: "{{ input.orders }}", chunkSize: 10, parallelism: 2, onFailure: "continue" } },
+        { id: "end", type: "end", position: { x: 600, y: 0 }, config: {} },
+        { id: "bill", type: "http", name: "Bill order", position: { x: 300, y: 220 }, config: { method: "POST", url: `${server.url}/bill`, body: { order: "{{ item.id }}", position: "{{ index }}" } }, retry: { maxAttempts: 1 } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "orders" },
+        { id: "e2", source: "orders", target: "end" },
+      ],
+    };
+    const id = (await editor.post("/workflows", { name: "Bill every order", definition: draft })).json.id as string;
+    const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+    await node(page, "orders").waitFor();
+    // Neither a workflow nor a drawn step yet: the for-each says what it needs.
+    await expect.poll(() => node(page, "orders").getAttribute("data-problems")).toBe("1");
+
+    await connect(page, "orders", "bill", "each-item");
+    await saved(page);
+    await waitFor("the body edge in the draft", async () => (await draftOf(id)).edges.some((e) => e.source === "orders" && e.target === "bill" && e.kind === "body"));
+    expect(await node(page, "bill").getByTestId("node-per-item").textContent()).toBe("each item of Every order");
+    await expect.poll(() => node(page, "orders").getAttribute("data-problems")).toBe(null);
+    // Drawn dotted, named for screen readers; the step stands apart: nothing follows it.
+    const edge = page.locator('[aria-label="Each item: Bill order runs once per item of Every order"]');
+    expect(await edge.first().locator("path.react-flow__edge-path").getAttribute("style")).toContain("stroke-dasharray");
+    expect(await node(page, "bill").locator(".react-flow__handle.source").count()).toBe(0);
+    await screenshot(page, "for-each-drawn-editor");
+    expect((await editor.post(`/workflows/${id}/versions`, {})).status).toBe(201);
+    await page.context().close();
+
+    const orders = [{ id: "B-0" }, { id: "B-1" }, { id: "B-2" }, { id: "B-3" }];
+    const runId = await runWorkflow(editor, id, { orders });
+    const run = await waitForRun(editor, runId);
+    expect(run.output).toMatchObject({ total: 4, succeeded: 3, failed: 1 });
+    const view = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}?step=orders`);
+    const items = view.getByTestId("for-each-items");
+    await items.waitFor();
+    await expect.poll(() => view.getByTestId("for-each-counts").textContent()).toBe("3 succeeded · 1 failed");
+    expect(await items.getByTestId("item-2").textContent()).toContain("order B-2 has no address");
+    await items.getByRole("radio", { name: /Failed/ }).click();
+    await expect.poll(() => items.locator("li").count()).toBe(1);
+    // The drawn step's node shows its for-each's items.
+    expect(await node(view, "bill").getByTestId("node-progress").textContent()).toContain("4 of 4");
+    await screenshot(view, "for-each-drawn-run");
+    await node(view, "bill").click();
+    await expect.poll(() => view.getByTestId("step-panel").textContent()).toContain("Runs once per item of Every order");
+    await view.context().close();
   });
 });

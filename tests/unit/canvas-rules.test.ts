@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { connectionRefusal } from "../../lib/canvas/connections.ts";
 import { pasteOffset, placeBeside } from "../../lib/canvas/placement.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "../../lib/canvas/layout.ts";
-import type { FlowEdge, FlowNode } from "../../lib/canvas/mapping.ts";
+import { ancestors, outOfFlowData, toDefinition, toFlow, type FlowEdge, type FlowNode } from "../../lib/canvas/mapping.ts";
 
 const step = (id: string, x = 0, y = 0, stepType = "transform", name?: string): FlowNode => ({ id, type: "step", position: { x, y }, data: { stepType, config: {}, ...(name ? { name } : {}) } });
 
@@ -53,6 +53,37 @@ describe("compensation connections", () => {
   it("keeps a compensation out of the normal flow, both ways", () => {
     expect(connectionRefusal({ source: "b", target: "undo" }, nodes, edges)).toBe("“Release hotel” undoes a step: it runs only when a run fails, outside the normal flow.");
     expect(connectionRefusal({ source: "undo", target: "b" }, nodes, edges)).toBe("“Release hotel” undoes a step: it runs only when a run fails, outside the normal flow.");
+  });
+});
+
+describe("each item connections", () => {
+  const nodes = [step("start", 0, 0, "start"), step("loop", 300, 0, "for_each", "Every order"), step("bill", 300, 200, "http", "Bill order"), step("spare", 600, 200, "http"), step("if", 900, 200, "condition"), step("inner", 900, 400, "for_each"), step("end", 600, 0, "end"), step("undo", 0, 400, "http", "Refund")];
+  const edges: FlowEdge[] = [
+    { id: "1", source: "start", target: "loop" },
+    { id: "2", source: "loop", target: "end" },
+    { id: "b", source: "loop", target: "bill", sourceHandle: "each-item" },
+    { id: "u", source: "start", target: "undo", sourceHandle: "compensation" },
+  ];
+  const body = (source: string, target: string) => connectionRefusal({ source, target, sourceHandle: "each-item" }, nodes, edges);
+
+  it("round-trips as an edge of kind body, and puts the step's reads after what its for-each reads", () => {
+    const definition = toDefinition(nodes, edges);
+    expect(definition.edges.find((e) => e.id === "b")).toEqual({ id: "b", source: "loop", target: "bill", kind: "body" });
+    expect(toFlow(definition).edges.find((e) => e.id === "b")).toEqual(edges[2]);
+    // Not the for-each's own output: it ends after its items.
+    expect(ancestors("bill", edges).sort()).toEqual(["start"]);
+    expect(outOfFlowData(edges, (id) => id)("bill")).toEqual({ perItemOf: "loop", perItemOfName: "loop" });
+    expect(outOfFlowData(edges, (id) => id)("loop")).toEqual({ hasBody: true });
+  });
+
+  it("says why it refuses a second body, a step in the flow, one that branches, ends, loops or undoes", () => {
+    expect(body("loop", "spare")).toBe("“Every order” already runs “Bill order” per item.");
+    expect(body("inner", "bill")).toBe("“Bill order” already runs per item of another For each step.");
+    expect(body("inner", "end")).toBe("“end” is in the normal flow; the step run per item stands apart. Add a separate step.");
+    expect(body("inner", "if")).toBe("Condition branches; an item has nowhere to branch to.");
+    expect(body("inner", "undo")).toBe("“Refund” is part of a compensation; an item is not undone on its own.");
+    expect(body("inner", "spare")).toBeNull();
+    expect(connectionRefusal({ source: "bill", target: "end" }, nodes, edges)).toBe("“Bill order” runs once per item of its For each step, outside the normal flow; connect what comes next to the For each step.");
   });
 });
 
