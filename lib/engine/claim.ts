@@ -5,6 +5,7 @@
 import type pg from "pg";
 import type { RunContext } from "../workflow/templates.ts";
 import { log } from "../log.ts";
+import { entryStepType } from "../steps/index.ts";
 import type { StepJob } from "./jobs.ts";
 import { loadSteps, lockRun } from "./run-lock.ts";
 import { syncRunStatus } from "./run-status.ts";
@@ -27,15 +28,18 @@ export interface ClaimedStep {
   context: RunContext;
 }
 
-/** The outputs templates may read: of steps that produced one (a branch not taken has none). */
-const OUTPUTS = `(select coalesce(jsonb_object_agg(o.node_id, jsonb_build_object('output', o.output)), '{}'::jsonb)
+/** The outputs templates may read: of steps that produced one (a branch not taken has none). The
+ * entry step's output is the run's input, read once with the run (it may be large: a for-each's
+ * 10,000 items), so here it is null and claimedFrom puts the input there. */
+const outputsOf = (run: string) => `(select coalesce(jsonb_object_agg(o.node_id, case when o.type <> '${entryStepType().type}' then jsonb_build_object('output', o.output) end), '{}'::jsonb)
                     from step_runs o
-                   where o.run_id = s.run_id and o.iteration = 0
-                     and (o.status = 'succeeded' or (o.status = 'skipped' and o.reason = 'operator'))) as outputs`;
+                   where o.run_id = ${run} and o.iteration = 0
+                     and (o.status = 'succeeded' or (o.status = 'skipped' and o.reason = 'operator')))`;
 
-/** In a compensation: the step it undoes, as that step ended. */
-const ORIGINAL = `(select jsonb_build_object('nodeId', o.node_id, 'status', o.status, 'input', o.input, 'output', o.output, 'error', o.error)
-                     from step_runs o where o.run_id = s.run_id and o.compensated_by = s.id) as original`;
+/** In a compensation: the step it undoes, as that step ended (never a for-each item's pass). */
+const ORIGINAL = `case when s.iteration = 0 then
+                    (select jsonb_build_object('nodeId', o.node_id, 'status', o.status, 'input', o.input, 'output', o.output, 'error', o.error)
+                       from step_runs o where o.compensated_by = s.id) end as original`;
 
 /** A for-each body's pass: its item, the item's index, and the for-each step's node. */
 const EACH = `case when s.iteration > 0 then
@@ -62,7 +66,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
        insert into run_events (run_id, step_run_id, node_id, type, actor, data)
        select run_id, id, node_id, 'step.started', $5, jsonb_build_object('attempt', attempt, 'workerId', $3::text) from s
      )
-     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}, ${EACH}
+     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, ${outputsOf("s.run_id")} as outputs, ${ORIGINAL}, ${EACH}
        from s join runs r on r.id = s.run_id`,
     values: [job.stepRunId, job.attempt, workerId, STARTABLE, `worker:${workerId}`],
   });
@@ -79,17 +83,28 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
   return claimedFrom(r);
 }
 
-/** What pure steps' attempts need to run, read in one query; null for each stale job. */
+const READ_PURE_STEPS = `select s.id, s.run_id, s.node_id, s.iteration, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, ${ORIGINAL}, ${EACH}
+             from unnest($1::uuid[], $2::int[]) as j(id, attempt)
+             join step_runs s on s.id = j.id and s.attempt = j.attempt and s.status = any($3::step_status[])
+             join runs r on r.id = s.run_id`;
+
+/** What pure steps' attempts need to run; null for each stale job. A batch's jobs are often of
+ * one run (a for-each's items): its input and outputs are read once, not once per job. */
 export async function readPureSteps(pool: pg.Pool, jobs: StepJob[]): Promise<(ClaimedStep | null)[]> {
   const { rows } = await pool.query({
     name: "read-pure-steps",
-    text: `select s.id, s.run_id, s.node_id, s.iteration, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.input, ${OUTPUTS}, ${ORIGINAL}, ${EACH}
-             from unnest($1::uuid[], $2::int[]) as j(id, attempt)
-             join step_runs s on s.id = j.id and s.attempt = j.attempt and s.status = any($3::step_status[])
-             join runs r on r.id = s.run_id`,
+    text: READ_PURE_STEPS,
     values: [jobs.map((j) => j.stepRunId), jobs.map((j) => j.attempt), STARTABLE],
   });
-  const byId = new Map(rows.map((r) => [r.id as string, claimedFrom(r)]));
+  const { rows: runs } = rows.length
+    ? await pool.query({
+        name: "read-pure-step-runs",
+        text: `select r.id, r.input, ${outputsOf("r.id")} as outputs from runs r where r.id = any($1::uuid[])`,
+        values: [[...new Set(rows.map((r) => r.run_id as string))]],
+      })
+    : { rows: [] };
+  const runById = new Map(runs.map((r) => [r.id as string, r]));
+  const byId = new Map(rows.map((r) => [r.id as string, claimedFrom({ ...r, ...runById.get(r.run_id), id: r.id })]));
   return jobs.map((j) => byId.get(j.stepRunId) ?? null);
 }
 
@@ -108,7 +123,8 @@ function claimedFrom(r: any): ClaimedStep {
     key: each ? `${r.run_id}:${each.loop}:${each.index}` : `${r.run_id}:${r.node_id}`,
     context: {
       input: r.input,
-      steps: r.outputs,
+      // The entry step's output is the input (null in the row: see outputsOf).
+      steps: Object.fromEntries(Object.entries(r.outputs as Record<string, { output: unknown } | null>).map(([id, o]) => [id, o ?? { output: r.input }])),
       run: { id: r.run_id, workflowId: r.workflow_id, attempt: r.attempt },
       ...(r.original ? { original: r.original } : {}),
       ...(each ? { item: each.item, index: each.index } : {}),

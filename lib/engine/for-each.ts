@@ -145,8 +145,9 @@ async function startBodySteps(tx: Sql, deps: EngineDeps, loop: Loop, body: strin
     await enqueue(deps, tx, requeued.map((r) => ({ runId: loop.run.id, stepRunId: r.id, attempt: r.attempt })));
   }
   const steps = [...created.map((c) => ({ id: c.id, iteration: c.iteration })), ...requeued.map((r) => ({ id: r.id as string, iteration: r.iteration as number }))];
+  // By primary key (index = any), not a join the planner may answer by reading the step's every item.
   await tx.query(
-    `update for_each_items f set status = 'running', body_step_run_id = u.id from unnest($2::uuid[], $3::int[]) as u(id, index) where f.step_run_id = $1 and f.index = u.index`,
+    `update for_each_items set status = 'running', body_step_run_id = ($2::uuid[])[array_position($3::int[], index)] where step_run_id = $1 and index = any($3::int[])`,
     [loop.stepRunId, steps.map((s) => s.id), steps.map((s) => s.iteration - 1)],
   );
 }
@@ -198,10 +199,11 @@ export async function forEachItemsEnded(tx: Sql, deps: EngineDeps, at: { runId: 
   if (!step) return;
   const column = at.body === "child" ? "child_run_id" : "body_step_run_id";
   // Fenced on each item still running with that body: a late or repeated end changes nothing.
+  // By the body's index (= any), not a join the planner may answer by reading the step's every item.
   const { rows: items } = await tx.query(
-    `update for_each_items f set status = u.status, output = u.output::jsonb, error = u.error::jsonb
-       from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as u(id, status, output, error)
-      where f.step_run_id = $1 and f.${column} = u.id and f.status = 'running'
+    `with u as (select array_position($2::uuid[], ${column}) as k, ctid from for_each_items where ${column} = any($2::uuid[]) and step_run_id = $1 and status = 'running')
+     update for_each_items f set status = ($3::text[])[u.k], output = ($4::text[])[u.k]::jsonb, error = ($5::text[])[u.k]::jsonb
+       from u where f.ctid = u.ctid
       returning f.index, f.status, f.error`,
     [
       at.forEachStepRunId,

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { definitionMessages as say, stepName } from "../messages.ts";
 import { credentialFields, eventTypeFields, expressionFields, isEntry, stepDefinition, stepTypes, templatedConfig, workflowRefFields } from "../steps/index.ts";
+import type { StepDefinition } from "../steps/types.ts";
 import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
@@ -287,6 +288,19 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
   return { definition, problems };
 }
 
+/** Whether the node has edges of the normal flow, in or out. */
+const inFlow = (graph: Graph, id: string) => (graph.incoming.get(id)?.length ?? 0) + (graph.outgoing.get(id)?.length ?? 0) > 0;
+
+/** Why a step cannot run apart from the flow (on a compensates or an each-item edge), if it cannot:
+ * where a run begins, ends it, branches, or (`itemBody` given) runs per item itself. */
+function unfitApart(step: StepDefinition | undefined, why: { exit: string; branches: string; itemBody?: string }): string | undefined {
+  if (!step) return undefined;
+  if (step.entry || !step.acceptsInput) return "it is where a run begins";
+  if (step.exit) return why.exit;
+  if (step.outputs.length > 1) return why.branches;
+  return step.itemBody ? why.itemBody : undefined;
+}
+
 /** A "compensates" edge: from a step that may be undone, to a step that only undoes (outside
  * the normal flow, one each way, not branching, not ending the run). */
 function compensationEdgeProblems(edge: Definition["edges"][number], i: number, graph: Graph, named: (id: string) => string): DefinitionProblem[] {
@@ -299,17 +313,9 @@ function compensationEdgeProblems(edge: Definition["edges"][number], i: number, 
   if (graph.compensates.has(edge.source)) add("source", say.compensationOfCompensation(named(edge.source)));
   if (graph.compensator.get(edge.source) !== edge.target) add("source", say.secondCompensator(named(edge.source)));
   else if (graph.compensates.get(edge.target) !== edge.source) add("target", say.sharedCompensator(named(edge.target)));
-  if (targetStep) {
-    const why = targetStep.entry || !targetStep.acceptsInput
-      ? "it is where a run begins"
-      : targetStep.exit
-        ? "it ends a run, and a compensation runs after the run has failed"
-        : targetStep.outputs.length > 1
-          ? "it branches, and a compensation has nowhere to branch to"
-          : undefined;
-    if (why) add("target", say.compensationTarget(named(edge.target), why));
-  }
-  if ((graph.incoming.get(edge.target)?.length ?? 0) + (graph.outgoing.get(edge.target)?.length ?? 0) > 0) add("target", say.compensatorInFlow(named(edge.target)));
+  const why = unfitApart(targetStep, { exit: "it ends a run, and a compensation runs after the run has failed", branches: "it branches, and a compensation has nowhere to branch to" });
+  if (why) add("target", say.compensationTarget(named(edge.target), why));
+  if (inFlow(graph, edge.target)) add("target", say.compensatorInFlow(named(edge.target)));
   return problems;
 }
 
@@ -324,19 +330,13 @@ function bodyEdgeProblems(edge: Definition["edges"][number], i: number, graph: G
   if (edge.sourceHandle !== undefined) add("sourceHandle", say.bodyHandle());
   if (graph.body.get(edge.source) !== edge.target) add("source", say.secondBody(named(edge.source)));
   else if (graph.bodyOf.get(edge.target) !== edge.source) add("target", say.sharedBody(named(edge.target)));
-  if (targetStep) {
-    const why = targetStep.entry || !targetStep.acceptsInput
-      ? "it is where a run begins"
-      : targetStep.exit
-        ? "it ends the run, and an item is not the run"
-        : targetStep.outputs.length > 1
-          ? "it branches, and an item has nowhere to branch to"
-          : targetStep.itemBody
-            ? "it runs per item itself; put the inner loop in a workflow and run that per item"
-            : undefined;
-    if (why) add("target", say.bodyTarget(named(edge.target), why));
-  }
-  if ((graph.incoming.get(edge.target)?.length ?? 0) + (graph.outgoing.get(edge.target)?.length ?? 0) > 0) add("target", say.bodyInFlow(named(edge.target)));
+  const why = unfitApart(targetStep, {
+    exit: "it ends the run, and an item is not the run",
+    branches: "it branches, and an item has nowhere to branch to",
+    itemBody: "it runs per item itself; put the inner loop in a workflow and run that per item",
+  });
+  if (why) add("target", say.bodyTarget(named(edge.target), why));
+  if (inFlow(graph, edge.target)) add("target", say.bodyInFlow(named(edge.target)));
   if (graph.compensator.has(edge.target) || graph.compensates.has(edge.target)) add("target", say.bodyWithCompensation(named(edge.target)));
   return problems;
 }
