@@ -1,9 +1,9 @@
 "use client";
 // A step on the canvas: icon, name, type, its problems (editor) or its state (run view), and one
 // handle per output. React Flow renders it; node.data is plain serialisable data.
-import { memo } from "react";
+import { memo, useEffect } from "react";
 import { useNow } from "../live/use-now.ts";
-import { Handle, Position, type NodeProps, type Node } from "@xyflow/react";
+import { Handle, Position, useUpdateNodeInternals, type NodeProps, type Node } from "@xyflow/react";
 import { stepDefinition } from "#lib/steps/index.ts";
 import { BODY_HANDLE, COMPENSATION_HANDLE, type StepNodeData } from "#lib/canvas/mapping.ts";
 import type { StepProgress } from "#lib/engine/event-catalog.ts";
@@ -32,6 +32,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const undoer = !!data.undoes;
   const perItem = !!data.perItemOf;
   const apart = undoer || perItem;
+  // Its input handle moves (left → top) when it comes to stand apart: edges are drawn to where it is now.
+  const updateNodeInternals = useUpdateNodeInternals();
+  useEffect(() => updateNodeInternals(id), [apart, id, updateNodeInternals]);
   return (
     <div
       data-testid={`node-${id}`}
