@@ -1,7 +1,7 @@
 "use client";
 // A step on the canvas: icon, name, type, its problems (editor) or its state (run view), and one
 // handle per output. React Flow renders it; node.data is plain serialisable data.
-import { memo, useEffect } from "react";
+import { memo, useEffect, useRef } from "react";
 import { useNow } from "../live/use-now.ts";
 import { Handle, Position, useUpdateNodeInternals, type NodeProps, type Node } from "@xyflow/react";
 import { stepDefinition } from "#lib/steps/index.ts";
@@ -32,9 +32,15 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const undoer = !!data.undoes;
   const perItem = !!data.perItemOf;
   const apart = undoer || perItem;
-  // Its input handle moves (left → top) when it comes to stand apart: edges are drawn to where it is now.
+  // Its input handle moves (left → top) when it comes to stand apart: edges are drawn to where it
+  // is now. (Only on a change: on the first render React Flow measures the handles itself.)
   const updateNodeInternals = useUpdateNodeInternals();
-  useEffect(() => updateNodeInternals(id), [apart, id, updateNodeInternals]);
+  const wasApart = useRef(apart);
+  useEffect(() => {
+    if (wasApart.current === apart) return;
+    wasApart.current = apart;
+    updateNodeInternals(id);
+  }, [apart, id, updateNodeInternals]);
   return (
     <div
       data-testid={`node-${id}`}
