@@ -1,6 +1,7 @@
 // Every operation of /api/v1 in one table: path, permission, query and body schemas. Route
 // handlers take their spec from here (`route(operations.startRun, …)`), and the OpenAPI document
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
+import { createRuleSetBody, evaluateRuleSetBody, publishRuleSetBody, saveRuleSetDraftBody } from "../rules/schemas.ts";
 import { z } from "zod";
 import { createCredentialBody, updateCredentialBody } from "../secrets/schemas.ts";
 import { addEventTypeVersionBody, createEventTypeBody, listEventsQuery as listEventLogQuery, publishEventBody } from "../events/schemas.ts";
@@ -87,6 +88,13 @@ export const operations = {
   receiveWebhookWithToken: { method: "POST", path: "/hooks/{id}/{token}", tag: "triggers", summary: "Deliver a webhook to a trigger verified by a URL token", permission: "public", success: { status: 202, description: "The run started." } },
   revealSigningSecret: { method: "GET", path: "/workflows/{id}/signing-secret", tag: "triggers", summary: "The secret that signs this workflow's result callbacks (Standard Webhooks); reading it is audited", permission: "workflows.write", success: ok("The secret and when it was set.") },
   rotateSigningSecret: { method: "POST", path: "/workflows/{id}/signing-secret", tag: "triggers", summary: "A new callback signing secret; the previous one still signs for graceMs (a day by default)", permission: "workflows.write", body: rotateGraceBody, optionalBody: true, success: ok("The new secret.") },
+  listRuleSets: { method: "GET", path: "/rule-sets", tag: "rules", summary: "Decision tables: key, name, active version, rows and hit policy of the draft", permission: "read", success: ok("`{ ruleSets }`.") },
+  createRuleSet: { method: "POST", path: "/rule-sets", tag: "rules", summary: "Add a decision table (a draft, with one input and one output unless `table` is given)", permission: "workflows.write", body: createRuleSetBody, success: created("The rule set's key, draft revision and the draft's problems.") },
+  getRuleSet: { method: "GET", path: "/rule-sets/{key}", tag: "rules", summary: "One decision table: its draft, the draft's problems (unreadable cells, overlapping rows for unique), its versions", permission: "read", success: ok("The rule set.") },
+  saveRuleSetDraft: { method: "PUT", path: "/rule-sets/{key}/draft", tag: "rules", summary: "Save the draft table (409 when `revision` is not the current one)", permission: "workflows.write", body: saveRuleSetDraftBody, success: ok("The new revision and the draft's problems.") },
+  publishRuleSet: { method: "POST", path: "/rule-sets/{key}/versions", tag: "rules", summary: "Publish the draft as the next version, active at once (422 naming the cells while it has problems)", permission: "workflows.write", body: publishRuleSetBody, success: created("The version's number.") },
+  getRuleSetVersion: { method: "GET", path: "/rule-sets/{key}/versions/{number}", tag: "rules", summary: "A published version's table", permission: "read", success: ok("The version.") },
+  evaluateRuleSet: { method: "POST", path: "/rule-sets/{key}/evaluate", tag: "rules", summary: "Evaluate the draft (or a version) against inputs: the result and the rows that matched", permission: "read", body: evaluateRuleSetBody, success: ok("`{ version, result, matched }`.") },
   listEventTypes: { method: "GET", path: "/event-types", tag: "events", summary: "Event types with their schema versions and the workflows that publish and consume each", permission: "read", success: ok("Event types.") },
   createEventType: { method: "POST", path: "/event-types", tag: "events", summary: "Add an event type (PascalCase, past tense) with its first schema", permission: "workflows.write", body: createEventTypeBody, success: created("The type and its version 1.0.") },
   addEventTypeVersion: { method: "POST", path: "/event-types/{name}/versions", tag: "events", summary: "A new schema version: a minor when compatible, else 422 unless major: true", permission: "workflows.write", body: addEventTypeVersionBody, success: created("The new version, and the breaking changes a major one made.") },

@@ -9,8 +9,8 @@
 //   between 100 and 500        inclusive at both ends (numbers and dates)
 //   in ["EU", "UK"]            one of (not in [...]: none of)
 //   true, false                booleans
-//   {{ expression }}           JSONata with the input's value as `?` (`{{ ? > limit }}`) and the other
-//                              inputs by name; evaluated where expressions can be stopped
+//   {{ expression }}           JSONata over the inputs by name (`{{ total > limit * 2 }}`), true to
+//                              match; evaluated where expressions can be stopped
 
 export type InputType = "string" | "number" | "boolean" | "date" | "enum";
 

@@ -4,6 +4,7 @@
 // that could match the same inputs), and its evaluation. Pure and browser-safe: the editor's
 // test panel and the Decide step run the same code.
 import { z } from "zod";
+import { expressionProblem } from "../workflow/templates.ts";
 import { comparable, ConditionError, matches, mayOverlap, parseCondition, type Condition, type InputType } from "./conditions.ts";
 
 export const HIT_POLICIES = ["unique", "any", "first", "rule_order", "collect", "priority", "output_order"] as const;
@@ -106,7 +107,10 @@ export function compileTable(table: DecisionTable): { compiled?: CompiledTable; 
     });
     return table.inputs.map((input, i) => {
       try {
-        return parseCondition(row.when[i] ?? "", input.type as InputType, input.values);
+        const condition = parseCondition(row.when[i] ?? "", input.type as InputType, input.values);
+        const unreadable = condition.kind === "expression" ? expressionProblem(condition.expression) : undefined;
+        if (unreadable) throw new ConditionError(`this expression cannot be read: ${unreadable}`);
+        return condition;
       } catch (error) {
         if (!(error instanceof ConditionError)) throw error;
         problems.push({ path: `rows.${r}.when.${i}`, message: `${input.name}: ${error.message}` });
@@ -152,16 +156,31 @@ export interface Decision {
 
 export class DecisionError extends Error {}
 
+/** Answers an expression cell: its expression, and the inputs it reads by name. */
+export type CellEvaluator = (expression: string, data: Record<string, unknown>) => Promise<boolean> | boolean;
+
 /**
- * Evaluates the compiled table against `inputs` (by name). `expression` answers expression cells:
- * given the cell's expression and the data it sees ({ "?": the input's value, ...inputs }).
+ * Evaluates the compiled table against `inputs` (by name). Plain cells are matched here; an
+ * expression cell is asked of `expression` (where expressions run: a process that can be stopped),
+ * only once the row's plain cells matched.
  */
-export function decide(compiled: CompiledTable, inputs: Record<string, unknown>, expression?: (expression: string, data: Record<string, unknown>) => boolean): Decision {
+export async function decide(compiled: CompiledTable, inputs: Record<string, unknown>, expression?: CellEvaluator): Promise<Decision> {
   const { table, conditions } = compiled;
   const values = table.inputs.map((input) => comparable(inputs[input.name], input.type as InputType));
-  const hits = conditions.flatMap((row, r) =>
-    row.every((c, i) => matches(c, values[i], expression && ((e) => expression(e, { ...inputs, "?": inputs[table.inputs[i].name] })))) ? [r] : [],
-  );
+  const hits: number[] = [];
+  for (const [r, row] of conditions.entries()) {
+    if (!row.every((c, i) => c.kind === "expression" || matches(c, values[i]))) continue;
+    let hit = true;
+    for (const c of row) {
+      if (c.kind !== "expression") continue;
+      if (!expression) throw new DecisionError("this table has expression cells, and nothing here evaluates them");
+      if (!(await expression(c.expression, inputs))) {
+        hit = false;
+        break;
+      }
+    }
+    if (hit) hits.push(r);
+  }
   const outputsOf = (r: number) => Object.fromEntries(table.outputs.map((o, i) => [o.name, table.rows[r].then[i] ?? null]));
   const matched = hits.map((r) => table.rows[r].id);
   switch (table.hitPolicy) {

@@ -17,9 +17,10 @@ import { waitForEvent } from "./wait-for-event.ts";
 import { emitEvent } from "./emit-event.ts";
 import { subworkflow } from "./subworkflow.ts";
 import { forEach } from "./for-each.ts";
+import { decide } from "./decide.ts";
 
 /** The definitions with their own config types (for worker/steps, through defineExecutor). */
-export const definitions = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event: waitForEvent, emit_event: emitEvent, subworkflow, for_each: forEach, end };
+export const definitions = { start, http, transform, decide, code, database, email, condition, delay, approval, wait_for_event: waitForEvent, emit_event: emitEvent, subworkflow, for_each: forEach, end };
 
 export type StepType = keyof typeof definitions;
 

@@ -59,7 +59,7 @@ describe("step types", () => {
     expect(Object.keys(executors).sort()).toEqual(Object.keys(stepDefinitions).sort());
     // A new step's config is valid but for what a person must decide (an HTTP step's URL; a
     // for-each's body, a workflow or a drawn step, is checked with the graph).
-    const decide: Record<string, string[]> = { http: ["url"], subworkflow: ["workflowId"] };
+    const decide: Record<string, string[]> = { http: ["url"], subworkflow: ["workflowId"], decide: ["ruleSet"] };
     for (const [type, d] of Object.entries(stepDefinitions)) {
       expect(d.type).toBe(type);
       const parsed = d.config.safeParse(d.defaultConfig);
@@ -88,6 +88,7 @@ describe("step types", () => {
       start: [],
       http: [],
       transform: [],
+      decide: [],
       condition: ["expression"],
       delay: [],
       approval: [],

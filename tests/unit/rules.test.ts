@@ -42,9 +42,9 @@ describe("conditions", () => {
   });
 
   it("keep expressions for an evaluator", () => {
-    const c = parseCondition("{{ ? > limit * 2 }}", "number");
-    expect(c).toEqual({ kind: "expression", expression: "? > limit * 2" });
-    expect(matches(c, 5, (e) => e === "? > limit * 2")).toBe(true);
+    const c = parseCondition("{{ total > limit * 2 }}", "number");
+    expect(c).toEqual({ kind: "expression", expression: "total > limit * 2" });
+    expect(matches(c, 5, (e) => e === "total > limit * 2")).toBe(true);
   });
 
   it("know when two cells can hold at once", () => {
@@ -64,7 +64,7 @@ describe("conditions", () => {
 });
 
 /** Discount by order total and region. */
-const table = (hitPolicy: DecisionTable["hitPolicy"], rows: [string, string, unknown][], extra: Partial<DecisionTable> = {}): DecisionTable => ({
+const table = (hitPolicy: DecisionTable["hitPolicy"], rows: [string, string, number | string][], extra: Partial<DecisionTable> = {}): DecisionTable => ({
   inputs: [
     { name: "total", type: "number" },
     { name: "region", type: "string" },
@@ -74,51 +74,51 @@ const table = (hitPolicy: DecisionTable["hitPolicy"], rows: [string, string, unk
   rows: rows.map(([total, region, discount], i) => ({ id: `r${i + 1}`, when: [total, region], then: [discount] })),
   ...extra,
 });
-const run = (t: DecisionTable, inputs: Record<string, unknown>) => {
+const run = async (t: DecisionTable, inputs: Record<string, unknown>) => {
   const { compiled, problems } = compileTable(t);
   if (!compiled) throw new Error(JSON.stringify(problems));
   return decide(compiled, inputs);
 };
 
 describe("hit policies", () => {
-  const rows: [string, string, unknown][] = [
+  const rows: [string, string, number | string][] = [
     ["> 1000", 'in ["EU","UK"]', 10],
     ["> 500", "-", 5],
     ["-", "US", 2],
   ];
 
-  it("unique: one row or none; overlapping rows are problems on the rows, and two matches an error", () => {
+  it("unique: one row or none; overlapping rows are problems on the rows, and two matches an error", async () => {
     const clean = table("unique", [["> 1000", "-", 10], ["between 0 and 1000", "-", 0]]);
     expect(compileTable(clean).problems).toEqual([]);
-    expect(run(clean, { total: 1500, region: "EU" })).toEqual({ result: { discount: 10 }, matched: ["r1"] });
-    expect(run(clean, { total: -5, region: "EU" })).toEqual({ result: null, matched: [] });
+    expect(await run(clean, { total: 1500, region: "EU" })).toEqual({ result: { discount: 10 }, matched: ["r1"] });
+    expect(await run(clean, { total: -5, region: "EU" })).toEqual({ result: null, matched: [] });
     const { problems, compiled } = compileTable(table("unique", rows));
     // Rows 1 and 3 cannot meet: EU or UK against US.
     expect(problems.map((p) => [p.path, p.rowIds])).toEqual([
       ["rows.1", ["r1", "r2"]],
       ["rows.2", ["r2", "r3"]],
     ]);
-    expect(() => decide(compiled!, { total: 1500, region: "EU" })).toThrow(new DecisionError("rows 1 and 2 all match, and the table's hit policy is unique"));
+    await expect(decide(compiled!, { total: 1500, region: "EU" })).rejects.toThrow(new DecisionError("rows 1 and 2 all match, and the table's hit policy is unique"));
   });
 
-  it("first, rule order, any", () => {
-    expect(run(table("first", rows), { total: 1500, region: "EU" })).toEqual({ result: { discount: 10 }, matched: ["r1"] });
-    expect(run(table("rule_order", rows), { total: 1500, region: "US" })).toEqual({ result: [{ discount: 5 }, { discount: 2 }], matched: ["r2", "r3"] });
-    expect(run(table("any", [["> 10", "-", 1], ["> 20", "-", 1]]), { total: 30, region: "x" })).toEqual({ result: { discount: 1 }, matched: ["r1", "r2"] });
-    expect(() => run(table("any", rows), { total: 1500, region: "EU" })).toThrow("match with different outputs");
+  it("first, rule order, any", async () => {
+    expect(await run(table("first", rows), { total: 1500, region: "EU" })).toEqual({ result: { discount: 10 }, matched: ["r1"] });
+    expect(await run(table("rule_order", rows), { total: 1500, region: "US" })).toEqual({ result: [{ discount: 5 }, { discount: 2 }], matched: ["r2", "r3"] });
+    expect(await run(table("any", [["> 10", "-", 1], ["> 20", "-", 1]]), { total: 30, region: "x" })).toEqual({ result: { discount: 1 }, matched: ["r1", "r2"] });
+    await expect(run(table("any", rows), { total: 1500, region: "EU" })).rejects.toThrow("match with different outputs");
   });
 
-  it("collect: the list, or its sum, min, max or count", () => {
+  it("collect: the list, or its sum, min, max or count", async () => {
     const inputs = { total: 1500, region: "US" };
-    expect(run(table("collect", rows), inputs).result).toEqual([{ discount: 5 }, { discount: 2 }]);
-    expect(run(table("collect", rows, { aggregation: "sum" }), inputs).result).toBe(7);
-    expect(run(table("collect", rows, { aggregation: "min" }), inputs).result).toBe(2);
-    expect(run(table("collect", rows, { aggregation: "max" }), inputs).result).toBe(5);
-    expect(run(table("collect", rows, { aggregation: "count" }), inputs).result).toBe(2);
-    expect(run(table("collect", rows, { aggregation: "sum" }), { total: 1, region: "EU" })).toEqual({ result: 0, matched: [] });
+    expect((await run(table("collect", rows), inputs)).result).toEqual([{ discount: 5 }, { discount: 2 }]);
+    expect((await run(table("collect", rows, { aggregation: "sum" }), inputs)).result).toBe(7);
+    expect((await run(table("collect", rows, { aggregation: "min" }), inputs)).result).toBe(2);
+    expect((await run(table("collect", rows, { aggregation: "max" }), inputs)).result).toBe(5);
+    expect((await run(table("collect", rows, { aggregation: "count" }), inputs)).result).toBe(2);
+    expect(await run(table("collect", rows, { aggregation: "sum" }), { total: 1, region: "EU" })).toEqual({ result: 0, matched: [] });
   });
 
-  it("priority and output order rank by the output's listed values", () => {
+  it("priority and output order rank by the output's listed values", async () => {
     const ranked = (policy: "priority" | "output_order") => ({
       inputs: [{ name: "score", type: "number" as const }],
       outputs: [{ name: "risk", type: "string" as const, values: ["high", "medium", "low"] }],
@@ -129,8 +129,8 @@ describe("hit policies", () => {
         { id: "c", when: ["> 30"], then: ["medium"] },
       ],
     });
-    expect(run(ranked("priority"), { score: 60 })).toEqual({ result: { risk: "high" }, matched: ["b"] });
-    expect(run(ranked("output_order"), { score: 60 })).toEqual({ result: [{ risk: "high" }, { risk: "medium" }, { risk: "low" }], matched: ["a", "b", "c"] });
+    expect(await run(ranked("priority"), { score: 60 })).toEqual({ result: { risk: "high" }, matched: ["b"] });
+    expect(await run(ranked("output_order"), { score: 60 })).toEqual({ result: [{ risk: "high" }, { risk: "medium" }, { risk: "low" }], matched: ["a", "b", "c"] });
     expect(compileTable({ ...ranked("priority"), outputs: [{ name: "risk", type: "string" }] }).problems[0].message).toMatch(/list risk's values, highest priority first/);
   });
 
@@ -169,5 +169,30 @@ describe("sticky percentage rollout", () => {
     for (const k of keys) counts[variantOf("layout", k, variants)!]++;
     expect(Math.abs(counts.a / 1000 - 25)).toBeLessThan(2);
     expect(Math.abs(counts.c / 1000 - 50)).toBeLessThan(2);
+  });
+});
+
+describe("expression cells", () => {
+  it("are asked only for rows whose plain cells matched, with the inputs by name", async () => {
+    const asked: unknown[] = [];
+    const t: DecisionTable = {
+      inputs: [{ name: "total", type: "number" }, { name: "limit", type: "number" }],
+      outputs: [{ name: "over", type: "boolean" }],
+      hitPolicy: "first",
+      rows: [
+        { id: "big", when: ["> 1000", "{{ limit > 5 }}"], then: [true] },
+        { id: "relative", when: ["{{ total > limit * 2 }}", "-"], then: [true] },
+        { id: "else", when: ["-", "-"], then: [false] },
+      ],
+    };
+    const { compiled } = compileTable(t);
+    const evaluate = (expression: string, data: Record<string, unknown>) => {
+      asked.push([expression, data.total]);
+      return expression === "total > limit * 2" ? (data.total as number) > (data.limit as number) * 2 : (data.limit as number) > 5;
+    };
+    expect(await decide(compiled!, { total: 50, limit: 20 }, evaluate)).toEqual({ result: { over: true }, matched: ["relative"] });
+    // Row "big" failed on its plain cell: its expression was never asked.
+    expect(asked).toEqual([["total > limit * 2", 50]]);
+    await expect(decide(compiled!, { total: 50, limit: 20 })).rejects.toThrow("nothing here evaluates them");
   });
 });

@@ -5,6 +5,7 @@ import type { Executor } from "./types.ts";
 import { start } from "./start.ts";
 import { http } from "./http.ts";
 import { transform } from "./transform.ts";
+import { decide } from "./decide.ts";
 import { condition } from "./condition.ts";
 import { delay } from "./delay.ts";
 import { end } from "./end.ts";
@@ -17,4 +18,4 @@ import { email } from "./email.ts";
 import { subworkflow } from "./subworkflow.ts";
 import { for_each } from "./for-each.ts";
 
-export const executors: Record<string, Executor> = { start, http, transform, code, database, email, condition, delay, approval, wait_for_event, emit_event, subworkflow, for_each, end } satisfies Record<StepType, Executor>;
+export const executors: Record<string, Executor> = { start, http, transform, decide, code, database, email, condition, delay, approval, wait_for_event, emit_event, subworkflow, for_each, end } satisfies Record<StepType, Executor>;
