@@ -3,7 +3,7 @@
 // panel and for a run's input in the run dialog.
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { credentialsQuery, eventTypesQuery, workflowsQuery } from "#lib/client/queries.ts";
+import { credentialsQuery, eventTypesQuery, ruleSetsQuery, workflowsQuery } from "#lib/client/queries.ts";
 import { fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
@@ -110,6 +110,8 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
     }
     case "eventType":
       return <EventTypeSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
+    case "ruleSet":
+      return <RuleSetSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "workflow":
       return <WorkflowSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "credential":
@@ -166,6 +168,22 @@ function EventTypeSelect({ id, value, onValue, readOnly, invalid }: { id: string
       {names.map((n) => (
         <option key={n} value={n}>
           {n}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Rule sets by name (a Decide step evaluates one); a key not among them is kept and shown as missing. */
+function RuleSetSelect({ id, value, onValue, readOnly, invalid }: { id: string; value: string; onValue(v: unknown): void; readOnly?: boolean; invalid: boolean }) {
+  const sets = useQuery(ruleSetsQuery()).data?.ruleSets ?? [];
+  return (
+    <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={value} onChange={(e) => onValue(e.target.value)}>
+      {value && !sets.some((r) => r.key === value) ? <option value={value}>{value} (missing)</option> : null}
+      {!value ? <option value="">(choose a rule set)</option> : null}
+      {sets.map((r) => (
+        <option key={r.key} value={r.key}>
+          {r.name} ({r.activeVersion ? `v${r.activeVersion}` : "not published"})
         </option>
       ))}
     </select>

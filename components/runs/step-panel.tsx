@@ -51,6 +51,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
         <>
           <StepState step={step} sourceRunId={run.replayOf} />
           {step.type === "approval" ? <ApprovalSummary runId={run.id} nodeId={nodeId} status={step.status} /> : null}
+          {step.type === "decide" && step.status === "succeeded" ? <DecisionSummary output={step.output} /> : null}
           <ChildRuns run={run} nodeId={nodeId} />
           {stuck ? (
             <p role="alert" className="rounded-md bg-orange-50 px-3 py-2 text-xs text-orange-900 ring-1 ring-orange-200">
@@ -257,5 +258,20 @@ function ChildRuns({ run, nodeId }: { run: RunView; nodeId: string }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A Decide step's answer: which rule set and version decided, and the rows that matched. */
+function DecisionSummary({ output }: { output: unknown }) {
+  const o = output as { ruleSet?: string; version?: number; matched?: string[] } | null;
+  if (!o?.ruleSet) return null;
+  return (
+    <p className="rounded-md bg-indigo-50 px-3 py-2 text-xs text-indigo-900" data-testid="decision-summary">
+      Decided by{" "}
+      <Link href={`/rules/${o.ruleSet}`} className="font-medium underline">
+        {o.ruleSet} v{o.version}
+      </Link>
+      : {o.matched?.length ? `row${o.matched.length > 1 ? "s" : ""} ${o.matched.join(", ")} matched` : "no row matched"}.
+    </p>
   );
 }

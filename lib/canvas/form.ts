@@ -3,7 +3,7 @@
 // editor's side panel and by the run dialog for a start node's input schema.
 import { z } from "zod";
 
-export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list" | "credential" | "eventType" | "workflow";
+export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list" | "credential" | "eventType" | "workflow" | "ruleSet";
 
 export interface FieldSpec {
   key: string;
@@ -44,6 +44,7 @@ type JsonSchema = {
   credential?: string;
   eventType?: boolean;
   workflowRef?: boolean;
+  ruleSetRef?: boolean;
   format?: string;
   items?: JsonSchema;
 };
@@ -65,6 +66,7 @@ function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec
   if (schema.credential) return { ...base, kind: "credential", credentialKind: schema.credential };
   if (schema.eventType) return { ...base, kind: "eventType" };
   if (schema.workflowRef) return { ...base, kind: "workflow" };
+  if (schema.ruleSetRef) return { ...base, kind: "ruleSet" };
   if (schema.widget === "code") return { ...base, kind: "code", ...(schema.language === "javascript" ? { language: "javascript" as const } : {}) };
   if (value.enum) return { ...base, kind: "select", options: value.enum.map(String) };
   // Arrays of choices are checkboxes; arrays of strings one item per line.

@@ -5,6 +5,7 @@
 // Response types come from the server: the view types of lib/runs/live-state.ts (which the live
 // reducer works on) and what the server's read functions return, as JSON (`Json<T>`: dates become
 // strings). The checks at the end make a server change that breaks a view type a compile error.
+import type { DecisionTable, TableProblem } from "../rules/decision-table.ts";
 import { infiniteQueryOptions, queryOptions, skipToken } from "@tanstack/react-query";
 import { api } from "./api.ts";
 import type { RunSummaryView, RunView, StreamEvent } from "../runs/live-state.ts";
@@ -136,6 +137,34 @@ export const stepItemsQuery = (runId: string, nodeId: string, status: string) =>
       ),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+export interface RuleSetSummary {
+  key: string;
+  name: string;
+  description: string;
+  activeVersion: number | null;
+  rows: number;
+  hitPolicy: string | null;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface RuleSetDetail extends Omit<RuleSetSummary, "rows" | "hitPolicy"> {
+  draft: DecisionTable;
+  draftRevision: number;
+  problems: TableProblem[];
+  versions: { number: number; note: string; createdBy: string; createdAt: string }[];
+}
+
+export const ruleSetsKey = ["rule-sets"] as const;
+export const ruleSetsQuery = () => queryOptions({ queryKey: ruleSetsKey, queryFn: () => api<{ ruleSets: RuleSetSummary[] }>("/rule-sets") });
+export const ruleSetQuery = (key: string) => queryOptions({ queryKey: [...ruleSetsKey, key] as const, queryFn: () => api<RuleSetDetail>(`/rule-sets/${encodeURIComponent(key)}`) });
+export const ruleSetVersionQuery = (key: string, number: number | null) =>
+  queryOptions({
+    queryKey: [...ruleSetsKey, key, "version", number] as const,
+    queryFn: number === null ? skipToken : () => api<{ number: number; table: DecisionTable; note: string }>(`/rule-sets/${encodeURIComponent(key)}/versions/${number}`),
+    staleTime: Infinity,
   });
 
 /** Runs, newest first, page by page; `search` is the list's query string (filters and limit). */

@@ -9,7 +9,7 @@ export const decide = defineStep({
   icon: "table",
   category: "data",
   config: z.strictObject({
-    ruleSet: RULE_SET_KEY.meta({ title: "Rule set", description: "The key of a decision table under Rules, e.g. order-discount." }),
+    ruleSet: RULE_SET_KEY.meta({ title: "Rule set", description: "A decision table under Rules.", ruleSetRef: true }),
     version: z.int().min(1).optional().meta({ title: "Version", description: "Pin a published version; its active version when empty (a change published under Rules takes effect at once)." }),
     inputs: jsonValue.meta({ title: "Inputs", description: "The table's inputs by name, e.g. { \"total\": \"{{ input.total }}\", \"region\": \"{{ input.country }}\" }." }),
   }),

@@ -100,7 +100,11 @@ export const eventTypeFields = (definition: StepDefinition) => markedFields(defi
  * and not to call back into the workflow being published, offered as a choice in the editor. */
 export const workflowRefFields = (definition: StepDefinition) => markedFields(definition, "workflowRef");
 
-type Mark = "expression" | "raw" | "credential" | "eventType" | "workflowRef";
+/** The config fields naming a rule set (`.meta({ ruleSetRef: true })`): checked to exist and be
+ * published, offered as a choice in the editor. */
+export const ruleSetRefFields = (definition: StepDefinition) => markedFields(definition, "ruleSetRef");
+
+type Mark = "expression" | "raw" | "credential" | "eventType" | "workflowRef" | "ruleSetRef";
 
 /** The keys of a config's fields that carry `mark` in their meta. */
 function markedFields(definition: StepDefinition, mark: Mark): string[] {

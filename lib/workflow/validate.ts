@@ -5,7 +5,7 @@
 // step's output does not have) are shown but do not stop publishing.
 import { z } from "zod";
 import { definitionMessages as say, stepName } from "../messages.ts";
-import { credentialFields, eventTypeFields, expressionFields, isEntry, stepDefinition, stepTypes, templatedConfig, workflowRefFields } from "../steps/index.ts";
+import { credentialFields, eventTypeFields, expressionFields, isEntry, ruleSetRefFields, stepDefinition, stepTypes, templatedConfig, workflowRefFields } from "../steps/index.ts";
 import type { StepDefinition } from "../steps/types.ts";
 import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
@@ -169,9 +169,13 @@ export function nodeConfigProblems(node: WorkflowNode, prefix: (string | number)
  * `secrets`: the credentials that exist (the server's, or the editor's copy of their names); a
  * template naming another is a problem on its node. Left out, credentials are not checked.
  * `eventTypes` likewise: the event types in the registry, for steps that emit or wait for one;
- * `workflows`: the ids of published workflows, for steps that run one.
+ * `workflows`: the ids of published workflows, for steps that run one; `ruleSets`: the keys of
+ * published rule sets, for Decide steps.
  */
-export function validateDefinition(input: unknown, options: { secrets?: ReadonlySet<string>; eventTypes?: ReadonlySet<string>; workflows?: ReadonlySet<string> } = {}): ValidationResult {
+export function validateDefinition(
+  input: unknown,
+  options: { secrets?: ReadonlySet<string>; eventTypes?: ReadonlySet<string>; workflows?: ReadonlySet<string>; ruleSets?: ReadonlySet<string> } = {},
+): ValidationResult {
   const structure = parseStructure(input);
   if (!structure.definition) return structure;
   const definition = structure.definition;
@@ -217,6 +221,11 @@ export function validateDefinition(input: unknown, options: { secrets?: Readonly
     for (const key of eventTypes && step ? eventTypeFields(step) : []) {
       const name = node.config[key];
       if (typeof name === "string" && !eventTypes!.has(name)) problems.push({ nodeId: node.id, path: at(`config.${key}`), message: `No event type is named ${name}: add it under Events → Types, or choose another.` });
+    }
+    const ruleSets = options.ruleSets;
+    for (const key of ruleSets && step ? ruleSetRefFields(step) : []) {
+      const name = node.config[key];
+      if (typeof name === "string" && name && !ruleSets!.has(name)) problems.push({ nodeId: node.id, path: at(`config.${key}`), message: `No published rule set has the key ${name}: publish it under Rules first, or choose another.` });
     }
     const workflows = options.workflows;
     for (const key of workflows && step ? workflowRefFields(step) : []) {

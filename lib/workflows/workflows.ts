@@ -35,13 +35,19 @@ function structureOrThrow(definition: unknown): Definition {
 const json = (definition: Definition) => definition as unknown as Prisma.InputJsonObject;
 
 /** The credentials, event types and published workflows that exist, for checking the steps that name them. */
-async function known(db: Db | Prisma.TransactionClient): Promise<{ secrets: Set<string>; eventTypes: Set<string>; workflows: Set<string> }> {
-  const [credentials, types, workflows] = await Promise.all([
+async function known(db: Db | Prisma.TransactionClient): Promise<{ secrets: Set<string>; eventTypes: Set<string>; workflows: Set<string>; ruleSets: Set<string> }> {
+  const [credentials, types, workflows, ruleSets] = await Promise.all([
     db.credential.findMany({ select: { name: true } }),
     db.eventType.findMany({ select: { name: true } }),
     db.workflow.findMany({ where: { deletedAt: null, activeVersion: { not: null } }, select: { id: true } }),
+    db.ruleSet.findMany({ where: { activeVersion: { not: null } }, select: { key: true } }),
   ]);
-  return { secrets: new Set(credentials.map((c) => c.name)), eventTypes: new Set(types.map((t) => t.name)), workflows: new Set(workflows.map((w) => w.id)) };
+  return {
+    secrets: new Set(credentials.map((c) => c.name)),
+    eventTypes: new Set(types.map((t) => t.name)),
+    workflows: new Set(workflows.map((w) => w.id)),
+    ruleSets: new Set(ruleSets.map((r) => r.key)),
+  };
 }
 
 export async function findLive(db: Db | Prisma.TransactionClient, id: string) {

@@ -20,6 +20,8 @@ const spans: { customer: string; started: number; ended: number }[] = [];
 const busy: { started: number; ended: number }[] = [];
 /** The same for /work, called by runs of a workflow with a limit of active runs. */
 const work: { started: number; ended: number }[] = [];
+let openWorkGate!: () => void;
+const workGate = new Promise<void>((resolve) => (openWorkGate = resolve));
 
 /** A route that answers after `ms`, recording when each call began and ended in `spans`. */
 const answerAfter = (ms: number, spans: { started: number; ended: number }[]) => (_req: unknown, _n: number, res: Parameters<typeof json>[0]) => {
@@ -53,7 +55,9 @@ beforeAll(async () => {
     }, 60);
   });
   server.on("/busy", answerAfter(150, busy));
-  server.on("/work", answerAfter(400, work));
+  // Calls to /work answer after 400 ms, but not before the test opens the gate (so that runs
+  // started on a loaded machine still find the first two at work).
+  server.on("/work", (req, n, res) => void workGate.then(() => answerAfter(400, work)(req, n, res)));
   key = new URL(server.url).host;
 });
 afterAll(async () => {
@@ -235,6 +239,7 @@ it("holds runs past a workflow's limit of active runs and starts them in arrival
   expect(listed.filter((r: { heldSince: string | null }) => r.heldSince).length).toBeGreaterThanOrEqual(4);
   // A held run is cancelled without ever starting.
   expect((await operator.post(`/runs/${runs[6]}/cancel`, {})).status).toBe(200);
+  openWorkGate();
 
   const done = await Promise.all(runs.map((id) => waitForRun(editor, id, undefined, 60_000)));
   expect(done.map((r) => r.status)).toEqual([...Array(6).fill("succeeded"), "cancelled"]);

@@ -31,6 +31,7 @@ function concrete(pattern: string): string {
     .replace(/^\/workflows\/\[id\]/, `/workflows/${ids.workflow}`)
     .replace(/^\/runs\/\[id\]/, `/runs/${ids.run}`)
     .replace("[number]", "1")
+    .replace("[key]", "order-discount")
     // A decision link's page authenticates with its token: one that was never made.
     .replace("[token]", "A".repeat(43))
     .replace(/\/compare$/, "/compare?from=1&to=1");

@@ -81,7 +81,7 @@ it("decides in a run with the active version, records the version and rows, and 
   expect(old.output).toMatchObject({ result: { fee: 7 }, version: 1 });
 });
 
-it("evaluates expression cells where expressions can be stopped, and fails a step clearly for a missing rule set", async () => {
+it("evaluates expression cells where expressions can be stopped; refuses a workflow naming a rule set not published; fails a step pinning a missing version", async () => {
   const editor = await engine.as("editor");
   const table = {
     inputs: [{ name: "total", type: "number" }, { name: "limit", type: "number" }],
@@ -97,7 +97,13 @@ it("evaluates expression cells where expressions can be stopped, and fails a ste
   const run = await waitForRun(editor, await runWorkflow(editor, await publish(editor, linear([{ id: "check", type: "decide", config: { ruleSet: "review", inputs: { total: "{{ input.total }}", limit: 10 } } }], { output: "{{ steps.check.output.result }}" })), { total: 25 }));
   expect(run.output).toEqual({ review: true });
 
-  const missing = await waitForRun(editor, await runWorkflow(editor, await publish(editor, linear([{ id: "check", type: "decide", config: { ruleSet: "no-such-rules", inputs: {} } }]))));
+  // A workflow naming a rule set that is not published is refused at publish, naming the field.
+  const created = await editor.post("/workflows", { name: "Decides with nothing", definition: linear([{ id: "check", type: "decide", config: { ruleSet: "no-such-rules", inputs: {} } }]) });
+  const refused = await editor.post(`/workflows/${created.json.id}/versions`, {});
+  expect(refused.status).toBe(422);
+  expect(refused.json.errors).toEqual([{ nodeId: "check", path: "nodes.1.config.ruleSet", message: "No published rule set has the key no-such-rules: publish it under Rules first, or choose another." }]);
+  // A pinned version that does not exist fails the step at once, saying so.
+  const missing = await waitForRun(editor, await runWorkflow(editor, await publish(editor, linear([{ id: "check", type: "decide", config: { ruleSet: "review", version: 9, inputs: {} } }]))));
   expect(missing.status).toBe("failed");
-  expect(stepOf(missing, "check")).toMatchObject({ attempt: 1, error: { message: "rule set no-such-rules does not exist or has no published version" } });
+  expect(stepOf(missing, "check")).toMatchObject({ attempt: 1, error: { message: "rule set review has no version 9" } });
 });

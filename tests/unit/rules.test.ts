@@ -196,3 +196,23 @@ describe("expression cells", () => {
     await expect(decide(compiled!, { total: 50, limit: 20 })).rejects.toThrow("nothing here evaluates them");
   });
 });
+
+describe("version diff", () => {
+  it("names rows added, removed, changed (by cell) and moved, and column and policy changes", async () => {
+    const { diffTables } = await import("../../lib/rules/diff.ts");
+    const before = table("first", [["> 1000", "EU", 10], ["> 500", "-", 5], ["-", "US", 2], ["-", "-", 0]]);
+    const after: DecisionTable = {
+      ...before,
+      hitPolicy: "unique",
+      rows: [before.rows[1], { ...before.rows[0], then: [12] }, { id: "new", when: ["< 0", "-"], then: [0] }, before.rows[3]],
+    };
+    const diff = diffTables(before, after);
+    expect(diff.other).toEqual(["hit policy first → unique"]);
+    expect(diff.rows).toEqual([
+      { id: "r2", change: "moved", row: 1 },
+      { id: "r1", change: "changed", row: 2, cells: [{ column: "→ discount", before: 10, after: 12 }] },
+      { id: "new", change: "added", row: 3 },
+      { id: "r3", change: "removed", row: 3 },
+    ]);
+  });
+});
