@@ -263,7 +263,7 @@ function ChildRuns({ run, nodeId }: { run: RunView; nodeId: string }) {
 
 /** A Decide step's answer: which rule set and version decided, and the rows that matched. */
 function DecisionSummary({ output }: { output: unknown }) {
-  const o = output as { ruleSet?: string; version?: number; matched?: string[] } | null;
+  const o = output as { ruleSet?: string; version?: number; matched?: string[]; rows?: number[] } | null;
   if (!o?.ruleSet) return null;
   return (
     <p className="rounded-md bg-indigo-50 px-3 py-2 text-xs text-indigo-900" data-testid="decision-summary">
@@ -271,7 +271,7 @@ function DecisionSummary({ output }: { output: unknown }) {
       <Link href={`/rules/${o.ruleSet}`} className="font-medium underline">
         {o.ruleSet} v{o.version}
       </Link>
-      : {o.matched?.length ? `row${o.matched.length > 1 ? "s" : ""} ${o.matched.join(", ")} matched` : "no row matched"}.
+      : {o.matched?.length ? `row${o.matched.length > 1 ? "s" : ""} ${(o.rows ?? []).join(", ")} matched (${o.matched.join(", ")})` : "no row matched"}.
     </p>
   );
 }

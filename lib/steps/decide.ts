@@ -5,7 +5,7 @@ import { defineStep, jsonValue } from "./types.ts";
 export const decide = defineStep({
   type: "decide",
   label: "Decide",
-  description: "Evaluates a decision table (Rules) with inputs from {{ templates }}: its output is the table's answer and the rows that matched, with the version used.",
+  description: "Evaluates a decision table (Rules) with inputs from {{ templates }}: its output is the table's answer and the rows that matched (ids and numbers), with the version used.",
   icon: "table",
   category: "data",
   config: z.strictObject({
@@ -16,7 +16,7 @@ export const decide = defineStep({
   defaultConfig: { ruleSet: "", inputs: {} },
   outputs: ["default"],
   acceptsInput: true,
-  outputFields: () => ["result", "matched", "ruleSet", "version"],
+  outputFields: () => ["result", "matched", "rows", "ruleSet", "version"],
   // Reads published (immutable) versions and evaluates: nothing outside Baton changes.
   pure: true,
 });

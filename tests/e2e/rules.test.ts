@@ -89,7 +89,7 @@ it("edits a table in the grid, tests it, publishes it, and a run shows the row t
   const summary = view.getByTestId("decision-summary");
   await summary.waitFor();
   // Row ids stay with their rows as they move: the first row is r2 (added second, moved up).
-  expect(await summary.textContent()).toBe("Decided by order-discount v1: row r2 matched.");
+  expect(await summary.textContent()).toBe("Decided by order-discount v1: row 1 matched (r2).");
   await view.locator('[data-testid="node-price"]').waitFor();
   await screenshot(view, "rules-decided-run");
   await view.context().close();

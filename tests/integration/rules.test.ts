@@ -69,13 +69,13 @@ it("decides in a run with the active version, records the version and rows, and 
 
   const first = await waitForRun(editor, await runWorkflow(editor, workflow, { total: 50, region: "EU" }));
   expect(first.status).toBe("succeeded");
-  expect(first.output).toEqual({ result: { fee: 7 }, matched: ["r2"], ruleSet: "shipping", version: 1 });
+  expect(first.output).toEqual({ result: { fee: 7 }, matched: ["r2"], rows: [2], ruleSet: "shipping", version: 1 });
 
   // Cheaper shipping, published while the worker runs: the next run decides with it.
   await editor.put("/rule-sets/shipping/draft", { table: { ...discount([["> 40", "-", 0], ["-", "-", 5]]), outputs: [{ name: "fee", type: "number" }] } });
   expect((await editor.post("/rule-sets/shipping/versions", { note: "free over 40" })).json.version).toBe(2);
   const second = await waitForRun(editor, await runWorkflow(editor, workflow, { total: 50, region: "EU" }));
-  expect(second.output).toEqual({ result: { fee: 0 }, matched: ["r1"], ruleSet: "shipping", version: 2 });
+  expect(second.output).toEqual({ result: { fee: 0 }, matched: ["r1"], rows: [1], ruleSet: "shipping", version: 2 });
   // A pinned version keeps deciding as it did.
   const old = await waitForRun(editor, await runWorkflow(editor, pinned, { total: 50, region: "EU" }));
   expect(old.output).toMatchObject({ result: { fee: 7 }, version: 1 });

@@ -16,7 +16,9 @@ export const decide = defineExecutor(definitions.decide, async (config, ctx) => 
   const inputs = config.inputs && typeof config.inputs === "object" && !Array.isArray(config.inputs) ? (config.inputs as Record<string, unknown>) : {};
   try {
     const decision = await evaluate(loaded.compiled, inputs, poolCells(ctx.signal));
-    return { output: { result: decision.result, matched: decision.matched, ruleSet: config.ruleSet, version: loaded.number } };
+    // The rows by id (stable across edits) and by their number in this version (what a person reads).
+    const rows = decision.matched.map((id) => loaded.compiled.table.rows.findIndex((r) => r.id === id) + 1);
+    return { output: { result: decision.result, matched: decision.matched, rows, ruleSet: config.ruleSet, version: loaded.number } };
   } catch (error) {
     if (error instanceof DecisionError) throw new NonRetryableError(`${config.ruleSet} v${loaded.number}: ${error.message}`, { code: "decision" });
     throw error;
