@@ -5,11 +5,13 @@
 // - baton_callbacks: a run with a callback URL ended; deliver it;
 // - baton_events: an event was published, or a step began waiting for one;
 // - baton_child_runs: a sub-workflow's run ended; tell the step that started it;
-// - baton_run_slots: a run ended whose workflow holds runs behind its limit; admit the next.
+// - baton_run_slots: a run ended whose workflow holds runs behind its limit; admit the next;
+// - baton_config: a rule set or flag changed; drop it from the cache (lib/config/cache.ts).
 // Reconnects by itself; after a reconnect it reports the gap (`onReconnect`), since notices sent
 // meanwhile are lost: the dispatcher then fetches, and lease renewal catches missed cancels.
 import pg from "pg";
 import { log } from "#lib/log.ts";
+import { CONFIG_CHANNEL } from "#lib/config/cache.ts";
 
 export interface NoticeHandlers {
   /** `queue`: the step queue that got jobs, or undefined for any. */
@@ -20,6 +22,10 @@ export interface NoticeHandlers {
   events(): void;
   childRuns(): void;
   runSlots(): void;
+  /** A cached rule set or flag changed (`key`, see lib/config/cache.ts). */
+  config(key: string): void;
+  /** Whether notices are being received now (none are while reconnecting). */
+  listening(live: boolean): void;
   onReconnect(): void;
 }
 
@@ -44,6 +50,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     c.on("end", () => {
       if (client !== c) return;
       client = undefined;
+      handlers.listening(false);
       schedule();
     });
     c.on("notification", (message) => {
@@ -53,6 +60,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
       if (message.channel === "baton_events") return handlers.events();
       if (message.channel === "baton_child_runs") return handlers.childRuns();
       if (message.channel === "baton_run_slots") return handlers.runSlots();
+      if (message.channel === CONFIG_CHANNEL) return handlers.config(message.payload ?? "");
       try {
         handlers.cancel(JSON.parse(message.payload ?? "[]") as string[]);
       } catch (error) {
@@ -61,9 +69,10 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     });
     try {
       await c.connect();
-      await c.query("listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events; listen baton_child_runs; listen baton_run_slots");
+      await c.query(`listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events; listen baton_child_runs; listen baton_run_slots; listen ${CONFIG_CHANNEL}`);
       client = c;
       retryMs = 500;
+      handlers.listening(true);
       if (connectedBefore) handlers.onReconnect();
       connectedBefore = true;
     } catch (error) {

@@ -24,6 +24,8 @@ import type { Success } from "#lib/engine/succeed.ts";
 import { resumeWait, waitStep } from "#lib/engine/wait.ts";
 import { loadVersion } from "#lib/engine/versions.ts";
 import { executors } from "./steps/index.ts";
+import { flagAwareEvaluation } from "./flags.ts";
+import type { RunContext } from "#lib/workflow/templates.ts";
 import type { StepResult, StepRunContext } from "./steps/types.ts";
 import type { AbortReason, InFlight } from "./inflight.ts";
 import type { Batcher } from "./batcher.ts";
@@ -98,7 +100,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     context: claimed.context,
     baseUrl: rt.baseUrl,
     log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
-    evaluate: (expression, path) => rt.expressions.evaluate(expression, claimed.context, path, controller.signal),
+    ...flagged(rt, controller.signal, logs, claimed.context, true),
     redactor,
     ...secretOpeners(rt.deps.pool, redactor),
   };
@@ -131,7 +133,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     gate = { key, probe: admission.probe };
   };
   try {
-    result = await execute(rt.expressions, node.type, node.config, ctx, report, admit);
+    result = await execute(node.type, node.config, ctx, report, admit);
   } catch (error) {
     failure = error;
   } finally {
@@ -220,7 +222,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
 
 /** Resolves the step's templates, checks the resolved config, and runs its executor until the
  * signal fires (shared by runs and by step tests, step-tests.ts). */
-export async function execute(expressions: ExpressionPool, type: string, rawConfig: unknown, ctx: StepRunContext, report: Report, admit?: (config: unknown) => Promise<void>): Promise<StepResult> {
+export async function execute(type: string, rawConfig: unknown, ctx: StepRunContext, report: Report, admit?: (config: unknown) => Promise<void>): Promise<StepResult> {
   const definition = stepDefinition(type);
   const executor = executors[type];
   if (!definition || !executor) throw new NonRetryableError(`no executor for step type "${type}"`);
@@ -231,7 +233,7 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
   const names = referencedSecrets(templated);
   const context = names.length ? { ...ctx.context, secrets: await ctx.openSecrets(names) } : ctx.context;
   // All of the step's templates at once (one message, when they go to an evaluator).
-  const resolved = { ...all, ...((await expressions.resolve(templated, context, ctx.signal)) as object) };
+  const resolved = { ...all, ...((await ctx.resolve(templated, context)) as object) };
   report.input = definition.keptInput ? definition.keptInput(resolved) : resolved;
   const config = definition.config.safeParse(resolved);
   if (!config.success) {
@@ -240,6 +242,13 @@ export async function execute(expressions: ExpressionPool, type: string, rawConf
   }
   await admit?.(config.data);
   return untilAborted(executor(config.data, ctx), ctx.signal);
+}
+
+/** How a step evaluates: its expressions and templates, with the flags they ask (worker/flags.ts);
+ * `count`: a run's answers count on the flag's page (a step test's do not). */
+export function flagged(rt: Runtime, signal: AbortSignal, logs: LogLine[], context: RunContext, count: boolean): Pick<StepRunContext, "evaluate" | "resolve" | "flag"> {
+  const evaluation = flagAwareEvaluation(rt.deps.pool, rt.expressions, signal, (level, message, data) => logs.push({ level, message, data, at: new Date() }), count);
+  return { evaluate: (expression, path) => evaluation.evaluate(expression, context, path), resolve: evaluation.resolve, flag: evaluation.flag };
 }
 
 /** The database refused a step's data (SQLSTATE class 22, data exception, e.g. a NUL character

@@ -10,7 +10,7 @@ import { Redactor } from "#lib/security/redact.ts";
 import { DEFAULT_STEP_TIMEOUT_MS, type WorkflowNode } from "#lib/workflow/definition.ts";
 import type { RunContext } from "#lib/workflow/templates.ts";
 import { STEP_TEST_TIMEOUT_MS } from "#lib/workflows/step-tests.ts";
-import { execute, type Runtime } from "./run-step.ts";
+import { execute, flagged, type Runtime } from "./run-step.ts";
 import type { StepResult, StepRunContext } from "./steps/types.ts";
 
 /** Tests running here, aborted when the worker stops. */
@@ -52,7 +52,7 @@ export async function handleStepTest(rt: Runtime, job: Job<unknown>): Promise<vo
     context,
     baseUrl: rt.baseUrl,
     log: (level, message, data) => logs.push({ level, message, data, at: new Date() }),
-    evaluate: (expression, path) => rt.expressions.evaluate(expression, context, path, controller.signal),
+    ...flagged(rt, controller.signal, logs, context, false),
     redactor,
     ...secretOpeners(rt.deps.pool, redactor),
   };
@@ -62,7 +62,7 @@ export async function handleStepTest(rt: Runtime, job: Job<unknown>): Promise<vo
   let result: StepResult | undefined;
   let failure: unknown;
   try {
-    result = await execute(rt.expressions, node.type, node.config, ctx, report);
+    result = await execute(node.type, node.config, ctx, report);
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;
     failure =

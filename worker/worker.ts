@@ -31,6 +31,8 @@ import { abortStepTests, handleStepTest } from "./step-tests.ts";
 import { Batcher } from "./batcher.ts";
 import { expressionPool } from "#lib/expressions/pool.ts";
 import { createBreakers } from "#lib/dependencies/breaker.ts";
+import { configCache } from "#lib/config/cache.ts";
+import { startEvaluationCounts } from "#lib/flags/counts.ts";
 
 /** Step tests one worker runs at once. */
 const STEP_TEST_CONCURRENCY = 4;
@@ -109,6 +111,8 @@ export async function startWorker(): Promise<Worker> {
     events: () => events.wake(),
     childRuns: () => childRuns.wake(),
     runSlots: () => runSlots.wake(),
+    config: (key) => configCache.invalidate(key),
+    listening: (live) => configCache.listening(live),
     onReconnect: () => {
       steps.forEach((d) => d.wake());
       tests.wake();
@@ -132,6 +136,7 @@ export async function startWorker(): Promise<Worker> {
   const sweeper = startSweeper(deps, log);
   const triggers = startTriggers(deps, log);
   const heartbeat = await startHeartbeat(pool(), id, env.WORKER_CONCURRENCY);
+  const flagCounts = startEvaluationCounts(pool(), (error) => log.warn({ err: error }, "could not record flag evaluation counts"));
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY, pureConcurrency: env.WORKER_PURE_CONCURRENCY }, "worker started");
 
   return {
@@ -159,6 +164,7 @@ export async function startWorker(): Promise<Worker> {
       inflight.stopRenewing();
       await heartbeat.stop();
       await runtime.breakers?.stop();
+      await flagCounts.stop();
       await expressions.close();
       await closeDb();
     },

@@ -3,8 +3,8 @@
 // panel and for a run's input in the run dialog.
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { credentialsQuery, eventTypesQuery, ruleSetsQuery, workflowsQuery } from "#lib/client/queries.ts";
-import { fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
+import { credentialsQuery, eventTypesQuery, flagsQuery, ruleSetsQuery, workflowsQuery } from "#lib/client/queries.ts";
+import { fieldShown, fieldText, parseFieldText, type FieldSpec } from "#lib/canvas/form.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
 import { previewText } from "#lib/canvas/previews.ts";
@@ -40,7 +40,7 @@ export function ConfigForm({ fields, value, onChange, readOnly, paths = [], erro
   if (fields.length === 0) return <p className="text-sm text-zinc-500">This step has nothing to configure.</p>;
   return (
     <div className="space-y-4">
-      {fields.map((field) => (
+      {fields.filter((field) => fieldShown(field, value, fields)).map((field) => (
         <FieldRow key={field.key} field={field} value={value[field.key]} onValue={(v) => set(field.key, v)} readOnly={readOnly} paths={paths} errors={errors[field.key]} warnings={warnings[field.key]} preview={previews[field.key]} />
       ))}
     </div>
@@ -112,6 +112,8 @@ function Control({ id, field, value, onValue, readOnly, paths, invalid }: { id: 
       return <EventTypeSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "ruleSet":
       return <RuleSetSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
+    case "flag":
+      return <FlagSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "workflow":
       return <WorkflowSelect id={id} value={typeof value === "string" ? value : ""} onValue={onValue} readOnly={readOnly} invalid={invalid} />;
     case "credential":
@@ -184,6 +186,22 @@ function RuleSetSelect({ id, value, onValue, readOnly, invalid }: { id: string; 
       {sets.map((r) => (
         <option key={r.key} value={r.key}>
           {r.name} ({r.activeVersion ? `v${r.activeVersion}` : "not published"})
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Flags by name (a condition in flag mode asks one); a key not among them is kept and shown as missing. */
+function FlagSelect({ id, value, onValue, readOnly, invalid }: { id: string; value: string; onValue(v: unknown): void; readOnly?: boolean; invalid: boolean }) {
+  const flags = useQuery(flagsQuery()).data?.flags ?? [];
+  return (
+    <select id={id} className={input} disabled={readOnly} aria-invalid={invalid || undefined} value={value} onChange={(e) => onValue(e.target.value || undefined)}>
+      {value && !flags.some((f) => f.key === value) ? <option value={value}>{value} (missing)</option> : null}
+      {!value ? <option value="">(choose a flag)</option> : null}
+      {flags.map((f) => (
+        <option key={f.key} value={f.key}>
+          {f.name} ({f.key}{f.enabled ? "" : ", off"})
         </option>
       ))}
     </select>

@@ -16,7 +16,7 @@ import { placeBeside } from "#lib/canvas/placement.ts";
 import { isError, validateDefinition, type DefinitionProblem } from "#lib/workflow/validate.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import { api, ApiProblem } from "#lib/client/api.ts";
-import { credentialsQuery, eventTypesQuery, ruleSetsQuery, fetchWorkflow, triggersQuery } from "#lib/client/queries.ts";
+import { credentialsQuery, eventTypesQuery, flagsQuery, ruleSetsQuery, fetchWorkflow, triggersQuery } from "#lib/client/queries.ts";
 import { canonicalJson } from "#lib/workflow/canonical.ts";
 import { cx } from "#lib/client/cx.ts";
 import { nodeTypes } from "./step-node.tsx";
@@ -94,7 +94,9 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
   const eventTypeNames = useMemo(() => (eventTypes ? new Set(eventTypes.map((t) => t.name)) : undefined), [eventTypes]);
   const ruleSets = useQuery(ruleSetsQuery()).data?.ruleSets;
   const ruleSetKeys = useMemo(() => (ruleSets ? new Set(ruleSets.filter((r) => r.activeVersion !== null).map((r) => r.key)) : undefined), [ruleSets]);
-  const validation = useMemo(() => validateDefinition(deferred, { secrets: secretNames, eventTypes: eventTypeNames, ruleSets: ruleSetKeys }), [deferred, secretNames, eventTypeNames, ruleSetKeys]);
+  const flags = useQuery(flagsQuery()).data?.flags;
+  const flagKeys = useMemo(() => (flags ? new Set(flags.map((f) => f.key)) : undefined), [flags]);
+  const validation = useMemo(() => validateDefinition(deferred, { secrets: secretNames, eventTypes: eventTypeNames, ruleSets: ruleSetKeys, flags: flagKeys }), [deferred, secretNames, eventTypeNames, ruleSetKeys, flagKeys]);
   // Problems the server reported on publish, shown until the next edit.
   const [serverProblems, setServerProblems] = useState<{ at: number; problems: DefinitionProblem[] } | null>(null);
   const problems = serverProblems && serverProblems.at === state.version ? serverProblems.problems : validation.problems;

@@ -1,6 +1,7 @@
 // Every operation of /api/v1 in one table: path, permission, query and body schemas. Route
 // handlers take their spec from here (`route(operations.startRun, …)`), and the OpenAPI document
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
+import { createFlagBody, evaluateFlagBody, killSwitchBody, saveFlagBody } from "../flags/schemas.ts";
 import { createRuleSetBody, evaluateRuleSetBody, publishRuleSetBody, saveRuleSetDraftBody } from "../rules/schemas.ts";
 import { z } from "zod";
 import { createCredentialBody, updateCredentialBody } from "../secrets/schemas.ts";
@@ -94,6 +95,13 @@ export const operations = {
   saveRuleSetDraft: { method: "PUT", path: "/rule-sets/{key}/draft", tag: "rules", summary: "Save the draft table (409 when `revision` is not the current one)", permission: "workflows.write", body: saveRuleSetDraftBody, success: ok("The new revision and the draft's problems.") },
   publishRuleSet: { method: "POST", path: "/rule-sets/{key}/versions", tag: "rules", summary: "Publish the draft as the next version, active at once (422 naming the cells while it has problems)", permission: "workflows.write", body: publishRuleSetBody, success: created("The version's number.") },
   getRuleSetVersion: { method: "GET", path: "/rule-sets/{key}/versions/{number}", tag: "rules", summary: "A published version's table", permission: "read", success: ok("The version.") },
+  listFlags: { method: "GET", path: "/flags", tag: "flags", summary: "Feature flags: key, kind, on or off, version, and how many evaluations served each value in the last hour", permission: "read", success: ok("`{ flags }`.") },
+  createFlag: { method: "POST", path: "/flags", tag: "flags", summary: "Add a flag (boolean, or with `variants`); version 1 serves the off value to everyone unless `definition` is given", permission: "workflows.write", body: createFlagBody, success: created("The flag's key and version.") },
+  getFlag: { method: "GET", path: "/flags/{key}", tag: "flags", summary: "One flag: its definition (rules, rollouts, off value), its versions, its evaluations in the last hour", permission: "read", success: ok("The flag.") },
+  saveFlag: { method: "PUT", path: "/flags/{key}", tag: "flags", summary: "Change the flag: a new version, in effect in every worker on commit (422 naming the field; 409 when `version` is not the current one)", permission: "workflows.write", body: saveFlagBody, success: ok("The new version.") },
+  setFlagEnabled: { method: "POST", path: "/flags/{key}/enabled", tag: "flags", summary: "The kill switch: `enabled: false` serves the off value everywhere at once (a new version, audited)", permission: "runs.operate", body: killSwitchBody, success: ok("The new version.") },
+  getFlagVersion: { method: "GET", path: "/flags/{key}/versions/{number}", tag: "flags", summary: "A past version's definition", permission: "read", success: ok("The version.") },
+  evaluateFlag: { method: "POST", path: "/flags/{key}/evaluate", tag: "flags", summary: "The flag's answer for a context, and why (rule, rollout bucket, off); not counted", permission: "read", body: evaluateFlagBody, success: ok("`{ flag, version, value, reason, rule?, bucket? }`.") },
   evaluateRuleSet: { method: "POST", path: "/rule-sets/{key}/evaluate", tag: "rules", summary: "Evaluate the draft (or a version) against inputs: the result and the rows that matched", permission: "read", body: evaluateRuleSetBody, success: ok("`{ version, result, matched }`.") },
   listEventTypes: { method: "GET", path: "/event-types", tag: "events", summary: "Event types with their schema versions and the workflows that publish and consume each", permission: "read", success: ok("Event types.") },
   createEventType: { method: "POST", path: "/event-types", tag: "events", summary: "Add an event type (PascalCase, past tense) with its first schema", permission: "workflows.write", body: createEventTypeBody, success: created("The type and its version 1.0.") },

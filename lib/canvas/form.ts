@@ -3,7 +3,7 @@
 // editor's side panel and by the run dialog for a start node's input schema.
 import { z } from "zod";
 
-export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list" | "credential" | "eventType" | "workflow" | "ruleSet";
+export type FieldKind = "text" | "number" | "select" | "checkbox" | "json" | "code" | "multiselect" | "list" | "credential" | "eventType" | "workflow" | "ruleSet" | "flag";
 
 export interface FieldSpec {
   key: string;
@@ -24,6 +24,8 @@ export interface FieldSpec {
   integer?: boolean;
   min?: number;
   max?: number;
+  /** Shown only while another field has this value (a condition's flag fields in flag mode). */
+  shownWhen?: Record<string, unknown>;
 }
 
 type JsonSchema = {
@@ -45,6 +47,8 @@ type JsonSchema = {
   eventType?: boolean;
   workflowRef?: boolean;
   ruleSetRef?: boolean;
+  flagRef?: boolean;
+  shownWhen?: Record<string, unknown>;
   format?: string;
   items?: JsonSchema;
 };
@@ -60,6 +64,7 @@ function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec
     required,
     templatable: schema.templatable === true,
     defaultValue: schema.default,
+    ...(schema.shownWhen ? { shownWhen: schema.shownWhen } : {}),
   };
   const value = schema.templatable ? (schema.anyOf?.[0] ?? {}) : schema;
   if (schema.$ref || value.$ref) return { ...base, kind: "json" };
@@ -67,6 +72,7 @@ function fieldFor(key: string, schema: JsonSchema, required: boolean): FieldSpec
   if (schema.eventType) return { ...base, kind: "eventType" };
   if (schema.workflowRef) return { ...base, kind: "workflow" };
   if (schema.ruleSetRef) return { ...base, kind: "ruleSet" };
+  if (schema.flagRef) return { ...base, kind: "flag" };
   if (schema.widget === "code") return { ...base, kind: "code", ...(schema.language === "javascript" ? { language: "javascript" as const } : {}) };
   if (value.enum) return { ...base, kind: "select", options: value.enum.map(String) };
   // Arrays of choices are checkboxes; arrays of strings one item per line.
@@ -95,6 +101,10 @@ export function fieldsFromJsonSchema(schema: JsonSchema): FieldSpec[] {
 export function fieldsFor(schema: z.ZodType): FieldSpec[] {
   return fieldsFromJsonSchema(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema);
 }
+
+/** Whether a field is shown for a config (see `shownWhen`; a missing value counts as its default). */
+export const fieldShown = (field: FieldSpec, value: Record<string, unknown>, fields: FieldSpec[]) =>
+  !field.shownWhen || Object.entries(field.shownWhen).every(([key, wanted]) => (value[key] ?? fields.find((f) => f.key === key)?.defaultValue) === wanted);
 
 /**
  * What a text box holding `text` means for a field: a number for number fields (unless it holds

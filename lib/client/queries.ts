@@ -6,6 +6,7 @@
 // reducer works on) and what the server's read functions return, as JSON (`Json<T>`: dates become
 // strings). The checks at the end make a server change that breaks a view type a compile error.
 import type { DecisionTable, TableProblem } from "../rules/decision-table.ts";
+import type { FlagDefinition, FlagValue } from "../flags/definition.ts";
 import { infiniteQueryOptions, queryOptions, skipToken } from "@tanstack/react-query";
 import { api } from "./api.ts";
 import type { RunSummaryView, RunView, StreamEvent } from "../runs/live-state.ts";
@@ -164,6 +165,43 @@ export const ruleSetVersionQuery = (key: string, number: number | null) =>
   queryOptions({
     queryKey: [...ruleSetsKey, key, "version", number] as const,
     queryFn: number === null ? skipToken : () => api<{ number: number; table: DecisionTable; note: string }>(`/rule-sets/${encodeURIComponent(key)}/versions/${number}`),
+    staleTime: Infinity,
+  });
+
+export interface FlagSummary {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  kind: "boolean" | "variant";
+  enabled: boolean;
+  rules: number;
+  version: number;
+  updatedBy: string;
+  updatedAt: string;
+  lastHour: { value: FlagValue; count: number }[];
+}
+
+export interface FlagDetail {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  definition: FlagDefinition;
+  version: number;
+  updatedBy: string;
+  updatedAt: string;
+  versions: { number: number; note: string; createdBy: string; createdAt: string }[];
+  lastHour: { value: FlagValue; count: number }[];
+}
+
+export const flagsKey = ["flags"] as const;
+export const flagsQuery = () => queryOptions({ queryKey: flagsKey, queryFn: () => api<{ flags: FlagSummary[] }>("/flags") });
+export const flagQuery = (key: string) => queryOptions({ queryKey: [...flagsKey, key] as const, queryFn: () => api<FlagDetail>(`/flags/${encodeURIComponent(key)}`) });
+export const flagVersionQuery = (key: string, number: number | null) =>
+  queryOptions({
+    queryKey: [...flagsKey, key, "version", number] as const,
+    queryFn: number === null ? skipToken : () => api<{ number: number; definition: FlagDefinition; note: string }>(`/flags/${encodeURIComponent(key)}/versions/${number}`),
     staleTime: Infinity,
   });
 

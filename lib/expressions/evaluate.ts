@@ -5,15 +5,30 @@
 import { compile, describeJsonataError, scanTemplates, wholeTemplate, type RunContext } from "../workflow/templates.ts";
 import { ExpressionLimitError, TemplateError } from "./errors.ts";
 import type { ExpressionTask } from "./protocol.ts";
+import { evaluateFlag, type FlagEvaluation } from "../flags/definition.ts";
 
 /** JSONata's guard codes that mean a limit was hit, not a mistake in the expression. */
 const LIMIT_CODES: Record<string, ExpressionLimitError["limit"]> = { D1012: "time", D1011: "depth", D2015: "sequence", D2014: "sequence" };
 
-/** Evaluates one JSONata expression; the result is plain JSON (or undefined for "nothing"). */
-export async function evaluate(expression: string, context: RunContext, path = ""): Promise<unknown> {
+/** `$flag(key, context)`: the flag's answer, from the flags the context carries (the worker loads
+ * those its templates name); each answer is added to `seen`. */
+function flagFunction(context: RunContext, seen: FlagEvaluation[]) {
+  return (key: unknown, flagContext: unknown) => {
+    if (typeof key !== "string") throw new Error("$flag takes the flag's key as a string first, e.g. $flag(\"new-pricing\", { \"userId\": input.userId })");
+    const flag = context.flags?.[key];
+    if (!flag) throw new Error(`flag ${key} is not known to this step: a step loads the flags whose keys its templates write as strings, $flag("${key}", ...); create it under Flags, or write its key so`);
+    const evaluation = evaluateFlag(flag, flagContext && typeof flagContext === "object" && !Array.isArray(flagContext) ? (flagContext as Record<string, unknown>) : {});
+    seen.push(evaluation);
+    return evaluation.value;
+  };
+}
+
+/** Evaluates one JSONata expression; the result is plain JSON (or undefined for "nothing").
+ * Flags it asks for (`$flag`) are added to `flags`. */
+export async function evaluate(expression: string, context: RunContext, path = "", flags: FlagEvaluation[] = []): Promise<unknown> {
   let result: unknown;
   try {
-    result = await compile(expression).evaluate(context);
+    result = await compile(expression).evaluate(context, { flag: flagFunction(context, flags) });
   } catch (error) {
     const limit = LIMIT_CODES[(error as { code?: string })?.code ?? ""];
     const where = `${path ? `${path}: ` : ""}{{${expression}}}`;
@@ -31,37 +46,41 @@ const splice = (value: unknown): string => (value === undefined || value === nul
  * Resolves every template in a value. A string that is one template alone yields the raw value
  * (number, object, ...); otherwise each template's value is spliced into the text.
  */
-export async function resolveTemplates(value: unknown, context: RunContext, path: (string | number)[] = []): Promise<unknown> {
+export async function resolveTemplates(value: unknown, context: RunContext, path: (string | number)[] = [], flags: FlagEvaluation[] = []): Promise<unknown> {
   if (typeof value === "string") {
     if (!value.includes("{{")) return value;
     const where = path.join(".");
     const spans = scanTemplates(value);
     const whole = wholeTemplate(value, spans);
-    if (whole !== undefined) return (await evaluate(whole, context, where)) ?? null;
+    if (whole !== undefined) return (await evaluate(whole, context, where, flags)) ?? null;
     let text = "";
     let at = 0;
     for (const span of spans) {
-      text += value.slice(at, span.start) + splice(await evaluate(span.expression, context, where));
+      text += value.slice(at, span.start) + splice(await evaluate(span.expression, context, where, flags));
       at = span.end;
     }
     return text + value.slice(at);
   }
   if (Array.isArray(value)) {
     const out = [];
-    for (const [i, v] of value.entries()) out.push(await resolveTemplates(v, context, [...path, i]));
+    for (const [i, v] of value.entries()) out.push(await resolveTemplates(v, context, [...path, i], flags));
     return out;
   }
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await resolveTemplates(v, context, [...path, k]);
+    for (const [k, v] of Object.entries(value)) out[k] = await resolveTemplates(v, context, [...path, k], flags);
     return out;
   }
   return value;
 }
 
-/** Runs a task and returns its result as JSON (null for "nothing"), refusing one over `maxResultChars`. */
+/** Runs a task and returns its result as JSON (null for "nothing"), refusing one over
+ * `maxResultChars`. A task whose context carries flags answers `{ value, flags }` (what was
+ * served, and why), so the step can record each flag it asked. */
 export async function evaluateTask(task: ExpressionTask, maxResultChars: number): Promise<string | null> {
-  const result = task.kind === "resolve" ? await resolveTemplates(task.value, task.context) : await evaluate(task.expression, task.context, task.path);
+  const flags: FlagEvaluation[] = [];
+  const value = task.kind === "resolve" ? await resolveTemplates(task.value, task.context, [], flags) : await evaluate(task.expression, task.context, task.path, flags);
+  const result = task.context.flags ? { value, flags } : value;
   const json = result === undefined ? null : JSON.stringify(result);
   if (json !== null && json.length > maxResultChars) {
     throw new ExpressionLimitError(

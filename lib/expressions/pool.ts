@@ -26,6 +26,7 @@ import { ExpressionLimitError, TemplateError } from "./errors.ts";
 import { isBounded } from "./bounded.ts";
 import { evaluateTask } from "./evaluate.ts";
 import type { EvaluatorReply, ExpressionTask } from "./protocol.ts";
+import type { FlagEvaluation } from "../flags/definition.ts";
 
 export interface ExpressionLimits {
   /** Evaluator processes, so expressions evaluated at once. */
@@ -71,6 +72,10 @@ function evaluatorScript(): string {
   return basename(here) === "expressions" && existsSync(beside) ? beside : join(process.cwd(), "lib", "expressions", "evaluator.ts");
 }
 
+/** A flag-carrying task's answer; with no templates to evaluate, the value came back as it was. */
+const withFlags = (answer: unknown, unevaluated: unknown) =>
+  answer && typeof answer === "object" && "flags" in answer ? (answer as { value: unknown; flags: FlagEvaluation[] }) : { value: answer ?? unevaluated, flags: [] };
+
 const timeLimit = (ms: number) => new ExpressionLimitError("time", `the step's expressions ran longer than ${ms} ms (expression time limit)`);
 
 export class ExpressionPool {
@@ -95,6 +100,16 @@ export class ExpressionPool {
    * without templates comes back as it is. */
   resolve(value: unknown, context: RunContext, signal?: AbortSignal): Promise<unknown> {
     return this.#submit({ kind: "resolve", value, context }, signal);
+  }
+
+  /** As resolve, for a context carrying flags: the value and the flags its templates asked. */
+  async resolveWithFlags(value: unknown, context: RunContext & { flags: object }, signal?: AbortSignal): Promise<{ value: unknown; flags: FlagEvaluation[] }> {
+    return withFlags(await this.#submit({ kind: "resolve", value, context }, signal), value);
+  }
+
+  /** As evaluate, for a context carrying flags. */
+  async evaluateWithFlags(expression: string, context: RunContext & { flags: object }, path: string, signal?: AbortSignal): Promise<{ value: unknown; flags: FlagEvaluation[] }> {
+    return withFlags(await this.#submit({ kind: "evaluate", expression, context, path }, signal), undefined);
   }
 
   /** Evaluates one bare JSONata expression (a condition); `path` names it in errors. */

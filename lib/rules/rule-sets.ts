@@ -9,6 +9,7 @@ import { conflict, notFound, unprocessable } from "../api/errors.ts";
 import { db as defaultDb, type Db } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { expressionPool } from "../expressions/pool.ts";
+import { configCache, configKey, notifyConfigChanged } from "../config/cache.ts";
 import type { RunContext } from "../workflow/templates.ts";
 import { compileTable, decide, DecisionError, decisionTableSchema, type CompiledTable, type DecisionTable, type TableProblem } from "./decision-table.ts";
 import { emptyTable, type createRuleSetBody, type evaluateRuleSetBody, type publishRuleSetBody, type saveRuleSetDraftBody } from "./schemas.ts";
@@ -85,6 +86,7 @@ export async function publishRuleSet(key: string, body: z.infer<typeof publishRu
     const number = (set.activeVersion ?? 0) + 1;
     await tx.ruleSetVersion.create({ data: { ruleSetId: set.id, number, table: set.draft as Prisma.InputJsonObject, note: body.note, createdBy: actor } });
     await tx.ruleSet.update({ where: { id: set.id }, data: { activeVersion: number, updatedBy: actor, updatedAt: new Date() } });
+    await notifyConfigChanged(tx, configKey("rule_set", key));
     await audit(tx, { actor, action: "rule_set.published", targetType: "rule_set", targetId: set.id, data: { key, version: number, note: body.note } });
     return { key, version: number };
   });
@@ -99,12 +101,18 @@ export async function getRuleSetVersion(key: string, number: number, db: Db = de
 
 const compiled = new Map<string, CompiledTable>();
 
-/** A published version, compiled once (versions never change): its active one, or `version`. */
+/** A published version, compiled once (versions never change): its active one, or `version`.
+ * Which version is active comes through the config cache (a publish invalidates it). */
 export async function loadRuleSetVersion(pool: Pick<pg.Pool, "query">, key: string, version?: number): Promise<{ id: string; number: number; compiled: CompiledTable } | null> {
-  const { rows } = await pool.query(
-    `select v.id, v.number, v.table from rule_sets r join rule_set_versions v on v.rule_set_id = r.id and v.number = coalesce($2, r.active_version) where r.key = $1`,
-    [key, version ?? null],
-  );
+  const read = async () =>
+    (
+      await pool.query(`select v.id, v.number, v.table from rule_sets r join rule_set_versions v on v.rule_set_id = r.id and v.number = coalesce($2, r.active_version) where r.key = $1`, [
+        key,
+        version ?? null,
+      ])
+    ).rows as { id: string; number: number; table: unknown }[];
+  // A pinned version never changes: its entry is never invalidated, and that is right.
+  const rows = await configCache.get(version ? `${configKey("rule_set", key)}@${version}` : configKey("rule_set", key), read);
   if (!rows[0]) return null;
   let table = compiled.get(rows[0].id);
   if (!table) {

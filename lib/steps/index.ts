@@ -48,4 +48,4 @@ export function entryStepType(): StepDefinition {
 }
 
 export type { StepDefinition } from "./types.ts";
-export { credentialFields, eventTypeFields, expressionFields, rawFields, ruleSetRefFields, templatedConfig, workflowRefFields } from "./types.ts";
+export { credentialFields, eventTypeFields, expressionFields, flagRefFields, rawFields, ruleSetRefFields, templatedConfig, workflowRefFields } from "./types.ts";

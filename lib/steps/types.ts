@@ -104,7 +104,10 @@ export const workflowRefFields = (definition: StepDefinition) => markedFields(de
  * published, offered as a choice in the editor. */
 export const ruleSetRefFields = (definition: StepDefinition) => markedFields(definition, "ruleSetRef");
 
-type Mark = "expression" | "raw" | "credential" | "eventType" | "workflowRef" | "ruleSetRef";
+/** The config fields naming a feature flag (`.meta({ flagRef: true })`): checked to exist. */
+export const flagRefFields = (definition: StepDefinition) => markedFields(definition, "flagRef");
+
+type Mark = "expression" | "raw" | "credential" | "eventType" | "workflowRef" | "ruleSetRef" | "flagRef";
 
 /** The keys of a config's fields that carry `mark` in their meta. */
 function markedFields(definition: StepDefinition, mark: Mark): string[] {

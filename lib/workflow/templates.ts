@@ -3,6 +3,7 @@
 // linear in the length of the text: a string of a million `{` costs a millisecond, not minutes.
 import jsonata from "jsonata";
 import { Re2RegExp } from "../expressions/re2.ts";
+import type { FlagSnapshot } from "../flags/definition.ts";
 
 /** The data templates see: the run input, the outputs of finished steps, and the run itself. */
 export interface RunContext {
@@ -18,6 +19,8 @@ export interface RunContext {
   /** Credential values, only in the worker, only those the step's templates name
    * (lib/secrets/credentials.ts resolveSecrets); masked in everything the step keeps. */
   secrets?: Record<string, string>;
+  /** The flags its templates ask for (`$flag("key", ...)`), loaded by the worker (lib/flags). */
+  flags?: Record<string, FlagSnapshot>;
 }
 
 /** The credentials a config's templates name (`{{ secrets.NAME }}`), each once. */
@@ -26,6 +29,16 @@ export function referencedSecrets(config: unknown): string[] {
   for (const { expression } of findTemplates(config)) for (const m of expression.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
   return [...names];
 }
+
+/** The flags expressions ask for by key (`$flag("new-pricing", ...)`), each once. */
+export function flagsAsked(expressions: string[]): string[] {
+  const keys = new Set<string>();
+  for (const expression of expressions) for (const m of expression.matchAll(/\$flag\(\s*["']([a-z][a-z0-9-]{0,62})["']/g)) keys.add(m[1]);
+  return [...keys];
+}
+
+/** The flags a config's templates ask for. */
+export const referencedFlags = (config: unknown): string[] => flagsAsked(findTemplates(config).map((t) => t.expression));
 
 /** A template in a string: `text.slice(start, end)` is `{{expression}}`. */
 export interface TemplateSpan {

@@ -5,9 +5,9 @@
 // step's output does not have) are shown but do not stop publishing.
 import { z } from "zod";
 import { definitionMessages as say, stepName } from "../messages.ts";
-import { credentialFields, eventTypeFields, expressionFields, isEntry, ruleSetRefFields, stepDefinition, stepTypes, templatedConfig, workflowRefFields } from "../steps/index.ts";
+import { credentialFields, eventTypeFields, expressionFields, flagRefFields, isEntry, ruleSetRefFields, stepDefinition, stepTypes, templatedConfig, workflowRefFields } from "../steps/index.ts";
 import type { StepDefinition } from "../steps/types.ts";
-import { expressionProblem, findTemplates, referencedSecrets, scanTemplates } from "./templates.ts";
+import { expressionProblem, findTemplates, flagsAsked, referencedSecrets, scanTemplates } from "./templates.ts";
 import { references } from "./references.ts";
 import { definitionSchema, type Definition, type WorkflowNode } from "./definition.ts";
 import { buildGraph, findCycle, isBodyEdge, isCompensationEdge, reachable, type Graph } from "./graph.ts";
@@ -174,7 +174,7 @@ export function nodeConfigProblems(node: WorkflowNode, prefix: (string | number)
  */
 export function validateDefinition(
   input: unknown,
-  options: { secrets?: ReadonlySet<string>; eventTypes?: ReadonlySet<string>; workflows?: ReadonlySet<string>; ruleSets?: ReadonlySet<string> } = {},
+  options: { secrets?: ReadonlySet<string>; eventTypes?: ReadonlySet<string>; workflows?: ReadonlySet<string>; ruleSets?: ReadonlySet<string>; flags?: ReadonlySet<string> } = {},
 ): ValidationResult {
   const structure = parseStructure(input);
   if (!structure.definition) return structure;
@@ -226,6 +226,19 @@ export function validateDefinition(
     for (const key of ruleSets && step ? ruleSetRefFields(step) : []) {
       const name = node.config[key];
       if (typeof name === "string" && name && !ruleSets!.has(name)) problems.push({ nodeId: node.id, path: at(`config.${key}`), message: `No published rule set has the key ${name}: publish it under Rules first, or choose another.` });
+    }
+    const flags = options.flags;
+    if (flags && step) {
+      for (const key of flagRefFields(step)) {
+        const name = node.config[key];
+        if (typeof name === "string" && name && !flags.has(name)) problems.push({ nodeId: node.id, path: at(`config.${key}`), message: `No flag has the key ${name}: create it under Flags first, or choose another.` });
+      }
+      const asked = [...bareExpressions(node).map(({ key, expression }) => ({ path: key, expression })), ...findTemplates(templatedConfig(step, node.config))];
+      for (const t of asked) {
+        for (const key of flagsAsked([t.expression]).filter((k) => !flags.has(k))) {
+          problems.push({ nodeId: node.id, path: at(`config.${t.path}`), message: `No flag has the key ${key}: create it under Flags first, or correct $flag("${key}", ...).` });
+        }
+      }
     }
     const workflows = options.workflows;
     for (const key of workflows && step ? workflowRefFields(step) : []) {

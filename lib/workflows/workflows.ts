@@ -35,18 +35,20 @@ function structureOrThrow(definition: unknown): Definition {
 const json = (definition: Definition) => definition as unknown as Prisma.InputJsonObject;
 
 /** The credentials, event types and published workflows that exist, for checking the steps that name them. */
-async function known(db: Db | Prisma.TransactionClient): Promise<{ secrets: Set<string>; eventTypes: Set<string>; workflows: Set<string>; ruleSets: Set<string> }> {
-  const [credentials, types, workflows, ruleSets] = await Promise.all([
+async function known(db: Db | Prisma.TransactionClient): Promise<{ secrets: Set<string>; eventTypes: Set<string>; workflows: Set<string>; ruleSets: Set<string>; flags: Set<string> }> {
+  const [credentials, types, workflows, ruleSets, flags] = await Promise.all([
     db.credential.findMany({ select: { name: true } }),
     db.eventType.findMany({ select: { name: true } }),
     db.workflow.findMany({ where: { deletedAt: null, activeVersion: { not: null } }, select: { id: true } }),
     db.ruleSet.findMany({ where: { activeVersion: { not: null } }, select: { key: true } }),
+    db.featureFlag.findMany({ select: { key: true } }),
   ]);
   return {
     secrets: new Set(credentials.map((c) => c.name)),
     eventTypes: new Set(types.map((t) => t.name)),
     workflows: new Set(workflows.map((w) => w.id)),
     ruleSets: new Set(ruleSets.map((r) => r.key)),
+    flags: new Set(flags.map((f) => f.key)),
   };
 }
 

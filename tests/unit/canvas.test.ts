@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldsFor, fieldsFromJsonSchema, parseFieldText } from "../../lib/canvas/form.ts";
+import { fieldShown, fieldsFor, fieldsFromJsonSchema, parseFieldText } from "../../lib/canvas/form.ts";
 import { ancestors, cloneFragment, newNodeId, toDefinition, toFlow } from "../../lib/canvas/mapping.ts";
 import { diffDefinitions } from "../../lib/canvas/diff.ts";
 import { readWorkflowFile, exportFile, copyName } from "../../lib/canvas/file-format.ts";
@@ -39,7 +39,17 @@ describe("form generation", () => {
   });
 
   it("marks expressions as code and templatable numbers as such", () => {
-    expect(fieldsFor(stepDefinitions.condition.config)[0]).toMatchObject({ key: "expression", kind: "code", required: true });
+    const condition = fieldsFor(stepDefinitions.condition.config);
+    expect(condition.map((f) => [f.key, f.kind, f.shownWhen])).toEqual([
+      ["mode", "select", undefined],
+      ["expression", "code", { mode: "expression" }],
+      ["flag", "flag", { mode: "flag" }],
+      ["context", "json", { mode: "flag" }],
+      ["whenValue", "json", { mode: "flag" }],
+    ]);
+    // The mode's default shows the expression until flag mode is chosen.
+    expect(condition.filter((f) => fieldShown(f, {}, condition)).map((f) => f.key)).toEqual(["mode", "expression"]);
+    expect(condition.filter((f) => fieldShown(f, { mode: "flag" }, condition)).map((f) => f.key)).toEqual(["mode", "flag", "context", "whenValue"]);
     expect(fieldsFor(stepDefinitions.delay.config).map((f) => [f.key, f.kind, f.templatable])).toEqual([
       ["durationMs", "number", true],
       ["until", "text", true],

@@ -8,6 +8,8 @@ import type { Redactor } from "#lib/security/redact.ts";
 import type { OpenedSecret } from "#lib/secrets/credentials.ts";
 import type { CredentialKind } from "#lib/secrets/schemas.ts";
 
+import type { FlagEvaluation } from "#lib/flags/definition.ts";
+
 export interface StepRunContext {
   runId: string;
   workflowId: string;
@@ -34,8 +36,13 @@ export interface StepRunContext {
   /** Reports how far the step is (a percent, and a message): shown on its node and run, streamed.
    * Settles once written (or at once when it will be written with a later report). */
   progress(percent: number, message?: string): Promise<void>;
-  /** Evaluates a JSONata expression against `context` in the expression pool (never inline). */
+  /** Evaluates a JSONata expression against `context` in the expression pool (never inline
+   * unless bounded); flags it asks (`$flag`) are loaded, and their answers logged. */
   evaluate(expression: string, path: string): Promise<unknown>;
+  /** Resolves a value's templates against `context` (the same way). */
+  resolve(value: unknown, context: RunContext): Promise<unknown>;
+  /** A flag's answer for a context (logged on the step); fails the attempt when it does not exist. */
+  flag(key: string, context: Record<string, unknown>): Promise<FlagEvaluation>;
 }
 
 export type StepResult =
