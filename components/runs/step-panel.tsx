@@ -10,6 +10,7 @@ import { isFinishedRun } from "#lib/engine/states.ts";
 import type { RunView, StepError, StepView } from "#lib/runs/live-state.ts";
 import type { Definition } from "#lib/workflow/definition.ts";
 import Link from "next/link";
+import { describeEvaluation, type FlagEvaluation } from "#lib/flags/definition.ts";
 import { shownStatus, statusStyle } from "../canvas/status-style.ts";
 import { JsonView } from "../ui/json-view.tsx";
 import { useNow } from "../live/use-now.ts";
@@ -52,6 +53,7 @@ export function StepPanel({ run, nodeId, definition, onClose }: { run: RunView; 
           <StepState step={step} sourceRunId={run.replayOf} />
           {step.type === "approval" ? <ApprovalSummary runId={run.id} nodeId={nodeId} status={step.status} /> : null}
           {step.type === "decide" && step.status === "succeeded" ? <DecisionSummary output={step.output} /> : null}
+          {step.type === "condition" && step.status === "succeeded" ? <FlagSummary output={step.output} /> : null}
           <ChildRuns run={run} nodeId={nodeId} />
           {stuck ? (
             <p role="alert" className="rounded-md bg-orange-50 px-3 py-2 text-xs text-orange-900 ring-1 ring-orange-200">
@@ -258,6 +260,21 @@ function ChildRuns({ run, nodeId }: { run: RunView; nodeId: string }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A condition in flag mode: the flag, its version, what it served and why. */
+function FlagSummary({ output }: { output: unknown }) {
+  const flag = (output as { flag?: FlagEvaluation } | null)?.flag;
+  if (!flag) return null;
+  return (
+    <p className="rounded-md bg-indigo-50 px-3 py-2 text-xs text-indigo-900" data-testid="flag-summary">
+      Decided by flag{" "}
+      <Link href={`/flags/${flag.flag}`} className="font-medium underline">
+        {flag.flag}
+      </Link>
+      : {describeEvaluation(flag).slice(flag.flag.length + 1)}.
+    </p>
   );
 }
 

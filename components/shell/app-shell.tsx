@@ -6,7 +6,7 @@ import type { Role } from "#lib/auth/permissions.ts";
 import { cx } from "#lib/client/cx.ts";
 import { useQuery } from "@tanstack/react-query";
 import { approvalsWaitingQuery } from "#lib/client/queries.ts";
-import { ApprovalIcon, DashboardIcon, DeadLetterIcon, DependencyIcon, EventsIcon, LogoMark, RulesIcon, RunsIcon, SettingsIcon, WorkflowIcon } from "../ui/icons.tsx";
+import { ApprovalIcon, DashboardIcon, DeadLetterIcon, DependencyIcon, EventsIcon, FlagIcon, LogoMark, RulesIcon, RunsIcon, SettingsIcon, WorkflowIcon } from "../ui/icons.tsx";
 import { UserMenu } from "./user-menu.tsx";
 import { CurrentUserProvider } from "./current-user.tsx";
 
@@ -17,6 +17,7 @@ const nav = [
   { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
   { href: "/events", label: "Events", icon: EventsIcon },
   { href: "/rules", label: "Rules", icon: RulesIcon },
+  { href: "/flags", label: "Flags", icon: FlagIcon },
   { href: "/dead-letters", label: "Dead letters", icon: DeadLetterIcon },
   { href: "/dependencies", label: "Dependencies", icon: DependencyIcon },
   { href: "/settings", label: "Settings", icon: SettingsIcon },
