@@ -1,9 +1,10 @@
-// Runs the engine's sweep (and the approvals' deadlines and reminders) every few seconds, in one worker at a time (advisory lock).
+// Runs the engine's sweep (and the approvals' deadlines and reminders, and canaries' automatic rollbacks) every few seconds, in one worker at a time (advisory lock).
 import type { Logger } from "#lib/log.ts";
 import { sweep } from "#lib/engine/sweep.ts";
 import { sweepApprovals } from "#lib/approvals/requests.ts";
 import type { EngineDeps } from "#lib/engine/deps.ts";
 import { checkout } from "#lib/engine/tx.ts";
+import { checkAutomaticRollbacks } from "#lib/workflows/rollout.ts";
 
 const LOCK = "hashtext('baton:sweeper')";
 
@@ -23,6 +24,8 @@ export function startSweeper(deps: EngineDeps, log: Logger, intervalMs = 5_000) 
         if (result.crashed || result.timedOut || result.resent) log.info(result, "sweeper repaired runs");
         const approvals = await sweepApprovals(deps);
         if (Object.values(approvals).some((n) => n > 0)) log.info(approvals, "sweeper handled approval deadlines and reminders");
+        const rolledBack = await checkAutomaticRollbacks(deps.pool);
+        if (rolledBack.length) log.warn({ workflows: rolledBack }, "canary rolled back automatically: it failed more than its stable version by the rollout's margin");
       } finally {
         await client.query(`select pg_advisory_unlock(${LOCK})`);
       }

@@ -35,7 +35,7 @@ export function FlagEditor({ flagKey }: { flagKey: string }) {
 function Editor({ flag }: { flag: FlagDetail }) {
   const qc = useQueryClient();
   const canEdit = useCan("workflows.write");
-  const canOperate = useCan("runs.operate");
+  const canOperate = useCan("rollouts.stop");
   const [d, setD] = useState<FlagDefinition>(flag.definition);
   const [dirty, setDirty] = useState(false);
   const [note, setNote] = useState("");

@@ -159,7 +159,15 @@ function RunHeader({ run, stream, definition }: { run: RunView; stream: ReturnTy
         <Link href={`/workflows/${run.workflowId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
           {run.workflowName}
         </Link>{" "}
-        v{run.version} · by{" "}
+        v{run.version}
+        {run.versionReason === "canary" ? (
+          <span className="ml-1 rounded-full bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-200" title="A canary rollout chose this version for the run" data-testid="run-version-reason">
+            canary
+          </span>
+        ) : run.versionReason && run.versionReason !== "stable" ? (
+          <span className="ml-1 text-xs" title={run.versionReason === "pinned" ? "The caller or its trigger named this version" : "A replay runs its source run's version"} data-testid="run-version-reason">({run.versionReason})</span>
+        ) : null}{" "}
+        · by{" "}
         {run.trigger ? (
           <Link href={`/runs?workflowId=${run.workflowId}&triggerId=${run.trigger.id}`} data-testid="run-trigger" className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
             {triggerKindLabel(run.trigger.kind)} “{run.trigger.name}”

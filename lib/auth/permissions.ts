@@ -17,6 +17,8 @@ const grants = {
   "workflows.write": ["editor"],
   "runs.start": ["editor", "operator"],
   "runs.operate": ["operator"],
+  // The brakes: turning a flag off, rolling a canary back. Whoever may change them, or is on call.
+  "rollouts.stop": ["editor", "operator"],
   "approvals.decide": ["approver"],
   admin: [],
 } as const satisfies Record<string, readonly Role[]>;

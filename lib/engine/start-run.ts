@@ -13,6 +13,7 @@ import { loadVersion, type CompiledVersion } from "./versions.ts";
 import { holdIfFull } from "./run-slots.ts";
 import type { EngineDeps } from "./deps.ts";
 import { isFinishedRun, type RunStatus } from "./states.ts";
+import { chooseVersion, type VersionReason } from "../workflows/rollout.ts";
 
 export interface StartRunInput {
   workflowId: string;
@@ -59,19 +60,18 @@ export function schemaErrors(errors: ErrorObject[] | null | undefined, root = "i
   });
 }
 
-async function resolveVersion(sql: Sql, workflowId: string, number?: number): Promise<CompiledVersion> {
-  const { rows } = await sql.query(
-    `select w.active_version, v.id as version_id
-       from workflows w left join workflow_versions v on v.workflow_id = w.id and v.number = coalesce($2, w.active_version)
-      where w.id = $1 and w.deleted_at is null`,
-    [workflowId, number ?? null],
-  );
+/** The version a run gets: the one asked for (pinned), or the active one unless a canary
+ * rollout picks a canary for it (lib/workflows/rollout.ts). */
+async function resolveVersion(sql: Sql, workflowId: string, number: number | undefined, input: unknown): Promise<{ version: CompiledVersion; reason: VersionReason; bucket?: number }> {
+  const { rows } = await sql.query(`select active_version, rollout from workflows where id = $1 and deleted_at is null`, [workflowId]);
   if (!rows[0]) throw notFound(`Workflow ${workflowId}`);
   if (number === undefined && rows[0].active_version === null) {
     throw conflict("This workflow has no published version yet; publish the draft first.", { state: "unpublished" });
   }
-  if (!rows[0].version_id) throw unprocessable(`Version ${number} of this workflow does not exist.`, [{ path: "version", message: `no version ${number}` }]);
-  return loadVersion(sql, rows[0].version_id);
+  const chosen = number === undefined ? await chooseVersion(workflowId, rows[0].active_version, rows[0].rollout, input) : { number, reason: "pinned" as const };
+  const { rows: version } = await sql.query(`select id from workflow_versions where workflow_id = $1 and number = $2`, [workflowId, chosen.number]);
+  if (!version[0]) throw unprocessable(`Version ${number} of this workflow does not exist.`, [{ path: "version", message: `no version ${number}` }]);
+  return { version: await loadVersion(sql, version[0].id), reason: chosen.reason, ...(chosen.bucket !== undefined ? { bucket: chosen.bucket } : {}) };
 }
 
 export async function startRun(deps: EngineDeps, request: StartRunInput): Promise<StartedRun> {
@@ -106,6 +106,7 @@ async function checkDepth(sql: Sql, parentRunId: string) {
 
 interface PreparedRun {
   version: CompiledVersion;
+  reason: VersionReason;
   source?: { versionId: string };
   hash: string;
   deadline: Date | null;
@@ -114,15 +115,19 @@ interface PreparedRun {
 
 async function prepareRun(sql: Sql, request: StartRunInput): Promise<PreparedRun> {
   const source = request.replay ? await replaySource(sql, request.workflowId, request.replay) : undefined;
-  const version = source ? await loadVersion(sql, source.versionId) : await resolveVersion(sql, request.workflowId, request.version);
+  const chosen = source ? { version: await loadVersion(sql, source.versionId), reason: "replay" as const } : await resolveVersion(sql, request.workflowId, request.version, request.input);
+  const { version, reason } = chosen;
   if (version.validateInput && !version.validateInput(request.input)) {
     throw unprocessable("The input does not match the workflow's input schema.", schemaErrors(version.validateInput.errors));
   }
-  const hash = requestHash({ input: request.input, version: version.number, replay: request.replay ?? null, callbackUrl: request.callbackUrl ?? null });
+  // What was asked, not what was chosen: a canary rollout may pick another version for a retry.
+  const hash = requestHash({ input: request.input, version: request.replay ? version.number : (request.version ?? null), replay: request.replay ?? null, callbackUrl: request.callbackUrl ?? null });
   const deadline = version.runTimeoutMs ? new Date(Date.now() + version.runTimeoutMs) : null;
 
   const created = {
     version: version.number,
+    versionReason: reason,
+    ...("bucket" in chosen && chosen.bucket !== undefined ? { rolloutBucket: chosen.bucket } : {}),
     ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     ...(request.correlationId ? { correlationId: request.correlationId } : {}),
     // The host only: a callback URL may carry a secret in its path or query.
@@ -131,17 +136,17 @@ async function prepareRun(sql: Sql, request: StartRunInput): Promise<PreparedRun
     ...(request.trigger ? { trigger: request.trigger } : {}),
     ...(request.parent ? { parentRunId: request.parent.runId, parentNodeId: request.parent.nodeId } : {}),
   };
-  return { version, source, hash, deadline, created };
+  return { version, reason, source, hash, deadline, created };
 }
 
-async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { version, source, hash, deadline, created }: PreparedRun): Promise<StartedRun> {
+async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { version, reason, source, hash, deadline, created }: PreparedRun): Promise<StartedRun> {
   // One statement: the run, its start step (done: its output is the input), and their events.
   // A repeated Idempotency-Key inserts nothing and returns nothing.
   const { rows } = await tx.query({
     name: "create-run",
     text: `with run as (
-             insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url, trigger_id, parent_run_id, parent_step_run_id)
-             values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13, $15, $16, $17)
+             insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url, trigger_id, parent_run_id, parent_step_run_id, version_reason)
+             values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13, $15, $16, $17, $18)
              on conflict (workflow_id, idempotency_key) do nothing
              returning id, status
            ), start as (
@@ -173,6 +178,7 @@ async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { ve
       request.trigger?.id ?? null,
       request.parent?.runId ?? null,
       request.parent?.stepRunId ?? null,
+      reason,
     ],
   });
   if (!rows[0]) {

@@ -70,6 +70,8 @@ export interface RunSummaryView {
   workflowId: string;
   workflowName: string;
   version: number;
+  /** Why this version: stable (active), canary (a rollout chose it), pinned, replay. */
+  versionReason?: "stable" | "canary" | "pinned" | "replay";
   status: RunStatus;
   error: { message?: string; nodeId?: string } | null;
   idempotencyKey: string | null;

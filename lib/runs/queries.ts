@@ -24,7 +24,7 @@ const DONE_STEPS = `(${doneStepStatuses.map((s) => `'${s}'`).join(", ")})`;
 
 /** Runs with their workflow's name and first stuck step; `$1` is the stuck threshold. */
 const runRows = (extraColumns = "") => `
-  select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.status, r.error, r.idempotency_key,
+  select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.version_reason, r.status, r.error, r.idempotency_key,
          r.correlation_id, r.replay_of, r.created_by, r.created_at, r.created_at::text as created_key, r.started_at,
          r.finished_at, st.node_id as stuck_node, st.kind as stuck_kind, st.since as stuck_since,
          r.trigger_id, tr.kind as trigger_kind, tr.name as trigger_name, r.held_at, r.version_id, prog.steps_done, prog.open_progress${extraColumns}
@@ -56,6 +56,8 @@ function presentRun(r: any) {
     workflowId: r.workflow_id as string,
     workflowName: r.workflow_name as string,
     version: r.version_number as number,
+    /** Why this version: stable (active), canary (a rollout chose it), pinned, replay. */
+    versionReason: r.version_reason as "stable" | "canary" | "pinned" | "replay",
     status: r.status as RunStatus,
     error: r.error,
     idempotencyKey: r.idempotency_key as string | null,

@@ -23,7 +23,37 @@ export const saveDraftBody = z.strictObject({
   revision: z.int().min(1).optional(),
 });
 
-export const publishBody = z.strictObject({ note: z.string().trim().max(1000).optional() });
+export const autoRollbackRule = z.strictObject({
+  /** Roll back when the canary's failure rate is over the stable one's by more than this many points. */
+  margin: z.number().min(0).max(100),
+  /** …once the canary has finished at least this many runs. */
+  minRuns: z.int().min(1).max(100_000),
+});
+
+export const startRolloutBody = z.strictObject({
+  versions: z
+    .array(z.strictObject({ version: z.int().min(1), weight: z.number().gt(0, "A canary takes more than 0 %.").max(100) }))
+    .min(1, "Name the canary version.")
+    .max(5),
+  /** A template giving the key runs stick by, e.g. {{ input.customerId }}; random when absent. */
+  stickyKey: z.string().trim().max(500).optional(),
+  autoRollback: autoRollbackRule.optional(),
+});
+
+export const promoteBody = z.strictObject({ version: z.int().min(1).optional(), note: z.string().max(1000).default("") });
+export const rollbackBody = z.strictObject({ reason: z.string().max(1000).default("") });
+
+export const publishBody = z.strictObject({
+  note: z.string().trim().max(1000).optional(),
+  /** Start the new version as a canary for this share of new runs, the active version keeping the rest. */
+  canary: z
+    .strictObject({
+      weight: z.number().gt(0, "A canary takes more than 0 %.").max(100),
+      stickyKey: z.string().trim().max(500).optional(),
+      autoRollback: autoRollbackRule.optional(),
+    })
+    .optional(),
+});
 
 export const startRunBody = z.strictObject({
   input: z.json().default({}),

@@ -7,6 +7,7 @@ import { emptyDefinition, type Definition } from "../workflow/definition.ts";
 import { isError, parseStructure, validateDefinition, type DefinitionProblem } from "../workflow/validate.ts";
 import { canonicalJson } from "../workflow/canonical.ts";
 import { callCycleProblems } from "./subworkflow-cycles.ts";
+import { endRolloutByPublish, startRollout, type Rollout } from "./rollout.ts";
 import type { RunStatus } from "../engine/states.ts";
 import type { createWorkflowBody, publishBody, saveDraftBody, updateWorkflowBody } from "./schemas.ts";
 
@@ -140,7 +141,8 @@ export async function saveDraft(id: string, input: z.infer<typeof saveDraftBody>
   return { revision: current.draftRevision, updatedAt: current.updatedAt, problems: validateDefinition(draft, await known(db)).problems };
 }
 
-/** Publishes the draft as the next version, if it is valid; the new version becomes active. */
+/** Publishes the draft as the next version, if it is valid; the new version becomes active, or
+ * (with `canary`) takes that share of new runs next to the active one. */
 export async function publishDraft(id: string, input: z.infer<typeof publishBody>, actor: string, db: Db = defaultDb()) {
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`select id from workflows where id = ${id}::uuid for update`;
@@ -160,7 +162,15 @@ export async function publishDraft(id: string, input: z.infer<typeof publishBody
       data: { workflowId: id, number, definition: json(definition), note: input.note || null, createdBy: actor },
       select: { number: true, note: true, createdBy: true, createdAt: true },
     });
+    const rollout = workflow.rollout as unknown as Rollout | null;
+    if (input.canary && workflow.activeVersion !== null) {
+      // The active version keeps the rest; a canary already running is replaced by this one.
+      const { weight, ...rest } = input.canary;
+      await startRollout(id, { versions: [{ version: number, weight }], ...rest }, actor, db, tx);
+      return { ...version, canary: weight };
+    }
     await tx.workflow.update({ where: { id }, data: { activeVersion: number } });
+    if (rollout) await endRolloutByPublish(tx, id, rollout, number, actor);
     return version;
   });
 }
