@@ -28,7 +28,7 @@ import { useEditorState, type AddLink } from "./use-editor-state.ts";
 import { StepPicker, type PickerPlace } from "./step-picker.tsx";
 import { QuickAddContext, type QuickAdd } from "./quick-add.ts";
 import { useAutosave, type SaveStatus } from "./use-autosave.ts";
-import { PublishDialog } from "./dialogs/publish-dialog.tsx";
+import { PublishDialog, type PublishCanary } from "./dialogs/publish-dialog.tsx";
 import { VersionsDialog, type VersionSummary } from "./dialogs/versions-dialog.tsx";
 import { RunDialog } from "./dialogs/run-dialog.tsx";
 import { TriggersDialog } from "../triggers/triggers-dialog.tsx";
@@ -43,6 +43,8 @@ export interface EditableWorkflow {
   draft: Definition;
   draftRevision: number;
   activeVersion: number | null;
+  /** The canary rollout running, if one is: its versions and shares. */
+  rollout: { versions: { version: number; weight: number }[] } | null;
   /** The latest published version's definition: publishing the same again is refused. */
   latestDefinition: Definition | null;
   versions: VersionSummary[];
@@ -104,6 +106,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
 
   const [name, setName] = useState(workflow.name);
   const [activeVersion, setActiveVersion] = useState(workflow.activeVersion);
+  const [rollout, setRollout] = useState(workflow.rollout);
   const [versions, setVersions] = useState(workflow.versions);
   const [published, setPublished] = useState(() => (workflow.latestDefinition ? canonicalJson(workflow.latestDefinition) : null));
   const unchanged = useMemo(() => published !== null && validation.definition !== undefined && canonicalJson(validation.definition) === published, [published, validation.definition]);
@@ -303,17 +306,21 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [copy, paste, dispatch, readOnly]);
 
-  const publish = async (note: string) => {
+  const publish = async (note: string, canary?: PublishCanary) => {
     setPublishing(true);
     setPublishError(null);
     try {
       await autosave.flush();
-      const res = await api<{ version: VersionSummary }>(`/workflows/${workflow.id}/versions`, { body: note ? { note } : {} });
+      const res = await api<{ version: VersionSummary & { canary?: number } }>(`/workflows/${workflow.id}/versions`, { body: { ...(note ? { note } : {}), ...(canary ? { canary } : {}) } });
       setVersions((v) => [res.version, ...v]);
       if (validation.definition) setPublished(canonicalJson(validation.definition));
-      setActiveVersion(res.version.number);
+      if (res.version.canary) setRollout({ versions: [{ version: res.version.number, weight: res.version.canary }] });
+      else {
+        setActiveVersion(res.version.number);
+        setRollout(null);
+      }
       setDialog(null);
-      setNotice(`Published version ${res.version.number}`);
+      setNotice(res.version.canary ? `Published version ${res.version.number} as a canary for ${res.version.canary} % of new runs` : `Published version ${res.version.number}`);
       void queryClient.invalidateQueries({ queryKey: ["workflows"] });
     } catch (e) {
       if (e instanceof ApiProblem && e.status === 422) {
@@ -405,6 +412,16 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
           <Button variant="secondary" size="sm" onClick={() => setDialog("versions")}>
             Versions{activeVersion ? ` (v${activeVersion})` : ""}
           </Button>
+          {activeVersion !== null ? (
+            <Link
+              href={`/workflows/${workflow.id}/rollout`}
+              data-testid="editor-rollout"
+              title="Canary rollouts: a newer version on a share of new runs, compared with the active one"
+              className={cx("inline-flex h-8 items-center rounded-md px-2.5 text-xs font-medium", rollout ? "bg-amber-50 text-amber-800 ring-1 ring-inset ring-amber-300 hover:bg-amber-100" : "border border-zinc-300 bg-white text-zinc-800 shadow-sm hover:bg-zinc-50")}
+            >
+              {rollout ? `Canary ${rollout.versions.map((c) => `v${c.version} ${c.weight} %`).join(", ")}` : "Rollout"}
+            </Link>
+          ) : null}
           {canRun ? (
             <Button variant="secondary" size="sm" onClick={() => setDialog("run")} disabled={activeVersion === null} title={activeVersion === null ? "Publish a version first" : undefined}>
               Run
@@ -492,7 +509,7 @@ function EditorInner({ workflow, canEdit, canRun }: Props) {
         />
       </div>
       </QuickAddContext.Provider>
-      <PublishDialog open={dialog === "publish"} onOpenChange={(o) => setDialog(o ? "publish" : null)} onPublish={(note) => void publish(note)} pending={publishing} error={publishError} />
+      <PublishDialog open={dialog === "publish"} onOpenChange={(o) => setDialog(o ? "publish" : null)} onPublish={(note, canary) => void publish(note, canary)} pending={publishing} error={publishError} canCanary={activeVersion !== null} />
       <VersionsDialog open={dialog === "versions"} onOpenChange={(o) => setDialog(o ? "versions" : null)} workflowId={workflow.id} versions={versions} active={activeVersion} />
       <Toast toast={toast} onDone={hideToast} />
       <TriggersDialog open={dialog === "triggers"} onOpenChange={(o) => setDialog(o ? "triggers" : null)} workflowId={workflow.id} versions={versions.map((v) => v.number)} canEdit={canEdit} />

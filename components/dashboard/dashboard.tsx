@@ -7,7 +7,8 @@ import { useSearchParams } from "next/navigation";
 import { replaceSearch } from "#lib/client/url-state.ts";
 import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { statsKey, statsQuery, type StatsView } from "#lib/client/queries.ts";
+import { rolloutsQuery, statsKey, statsQuery, type StatsView } from "#lib/client/queries.ts";
+import { RolloutComparison } from "../workflows/rollout-comparison.tsx";
 import { duration, fullTime, timeAgo } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import type { StatsWindow } from "#lib/runs/stats.ts";
@@ -57,6 +58,7 @@ export function Dashboard() {
         <div className="space-y-6">
           <ProcessEvents s={s} />
           <Counters s={s} />
+          <Rollouts />
           <div className="grid gap-6 xl:grid-cols-2">
             <Panel title="Throughput" subtitle={`Runs started per ${bucketName(s.bucketSeconds)}, by how they ended`}>
               <ResponsiveContainer width="100%" height={220}>
@@ -245,6 +247,30 @@ function FigureTable({ label, headers, rows, empty, testId }: { label: string; h
         ) : null}
       </tbody>
     </table>
+  );
+}
+
+/** Canary rollouts running now, each with its versions compared (none: nothing shown). */
+function Rollouts() {
+  const rollouts = useQuery({ ...rolloutsQuery(), refetchInterval: 10_000 }).data?.rollouts ?? [];
+  if (rollouts.length === 0) return null;
+  return (
+    <div className="grid gap-6 xl:grid-cols-2">
+      {rollouts.map((r) => (
+        <Panel
+          key={r.id}
+          title={`Canary: ${r.name}`}
+          subtitle={`v${r.rollout.versions.map((c) => c.version).join(", v")} next to v${r.active} since ${timeAgo(r.rollout.startedAt)}`}
+          action={
+            <Link href={`/workflows/${r.id}/rollout`} className="text-xs font-medium text-indigo-700 hover:underline">
+              Promote or roll back →
+            </Link>
+          }
+        >
+          <RolloutComparison stats={r.stats} margin={r.rollout.autoRollback?.margin} />
+        </Panel>
+      ))}
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@
 // strings). The checks at the end make a server change that breaks a view type a compile error.
 import type { DecisionTable, TableProblem } from "../rules/decision-table.ts";
 import type { FlagDefinition, FlagValue } from "../flags/definition.ts";
+import type { VersionStats } from "../workflows/rollout.ts";
 import { infiniteQueryOptions, queryOptions, skipToken } from "@tanstack/react-query";
 import { api } from "./api.ts";
 import type { RunSummaryView, RunView, StreamEvent } from "../runs/live-state.ts";
@@ -194,6 +195,29 @@ export interface FlagDetail {
   versions: { number: number; note: string; createdBy: string; createdAt: string }[];
   lastHour: { value: FlagValue; count: number }[];
 }
+
+export interface RolloutView {
+  versions: { version: number; weight: number }[];
+  stickyKey?: string;
+  autoRollback?: { margin: number; minRuns: number };
+  startedAt: string;
+  startedBy: string;
+}
+
+export interface RolloutDetail {
+  id: string;
+  name: string;
+  active: number | null;
+  rollout: RolloutView | null;
+  stats: VersionStats[];
+  versions: { number: number; note: string | null; createdAt: string }[];
+  history: { id: string; action: string; actor: string; at: string; data: Record<string, unknown> }[];
+}
+
+export const rolloutKey = (workflowId: string) => ["rollout", workflowId] as const;
+export const rolloutQuery = (workflowId: string) => queryOptions({ queryKey: rolloutKey(workflowId), queryFn: () => api<RolloutDetail>(`/workflows/${workflowId}/rollout`) });
+export const rolloutsQuery = () =>
+  queryOptions({ queryKey: ["rollouts"] as const, queryFn: () => api<{ rollouts: { id: string; name: string; active: number; rollout: RolloutView; stats: VersionStats[] }[] }>("/rollouts") });
 
 export const flagsKey = ["flags"] as const;
 export const flagsQuery = () => queryOptions({ queryKey: flagsKey, queryFn: () => api<{ flags: FlagSummary[] }>("/flags") });

@@ -187,6 +187,12 @@ export async function getRollout(id: string, pool: Pick<pg.Pool, "query">, db: D
   };
 }
 
+/** Every running rollout with its comparison (the dashboard's panel). */
+export async function listRollouts(pool: Pick<pg.Pool, "query">) {
+  const { rows } = await pool.query(`select id, name, active_version, rollout from workflows where rollout is not null and deleted_at is null and active_version is not null order by name`);
+  return Promise.all(rows.map(async (w) => ({ id: w.id as string, name: w.name as string, active: w.active_version as number, rollout: w.rollout as Rollout, stats: await rolloutStats(pool, w.id, w.active_version, w.rollout) })));
+}
+
 /** Rolls back every rollout whose canary fails more than its stable version by its margin (the
  * sweeper calls this): the audit entry carries both sides' figures. */
 export async function checkAutomaticRollbacks(pool: Pick<pg.Pool, "query">, db: Db = defaultDb()): Promise<string[]> {

@@ -25,6 +25,7 @@ export default async function EditorPage({ params }: { params: Promise<{ id: str
         draft: workflow.draft as unknown as Definition,
         draftRevision: workflow.draftRevision,
         activeVersion: workflow.activeVersion,
+        rollout: workflow.rollout as { versions: { version: number; weight: number }[] } | null,
         latestDefinition: workflow.latestDefinition as unknown as Definition | null,
         versions: workflow.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
       }}
