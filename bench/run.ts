@@ -17,12 +17,13 @@ import { codeSandboxScenario, type CodeSandboxResult } from "./lib/code-sandbox.
 import { breakersScenario, type BreakersResult } from "./lib/breakers.ts";
 import { forEachScenario, type ForEachBodyResult, type ForEachResult } from "./lib/for-each.ts";
 import { triggersScenario, type TriggersResult } from "./lib/triggers.ts";
+import { rulesScenario, type RulesResult } from "./lib/rules.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
 const sizes = quick
-  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000, codeRuns: 200, breakerCalls: 1000, forEachItems: 1000, webhookDeliveries: 400, eventWaiting: 10000, eventSamples: 20, cronTriggers: 20 }
-  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000, codeRuns: 2000, breakerCalls: 5000, forEachItems: 10000, webhookDeliveries: 2000, eventWaiting: 10000, eventSamples: 100, cronTriggers: 100 };
+  ? { rawJobs: 3000, latencySamples: 40, linearRuns: 150, idleRuns: 15, fanOutRuns: 6, scalingRuns: 100, apiSeconds: 5, apiConnections: 16, editorNodes: 500, editorSamples: 1, liveInFlight: 50, liveRounds: 1, liveSteps: 10, evaluations: 2000, hostileRuns: 10, approvalSamples: 20, openApprovals: 10000, codeRuns: 200, breakerCalls: 1000, forEachItems: 1000, webhookDeliveries: 400, eventWaiting: 10000, eventSamples: 20, cronTriggers: 20, ruleRuns: 40 }
+  : { rawJobs: 20000, latencySamples: 200, linearRuns: 1000, idleRuns: 50, fanOutRuns: 40, scalingRuns: 1500, apiSeconds: 20, apiConnections: 32, editorNodes: 500, editorSamples: 5, liveInFlight: 50, liveRounds: 3, liveSteps: 20, evaluations: 10000, hostileRuns: 30, approvalSamples: 100, openApprovals: 10000, codeRuns: 2000, breakerCalls: 5000, forEachItems: 10000, webhookDeliveries: 2000, eventWaiting: 10000, eventSamples: 100, cronTriggers: 100, ruleRuns: 200 };
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const git = (...args: string[]) => {
@@ -48,6 +49,7 @@ const results: {
   breakers?: BreakersResult;
   forEach?: ForEachResult;
   triggers?: TriggersResult;
+  rules?: RulesResult;
 } = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
@@ -105,6 +107,9 @@ try {
 
   log(`triggers: ${sizes.webhookDeliveries} signed webhooks at 200/s; ${sizes.eventSamples} events each resuming a wait among ${sizes.eventWaiting} others; ${sizes.cronTriggers} cron triggers firing at one minute`);
   results.triggers = await triggersScenario(cluster, { deliveries: sizes.webhookDeliveries, rate: 200, waiting: sizes.eventWaiting, eventSamples: sizes.eventSamples, cronTriggers: sizes.cronTriggers });
+
+  log(`rules: ${sizes.ruleRuns} runs one at a time of a Decide step on a 1,000-row table, a template asking a flag, and their twins without; ${sizes.evaluations} pure evaluations of each`);
+  results.rules = await rulesScenario(cluster, { runs: sizes.ruleRuns, evaluations: sizes.evaluations });
 
   log(`editor: a ${sizes.editorNodes}-node workflow opened in Chromium, ${sizes.editorSamples} time(s)`);
   // A browser that cannot draw it within a minute (the packaged headless Chromium, without a GPU,
@@ -242,6 +247,13 @@ console.log(
   `Events: publish → waiting step resumed ${p99(tr.events.publishToResumedMs)} with ${f(tr.events.waiting, 0)} other waits indexed (${tr.events.samples} samples); POST /events ${p99(tr.events.publishRequestMs)}.`,
 );
 console.log(`Cron: ${tr.cron.triggers} triggers firing at the same minute, run created − fire time ${p99(tr.cron.latenessMs, 0)}.`);
+const ru = results.rules!;
+console.log(
+  `Rules: a Decide step on a ${ru.rows.toLocaleString("en-US")}-row table ${p99(ru.decideStepMs)} against ${p99(ru.transformStepMs)} for a transform with the same templates ` +
+    `(+${f(ru.decideStepMs.p50 - ru.transformStepMs.p50, 2)} ms at p50); the table alone ${p99(ru.decideUs, 0).replaceAll(" ms", " µs")}. ` +
+    `A template asking a flag ${p99(ru.flagTemplateStepMs)} against ${p99(ru.templateStepMs)} without (+${f(ru.flagTemplateStepMs.p50 - ru.templateStepMs.p50, 2)} ms at p50); ` +
+    `the flag alone ${p99(ru.flagUs, 1).replaceAll(" ms", " µs")} (${ru.runs} runs each).`,
+);
 const ed = results.editor;
 console.log(
   ed
