@@ -30,6 +30,13 @@ beforeAll(async () => {
     definition: linear([{ id: "price", type: "transform", name: "Price the order", config: { output: { amount: "{{ input.amount * 2 }}" } } }]),
   });
   await editor.post(`/workflows/${workflowId}/versions`, { note: "doubled" });
+  // v1 back as a canary of v2, and a flag with a rule and a rollout.
+  await editor.put(`/workflows/${workflowId}/rollout`, { versions: [{ version: 1, weight: 20 }], stickyKey: "{{ input.amount }}" });
+  await editor.post("/flags", {
+    key: "accessible-flag",
+    name: "Accessible flag",
+    definition: { kind: "boolean", enabled: true, offValue: false, rules: [{ id: "eu", conditions: [{ attribute: "country", type: "string", test: 'in ["DE"]' }], serve: { value: true } }], fallthrough: { rollout: [{ value: true, weight: 10 }, { value: false, weight: 90 }] } },
+  });
   runId = await runWorkflow(editor, workflowId, { amount: 12 });
   await waitForRun(editor, runId);
   const failing = await publish(editor, linear([{ id: "boom", type: "transform", config: { output: "{{ $number('x') }}" } }]), "Accessible failure");
@@ -96,6 +103,9 @@ describe("every page passes WCAG 2.1 A and AA (no serious or critical violation)
       await p.getByTestId("timeline").waitFor();
     }));
   it("a run on a phone", () => check(`/runs/${runId}`, "operator", (p) => p.getByTestId("step-list").waitFor(), PHONE));
+  it("the flags", () => check("/flags", "viewer", (p) => p.getByTestId("flag-accessible-flag").waitFor()));
+  it("a flag", () => check("/flags/accessible-flag", "editor", (p) => p.getByTestId("flag-rule-1").waitFor()));
+  it("a rollout", () => check(`/workflows/${workflowId}/rollout`, "editor", (p) => p.getByTestId("rollout-comparison").waitFor()));
   it("the dashboard", () => check("/dashboard", "viewer", (p) => p.getByRole("heading", { name: "Dashboard" }).waitFor()));
   it("the dead letters", () => check("/dead-letters", "operator", (p) => p.locator('[data-testid^="dead-letter-"]').first().waitFor()));
   it("the account settings", () => check("/settings/account", "viewer", (p) => p.getByRole("heading", { name: "Settings" }).waitFor()));
