@@ -47,7 +47,7 @@ describe("the app shell", () => {
     await page.waitForURL(`${web.url}/workflows`);
 
     const nav = page.getByRole("navigation", { name: "Main" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Workflows", "Runs", "Approvals", "Dashboard", "Events", "Rules", "Dead letters", "Dependencies", "Settings"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Workflows", "Runs", "Approvals", "Dashboard", "Events", "Rules", "Flags", "Dead letters", "Dependencies", "Settings"]);
     expect(await nav.getByRole("link", { name: "Workflows" }).getAttribute("aria-current")).toBe("page");
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Workflows");
     await page.getByText("No workflows yet").waitFor();
