@@ -1,26 +1,17 @@
 // The approval step in the browser: in the palette with its two branches drawn, and on the run
 // page while it waits, saying what for; its request and decisions in the run's audit log.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { definition, publish, runWorkflow, startEngine, waitForRun, waitForStep, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { describe, expect, it } from "vitest";
+import { definition, publish, runWorkflow, waitForRun, waitForStep } from "../helpers/engine.ts";
+import { screenshot, signedIn } from "../helpers/browser.ts";
+import { engineAndBrowser } from "../helpers/e2e.ts";
 import { node, saved, typeInto } from "../helpers/editor.ts";
 import { emailFor } from "../helpers/fixtures.ts";
 
-let engine: Engine;
-let browser: Browser;
-
-beforeAll(async () => {
-  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await engine?.stop();
-});
+const env = engineAndBrowser();
 
 describe("approval steps in the browser", () => {
   it("are in the palette with approved and rejected branches, and a waiting one says what it waits for", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(
       editor,
       definition(
@@ -38,7 +29,7 @@ describe("approval steps in the browser", () => {
       ),
       "Refund approvals",
     );
-    const design = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+    const design = await signedIn(env.browser, env.engine.web.url, "editor", `/workflows/${id}`);
     await expect.poll(() => design.getByTestId("palette-approval").textContent()).toContain("Approval");
     const review = node(design, "review");
     await review.waitFor();
@@ -49,16 +40,16 @@ describe("approval steps in the browser", () => {
 
     const runId = await runWorkflow(editor, id, { amount: 120 });
     await waitForStep(editor, runId, "review", ["waiting"]);
-    const page = await signedIn(browser, engine.web.url, "approver", `/runs/${runId}?step=review`);
+    const page = await signedIn(env.browser, env.engine.web.url, "approver", `/runs/${runId}?step=review`);
     await expect.poll(() => page.getByTestId("step-panel-waiting").textContent()).toBe("approval · no deadline");
     await page.getByRole("tab", { name: /Audit log/ }).click();
     await expect.poll(() => page.locator('[data-event-type="approval.requested"]').textContent()).toContain("Review the refund asked for approval: Refund 120 EUR?");
     await screenshot(page, "approval-waiting");
 
     // Decided (through the API for now), the page follows: the run goes down the approved branch.
-    const { approvals } = (await (await engine.as("approver")).get("/approvals?assignedTo=me")).json;
+    const { approvals } = (await (await env.engine.as("approver")).get("/approvals?assignedTo=me")).json;
     const request = approvals.find((a: { runId: string }) => a.runId === runId);
-    expect((await (await engine.as("approver")).post(`/approvals/${request.id}/decisions`, { decision: "approve" })).status).toBe(200);
+    expect((await (await env.engine.as("approver")).post(`/approvals/${request.id}/decisions`, { decision: "approve" })).status).toBe(200);
     await waitForRun(editor, runId, ["succeeded"]);
     await expect.poll(() => page.locator('[data-event-type="approval.decided"]').textContent()).toMatch(/approved Review the refund/);
     await expect.poll(() => node(page, "refused").getByTestId("node-status").textContent()).toMatch(/skipped/i);
@@ -66,12 +57,12 @@ describe("approval steps in the browser", () => {
   });
 
   it("go from an editor's drawing to an approver's inbox and back: changes requested, resubmitted, approved", async () => {
-    const editorApi = await engine.as("editor");
+    const editorApi = await env.engine.as("editor");
     const created = await editorApi.post("/workflows", { name: "Refunds by hand", definition: { nodes: [{ id: "start", type: "start", position: { x: 0, y: 0 }, config: {} }], edges: [] } });
     const workflowId = created.json.id;
 
     // The editor draws it: start → approval, its approved and rejected branches to two ends.
-    const design = await signedIn(browser, engine.web.url, "editor", `/workflows/${workflowId}`);
+    const design = await signedIn(env.browser, env.engine.web.url, "editor", `/workflows/${workflowId}`);
     await node(design, "start").waitFor();
     await design.getByRole("button", { name: "Add a step after start" }).click();
     await design.getByRole("dialog", { name: "Add a step after start" }).getByRole("searchbox", { name: "Search steps" }).fill("approv");
@@ -105,7 +96,7 @@ describe("approval steps in the browser", () => {
     await design.waitForURL(/\/login$/);
 
     // The approver sees the count in the navigation, opens the inbox, and asks for changes.
-    const inbox = await signedIn(browser, engine.web.url, "approver", "/workflows");
+    const inbox = await signedIn(env.browser, env.engine.web.url, "approver", "/workflows");
     await expect.poll(() => inbox.getByTestId("approvals-badge").textContent(), { timeout: 15_000 }).toBe("1");
     await inbox.getByRole("link", { name: /^Approvals/ }).click();
     await inbox.waitForURL(/\/approvals/);
@@ -119,7 +110,7 @@ describe("approval steps in the browser", () => {
     await expect.poll(() => inbox.getByTestId(`approval-${runId}`).count()).toBe(0);
 
     // The requester resubmits with new data.
-    const requester = await signedIn(browser, engine.web.url, "editor", "/approvals?tab=open");
+    const requester = await signedIn(env.browser, env.engine.web.url, "editor", "/approvals?tab=open");
     await requester.getByTestId(`approval-${runId}`).getByRole("button").click();
     await typeInto(requester.getByLabel("Data (JSON)"), '{"amount": 60}');
     await requester.getByLabel("What changed").fill("Half now");
@@ -137,7 +128,7 @@ describe("approval steps in the browser", () => {
     expect((await waitForRun(editorApi, runId)).status).toBe("succeeded");
 
     // The run page: the approval step green, its request linked, both people in the audit log.
-    await inbox.goto(`${engine.web.url}/runs/${runId}?step=approval_1`);
+    await inbox.goto(`${env.engine.web.url}/runs/${runId}?step=approval_1`);
     await expect.poll(() => node(inbox, "approval_1").getAttribute("data-status")).toBe("succeeded");
     await expect.poll(() => inbox.getByTestId("step-panel-approval").textContent()).toContain("Approved");
     await inbox.getByRole("tab", { name: /Audit log/ }).click();
@@ -151,7 +142,7 @@ describe("approval steps in the browser", () => {
   });
 
   it("make a decision link in the inbox that someone without a session opens, reads, and decides once", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(
       editor,
       definition(
@@ -169,7 +160,7 @@ describe("approval steps in the browser", () => {
     );
     const runId = await runWorkflow(editor, id, { order: "A-17" });
     await waitForStep(editor, runId, "review", ["waiting"]);
-    const admin = await signedIn(browser, engine.web.url, "admin", "/approvals?tab=open");
+    const admin = await signedIn(env.browser, env.engine.web.url, "admin", "/approvals?tab=open");
     await admin.getByTestId(`approval-${runId}`).getByRole("button").click();
     await admin.getByText("Make a decision link").click();
     await admin.getByLabel("E-mail of the person").fill(emailFor("viewer"));
@@ -182,13 +173,13 @@ describe("approval steps in the browser", () => {
     await admin.context().close();
 
     // No session: the link shows the request; only the button decides.
-    const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 900, height: 900 } });
     const page = await context.newPage();
     await page.goto(url);
     await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent()).toBe("Ship order A-17?");
     expect(await page.getByText(`This link is for ${emailFor("approver")}`).count()).toBe(1);
     await screenshot(page, "approval-link");
-    expect((await (await engine.as("viewer")).get(`/runs/${runId}`)).json.status).toBe("waiting");
+    expect((await (await env.engine.as("viewer")).get(`/runs/${runId}`)).json.status).toBe("waiting");
     await page.getByRole("button", { name: "Approve", exact: true }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Your decision is recorded");
     expect((await waitForRun(editor, runId)).status).toBe("succeeded");

@@ -1,31 +1,23 @@
 // A new person's first hour in the editor: no edit is lost on the way out, every refusal says
 // why where it happened, steps added from the keyboard do not pile up, and the canvas opens at a
 // size that can be read.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { definition, linear, publish, runWorkflow, waitForRun } from "../helpers/engine.ts";
+import { screenshot, signedIn } from "../helpers/browser.ts";
+import { engineAndBrowser } from "../helpers/e2e.ts";
 import { connect, node, saved, typeInto } from "../helpers/editor.ts";
 
-let engine: Engine;
-let browser: Browser;
-
-beforeAll(async () => {
-  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await engine?.stop();
-});
+const env = engineAndBrowser();
 
 async function newWorkflow(name: string, def?: unknown): Promise<string> {
-  const editor = await engine.as("editor");
+  const editor = await env.engine.as("editor");
   const created = await editor.post("/workflows", { name, ...(def ? { definition: def } : {}) });
   return created.json.id;
 }
 
 const openEditor = async (id: string) => {
-  const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+  const page = await signedIn(env.browser, env.engine.web.url, "editor", `/workflows/${id}`);
   await node(page, "start").waitFor();
   return page;
 };
@@ -53,8 +45,8 @@ describe("leaving the editor", () => {
     await page.getByLabel("Name", { exact: true }).fill("Shape the order");
     // At once, well within the autosave's pause.
     await page.getByRole("link", { name: "Workflows /" }).click();
-    await page.waitForURL(`${engine.web.url}/workflows`);
-    const draft = (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft;
+    await page.waitForURL(`${env.engine.web.url}/workflows`);
+    const draft = (await (await env.engine.as("viewer")).get(`/workflows/${id}`)).json.draft;
     expect(draft.nodes.find((n: { id: string }) => n.id === "shape").name).toBe("Shape the order");
     await page.context().close();
   });
@@ -62,13 +54,13 @@ describe("leaving the editor", () => {
   it("saves when the editor is left with the back button", async () => {
     const id = await newWorkflow("Back button", linear([{ id: "shape", type: "transform", config: { output: { a: 1 } } }]));
     // Into the editor and back out within the app, as a person clicking around would.
-    const page = await signedIn(browser, engine.web.url, "editor", "/workflows");
+    const page = await signedIn(env.browser, env.engine.web.url, "editor", "/workflows");
     await page.getByRole("link", { name: "Back button" }).click();
     await node(page, "shape").click();
     await page.getByLabel("Name", { exact: true }).fill("Left by going back");
     await page.goBack();
-    await page.waitForURL(`${engine.web.url}/workflows`);
-    await expect.poll(async () => (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft.nodes.find((n: { id: string }) => n.id === "shape").name).toBe("Left by going back");
+    await page.waitForURL(`${env.engine.web.url}/workflows`);
+    await expect.poll(async () => (await (await env.engine.as("viewer")).get(`/workflows/${id}`)).json.draft.nodes.find((n: { id: string }) => n.id === "shape").name).toBe("Left by going back");
     await page.context().close();
   });
 });
@@ -106,10 +98,10 @@ describe("refusals say why, where they happen", () => {
     await name.fill("");
     await name.press("Tab");
     await expect.poll(() => page.locator("#name-error").textContent()).toBe("Give the workflow a name; it is still “Named”.");
-    expect((await (await engine.as("viewer")).get(`/workflows/${id}`)).json.name).toBe("Named");
+    expect((await (await env.engine.as("viewer")).get(`/workflows/${id}`)).json.name).toBe("Named");
     await name.fill("Renamed by Enter");
     await name.press("Enter");
-    await expect.poll(async () => (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.name).toBe("Renamed by Enter");
+    await expect.poll(async () => (await (await env.engine.as("viewer")).get(`/workflows/${id}`)).json.name).toBe("Renamed by Enter");
     await expect.poll(() => page.locator("#name-error").count()).toBe(0);
     await page.context().close();
   });
@@ -132,7 +124,7 @@ describe("templates and publishing", () => {
   });
 
   it("says there is nothing new to publish, until something changes", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }]), "Published once");
     const page = await openEditor(id);
     await expect.poll(() => page.locator("#publish-blocker").textContent()).toBe("No changes since version 1.");
@@ -146,8 +138,8 @@ describe("templates and publishing", () => {
 
 describe("messages", () => {
   it("tell a person signing in with an empty form what to enter", async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${engine.web.url}/login`);
+    const page = await (await env.browser.newContext()).newPage();
+    await page.goto(`${env.engine.web.url}/login`);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.locator("form").getByRole("alert").textContent()).toBe("Enter your email. Enter your password.");
     await page.context().close();
@@ -156,7 +148,7 @@ describe("messages", () => {
 
 describe("testing a step and previewing templates", () => {
   it("previews a template against the last run as it is typed, tests the step alone, and pins its output", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(
       editor,
       linear([
@@ -167,7 +159,7 @@ describe("testing a step and previewing templates", () => {
     );
     const runId = await runWorkflow(editor, id, { amount: 50 });
     await waitForRun(editor, runId);
-    const runsBefore = await engine.db.prisma.run.count();
+    const runsBefore = await env.engine.db.prisma.run.count();
     const page = await openEditor(id);
 
     await node(page, "tax").click();
@@ -186,7 +178,7 @@ describe("testing a step and previewing templates", () => {
     await expect.poll(() => result.getAttribute("data-status"), { timeout: 30_000 }).toBe("succeeded");
     expect(await result.getByRole("status").textContent()).toMatch(/^Succeeded in \d+ ms/);
     expect(await result.getByLabel("Output", { exact: true }).textContent()).toBe("25");
-    expect(await engine.db.prisma.run.count()).toBe(runsBefore);
+    expect(await env.engine.db.prisma.run.count()).toBe(runsBefore);
 
     // Pin the price step's output: the tax step's preview now reads it.
     await node(page, "price").click();
@@ -195,7 +187,7 @@ describe("testing a step and previewing templates", () => {
     await page.getByRole("button", { name: "Pin this output as the sample" }).click();
     await expect.poll(() => page.getByTestId("pinned-sample").textContent()).toMatch(/^Output pinned by/);
     await screenshot(page, "step-test", "docs/step-test.png");
-    expect(await engine.db.prisma.stepSample.findMany({ where: { workflowId: id } })).toEqual([expect.objectContaining({ nodeId: "price", output: { amount: 50 } })]);
+    expect(await env.engine.db.prisma.stepSample.findMany({ where: { workflowId: id } })).toEqual([expect.objectContaining({ nodeId: "price", output: { amount: 50 } })]);
 
     // Your own sample wins over the workflow's.
     await node(page, "tax").click();
@@ -207,7 +199,7 @@ describe("testing a step and previewing templates", () => {
   });
 
   it("shows why a test failed", async () => {
-    const id = await newWorkflow("Failing test", linear([{ id: "call", type: "http", config: { url: `${engine.web.url}/api/v1/nope` } }]));
+    const id = await newWorkflow("Failing test", linear([{ id: "call", type: "http", config: { url: `${env.engine.web.url}/api/v1/nope` } }]));
     const page = await openEditor(id);
     await node(page, "call").click();
     await page.getByTestId("step-test").getByRole("button", { name: "Test step" }).click();
@@ -229,7 +221,7 @@ describe("quick add", () => {
     ],
     edges: edges.map(([source, target, sourceHandle], i) => ({ id: `e${i}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) })),
   });
-  const draftOf = async (id: string) => (await (await engine.as("viewer")).get(`/workflows/${id}`)).json.draft as { nodes: { id: string; type: string }[]; edges: { source: string; target: string; sourceHandle?: string }[] };
+  const draftOf = async (id: string) => (await (await env.engine.as("viewer")).get(`/workflows/${id}`)).json.draft as { nodes: { id: string; type: string }[]; edges: { source: string; target: string; sourceHandle?: string }[] };
   const links = (draft: Awaited<ReturnType<typeof draftOf>>) => draft.edges.map((e) => `${e.source}${e.sourceHandle ? `:${e.sourceHandle}` : ""}>${e.target}`).sort();
 
   it("adds and connects a step where a connection dragged from an output is dropped on empty canvas", async () => {
@@ -326,14 +318,14 @@ describe("quick add", () => {
 
 describe("the workflows list", () => {
   it("shows each workflow's last run and its day, and runs one from its row", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const wid = await publish(editor, linear([{ id: "ok", type: "transform", config: { output: "{{ input.n }}" } }]), "Listed with runs");
     await waitForRun(editor, await runWorkflow(editor, wid, { n: 1 }));
     // A second workflow that never ran, and a draft that cannot run.
     await publish(editor, linear([{ id: "idle", type: "transform", config: { output: 1 } }]), "Listed never run");
     await newWorkflow("Listed draft");
 
-    const page = await signedIn(browser, engine.web.url, "operator", "/workflows?q=Listed");
+    const page = await signedIn(env.browser, env.engine.web.url, "operator", "/workflows?q=Listed");
     const row = (name: string) => page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
     await page.getByRole("searchbox", { name: "Search workflows" }).fill("Listed");
     await expect.poll(() => row("Listed with runs").getByTestId("success-rate").textContent()).toBe("100% of 1 succeeded");
@@ -351,7 +343,7 @@ describe("the workflows list", () => {
     await page.keyboard.press("Escape");
     // Closing refreshes the row with the run just made.
     await expect.poll(() => row("Listed with runs").getByTestId("success-rate").textContent()).toBe("100% of 2 succeeded");
-    expect(await engine.db.prisma.run.count({ where: { workflowId: wid } })).toBe(2);
+    expect(await env.engine.db.prisma.run.count({ where: { workflowId: wid } })).toBe(2);
     await page.context().close();
   });
 });
@@ -396,12 +388,12 @@ describe("a readable canvas", () => {
   });
 
   it("draws a run of a large workflow at a readable size too", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const many = Array.from({ length: 16 }, (_, i) => ({ id: `t${i}`, type: "transform", config: { output: i } }));
     const workflowId = await publish(editor, linear(many), "Big run");
     const runId = await runWorkflow(editor, workflowId);
     await waitForRun(editor, runId);
-    const page = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}`);
+    const page = await signedIn(env.browser, env.engine.web.url, "viewer", `/runs/${runId}`);
     await node(page, "t0").waitFor();
     await expect.poll(() => smallestText(page)).toBeGreaterThanOrEqual(11);
     await page.context().close();

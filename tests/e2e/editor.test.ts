@@ -1,25 +1,16 @@
 // The editor in Chromium with real pointer events: build a workflow from the palette, connect
 // and configure it, watch validation, undo and redo, publish, run; export and import; two tabs.
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { startEngine, publish, linear, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot, signedIn as signInAs } from "../helpers/browser.ts";
+import { describe, expect, it } from "vitest";
+import { publish, linear } from "../helpers/engine.ts";
+import { screenshot, signedIn as signInAs } from "../helpers/browser.ts";
+import { engineAndBrowser } from "../helpers/e2e.ts";
 import { connect, dropStep, node, saved, typeInto } from "../helpers/editor.ts";
 import type { Role } from "../../lib/auth/permissions.ts";
 
-let engine: Engine;
-let browser: Browser;
+const env = engineAndBrowser();
 
-beforeAll(async () => {
-  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await engine?.stop();
-});
-
-const signedIn = (role: Role, path?: string) => signInAs(browser, engine.web.url, role, path);
+const signedIn = (role: Role, path?: string) => signInAs(env.browser, env.engine.web.url, role, path);
 
 describe("designing a workflow", () => {
   it("builds, validates, undoes, publishes and runs a workflow made with the mouse", async () => {
@@ -98,12 +89,12 @@ describe("designing a workflow", () => {
     await page.getByRole("link", { name: "Open run" }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     const runId = page.url().split("/").at(-1)!;
-    expect((await (await engine.as("viewer")).get(`/runs/${runId}`)).json.output).toBe("hello Ada");
+    expect((await (await env.engine.as("viewer")).get(`/runs/${runId}`)).json.output).toBe("hello Ada");
     await expect.poll(() => node(page, "end_1").getAttribute("data-status")).toBe("succeeded");
   });
 
   it("copies and pastes steps with fresh ids, and lays them out", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }]), "Copy me");
     const page = await signedIn("editor", `/workflows/${id}`);
     await node(page, "a").click();
@@ -122,7 +113,7 @@ describe("the example workflow", () => {
   it("is drawn with every step and edge, and its condition shows both branches", async () => {
     const { examples } = await import("../../lib/db/examples.ts");
     const example = examples[0];
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(editor, example.definition, example.name);
     const page = await signedIn("editor", `/workflows/${id}`);
     await node(page, "check_amount").click();
@@ -138,7 +129,7 @@ describe("the example workflow", () => {
 
 describe("files", () => {
   it("exports a workflow and imports it back as the same definition", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const source = await publish(editor, linear([{ id: "x", type: "transform", config: { output: { deep: ["{{ input.a }}", 2] } }, retry: { maxAttempts: 5 } }]), "Round trip");
     const page = await signedIn("editor", `/workflows/${source}`);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export" }).click()]);
@@ -146,7 +137,7 @@ describe("files", () => {
     const exported = JSON.parse(await readFile(file, "utf8"));
     expect(exported).toMatchObject({ format: "baton.workflow", formatVersion: 1, name: "Round trip" });
 
-    await page.goto(`${engine.web.url}/workflows`);
+    await page.goto(`${env.engine.web.url}/workflows`);
     await page.getByTestId("import-file").setInputFiles(file);
     // The name is taken (the source is still there): it comes in as a copy, after asking.
     await page.getByRole("dialog", { name: "A workflow named “Round trip” already exists" }).waitFor();
@@ -160,7 +151,7 @@ describe("files", () => {
 
   it("refuses a malformed or foreign file, saying why, and creates nothing", async () => {
     const page = await signedIn("editor");
-    const before = await engine.db.prisma.workflow.count();
+    const before = await env.engine.db.prisma.workflow.count();
     await page.getByTestId("import-file").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{ nope") });
     await expect.poll(() => page.getByRole("alert").filter({ hasNotText: /^$/ }).first().textContent()).toContain("broken.json is not JSON");
     await page.getByTestId("import-file").setInputFiles({ name: "package.json", mimeType: "application/json", buffer: Buffer.from('{"name": "left-pad", "version": "1.0.0"}') });
@@ -171,13 +162,13 @@ describe("files", () => {
       buffer: Buffer.from(JSON.stringify({ format: "baton.workflow", formatVersion: 1, name: "Bad", definition: { nodes: [{ id: "1x" }], edges: [] } })),
     });
     await expect.poll(() => page.getByRole("alert").filter({ hasNotText: /^$/ }).first().textContent()).toContain("definition.nodes.0");
-    expect(await engine.db.prisma.workflow.count()).toBe(before);
+    expect(await env.engine.db.prisma.workflow.count()).toBe(before);
   });
 });
 
 describe("collaboration and roles", () => {
   it("stops a second tab from overwriting the first, and lets it load the first's version", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }]), "Two tabs");
     const one = await signedIn("editor", `/workflows/${id}`);
     const two = await signedIn("editor", `/workflows/${id}`);
@@ -198,7 +189,7 @@ describe("collaboration and roles", () => {
   });
 
   it("shows the server's reasons on the nodes when it refuses to publish", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }]), "Server says no");
     const page = await signedIn("editor", `/workflows/${id}`);
     await node(page, "a").waitFor();
@@ -218,7 +209,7 @@ describe("collaboration and roles", () => {
   });
 
   it("is read-only for a viewer", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }]), "Look only");
     const page = await signedIn("viewer", `/workflows/${id}`);
     await node(page, "a").click();
@@ -232,7 +223,7 @@ describe("collaboration and roles", () => {
 
 describe("versions", () => {
   it("lists versions, opens one read-only and highlights what changed between two", async () => {
-    const editor = await engine.as("editor");
+    const editor = await env.engine.as("editor");
     const id = await publish(editor, linear([{ id: "a", type: "transform", config: { output: 1 } }, { id: "b", type: "transform", config: { output: 2 } }]), "Versioned");
     const v2 = linear([{ id: "a", type: "transform", config: { output: 10 } }, { id: "c", type: "delay", config: { durationMs: 5 } }]);
     await editor.put(`/workflows/${id}/draft`, { definition: v2 });
@@ -249,7 +240,7 @@ describe("versions", () => {
     expect(await node(page, "a").getAttribute("data-diff")).toBe("changed");
     expect(await page.getByTestId("diff-a").getByTestId("diff-field").allTextContents()).toEqual(["config.outputwas 1now 10"]);
     await screenshot(page, "compare");
-    await page.goto(`${engine.web.url}/workflows/${id}/versions/1`);
+    await page.goto(`${env.engine.web.url}/workflows/${id}/versions/1`);
     await node(page, "b").waitFor();
     expect(await page.getByText("Read-only").isVisible()).toBe(true);
   });

@@ -1,25 +1,17 @@
 // Flags in Chromium: a flag created from the list, a targeting rule and a rollout set on its
 // page (a share that does not add up shown on the rollout), saved as a version, asked in the test
 // panel, a run deciding by it with the flag and reason on the run page, and the kill switch.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { definition, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { expect, it } from "vitest";
+import { definition, publish, runWorkflow, waitForRun } from "../helpers/engine.ts";
+import { screenshot, signedIn } from "../helpers/browser.ts";
+import { engineAndBrowser } from "../helpers/e2e.ts";
 import { waitFor } from "../helpers/processes.ts";
 
-let engine: Engine;
-let browser: Browser;
-beforeAll(async () => {
-  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await engine?.stop();
-});
+const env = engineAndBrowser();
 
 it("creates a flag, targets and rolls it out, tests it, decides a run by it, and turns it off", async () => {
-  const editor = await engine.as("editor");
-  const page = await signedIn(browser, engine.web.url, "editor", "/flags");
+  const editor = await env.engine.as("editor");
+  const page = await signedIn(env.browser, env.engine.web.url, "editor", "/flags");
   await page.getByRole("button", { name: "New flag" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Name").fill("New pricing");
@@ -65,7 +57,7 @@ it("creates a flag, targets and rolls it out, tests it, decides a run by it, and
   );
   const runId = await runWorkflow(editor, workflow, { userId: "c-1", country: "DE" });
   expect((await waitForRun(editor, runId)).output).toBe("new");
-  const view = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}?step=gate`);
+  const view = await signedIn(env.browser, env.engine.web.url, "viewer", `/runs/${runId}?step=gate`);
   await view.getByTestId("flag-summary").waitFor();
   expect(await view.getByTestId("flag-summary").textContent()).toBe("Decided by flag new-pricing: v2 → true (rule 1).");
   await screenshot(view, "flags-decided-run");
@@ -78,14 +70,14 @@ it("creates a flag, targets and rolls it out, tests it, decides a run by it, and
   await page.context().close();
 
   // The kill switch, by an operator: the next run gets the off value.
-  const operator = await signedIn(browser, engine.web.url, "operator", "/flags/new-pricing");
+  const operator = await signedIn(env.browser, env.engine.web.url, "operator", "/flags/new-pricing");
   expect(await operator.getByRole("button", { name: /Save as/ }).count()).toBe(0);
   await operator.getByTestId("flag-kill-switch").click();
   await operator.getByRole("dialog").getByRole("button", { name: "Turn off" }).click();
   await expect.poll(() => operator.getByTestId("flag-kill-switch").textContent()).toBe("Turn on");
   expect(await operator.getByText("off: serving false to everyone").count()).toBe(1);
   expect((await waitForRun(editor, await runWorkflow(editor, workflow, { userId: "c-1", country: "DE" }))).output).toBe("old");
-  await operator.goto(`${engine.web.url}/flags`);
+  await operator.goto(`${env.engine.web.url}/flags`);
   await operator.getByTestId("flag-new-pricing").waitFor();
   expect(await operator.getByTestId("flag-new-pricing").textContent()).toContain("off");
   await screenshot(operator, "flags-list");

@@ -1,29 +1,21 @@
 // A canary in Chromium: published from the editor as a canary for half the runs, compared side
 // by side on the workflow's rollout page and on the dashboard, marked on a canary run's page,
 // and promoted.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { linear, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { expect, it } from "vitest";
+import { linear, runWorkflow, waitForRun } from "../helpers/engine.ts";
+import { screenshot, signedIn } from "../helpers/browser.ts";
+import { engineAndBrowser } from "../helpers/e2e.ts";
 
-let engine: Engine;
-let browser: Browser;
-beforeAll(async () => {
-  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await engine?.stop();
-});
+const env = engineAndBrowser();
 
 it("publishes a canary from the editor, compares it, shows it on a run, and promotes it", async () => {
-  const editor = await engine.as("editor");
+  const editor = await env.engine.as("editor");
   const created = await editor.post("/workflows", { name: "Quote", definition: linear([], { output: "v1" }) });
   const id = created.json.id as string;
   expect((await editor.post(`/workflows/${id}/versions`, {})).status).toBe(201);
   expect((await editor.put(`/workflows/${id}/draft`, { definition: linear([], { output: "v2" }) })).status).toBe(200);
 
-  const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${id}`);
+  const page = await signedIn(env.browser, env.engine.web.url, "editor", `/workflows/${id}`);
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Start it as a canary").check();
@@ -48,10 +40,10 @@ it("publishes a canary from the editor, compares it, shows it on a run, and prom
   expect(await comparison.getByRole("columnheader").allTextContents()).toEqual(["", "v1 stable", "v2 canary"]);
   await screenshot(page, "rollout-running");
 
-  const dashboard = await signedIn(browser, engine.web.url, "viewer", "/dashboard");
+  const dashboard = await signedIn(env.browser, env.engine.web.url, "viewer", "/dashboard");
   await dashboard.getByRole("region", { name: "Canary: Quote" }).waitFor();
   expect(await dashboard.getByRole("region", { name: "Canary: Quote" }).getByTestId("rollout-comparison").count()).toBe(1);
-  await dashboard.goto(`${engine.web.url}/runs/${onCanary[0].id}`);
+  await dashboard.goto(`${env.engine.web.url}/runs/${onCanary[0].id}`);
   await dashboard.getByTestId("run-version-reason").waitFor();
   expect(await dashboard.getByTestId("run-version-reason").textContent()).toBe("canary");
   await dashboard.context().close();

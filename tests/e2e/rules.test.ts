@@ -1,23 +1,15 @@
 // Rules in Chromium: a decision table edited in its grid (typing, arrow keys, adding rows), a
 // cell it cannot read shown on the cell, the test panel lighting the row that matched, publishing
 // with a note, and a run whose Decide step used it, with the version and row on the run page.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { expect, it } from "vitest";
+import { linear, publish, runWorkflow, waitForRun } from "../helpers/engine.ts";
+import { screenshot, signedIn } from "../helpers/browser.ts";
+import { engineAndBrowser } from "../helpers/e2e.ts";
 
-let engine: Engine;
-let browser: Browser;
-beforeAll(async () => {
-  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await engine?.stop();
-});
+const env = engineAndBrowser();
 
 it("edits a table in the grid, tests it, publishes it, and a run shows the row that decided", async () => {
-  const editor = await engine.as("editor");
+  const editor = await env.engine.as("editor");
   const table = {
     inputs: [
       { name: "total", type: "number" },
@@ -28,7 +20,7 @@ it("edits a table in the grid, tests it, publishes it, and a run shows the row t
     rows: [{ id: "r1", when: ["-", "-"], then: [0] }],
   };
   expect((await editor.post("/rule-sets", { key: "order-discount", name: "Order discount", table })).status).toBe(201);
-  const page = await signedIn(browser, engine.web.url, "editor", "/rules");
+  const page = await signedIn(env.browser, env.engine.web.url, "editor", "/rules");
   await page.getByRole("link", { name: "Order discount" }).click();
   await page.waitForURL(/\/rules\/order-discount$/);
 
@@ -85,7 +77,7 @@ it("edits a table in the grid, tests it, publishes it, and a run shows the row t
   const runId = await runWorkflow(editor, workflow, { total: 1500, region: "UK" });
   const run = await waitForRun(editor, runId);
   expect(run.output).toMatchObject({ result: { discount: 10 }, version: 1 });
-  const view = await signedIn(browser, engine.web.url, "viewer", `/runs/${runId}?step=price`);
+  const view = await signedIn(env.browser, env.engine.web.url, "viewer", `/runs/${runId}?step=price`);
   const summary = view.getByTestId("decision-summary");
   await summary.waitFor();
   // Row ids stay with their rows as they move: the first row is r2 (added second, moved up).

@@ -2,22 +2,13 @@
 // marked) and a webhook (its secret shown once, a signed curl example), publishes, a sender
 // delivers a signed request, and the run appears live in /runs and on its page with its trigger.
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { linear, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
-import { launchBrowser, screenshot, signedIn } from "../helpers/browser.ts";
+import { linear, waitForRun } from "../helpers/engine.ts";
+import { screenshot, signedIn } from "../helpers/browser.ts";
+import { engineAndBrowser } from "../helpers/e2e.ts";
 
-let engine: Engine;
-let browser: Browser;
-
-beforeAll(async () => {
-  [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await engine?.stop();
-});
+const env = engineAndBrowser();
 
 const hasOpenssl = (() => {
   try {
@@ -35,10 +26,10 @@ describe("triggers in the editor", () => {
   let curl: string;
 
   it("adds a schedule with its next fire times and a webhook with its secret shown once", async () => {
-    const editorApi = await engine.as("editor");
+    const editorApi = await env.engine.as("editor");
     const created = await editorApi.post("/workflows", { name: "Orders", definition: linear([{ id: "t", type: "transform", config: { output: { order: "{{ input.orderId }}" } } }], { output: "{{ steps.t.output }}" }) });
     workflowId = created.json.id;
-    const page = await signedIn(browser, engine.web.url, "editor", `/workflows/${workflowId}`);
+    const page = await signedIn(env.browser, env.engine.web.url, "editor", `/workflows/${workflowId}`);
     await page.getByRole("button", { name: "Triggers" }).click();
     const dialog = page.getByRole("dialog", { name: "Triggers" });
     await expect.poll(() => dialog.textContent()).toContain("No triggers");
@@ -87,7 +78,7 @@ describe("triggers in the editor", () => {
   });
 
   it("starts a run for a signed delivery, shown live in /runs and on the run page with its trigger", async () => {
-    const runs = await signedIn(browser, engine.web.url, "viewer", `/runs?workflowId=${workflowId}`);
+    const runs = await signedIn(env.browser, env.engine.web.url, "viewer", `/runs?workflowId=${workflowId}`);
     await expect.poll(() => runs.getByText("No run matches").isVisible()).toBe(true);
     const body = JSON.stringify({ orderId: "A-77" });
     const at = new Date();
@@ -104,21 +95,21 @@ describe("triggers in the editor", () => {
     await screenshot(runs, "runs-with-trigger");
     await row.getByRole("link", { name: id.slice(0, 8) }).click();
     await expect.poll(() => runs.getByTestId("run-trigger").textContent()).toBe("webhook “Shop orders”");
-    const run = await waitForRun(await engine.as("viewer"), id);
+    const run = await waitForRun(await env.engine.as("viewer"), id);
     expect(run.output).toEqual({ order: "A-77" });
     await runs.context().close();
   });
 
   it.skipIf(!hasOpenssl)("gives a curl example that, pasted into a shell, delivers a verified request", async () => {
-    const before = Number((await engine.db.pool.query(`select count(*) from runs where workflow_id = $1`, [workflowId])).rows[0].count);
+    const before = Number((await env.engine.db.pool.query(`select count(*) from runs where workflow_id = $1`, [workflowId])).rows[0].count);
     const out = execFileSync("bash", ["-c", curl], { encoding: "utf8" });
     expect(JSON.parse(out)).toMatchObject({ status: "queued" });
-    const after = Number((await engine.db.pool.query(`select count(*) from runs where workflow_id = $1`, [workflowId])).rows[0].count);
+    const after = Number((await env.engine.db.pool.query(`select count(*) from runs where workflow_id = $1`, [workflowId])).rows[0].count);
     expect(after).toBe(before + 1);
   });
 
   it("adds an event type in the registry, and shows a published event live in the log with the run it started", async () => {
-    const page = await signedIn(browser, engine.web.url, "editor", "/events/types");
+    const page = await signedIn(env.browser, env.engine.web.url, "editor", "/events/types");
     await page.getByRole("button", { name: "New event type" }).click();
     const dialog = page.getByRole("dialog", { name: "New event type" });
     await dialog.getByLabel("Name").fill("OrderShip");
@@ -138,11 +129,11 @@ describe("triggers in the editor", () => {
     await version.getByRole("button", { name: "Save version" }).click();
     await expect.poll(() => page.getByTestId("event-type-OrderShipped").textContent()).toContain("v2.0");
 
-    const editorApi = await engine.as("editor");
+    const editorApi = await env.engine.as("editor");
     const trigger = await editorApi.post(`/workflows/${workflowId}/triggers`, { kind: "event", name: "on shipping", config: { eventType: "OrderShipped" } });
     expect(trigger.status).toBe(201);
-    await page.goto(`${engine.web.url}/events`);
-    const published = await (await engine.as("operator")).post("/events", { type: "OrderShipped", id: "ship-1", data: { orderId: "A-78", carrier: "DHL" }, correlationId: "A-78" });
+    await page.goto(`${env.engine.web.url}/events`);
+    const published = await (await env.engine.as("operator")).post("/events", { type: "OrderShipped", id: "ship-1", data: { orderId: "A-78", carrier: "DHL" }, correlationId: "A-78" });
     expect(published.status).toBe(201);
     const row = page.getByTestId("event-ship-1");
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain("1 caused");
