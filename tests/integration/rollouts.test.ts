@@ -77,7 +77,8 @@ it("puts 30 % of 1,000 runs on the canary, sticky per customer, and records each
   const rollout = (await editor.get(`/workflows/${workflowId}/rollout`)).json;
   expect(rollout.stats.map((s: { version: number; role: string; weight: number }) => [s.version, s.role, s.weight])).toEqual([[1, "stable", 70], [2, "canary", 30]]);
   expect(rollout.stats.reduce((sum: number, s: { runs: number }) => sum + s.runs, 0)).toBe(1101);
-});
+  // 1,100 runs started through the API: about 20 s alone, longer beside the rest of the suite.
+}, 300_000);
 
 it("promotes a canary for everyone, rolls one back with started runs keeping their version, and refuses what cannot be", async () => {
   const editor = await engine.as("editor");
