@@ -19,6 +19,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not the API (it answers 401 itself), static files from public/ or Next internals.
-  matcher: ["/((?!api/|_next/|favicon.ico|robots.txt|.*\\.(?:png|svg|jpg|ico|css|js|txt|woff2?)$).*)"],
+  // Pages only: not the API or /metrics (they answer 401 themselves), static files from public/ or Next internals.
+  matcher: ["/((?!api/|metrics$|_next/|favicon.ico|robots.txt|.*\\.(?:png|svg|jpg|ico|css|js|txt|woff2?)$).*)"],
 };

@@ -22,7 +22,8 @@ import type { LogLine, Outcome, Report } from "#lib/engine/attempts.ts";
 import { failStep, interruptStep } from "#lib/engine/fail.ts";
 import type { Success } from "#lib/engine/succeed.ts";
 import { resumeWait, waitStep } from "#lib/engine/wait.ts";
-import { loadVersion } from "#lib/engine/versions.ts";
+import { loadVersion, type CompiledVersion } from "#lib/engine/versions.ts";
+import { stepMetrics } from "#lib/metrics/registry.ts";
 import { executors } from "./steps/index.ts";
 import { flagAwareEvaluation } from "./flags.ts";
 import type { RunContext } from "#lib/workflow/templates.ts";
@@ -77,8 +78,25 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     rt.log.debug({ job }, "stale step job dropped");
     return;
   }
-  const log = rt.log.child({ runId: claimed.runId, nodeId: claimed.nodeId, attempt: claimed.attempt });
   const version = await loadVersion(rt.deps.pool, claimed.versionId);
+  const type = version.node(claimed.nodeId).type;
+  const metrics = stepMetrics();
+  metrics.inflight.inc();
+  try {
+    const outcome = await attempt(rt, job, claimed, version, startedAt, actor);
+    metrics.attempts.inc({ type, outcome });
+    metrics.duration.observe({ type, outcome }, (Date.now() - startedAt.getTime()) / 1000);
+  } finally {
+    metrics.inflight.dec();
+  }
+}
+
+/** How an attempt ended, as the step metrics count it. */
+type AttemptOutcome = "succeeded" | "failed" | "timed_out" | "waiting" | "held" | "interrupted" | "cancelled" | "dropped";
+
+/** One claimed attempt: its templates, executor and result. */
+async function attempt(rt: Runtime, job: StepJob, claimed: ClaimedStep, version: CompiledVersion, startedAt: Date, actor: string): Promise<AttemptOutcome> {
+  const log = rt.log.child({ runId: claimed.runId, nodeId: claimed.nodeId, attempt: claimed.attempt });
   const node = version.node(claimed.nodeId);
   // Only claimed (running) steps have a lease to renew; a pure step is done in milliseconds.
   const controller = job.pure ? new AbortController() : rt.inflight.add(claimed.stepRunId, claimed.attempt);
@@ -149,7 +167,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
     await persistently(log, () => holdStep(rt.deps, claimed, hold, actor));
     rt.inflight.delete(claimed.stepRunId);
     await release();
-    return;
+    return "held";
   }
   // What the dependency did: it answered (a 4xx is an answer), or it failed in a way that counts.
   if (gate && rt.breakers && !controller.signal.aborted) {
@@ -175,7 +193,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
       try {
         const outcome = await persistently(log, () => rt.successes.add(success));
         if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
-        return;
+        return outcome === "stale" ? "dropped" : "succeeded";
       } catch (error) {
         // The database refused this result (e.g. a value JSON in Postgres cannot hold): the step
         // fails saying so, rather than being left running until its lease lapses.
@@ -186,13 +204,13 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
       }
     }
     // A pure step that did not succeed is claimed now, so that the failure is recorded on a running attempt.
-    if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return;
+    if (job.pure && !(await claimStep(rt.deps.pool, job, rt.workerId))) return "dropped";
     if (result) {
       const { wait } = result;
       try {
         const outcome = await persistently(log, () => waitStep(rt.deps, claimed, { kind: wait.kind ?? "timer", until: wait.until, output: wait.output, expire: wait.expire }, report, actor, wait.record));
         if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
-        return;
+        return outcome === "stale" ? "dropped" : "waiting";
       } catch (error) {
         // What the wait records refused it (a sub-workflow's input does not match its schema):
         // the step fails saying why, as a request would be answered 4xx.
@@ -201,18 +219,22 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
         failure = new NonRetryableError(fields.length ? `${error.message} ${fields.join("; ")}` : error.message, { code: error.code });
       }
     }
-    if (result && !failure) return;
+    if (result && !failure) return "waiting";
     const reason = controller.signal.aborted ? (controller.signal.reason as AbortReason) : undefined;
     if (reason === "cancelled") {
       log.info("attempt aborted: the step was cancelled");
+      return "cancelled";
     } else if (reason === "shutdown") {
       await persistently(log, () => interruptStep(rt.deps, claimed, actor));
+      return "interrupted";
     } else if (reason === "timeout") {
       const error = new RetryableError(`the step did not finish within ${timeoutMs} ms`, { code: "timeout" });
       await persistently(log, () => failStep(rt.deps, claimed, error, report, actor, "timed_out"));
+      return "timed_out";
     } else {
       log.info({ err: failure }, "attempt failed");
       await persistently(log, () => failStep(rt.deps, claimed, failure, report, actor));
+      return "failed";
     }
   } finally {
     if (!job.pure) rt.inflight.delete(claimed.stepRunId);

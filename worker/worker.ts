@@ -33,6 +33,8 @@ import { expressionPool } from "#lib/expressions/pool.ts";
 import { createBreakers } from "#lib/dependencies/breaker.ts";
 import { configCache } from "#lib/config/cache.ts";
 import { startEvaluationCounts } from "#lib/flags/counts.ts";
+import { startMetricSnapshots } from "#lib/metrics/scrape.ts";
+import { processRegistry } from "#lib/metrics/registry.ts";
 
 /** Step tests one worker runs at once. */
 const STEP_TEST_CONCURRENCY = 4;
@@ -44,6 +46,8 @@ export interface Worker {
 
 export async function startWorker(): Promise<Worker> {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // Its metrics carry process="worker:<id>" (the web serves them beside its own).
+  processRegistry(`worker:${id}`);
   await waitForMigrations(pool(), (pending) => log.warn({ pending }, "waiting for database migrations to be applied"));
   const boss = await startBoss({ databaseUrl: databaseUrl(), role: "worker" });
   const deps: EngineDeps = { pool: pool(), boss };
@@ -137,6 +141,7 @@ export async function startWorker(): Promise<Worker> {
   const triggers = startTriggers(deps, log);
   const heartbeat = await startHeartbeat(pool(), id, env.WORKER_CONCURRENCY);
   const flagCounts = startEvaluationCounts(pool(), (error) => log.warn({ err: error }, "could not record flag evaluation counts"));
+  const metrics = startMetricSnapshots(pool(), `worker:${id}`, (error) => log.warn({ err: error }, "could not write this worker's metrics"));
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY, pureConcurrency: env.WORKER_PURE_CONCURRENCY }, "worker started");
 
   return {
@@ -165,6 +170,7 @@ export async function startWorker(): Promise<Worker> {
       await heartbeat.stop();
       await runtime.breakers?.stop();
       await flagCounts.stop();
+      await metrics.stop();
       await expressions.close();
       await closeDb();
     },

@@ -1,6 +1,7 @@
 // Every operation of /api/v1 in one table: path, permission, query and body schemas. Route
 // handlers take their spec from here (`route(operations.startRun, …)`), and the OpenAPI document
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
+import { runStateQuery } from "../runs/state-at.ts";
 import { createFlagBody, evaluateFlagBody, killSwitchBody, saveFlagBody } from "../flags/schemas.ts";
 import { createRuleSetBody, evaluateRuleSetBody, publishRuleSetBody, saveRuleSetDraftBody } from "../rules/schemas.ts";
 import { z } from "zod";
@@ -98,6 +99,7 @@ export const operations = {
   saveRuleSetDraft: { method: "PUT", path: "/rule-sets/{key}/draft", tag: "rules", summary: "Save the draft table (409 when `revision` is not the current one)", permission: "workflows.write", body: saveRuleSetDraftBody, success: ok("The new revision and the draft's problems.") },
   publishRuleSet: { method: "POST", path: "/rule-sets/{key}/versions", tag: "rules", summary: "Publish the draft as the next version, active at once (422 naming the cells while it has problems)", permission: "workflows.write", body: publishRuleSetBody, success: created("The version's number.") },
   getRuleSetVersion: { method: "GET", path: "/rule-sets/{key}/versions/{number}", tag: "rules", summary: "A published version's table", permission: "read", success: ok("The version.") },
+  getRunStateAt: { method: "GET", path: "/runs/{id}/state", tag: "runs", summary: "The run's state right after one of its events (`?at=<event id>`): run status, each step's status, and the context { input, steps, run } templates would have seen", permission: "read", query: runStateQuery, success: ok("`{ event, status, steps, context }`.") },
   listFlags: { method: "GET", path: "/flags", tag: "flags", summary: "Feature flags: key, kind, on or off, version, and how many evaluations served each value in the last hour", permission: "read", success: ok("`{ flags }`.") },
   createFlag: { method: "POST", path: "/flags", tag: "flags", summary: "Add a flag (boolean, or with `variants`); version 1 serves the off value to everyone unless `definition` is given", permission: "workflows.write", body: createFlagBody, success: created("The flag's key and version.") },
   getFlag: { method: "GET", path: "/flags/{key}", tag: "flags", summary: "One flag: its definition (rules, rollouts, off value), its versions, its evaluations in the last hour", permission: "read", success: ok("The flag.") },
