@@ -11,6 +11,8 @@ import { applyRunEvents, type RunView, type StreamEvent } from "./live-state.ts"
 
 export const runStateQuery = z.strictObject({ at: z.string().regex(/^\d{1,19}$/, "An event id, as the run's events list them.") });
 
+const NONE_XID = "9223372036854775807";
+
 export interface RunStateAt {
   event: { id: string; type: string; nodeId: string | null; at: Date; index: number; of: number };
   status: string;
@@ -30,8 +32,9 @@ export async function runStateAt(pool: Pick<pg.Pool, "query">, runId: string, ev
   );
   const index = rows.findIndex((e) => e.id === eventId);
   if (index < 0) throw notFound(`Event ${eventId} of run ${runId}`);
-  const events: StreamEvent[] = rows.slice(0, index + 1).map((e) => ({ position: `0-${e.id}`, id: e.id, runId, stepRunId: e.step_run_id, nodeId: e.node_id, type: e.type, actor: e.actor, data: e.data ?? {}, at: e.at.toISOString() }));
-  const empty = { id: runId, status: "queued", error: null, heldSince: null, steps: [], snapshot: "" } as unknown as RunView;
+  // Positions past a snapshot that includes nothing: every event up to `at` is applied.
+  const events: StreamEvent[] = rows.slice(0, index + 1).map((e) => ({ position: `${NONE_XID}-${e.id}`, id: e.id, runId, stepRunId: e.step_run_id, nodeId: e.node_id, type: e.type, actor: e.actor, data: e.data ?? {}, at: e.at.toISOString() }));
+  const empty = { id: runId, status: "queued", error: null, heldSince: null, steps: [], snapshot: "1:1:" } as unknown as RunView;
   const then = applyRunEvents(empty, events);
   const done = then.steps.filter((s) => s.status === "succeeded" || s.status === "skipped");
   const { rows: outputs } = await pool.query(`select id, output from step_runs where id = any($1::uuid[])`, [done.map((s) => s.id)]);
