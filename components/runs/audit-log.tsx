@@ -1,16 +1,19 @@
 "use client";
 // Everything that happened to the run, newest first, with who did it: the run's events as
-// streamed. Operator commands stand out; a filter shows them alone.
+// streamed. Operator commands stand out; a filter shows them alone. Each event opens the run's
+// state as it was right after it.
 import { useState } from "react";
 import { clockTime, fullTime } from "#lib/client/format.ts";
 import { cx } from "#lib/client/cx.ts";
 import { actorName, describeEvent, eventKindOf, type EventKind } from "#lib/runs/describe-event.ts";
 import type { StreamEvent } from "#lib/runs/live-state.ts";
+import { StateAtDialog } from "./state-at-dialog.tsx";
 
 const kindTone: Record<EventKind, string> = { command: "bg-indigo-50", run: "bg-zinc-50", step: "", approval: "bg-violet-50", callback: "bg-zinc-50" };
 
-export function AuditLog({ events, onSelect, nameOf }: { events: StreamEvent[]; onSelect(nodeId: string): void; nameOf(nodeId: string): string }) {
+export function AuditLog({ runId, events, onSelect, nameOf }: { runId: string; events: StreamEvent[]; onSelect(nodeId: string): void; nameOf(nodeId: string): string }) {
   const [onlyCommands, setOnlyCommands] = useState(false);
+  const [stateAt, setStateAt] = useState<string | null>(null);
   const shown = events.filter((e) => !onlyCommands || eventKindOf(e.type) === "command").toReversed();
   return (
     <div className="text-xs">
@@ -43,11 +46,17 @@ export function AuditLog({ events, onSelect, nameOf }: { events: StreamEvent[]; 
                 <td className="w-56 truncate px-4 py-1 text-right text-zinc-500" data-testid="event-actor">
                   {actorName(e.actor)}
                 </td>
+                <td className="w-16 pr-3 text-right">
+                  <button type="button" className="rounded px-1.5 py-0.5 text-indigo-700 hover:bg-indigo-50" onClick={() => setStateAt(e.id)} aria-label={`The run's state after: ${d.text}`} title="The run as it was right after this event">
+                    state
+                  </button>
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      <StateAtDialog runId={runId} events={events} at={stateAt} onAt={setStateAt} nameOf={nameOf} />
     </div>
   );
 }

@@ -126,7 +126,7 @@ export function RunPage({ runId }: { runId: string }) {
               <Timeline run={run} selected={selected} onSelect={select} nameOf={nameOf} rank={rank} undoes={undoes} />
             </Tabs.Content>
             <Tabs.Content value="audit" className="min-h-0 flex-1 overflow-auto">
-              <AuditLog events={events} onSelect={select} nameOf={nameOf} />
+              <AuditLog runId={run.id} events={events} onSelect={select} nameOf={nameOf} />
             </Tabs.Content>
             <Tabs.Content value="data" className="grid min-h-0 flex-1 grid-cols-1 gap-3 overflow-auto p-3 md:grid-cols-2">
               <JsonView label="Run input" value={run.input} />

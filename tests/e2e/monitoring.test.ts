@@ -106,6 +106,16 @@ describe("a failing HTTP step", () => {
     const retry = page.locator('[data-event-type="command.retry_step"]');
     await expect.poll(() => retry.getByTestId("event-actor").textContent()).toBe(emailFor("operator"));
     expect(await retry.textContent()).toContain("Retry step charge");
+    // Back in time: right after the retry command the step was still failed, and the receipt
+    // had not run; one event later it was queued again.
+    await retry.getByRole("button", { name: /The run's state after/ }).click();
+    const then = page.getByTestId("state-at");
+    await expect.poll(() => then.getByTestId("state-at-steps").textContent()).toContain("failed");
+    expect(await then.getByTestId("state-at-steps").textContent()).not.toContain("receipt");
+    await screenshot(page, "run-state-at");
+    await then.getByRole("button", { name: "Later →" }).click();
+    await expect.poll(() => then.getByTestId("state-at-steps").textContent()).toMatch(/queued|running/);
+    await page.keyboard.press("Escape");
 
     await letters.reload();
     await expect.poll(() => letters.getByText("No open dead letters").count()).toBe(1);
