@@ -6,7 +6,7 @@ const config = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native or worker-thread packages stay outside the server bundle and load from node_modules.
-  serverExternalPackages: ["argon2", "pg", "pg-boss", "pino", "pino-pretty", "@prisma/adapter-pg", "@prisma/client", "undici"],
+  serverExternalPackages: ["argon2", "pg", "pg-boss", "pino", "pino-pretty", "@prisma/adapter-pg", "@prisma/client", "undici", "prom-client", "@opentelemetry/api", "@opentelemetry/sdk-trace", "@opentelemetry/exporter-trace-otlp-http", "@opentelemetry/core", "@opentelemetry/resources"],
   // `npm test` type-checks the whole tree (npm run typecheck); skipping it here keeps the build
   // that `npm start` runs after a change short.
   typescript: { ignoreBuildErrors: true },

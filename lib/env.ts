@@ -60,6 +60,8 @@ const schema = z.object({
   /** Password hashes (argon2id, 64 MiB each) one web process computes at once; more wait in line. */
   BATON_PASSWORD_HASHES_AT_ONCE: z.coerce.number().int().min(1).max(64).default(4),
   /** A step queued, waiting or overdue for a retry this long flags its run as stuck. */
+  /** Where the run page links a run's trace: a URL with {traceId}, e.g. http://jaeger:16686/trace/{traceId}. */
+  BATON_TRACE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** A bearer token for GET /metrics (Prometheus scrapers); without it, an API token or a session with read access. */
   BATON_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   BATON_STUCK_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),

@@ -24,6 +24,8 @@ import type { Success } from "#lib/engine/succeed.ts";
 import { resumeWait, waitStep } from "#lib/engine/wait.ts";
 import { loadVersion, type CompiledVersion } from "#lib/engine/versions.ts";
 import { stepMetrics } from "#lib/metrics/registry.ts";
+import { childOf, contextOf, endSpan, inSpan, startSpan, traceparentOf } from "#lib/tracing/tracing.ts";
+import type { Span } from "@opentelemetry/api";
 import { executors } from "./steps/index.ts";
 import { flagAwareEvaluation } from "./flags.ts";
 import type { RunContext } from "#lib/workflow/templates.ts";
@@ -82,12 +84,25 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
   const type = version.node(claimed.nodeId).type;
   const metrics = stepMetrics();
   metrics.inflight.inc();
+  // The attempt's span, a child of its run's (in whichever process created the run).
+  const span = startSpan(`step ${claimed.nodeId}`, contextOf(claimed.traceParent), {
+    "baton.run_id": claimed.runId,
+    "baton.workflow_id": claimed.workflowId,
+    "baton.workflow.version": version.number,
+    "baton.node_id": claimed.nodeId,
+    "baton.step.type": type,
+    "baton.step.attempt": claimed.attempt,
+    "baton.step_run_id": claimed.stepRunId,
+  });
+  let outcome: AttemptOutcome | undefined;
   try {
-    const outcome = await attempt(rt, job, claimed, version, startedAt, actor);
+    outcome = await attempt(rt, job, claimed, version, startedAt, actor, span);
     metrics.attempts.inc({ type, outcome });
     metrics.duration.observe({ type, outcome }, (Date.now() - startedAt.getTime()) / 1000);
   } finally {
     metrics.inflight.dec();
+    const failed = outcome === undefined || outcome === "failed" || outcome === "timed_out";
+    endSpan(span, failed ? new Error(outcome ? `the attempt ${outcome.replace("_", " ")}` : "the attempt's outcome could not be recorded") : undefined, { "baton.step.status": outcome ?? "error" });
   }
 }
 
@@ -95,7 +110,7 @@ export async function handleJob(rt: Runtime, job: StepJob): Promise<void> {
 type AttemptOutcome = "succeeded" | "failed" | "timed_out" | "waiting" | "held" | "interrupted" | "cancelled" | "dropped";
 
 /** One claimed attempt: its templates, executor and result. */
-async function attempt(rt: Runtime, job: StepJob, claimed: ClaimedStep, version: CompiledVersion, startedAt: Date, actor: string): Promise<AttemptOutcome> {
+async function attempt(rt: Runtime, job: StepJob, claimed: ClaimedStep, version: CompiledVersion, startedAt: Date, actor: string, span: Span): Promise<AttemptOutcome> {
   const log = rt.log.child({ runId: claimed.runId, nodeId: claimed.nodeId, attempt: claimed.attempt });
   const node = version.node(claimed.nodeId);
   // Only claimed (running) steps have a lease to renew; a pure step is done in milliseconds.
@@ -114,6 +129,7 @@ async function attempt(rt: Runtime, job: StepJob, claimed: ClaimedStep, version:
     attempt: claimed.attempt,
     maxAttempts: claimed.maxAttempts,
     stepKey: claimed.key,
+    traceparent: traceparentOf(span),
     signal: controller.signal,
     context: claimed.context,
     baseUrl: rt.baseUrl,
@@ -191,7 +207,8 @@ async function attempt(rt: Runtime, job: StepJob, claimed: ClaimedStep, version:
     if (result && !("wait" in result)) {
       const success: Success = { ...claimed, from: job.pure ? "queued" : "running", output: result.output, branch: result.branch, report, actor, ...(job.pure ? { started: { workerId: rt.workerId, at: startedAt } } : {}) };
       try {
-        const outcome = await persistently(log, () => rt.successes.add(success));
+        // The hand-off: the result, the next steps and their jobs, in one transaction (batched).
+        const outcome = await inSpan("hand-off", childOf(span), { "baton.run_id": claimed.runId }, () => persistently(log, () => rt.successes.add(success)));
         if (outcome === "stale") log.info("result dropped: the step moved on while it ran (cancelled, skipped or taken over)");
         return outcome === "stale" ? "dropped" : "succeeded";
       } catch (error) {
@@ -232,6 +249,7 @@ async function attempt(rt: Runtime, job: StepJob, claimed: ClaimedStep, version:
       await persistently(log, () => failStep(rt.deps, claimed, error, report, actor, "timed_out"));
       return "timed_out";
     } else {
+      span.setAttribute("baton.step.error", describeError(failure).message);
       log.info({ err: failure }, "attempt failed");
       await persistently(log, () => failStep(rt.deps, claimed, failure, report, actor));
       return "failed";

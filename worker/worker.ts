@@ -35,6 +35,7 @@ import { configCache } from "#lib/config/cache.ts";
 import { startEvaluationCounts } from "#lib/flags/counts.ts";
 import { startMetricSnapshots } from "#lib/metrics/scrape.ts";
 import { processRegistry } from "#lib/metrics/registry.ts";
+import { startTracing, stopTracing } from "#lib/tracing/tracing.ts";
 
 /** Step tests one worker runs at once. */
 const STEP_TEST_CONCURRENCY = 4;
@@ -48,6 +49,7 @@ export async function startWorker(): Promise<Worker> {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // Its metrics carry process="worker:<id>" (the web serves them beside its own).
   processRegistry(`worker:${id}`);
+  startTracing("baton-worker");
   await waitForMigrations(pool(), (pending) => log.warn({ pending }, "waiting for database migrations to be applied"));
   const boss = await startBoss({ databaseUrl: databaseUrl(), role: "worker" });
   const deps: EngineDeps = { pool: pool(), boss };
@@ -171,6 +173,7 @@ export async function startWorker(): Promise<Worker> {
       await runtime.breakers?.stop();
       await flagCounts.stop();
       await metrics.stop();
+      await stopTracing();
       await expressions.close();
       await closeDb();
     },

@@ -196,6 +196,21 @@ function RunHeader({ run, stream, definition }: { run: RunView; stream: ReturnTy
           </>
         ) : null}
         {run.correlationId ? <> · correlation {run.correlationId}</> : null}
+        {run.trace ? (
+          <span data-testid="run-trace">
+            {" "}
+            · trace{" "}
+            {run.trace.url ? (
+              <a href={run.trace.url} target="_blank" rel="noreferrer" className="font-mono text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700" title={run.trace.id}>
+                {run.trace.id.slice(0, 12)}
+              </a>
+            ) : (
+              <span className="font-mono" title={run.trace.id}>
+                {run.trace.id.slice(0, 12)}
+              </span>
+            )}
+          </span>
+        ) : null}
         {run.callback ? (
           <span data-testid="run-callback" title={run.callback.lastError ? `last error: ${run.callback.lastError}` : undefined}>
             {" "}

@@ -11,6 +11,7 @@ import { authenticate } from "../auth/authenticate.ts";
 import { readLimited } from "../read-limited.ts";
 import { ApiError, badRequest, forbidden, problemResponse, unauthorized, unprocessable, zodFieldErrors, type FieldError } from "./errors.ts";
 import "../messages.ts";
+import { contextOf, endSpan, startSpan, traceIdOf, traceparentOf } from "../tracing/tracing.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -32,6 +33,8 @@ interface Context<B, Q, A> {
   params: Record<string, string>;
   log: Logger;
   requestId: string;
+  /** The request's span as a W3C traceparent, when tracing is on (a run it starts is its child). */
+  traceparent?: string;
 }
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -55,7 +58,12 @@ export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, 
     const requestId = headerId && /^[\w.-]{1,100}$/.test(headerId) ? headerId : randomUUID();
     const url = new URL(request.url);
     // A webhook's URL token is its secret: logs get the path without it.
-    const reqLog = log.child({ reqId: requestId, method: request.method, path: url.pathname.replace(/^(\/api\/v1\/hooks\/[^/]+\/)[^/]+$/, "$1[redacted]") });
+    const path = url.pathname.replace(/^(\/api\/v1\/hooks\/[^/]+\/)[^/]+$/, "$1[redacted]");
+    // A caller's traceparent makes this request's span (and a run it starts) part of its trace.
+    const span = startSpan(`${request.method} /api/v1${(spec as { path?: string }).path ?? path}`, contextOf(request.headers.get("traceparent")), { "http.request.method": request.method, "url.path": path, "baton.request_id": requestId });
+    const traceparent = traceparentOf(span);
+    const traceId = traceIdOf(traceparent);
+    const reqLog = log.child({ reqId: requestId, method: request.method, path, ...(traceId ? { traceId } : {}) });
     let response: Response;
     try {
       const actor = await authenticate(request);
@@ -66,7 +74,7 @@ export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, 
       );
       const query = spec.query ? parseQuery(spec.query, url) : undefined;
       const body = spec.body ? await parseBody(spec.body, request, spec.optionalBody) : undefined;
-      const result = await handler({ request, actor, body, query, params, log: reqLog, requestId });
+      const result = await handler({ request, actor, body, query, params, log: reqLog, requestId, traceparent });
       response = result instanceof Response ? result : Response.json(result);
       response.headers.set("x-request-id", requestId);
     } catch (error) {
@@ -74,6 +82,7 @@ export function route(spec: Spec<z.ZodType | undefined, z.ZodType | undefined>, 
     }
     const ms = Math.round(performance.now() - started);
     reqLog[response.status >= 500 ? "error" : "info"]({ status: response.status, ms }, "request");
+    endSpan(span, response.status >= 500 ? new Error(`HTTP ${response.status}`) : undefined, { "http.response.status_code": response.status });
     return response;
   };
 }

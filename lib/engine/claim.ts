@@ -26,6 +26,8 @@ export interface ClaimedStep {
    * for-each item `<runId>:<forEachNodeId>:<index>`. */
   key: string;
   context: RunContext;
+  /** The run's span (W3C traceparent), when tracing is on: the attempt's span is its child. */
+  traceParent: string | null;
 }
 
 /** The outputs templates may read: of steps that produced one (a branch not taken has none). The
@@ -66,7 +68,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
        insert into run_events (run_id, step_run_id, node_id, type, actor, data)
        select run_id, id, node_id, 'step.started', $5, jsonb_build_object('attempt', attempt, 'workerId', $3::text) from s
      )
-     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, ${outputsOf("s.run_id")} as outputs, ${ORIGINAL}, ${EACH}
+     select s.*, r.status as run_status, r.workflow_id, r.version_id, r.input, r.trace_parent, ${outputsOf("s.run_id")} as outputs, ${ORIGINAL}, ${EACH}
        from s join runs r on r.id = s.run_id`,
     values: [job.stepRunId, job.attempt, workerId, STARTABLE, `worker:${workerId}`],
   });
@@ -83,7 +85,7 @@ export async function claimStep(pool: pg.Pool, job: StepJob, workerId: string): 
   return claimedFrom(r);
 }
 
-const READ_PURE_STEPS = `select s.id, s.run_id, s.node_id, s.iteration, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, ${ORIGINAL}, ${EACH}
+const READ_PURE_STEPS = `select s.id, s.run_id, s.node_id, s.iteration, s.type, s.attempt, s.max_attempts, r.workflow_id, r.version_id, r.trace_parent, ${ORIGINAL}, ${EACH}
              from unnest($1::uuid[], $2::int[]) as j(id, attempt)
              join step_runs s on s.id = j.id and s.attempt = j.attempt and s.status = any($3::step_status[])
              join runs r on r.id = s.run_id`;
@@ -121,6 +123,7 @@ function claimedFrom(r: any): ClaimedStep {
     workflowId: r.workflow_id,
     versionId: r.version_id,
     key: each ? `${r.run_id}:${each.loop}:${each.index}` : `${r.run_id}:${r.node_id}`,
+    traceParent: r.trace_parent ?? null,
     context: {
       input: r.input,
       // The entry step's output is the input (null in the row: see outputsOf).

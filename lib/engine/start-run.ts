@@ -14,6 +14,7 @@ import { holdIfFull } from "./run-slots.ts";
 import type { EngineDeps } from "./deps.ts";
 import { isFinishedRun, type RunStatus } from "./states.ts";
 import { chooseVersion, type VersionReason } from "../workflows/rollout.ts";
+import { contextOf, endSpan, startSpan, traceparentOf } from "../tracing/tracing.ts";
 
 export interface StartRunInput {
   workflowId: string;
@@ -30,6 +31,8 @@ export interface StartRunInput {
   trigger?: { id: string; kind: string; name: string; scheduledAt?: string; webhookId?: string };
   /** A sub-workflow's run: the run and step that started it (which wait for its end). */
   parent?: { runId: string; stepRunId: string; nodeId: string };
+  /** The span it is started under (the request's, or the step's that started a sub-workflow). */
+  traceParent?: string;
 }
 
 /** How deep sub-workflows may nest: a run this many levels below a top-level run is refused,
@@ -83,6 +86,11 @@ export async function startRun(deps: EngineDeps, request: StartRunInput): Promis
  * parent step beginning to wait for it, so that its end can never come before that wait. */
 export async function startRunInTransaction(tx: Sql, deps: EngineDeps, request: StartRunInput): Promise<StartedRun> {
   if (request.parent) await checkDepth(tx, request.parent.runId);
+  // A child run joins its parent's trace (under the parent run's span, unless a step's is given).
+  if (request.parent && !request.traceParent) {
+    const { rows } = await tx.query(`select trace_parent from runs where id = $1`, [request.parent.runId]);
+    request = { ...request, traceParent: rows[0]?.trace_parent ?? undefined };
+  }
   return createRun(tx, deps, request, await prepareRun(tx, request));
 }
 
@@ -139,14 +147,28 @@ async function prepareRun(sql: Sql, request: StartRunInput): Promise<PreparedRun
   return { version, reason, source, hash, deadline, created };
 }
 
-async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { version, reason, source, hash, deadline, created }: PreparedRun): Promise<StartedRun> {
+async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, prepared: PreparedRun): Promise<StartedRun> {
+  // The run's own span (when tracing is on): its steps' spans, in any worker, are its children.
+  const span = startSpan("run", contextOf(request.traceParent), { "baton.workflow_id": request.workflowId, "baton.workflow.version": prepared.version.number, "baton.version_reason": prepared.reason });
+  try {
+    const started = await insertRun(tx, deps, request, prepared, traceparentOf(span) ?? null);
+    span.setAttributes({ "baton.run_id": started.id, "baton.existing": started.existing });
+    endSpan(span);
+    return started;
+  } catch (error) {
+    endSpan(span, error);
+    throw error;
+  }
+}
+
+async function insertRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { version, reason, source, hash, deadline, created }: PreparedRun, traceParent: string | null): Promise<StartedRun> {
   // One statement: the run, its start step (done: its output is the input), and their events.
   // A repeated Idempotency-Key inserts nothing and returns nothing.
   const { rows } = await tx.query({
     name: "create-run",
     text: `with run as (
-             insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url, trigger_id, parent_run_id, parent_step_run_id, version_reason)
-             values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13, $15, $16, $17, $18)
+             insert into runs (workflow_id, version_id, version_number, status, input, idempotency_key, request_hash, correlation_id, replay_of, created_by, deadline_at, callback_url, trigger_id, parent_run_id, parent_step_run_id, version_reason, trace_parent)
+             values ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7, $8, $9, $10, $13, $15, $16, $17, $18, $19)
              on conflict (workflow_id, idempotency_key) do nothing
              returning id, status
            ), start as (
@@ -179,6 +201,7 @@ async function createRun(tx: Sql, deps: EngineDeps, request: StartRunInput, { ve
       request.parent?.runId ?? null,
       request.parent?.stepRunId ?? null,
       reason,
+      traceParent,
     ],
   });
   if (!rows[0]) {

@@ -72,6 +72,8 @@ export interface RunSummaryView {
   version: number;
   /** Why this version: stable (active), canary (a rollout chose it), pinned, replay. */
   versionReason?: "stable" | "canary" | "pinned" | "replay";
+  /** The run's trace, when tracing was on as it started; `url` from BATON_TRACE_URL. */
+  trace?: { id: string; url: string | null } | null;
   status: RunStatus;
   error: { message?: string; nodeId?: string } | null;
   idempotencyKey: string | null;

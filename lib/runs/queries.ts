@@ -3,6 +3,8 @@
 // its steps are read in one snapshot whose description goes to the client, which then knows
 // which streamed events the response already includes (lib/live/snapshot.ts).
 import type pg from "pg";
+import { traceIdOf } from "../tracing/tracing.ts";
+import { env } from "../env.ts";
 import type { z } from "zod";
 import { pool as defaultPool } from "../db.ts";
 import { notFound } from "../api/errors.ts";
@@ -24,7 +26,7 @@ const DONE_STEPS = `(${doneStepStatuses.map((s) => `'${s}'`).join(", ")})`;
 
 /** Runs with their workflow's name and first stuck step; `$1` is the stuck threshold. */
 const runRows = (extraColumns = "") => `
-  select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.version_reason, r.status, r.error, r.idempotency_key,
+  select r.id, r.workflow_id, w.name as workflow_name, r.version_number, r.version_reason, r.trace_parent, r.status, r.error, r.idempotency_key,
          r.correlation_id, r.replay_of, r.created_by, r.created_at, r.created_at::text as created_key, r.started_at,
          r.finished_at, st.node_id as stuck_node, st.kind as stuck_kind, st.since as stuck_since,
          r.trigger_id, tr.kind as trigger_kind, tr.name as trigger_name, r.held_at, r.version_id, prog.steps_done, prog.open_progress${extraColumns}
@@ -49,6 +51,11 @@ async function addStepTotals(rows: any[], sql: Sql) {
   return rows;
 }
 
+function traceOf(traceParent: string | null): { id: string; url: string | null } | null {
+  const id = traceIdOf(traceParent);
+  return id ? { id, url: env.BATON_TRACE_URL ? env.BATON_TRACE_URL.replaceAll("{traceId}", id) : null } : null;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of RUN_ROWS
 function presentRun(r: any) {
   return {
@@ -58,6 +65,8 @@ function presentRun(r: any) {
     version: r.version_number as number,
     /** Why this version: stable (active), canary (a rollout chose it), pinned, replay. */
     versionReason: r.version_reason as "stable" | "canary" | "pinned" | "replay",
+    /** Its trace (when tracing was on as it started), and where to see it (BATON_TRACE_URL). */
+    trace: traceOf(r.trace_parent),
     status: r.status as RunStatus,
     error: r.error,
     idempotencyKey: r.idempotency_key as string | null,

@@ -25,7 +25,8 @@ export const http = defineExecutor(definitions.http, async (config, ctx) => {
   const url = config.url.startsWith("/") ? new URL(config.url, ctx.baseUrl) : new URL(config.url);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const hasBody = config.body !== undefined && config.method !== "GET" && config.method !== "HEAD";
-  const headers = new Headers({ "user-agent": "Baton", "idempotency-key": ctx.stepKey });
+  // The step's span travels on (W3C Trace Context), unless the config sends its own.
+  const headers = new Headers({ "user-agent": "Baton", "idempotency-key": ctx.stepKey, ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}) });
   if (hasBody) headers.set("content-type", typeof config.body === "string" ? "text/plain; charset=utf-8" : "application/json");
   for (const [k, v] of Object.entries(config.headers ?? {})) headers.set(k, v);
   if (config.credential) {

@@ -17,6 +17,8 @@ export interface StepRunContext {
   stepRunId: string;
   attempt: number;
   maxAttempts: number;
+  /** The attempt's span as a W3C traceparent, when tracing is on: calls it makes pass it on. */
+  traceparent?: string;
   /** Stable across attempts (`runId:nodeId`): side-effecting steps pass it on for deduplication. */
   stepKey: string;
   /** Aborted on cancellation, timeout or shutdown: executors stop their I/O when it fires. */

@@ -13,7 +13,7 @@ import { assertEgressAllowed } from "#lib/net/outbound.ts";
  * finished run if it ends in time, else 202. A repeated Idempotency-Key with the same body
  * answers with the run it started (header Idempotent-Replayed: true).
  */
-export const POST = route(operations.startRun, async ({ params, body, query, actor, request }) => {
+export const POST = route(operations.startRun, async ({ params, body, query, actor, request, traceparent }) => {
   if (body.callbackUrl) await assertEgressAllowed(body.callbackUrl, "callbackUrl");
   const run = await startRun(await engine(), {
     workflowId: uuidParam(params.id, "Workflow"),
@@ -23,6 +23,7 @@ export const POST = route(operations.startRun, async ({ params, body, query, act
     callbackUrl: body.callbackUrl,
     idempotencyKey: idempotencyKey(request),
     actor: actorLabel(actor),
+    traceParent: traceparent,
   });
   const headers = { location: statusUrl(run.id), ...(run.existing ? { "idempotent-replayed": "true" } : {}) };
   if (query.wait !== undefined && (await waitForRun(run.id, query.wait))) {
