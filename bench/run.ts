@@ -18,6 +18,7 @@ import { breakersScenario, type BreakersResult } from "./lib/breakers.ts";
 import { forEachScenario, type ForEachBodyResult, type ForEachResult } from "./lib/for-each.ts";
 import { triggersScenario, type TriggersResult } from "./lib/triggers.ts";
 import { rulesScenario, type RulesResult } from "./lib/rules.ts";
+import { startOtlpReceiver } from "./lib/otlp-receiver.ts";
 
 const quick = process.argv.includes("--quick");
 const CONCURRENCY = 20; // the worker's default WORKER_CONCURRENCY, used for the baseline too
@@ -50,6 +51,7 @@ const results: {
   forEach?: ForEachResult;
   triggers?: TriggersResult;
   rules?: RulesResult;
+  tracedSpans?: number;
 } = { engine: [] };
 try {
   log(`raw pg-boss: ${sizes.rawJobs} no-op jobs at concurrency ${CONCURRENCY}, then ${sizes.latencySamples} single jobs`);
@@ -60,6 +62,16 @@ try {
   const linear = linearDefinition(10);
   log(`linear: ${sizes.idleRuns} runs one by one, then ${sizes.linearRuns} at once (10 transforms + end each)`);
   results.engine.push(await engineScenario(cluster, { scenario: "linear, 10 transforms", definition: linear, runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1 }));
+  log(`linear, traced: the same with OpenTelemetry tracing on, exported to a local OTLP receiver`);
+  const receiver = await startOtlpReceiver();
+  try {
+    results.engine.push(
+      await engineScenario(cluster, { scenario: "linear, 10 transforms, traced", definition: linear, runs: sizes.linearRuns, idleRuns: sizes.idleRuns, workers: 1, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }),
+    );
+  } finally {
+    results.tracedSpans = receiver.spans();
+    await receiver.close();
+  }
   for (const functions of [false, true]) {
     const scenario = functions ? "linear, templates with functions" : "linear, templates (paths)";
     log(`${scenario}: the same with templates in every transform${functions ? " (each step a message to an evaluator process)" : " (evaluated inline)"}`);
@@ -247,6 +259,11 @@ console.log(
   `Events: publish → waiting step resumed ${p99(tr.events.publishToResumedMs)} with ${f(tr.events.waiting, 0)} other waits indexed (${tr.events.samples} samples); POST /events ${p99(tr.events.publishRequestMs)}.`,
 );
 console.log(`Cron: ${tr.cron.triggers} triggers firing at the same minute, run created − fire time ${p99(tr.cron.latenessMs, 0)}.`);
+const traced = results.engine.find((e) => e.scenario === "linear, 10 transforms, traced")!;
+console.log(
+  `Tracing: ${f(traced.stepsPerSecond, 0)} steps/s with every request, run and step attempt traced and exported (${results.tracedSpans?.toLocaleString("en-US")} spans received) ` +
+    `against ${f(first.stepsPerSecond, 0)} without (${f(traced.stepsPerSecond / first.stepsPerSecond, 2)}×); idle ${f(traced.idle.overheadMsPerStep, 2)} ms/step against ${f(first.idle.overheadMsPerStep, 2)}.`,
+);
 const ru = results.rules!;
 console.log(
   `Rules: a Decide step on a ${ru.rows.toLocaleString("en-US")}-row table ${p99(ru.decideStepMs)} against ${p99(ru.transformStepMs)} for a transform with the same templates ` +

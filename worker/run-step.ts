@@ -24,7 +24,7 @@ import type { Success } from "#lib/engine/succeed.ts";
 import { resumeWait, waitStep } from "#lib/engine/wait.ts";
 import { loadVersion, type CompiledVersion } from "#lib/engine/versions.ts";
 import { stepMetrics } from "#lib/metrics/registry.ts";
-import { childOf, contextOf, endSpan, inSpan, startSpan, traceparentOf } from "#lib/tracing/tracing.ts";
+import { childOf, contextOf, endSpan, inSpan, startSpan, traceIdOf, traceparentOf } from "#lib/tracing/tracing.ts";
 import type { Span } from "@opentelemetry/api";
 import { executors } from "./steps/index.ts";
 import { flagAwareEvaluation } from "./flags.ts";
@@ -111,7 +111,9 @@ type AttemptOutcome = "succeeded" | "failed" | "timed_out" | "waiting" | "held" 
 
 /** One claimed attempt: its templates, executor and result. */
 async function attempt(rt: Runtime, job: StepJob, claimed: ClaimedStep, version: CompiledVersion, startedAt: Date, actor: string, span: Span): Promise<AttemptOutcome> {
-  const log = rt.log.child({ runId: claimed.runId, nodeId: claimed.nodeId, attempt: claimed.attempt });
+  // Every line about the attempt can be found by its run, workflow, step or trace.
+  const traceId = traceIdOf(traceparentOf(span));
+  const log = rt.log.child({ runId: claimed.runId, workflowId: claimed.workflowId, nodeId: claimed.nodeId, attempt: claimed.attempt, ...(traceId ? { traceId } : {}) });
   const node = version.node(claimed.nodeId);
   // Only claimed (running) steps have a lease to renew; a pure step is done in milliseconds.
   const controller = job.pure ? new AbortController() : rt.inflight.add(claimed.stepRunId, claimed.attempt);

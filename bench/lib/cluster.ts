@@ -90,13 +90,13 @@ export interface Stack {
 }
 
 /** A fresh database with an admin token, a web process and `workers` worker processes. */
-export async function startStack(cluster: Cluster, workers: number, workerEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(cluster: Cluster, workers: number, workerEnv: Record<string, string> = {}, webEnv: Record<string, string> = {}): Promise<Stack> {
   const { url, handles } = await cluster.freshDatabase();
   await handles.prisma.user.create({
     data: { email: "bench@baton.local", name: "Bench", role: "admin", passwordHash: await hashPassword(randomBytes(16).toString("hex")) },
   });
   const { token } = await createApiToken({ name: "bench", role: "admin" }, { label: "system", userId: null }, handles.prisma);
-  const web = await startWeb(url);
+  const web = await startWeb(url, webEnv);
   const procs = await Promise.all(Array.from({ length: workers }, () => startWorker(url, { PORT: new URL(web.url).port, ...workerEnv }))).catch(async (error) => {
     await web.stop();
     throw error;

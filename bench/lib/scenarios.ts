@@ -175,10 +175,12 @@ export async function engineScenario(
     /** Create every run before the workers start, and time from when all of them are up: the
      * engine's throughput alone, not bounded by how fast the API creates runs. */
     preload?: boolean;
+    /** Settings for the web and worker processes (tracing, say). */
+    env?: Record<string, string>;
   },
 ): Promise<EngineResult> {
   const concurrency = options.concurrency ?? 20;
-  const stack: Stack = await startStack(cluster, options.preload ? 0 : options.workers, { WORKER_CONCURRENCY: String(concurrency) });
+  const stack: Stack = await startStack(cluster, options.preload ? 0 : options.workers, { WORKER_CONCURRENCY: String(concurrency), ...options.env }, options.env);
   try {
     const id = await publishWorkflow(stack.client, options.definition, options.scenario);
     const steps = jobSteps(options.definition);
