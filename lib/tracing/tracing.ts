@@ -12,7 +12,7 @@ import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Attribu
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type Sampler } from "@opentelemetry/sdk-trace";
 
 let provider: TracerProvider | undefined;
 
@@ -21,12 +21,42 @@ export const tracingConfigured = () => !!(process.env.OTEL_EXPORTER_OTLP_ENDPOIN
 /** Starts exporting this process's spans, if configured; `service` is its default service.name. */
 export function startTracing(service: string): void {
   if (provider || !tracingConfigured()) return;
+  const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
   provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": process.env.OTEL_SERVICE_NAME ?? service }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
+    sampler: samplerFromEnv(),
+    // The SDK leaves the standard batch variables to its callers: read here.
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter(),
+        scheduledDelayMillis: number("OTEL_BSP_SCHEDULE_DELAY"),
+        maxQueueSize: number("OTEL_BSP_MAX_QUEUE_SIZE"),
+        maxExportBatchSize: number("OTEL_BSP_MAX_EXPORT_BATCH_SIZE"),
+        exportTimeoutMillis: number("OTEL_BSP_EXPORT_TIMEOUT"),
+      }),
+    ],
   });
   trace.setGlobalTracerProvider(provider);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+}
+
+/** OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, as the specification names them. */
+function samplerFromEnv(): Sampler {
+  const ratio = Number(process.env.OTEL_TRACES_SAMPLER_ARG ?? 1);
+  switch (process.env.OTEL_TRACES_SAMPLER) {
+    case "always_off":
+      return new AlwaysOffSampler();
+    case "traceidratio":
+      return new TraceIdRatioBasedSampler(ratio);
+    case "parentbased_always_off":
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case "parentbased_traceidratio":
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    case "always_on":
+      return new AlwaysOnSampler();
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
 }
 
 /** Sends what is buffered (before a process stops, and in tests). */
