@@ -6,7 +6,8 @@
 // - baton_events: an event was published, or a step began waiting for one;
 // - baton_child_runs: a sub-workflow's run ended; tell the step that started it;
 // - baton_run_slots: a run ended whose workflow holds runs behind its limit; admit the next;
-// - baton_config: a rule set or flag changed; drop it from the cache (lib/config/cache.ts).
+// - baton_config: a rule set or flag changed; drop it from the cache (lib/config/cache.ts);
+// - baton_alerts: alert notifications were queued; send them.
 // Reconnects by itself; after a reconnect it reports the gap (`onReconnect`), since notices sent
 // meanwhile are lost: the dispatcher then fetches, and lease renewal catches missed cancels.
 import pg from "pg";
@@ -19,6 +20,7 @@ export interface NoticeHandlers {
   stepTests(): void;
   cancel(stepRunIds: string[]): void;
   callbacks(): void;
+  alerts(): void;
   events(): void;
   childRuns(): void;
   runSlots(): void;
@@ -57,6 +59,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
       if (message.channel === "baton_jobs") return handlers.jobs(message.payload || undefined);
       if (message.channel === "baton_step_tests") return handlers.stepTests();
       if (message.channel === "baton_callbacks") return handlers.callbacks();
+      if (message.channel === "baton_alerts") return handlers.alerts();
       if (message.channel === "baton_events") return handlers.events();
       if (message.channel === "baton_child_runs") return handlers.childRuns();
       if (message.channel === "baton_run_slots") return handlers.runSlots();
@@ -69,7 +72,7 @@ export function listenForNotices(databaseUrl: string, handlers: NoticeHandlers) 
     });
     try {
       await c.connect();
-      await c.query(`listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_events; listen baton_child_runs; listen baton_run_slots; listen ${CONFIG_CHANNEL}`);
+      await c.query(`listen baton_jobs; listen baton_step_tests; listen baton_cancel; listen baton_callbacks; listen baton_alerts; listen baton_events; listen baton_child_runs; listen baton_run_slots; listen ${CONFIG_CHANNEL}`);
       client = c;
       retryMs = 500;
       handlers.listening(true);

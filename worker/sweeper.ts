@@ -5,6 +5,7 @@ import { sweepApprovals } from "#lib/approvals/requests.ts";
 import type { EngineDeps } from "#lib/engine/deps.ts";
 import { checkout } from "#lib/engine/tx.ts";
 import { checkAutomaticRollbacks } from "#lib/workflows/rollout.ts";
+import { evaluateAlertRules } from "#lib/alerts/evaluate.ts";
 
 const LOCK = "hashtext('baton:sweeper')";
 
@@ -24,6 +25,8 @@ export function startSweeper(deps: EngineDeps, log: Logger, intervalMs = 5_000) 
         if (result.crashed || result.timedOut || result.resent) log.info(result, "sweeper repaired runs");
         const approvals = await sweepApprovals(deps);
         if (Object.values(approvals).some((n) => n > 0)) log.info(approvals, "sweeper handled approval deadlines and reminders");
+        const alerts = await evaluateAlertRules(deps.pool);
+        if (alerts.fired || alerts.resolved) log.info(alerts, "alerts fired or resolved");
         const rolledBack = await checkAutomaticRollbacks(deps.pool);
         if (rolledBack.length) log.warn({ workflows: rolledBack }, "canary rolled back automatically: it failed more than its stable version by the rollout's margin");
       } finally {

@@ -19,7 +19,7 @@ import { startHeartbeat } from "./heartbeat.ts";
 import { InFlight, LEASE_RENEW_MS } from "./inflight.ts";
 import { listenForNotices } from "./notifications.ts";
 import { startSweeper } from "./sweeper.ts";
-import { startCallbacks } from "./callbacks.ts";
+import { startAlertDeliveries, startCallbacks } from "./callbacks.ts";
 import { startTriggers } from "./triggers.ts";
 import { startEvents } from "./events.ts";
 import { startChildRuns } from "./child-runs.ts";
@@ -103,6 +103,7 @@ export async function startWorker(): Promise<Worker> {
     }
   };
   const callbacks = startCallbacks(pool(), log);
+  const alerts = startAlertDeliveries(pool(), log);
   const events = startEvents(deps, log);
   const childRuns = startChildRuns(deps, log);
   const runSlots = drainLoop(log, "admit held runs", () => admitHeldRuns(deps), 3_000);
@@ -114,6 +115,7 @@ export async function startWorker(): Promise<Worker> {
     stepTests: () => tests.wake(),
     cancel: (ids) => inflight.abort(ids, "cancelled"),
     callbacks: () => callbacks.wake(),
+    alerts: () => alerts.wake(),
     events: () => events.wake(),
     childRuns: () => childRuns.wake(),
     runSlots: () => runSlots.wake(),
@@ -123,6 +125,7 @@ export async function startWorker(): Promise<Worker> {
       steps.forEach((d) => d.wake());
       tests.wake();
       callbacks.wake();
+      alerts.wake();
       events.wake();
       childRuns.wake();
       runSlots.wake();
@@ -155,6 +158,7 @@ export async function startWorker(): Promise<Worker> {
       await sweeper.stop();
       await triggers.stop();
       await callbacks.stop();
+      await alerts.stop();
       await events.stop();
       await childRuns.stop();
       await runSlots.stop();

@@ -2,6 +2,7 @@
 // handlers take their spec from here (`route(operations.startRun, …)`), and the OpenAPI document
 // (openapi.ts) is generated from the same objects, so the two cannot drift apart.
 import { runStateQuery } from "../runs/state-at.ts";
+import { alertRuleBody, createChannelBody, listAlertsQuery, updateAlertRuleBody } from "../alerts/schemas.ts";
 import { createFlagBody, evaluateFlagBody, killSwitchBody, saveFlagBody } from "../flags/schemas.ts";
 import { createRuleSetBody, evaluateRuleSetBody, publishRuleSetBody, saveRuleSetDraftBody } from "../rules/schemas.ts";
 import { z } from "zod";
@@ -100,6 +101,15 @@ export const operations = {
   publishRuleSet: { method: "POST", path: "/rule-sets/{key}/versions", tag: "rules", summary: "Publish the draft as the next version, active at once (422 naming the cells while it has problems)", permission: "workflows.write", body: publishRuleSetBody, success: created("The version's number.") },
   getRuleSetVersion: { method: "GET", path: "/rule-sets/{key}/versions/{number}", tag: "rules", summary: "A published version's table", permission: "read", success: ok("The version.") },
   getRunStateAt: { method: "GET", path: "/runs/{id}/state", tag: "runs", summary: "The run's state right after one of its events (`?at=<event id>`): run status, each step's status, and the context { input, steps, run } templates would have seen", permission: "read", query: runStateQuery, success: ok("`{ event, status, steps, context }`.") },
+  listAlertChannels: { method: "GET", path: "/alert-channels", tag: "alerts", summary: "Where alerts go: webhooks, Slack-compatible incoming webhooks, email", permission: "read", success: ok("`{ channels }`.") },
+  createAlertChannel: { method: "POST", path: "/alert-channels", tag: "alerts", summary: "Add a channel (a webhook's signing secret is in the 201, once; a Slack URL is kept sealed)", permission: "admin", body: createChannelBody, success: created("The channel.") },
+  deleteAlertChannel: { method: "DELETE", path: "/alert-channels/{id}", tag: "alerts", summary: "Remove a channel (rules stop sending to it)", permission: "admin", success: noContent },
+  testAlertChannel: { method: "POST", path: "/alert-channels/{id}/test", tag: "alerts", summary: "Send a test notification (its outcome shows in the history)", permission: "admin", optionalBody: true, success: created("`{ deliveryId }`.") },
+  listAlertRules: { method: "GET", path: "/alert-rules", tag: "alerts", summary: "When to alert: run failed, dead letter, run stuck, breaker opened, failure rate", permission: "read", success: ok("`{ rules }`.") },
+  createAlertRule: { method: "POST", path: "/alert-rules", tag: "alerts", summary: "Add a rule (422 naming the field)", permission: "admin", body: alertRuleBody, success: created("The rule.") },
+  updateAlertRule: { method: "PATCH", path: "/alert-rules/{id}", tag: "alerts", summary: "Change or pause a rule (`enabled`)", permission: "admin", body: updateAlertRuleBody, success: ok("The rule.") },
+  deleteAlertRule: { method: "DELETE", path: "/alert-rules/{id}", tag: "alerts", summary: "Remove a rule (its open alerts resolve without notice)", permission: "admin", success: noContent },
+  listAlerts: { method: "GET", path: "/alerts", tag: "alerts", summary: "Alert history: what fired and resolved, when, and each delivery's outcome; recent test sends", permission: "read", query: listAlertsQuery, success: ok("`{ alerts, tests }`.") },
   listFlags: { method: "GET", path: "/flags", tag: "flags", summary: "Feature flags: key, kind, on or off, version, and how many evaluations served each value in the last hour", permission: "read", success: ok("`{ flags }`.") },
   createFlag: { method: "POST", path: "/flags", tag: "flags", summary: "Add a flag (boolean, or with `variants`); version 1 serves the off value to everyone unless `definition` is given", permission: "workflows.write", body: createFlagBody, success: created("The flag's key and version.") },
   getFlag: { method: "GET", path: "/flags/{key}", tag: "flags", summary: "One flag: its definition (rules, rollouts, off value), its versions, its evaluations in the last hour", permission: "read", success: ok("The flag.") },

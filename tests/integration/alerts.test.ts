@@ -1,0 +1,101 @@
+// Alerts end to end with local receivers: a failing run sends one signed webhook and one Slack
+// message; a second failure while the alert is open sends nothing more; the next success sends
+// the resolved notifications; a receiver that fails twice gets the delivery on the third try;
+// the history shows it all; and the requests that must be refused are.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
+import { linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
+import { waitFor } from "../helpers/processes.ts";
+import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
+
+let engine: Engine;
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+  server.on("/hook", (_r, _n, res) => json(res, 200, {}));
+  server.on("/slack", (_r, _n, res) => res.writeHead(200).end("ok"));
+  server.on("/flaky", (_r, n, res) => (n <= 2 ? json(res, 503, { error: "down" }) : json(res, 200, {})));
+  engine = await startEngine();
+});
+afterAll(async () => {
+  await engine?.stop();
+  await server?.close();
+});
+
+it("refuses a viewer and a bad channel, naming the field", async () => {
+  const admin = await engine.as("admin");
+  const viewer = await engine.as("viewer");
+  expect((await viewer.post("/alert-channels", { kind: "slack", name: "x", url: `${server.url}/slack` })).status).toBe(403);
+  const bad = await admin.post("/alert-channels", { kind: "webhook", name: "x", url: "ftp://nope" });
+  expect(bad.status).toBe(422);
+  expect(bad.json.errors[0].path).toBe("url");
+  const noChannel = await admin.post("/alert-rules", { name: "x", kind: "run_failed", channelIds: ["00000000-0000-4000-8000-000000000000"] });
+  expect(noChannel.status).toBe(422);
+  expect(noChannel.json.errors).toEqual([{ path: "channelIds.0", message: "No such channel." }]);
+  expect((await admin.get("/alert-rules")).json.rules).toEqual([]);
+});
+
+it("sends a failing run's alert once to each channel, deduplicates the next failure, and sends the resolution", async () => {
+  const admin = await engine.as("admin");
+  const editor = await engine.as("editor");
+  const hook = await admin.post("/alert-channels", { kind: "webhook", name: "On-call hook", url: `${server.url}/hook` });
+  expect(hook.status).toBe(201);
+  expect(hook.json.secret).toMatch(/^whsec_/);
+  const slack = await admin.post("/alert-channels", { kind: "slack", name: "#ops", url: `${server.url}/slack?token=t0p-s3cret` });
+  // The Slack URL is its credential: it is not shown again.
+  expect(JSON.stringify((await admin.get("/alert-channels")).json)).not.toContain("t0p-s3cret");
+
+  const workflowId = await publish(editor, linear([{ id: "charge", type: "transform", config: { output: "{{ input.ok ? 1 : $error('card declined') }}" } }]), "Charge");
+  const rule = await admin.post("/alert-rules", { name: "Charge failed", kind: "run_failed", workflowId, channelIds: [hook.json.id, slack.json.id] });
+  expect(rule.status).toBe(201);
+
+  const failed = await waitForRun(editor, await runWorkflow(editor, workflowId, { ok: false }));
+  expect(failed.status).toBe("failed");
+  await waitFor("the firing notifications", () => server.calls("/hook").length >= 1 && server.calls("/slack").length >= 1, 30_000);
+  const firing = server.calls("/hook")[0];
+  const payload = new Webhook(hook.json.secret).verify(firing.body, firing.headers as Record<string, string>) as { type: string; message: string; url: string; rule: { name: string } };
+  expect(payload).toMatchObject({ type: "alert.firing", rule: { name: "Charge failed" } });
+  expect(payload.message).toContain("card declined");
+  expect(payload.url).toContain(`/runs/${failed.id}`);
+  expect(JSON.parse(server.calls("/slack")[0].body).text).toMatch(/Firing.*Charge failed[\s\S]*card declined[\s\S]*Open in Baton/);
+
+  // Another failure while the alert is open: the same alert, nothing sent.
+  const { rows: before } = await engine.db.pool.query(`select last_seen_at from alerts where rule_id = $1`, [rule.json.id]);
+  await waitForRun(editor, await runWorkflow(editor, workflowId, { ok: false }));
+  await waitFor("a sweep after the second failure", async () => {
+    const { rows } = await engine.db.pool.query(`select last_seen_at from alerts where rule_id = $1`, [rule.json.id]);
+    return rows[0].last_seen_at > before[0].last_seen_at ? true : undefined;
+  }, 30_000);
+  expect(server.calls("/hook")).toHaveLength(1);
+  expect(server.calls("/slack")).toHaveLength(1);
+
+  // Fixed: the next run succeeds and the alert resolves.
+  await waitForRun(editor, await runWorkflow(editor, workflowId, { ok: true }));
+  await waitFor("the resolved notifications", () => server.calls("/hook").length === 2 && server.calls("/slack").length === 2, 30_000);
+  expect(JSON.parse(server.calls("/hook")[1].body).type).toBe("alert.resolved");
+  expect(JSON.parse(server.calls("/slack")[1].body).text).toContain("Resolved");
+
+  const history = (await (await engine.as("viewer")).get("/alerts")).json.alerts;
+  expect(history).toHaveLength(1);
+  expect(history[0]).toMatchObject({ ruleName: "Charge failed", state: "resolved", subject: `workflow:${workflowId}` });
+  expect(history[0].deliveries.map((d: { channel: string; kind: string; status: string }) => [d.channel, d.kind, d.status]).sort()).toEqual([
+    ["#ops", "firing", "delivered"],
+    ["#ops", "resolved", "delivered"],
+    ["On-call hook", "firing", "delivered"],
+    ["On-call hook", "resolved", "delivered"],
+  ]);
+});
+
+it("retries a receiver that fails twice, and shows the attempts", async () => {
+  const admin = await engine.as("admin");
+  const flaky = await admin.post("/alert-channels", { kind: "webhook", name: "Flaky", url: `${server.url}/flaky` });
+  expect((await admin.post(`/alert-channels/${flaky.json.id}/test`, {})).status).toBe(201);
+  const test = await waitFor("the test delivery", async () => {
+    const { tests } = (await admin.get("/alerts")).json;
+    const t = tests.find((x: { channel: string }) => x.channel === "Flaky");
+    return t?.status === "delivered" ? t : undefined;
+  }, 30_000);
+  expect(test).toMatchObject({ attempts: 3, lastError: null });
+  expect(server.calls("/flaky")).toHaveLength(3);
+  expect(JSON.parse(server.calls("/flaky")[2].body)).toMatchObject({ type: "alert.test", channel: "Flaky" });
+});
