@@ -7,6 +7,7 @@ const tabs = [
   { href: "/settings/users", label: "Users" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/credentials", label: "Credentials" },
+  { href: "/settings/alerts", label: "Alerts" },
   { href: "/settings/outbox", label: "Outbox" },
   { href: "/settings/sign-in", label: "Sign-in" },
   { href: "/settings/network", label: "Network" },

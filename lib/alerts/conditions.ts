@@ -5,8 +5,7 @@ import type pg from "pg";
 import { activeRunStatuses } from "../engine/states.ts";
 import { stuckAfterSeconds, stuckStepsSql } from "../runs/stuck.ts";
 
-export const ALERT_KINDS = ["run_failed", "dead_letter", "run_stuck", "breaker_opened", "failure_rate"] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import type { AlertKind } from "./kinds.ts";
 
 export interface RuleRow {
   id: string;

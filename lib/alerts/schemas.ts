@@ -1,6 +1,6 @@
 // Request bodies of the alerts API (zod).
 import { z } from "zod";
-import { ALERT_KINDS } from "./conditions.ts";
+import { ALERT_KINDS } from "./kinds.ts";
 
 const httpsOrHttp = z.url({ protocol: /^https?$/, message: "An http(s) URL." });
 

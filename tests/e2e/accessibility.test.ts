@@ -112,6 +112,7 @@ describe("every page passes WCAG 2.1 A and AA (no serious or critical violation)
   it("the users settings", () => check("/settings/users", "admin", (p) => p.getByRole("table").waitFor()));
   it("the API tokens settings", () => check("/settings/tokens", "admin", (p) => p.getByRole("heading", { name: "Settings" }).waitFor()));
   it("the network settings", () => check("/settings/network", "admin", (p) => p.getByRole("heading", { name: "Settings" }).waitFor()));
+  it("the alerts settings", () => check("/settings/alerts", "admin", (p) => p.getByRole("heading", { name: "Channels" }).waitFor()));
   it("the sign-in settings", () => check("/settings/sign-in", "admin", (p) => p.getByRole("heading", { name: "Settings" }).waitFor()));
 });
 
