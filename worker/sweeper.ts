@@ -26,7 +26,8 @@ export function startSweeper(deps: EngineDeps, log: Logger, intervalMs = 5_000) 
         const approvals = await sweepApprovals(deps);
         if (Object.values(approvals).some((n) => n > 0)) log.info(approvals, "sweeper handled approval deadlines and reminders");
         const alerts = await evaluateAlertRules(deps.pool);
-        if (alerts.fired || alerts.resolved) log.info(alerts, "alerts fired or resolved");
+        if (alerts.fired || alerts.resolved) log.info({ fired: alerts.fired, resolved: alerts.resolved }, "alerts fired or resolved");
+        for (const f of alerts.failed) log.error(f, "an alert rule could not be evaluated");
         const rolledBack = await checkAutomaticRollbacks(deps.pool);
         if (rolledBack.length) log.warn({ workflows: rolledBack }, "canary rolled back automatically: it failed more than its stable version by the rollout's margin");
       } finally {

@@ -60,7 +60,9 @@ const KIND_LABELS: Record<string, string> = {
   run_failed: "A run failed",
   dead_letter: "A step went to the dead letters",
   run_stuck: "A run is stuck",
+  approval_overdue: "An approval is past its deadline",
   breaker_opened: "A circuit breaker opened",
+  no_run: "No run within a window",
   failure_rate: "Failure rate over a threshold",
 };
 const target = (c: Channel) => (c.kind === "email" ? (c.config.to ?? []).join(", ") : c.kind === "slack" ? `${c.config.host} (URL sealed)` : c.config.url);
@@ -159,6 +161,7 @@ export function AlertsSettings() {
                   <Td className="text-xs">
                     {KIND_LABELS[r.kind]}
                     {r.kind === "failure_rate" ? ` (${r.params.percent ?? 20} % over ${r.params.windowMinutes ?? 15} min, at least ${r.params.minRuns ?? 10} runs)` : ""}
+                    {r.kind === "no_run" ? ` (${r.params.windowMinutes ?? 60} min)` : ""}
                   </Td>
                   <Td className="text-xs">{r.workflowId ? (workflows.find((w) => w.id === r.workflowId)?.name ?? r.workflowId) : "all"}</Td>
                   <Td className="text-xs">{r.channelIds.map(channelName).join(", ")}</Td>
@@ -286,7 +289,12 @@ function NewRule({ open, onClose, channels, workflows, onCreated }: { open: bool
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const workflowId = String(form.get("workflowId") ?? "");
-    const params = kind === "failure_rate" ? { percent: Number(form.get("percent")), windowMinutes: Number(form.get("windowMinutes")), minRuns: Number(form.get("minRuns")) } : {};
+    const params =
+      kind === "failure_rate"
+        ? { percent: Number(form.get("percent")), windowMinutes: Number(form.get("windowMinutes")), minRuns: Number(form.get("minRuns")) }
+        : kind === "no_run"
+          ? { windowMinutes: Number(form.get("windowMinutes")) }
+          : {};
     try {
       await api("/alert-rules", { body: { name: form.get("name"), kind, ...(workflowId ? { workflowId } : {}), params, channelIds: form.getAll("channelIds") } });
       setErrors({});
@@ -308,6 +316,7 @@ function NewRule({ open, onClose, channels, workflows, onCreated }: { open: bool
             <TextField label="At least (runs)" name="minRuns" type="number" min={1} defaultValue={10} error={errors["params.minRuns"]} />
           </div>
         ) : null}
+        {kind === "no_run" ? <TextField label="No run for (min)" name="windowMinutes" type="number" min={1} defaultValue={60} hint="Every workflow: those with a schedule (cron trigger)." error={errors["params.windowMinutes"]} /> : null}
         <fieldset>
           <legend className="text-sm font-medium text-zinc-800">Send to</legend>
           {channels.map((c) => (

@@ -63,6 +63,32 @@ export async function firingSubjects(pool: Pick<pg.Pool, "query">, rule: RuleRow
       for (const r of rows) out.set(`run:${r.id}`, { message: `Run ${r.id.slice(0, 8)} of ${r.name} is stuck at ${r.node_id} (${String(r.kind).replaceAll("_", " ")})`, path: `/runs/${r.id}?step=${encodeURIComponent(r.node_id)}`, data: { runId: r.id, nodeId: r.node_id, kind: r.kind } });
       return out;
     }
+    case "approval_overdue": {
+      const { rows } = await pool.query(
+        `select a.id, a.run_id, a.node_id, w.name, a.deadline_at, a.escalations from approval_requests a join runs r on r.id = a.run_id join workflows w on w.id = r.workflow_id
+          where a.state in ('pending_approval', 'changes_requested') and (a.deadline_at < now() or a.escalations > 0) and ($1::uuid is null or r.workflow_id = $1) limit 500`,
+        [wf],
+      );
+      // Past its deadline, or escalated at it (the deadline passed with nobody deciding).
+      for (const a of rows) out.set(`approval:${a.id}`, { message: `The approval ${a.node_id} of ${a.name} is overdue: nobody decided by its deadline`, path: `/approvals/${a.id}`, data: { approvalId: a.id, runId: a.run_id, deadlineAt: a.deadline_at } });
+      return out;
+    }
+    case "no_run": {
+      // A workflow expected to run (a schedule, a feed) with no run started in the window; the
+      // window is counted from the rule's creation at the earliest.
+      const minutes = rule.params.windowMinutes ?? 60;
+      const { rows } = await pool.query(
+        `select w.id, w.name, (select max(created_at) from runs r where r.workflow_id = w.id) as last
+           from workflows w
+          where w.deleted_at is null and w.active_version is not null and now() - $2::timestamptz > make_interval(secs => $3::float8 * 60)
+            and ($1::uuid is not null and w.id = $1 or $1::uuid is null and exists (select 1 from triggers t where t.workflow_id = w.id and t.kind = 'cron' and not t.paused))`,
+        [wf, rule.created_at, minutes],
+      );
+      for (const w of rows.filter((w) => !w.last || Date.now() - w.last.getTime() > minutes * 60_000)) {
+        out.set(`workflow:${w.id}`, { message: `${w.name} has not run for ${minutes} min${w.last ? ` (last run ${w.last.toISOString()})` : " (never ran)"}`, path: `/runs?workflowId=${w.id}`, data: { workflowId: w.id, lastRunAt: w.last } });
+      }
+      return out;
+    }
     case "breaker_opened": {
       const { rows } = await pool.query(`select key, state, open_until from dependencies where state <> 'closed'`);
       for (const d of rows) out.set(`dependency:${d.key}`, { message: `The circuit breaker of ${d.key} is ${d.state.replace("_", "-")}: steps calling it are held`, path: `/dependencies/${encodeURIComponent(d.key)}`, data: { dependency: d.key, state: d.state } });
@@ -74,7 +100,7 @@ export async function firingSubjects(pool: Pick<pg.Pool, "query">, rule: RuleRow
       const { rows } = await pool.query(
         `select r.workflow_id, w.name, count(*)::int as finished, count(*) filter (where r.status = 'failed')::int as failed
            from runs r join workflows w on w.id = r.workflow_id
-          where r.finished_at > now() - make_interval(mins => $1) and r.status in ('succeeded', 'failed') and ($2::uuid is null or r.workflow_id = $2)
+          where r.finished_at > now() - make_interval(secs => $1::float8 * 60) and r.status in ('succeeded', 'failed') and ($2::uuid is null or r.workflow_id = $2)
           group by 1, 2`,
         [rule.params.windowMinutes ?? 15, wf],
       );

@@ -10,11 +10,22 @@ import { firingSubjects, type RuleRow } from "./conditions.ts";
 
 const DEFAULT_MAX_PER_HOUR = 20;
 
-export async function evaluateAlertRules(pool: pg.Pool): Promise<{ fired: number; resolved: number }> {
+export async function evaluateAlertRules(pool: pg.Pool): Promise<{ fired: number; resolved: number; failed: { rule: string; error: string }[] }> {
   const { rows: rules } = await pool.query<RuleRow>(`select id, name, kind, workflow_id, params, channel_ids, created_at from alert_rules where enabled order by created_at`);
   let fired = 0;
   let resolved = 0;
+  // One rule that cannot be evaluated does not keep the others from it.
+  const failed: { rule: string; error: string }[] = [];
   for (const rule of rules) {
+    try {
+      await evaluateRule(rule);
+    } catch (error) {
+      failed.push({ rule: rule.name, error: (error as Error).message });
+    }
+  }
+  return { fired, resolved, failed };
+
+  async function evaluateRule(rule: RuleRow) {
     const subjects = await firingSubjects(pool, rule);
     await transaction(pool, async (tx) => {
       const { rows: open } = await tx.query(`select id, subject from alerts where rule_id = $1 and state = 'firing' for update`, [rule.id]);
@@ -47,7 +58,6 @@ export async function evaluateAlertRules(pool: pg.Pool): Promise<{ fired: number
       }
     });
   }
-  return { fired, resolved };
 }
 
 async function queue(tx: Pick<pg.PoolClient, "query">, alertIds: string[], channelIds: string[], kind: "firing" | "resolved") {

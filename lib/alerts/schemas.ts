@@ -24,7 +24,7 @@ export const alertRuleBody = z.strictObject({
   params: z
     .strictObject({
       percent: z.number().min(0).max(100).optional(),
-      windowMinutes: z.int().min(1).max(24 * 60).optional(),
+      windowMinutes: z.number().gt(0).max(7 * 24 * 60).optional(),
       minRuns: z.int().min(1).max(100_000).optional(),
       maxPerHour: z.int().min(1).max(1000).optional(),
     })

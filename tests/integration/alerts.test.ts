@@ -4,7 +4,7 @@
 // the history shows it all; and the requests that must be refused are.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
+import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -85,6 +85,36 @@ it("sends a failing run's alert once to each channel, deduplicates the next fail
     ["On-call hook", "resolved", "delivered"],
   ]);
 });
+
+it("alerts when a workflow has not run within its window, and when an approval is escalated past its deadline", async () => {
+  const admin = await engine.as("admin");
+  const editor = await engine.as("editor");
+  server.on("/quiet", (_r, _n, res) => json(res, 200, {}));
+  const channel = await admin.post("/alert-channels", { kind: "webhook", name: "Quiet", url: `${server.url}/quiet` });
+  const nightly = await publish(editor, linear([]), "Nightly export");
+  const approve = await publish(
+    editor,
+    definition(
+      [
+        { id: "start", type: "start" },
+        { id: "sign", type: "approval", config: { title: "Sign off?", roles: ["approver"], deadline: "1s", onDeadline: "escalate", escalateRoles: ["admin"], escalationDeadline: "1h" } },
+        { id: "end", type: "end" },
+      ],
+      [["start", "sign"], ["sign", "end", "approved"]],
+    ),
+    "Sign-off",
+  );
+  await admin.post("/alert-rules", { name: "Nightly quiet", kind: "no_run", workflowId: nightly, params: { windowMinutes: 0.25 }, channelIds: [channel.json.id] });
+  await admin.post("/alert-rules", { name: "Sign-off overdue", kind: "approval_overdue", workflowId: approve, channelIds: [channel.json.id] });
+  await runWorkflow(editor, approve);
+  const bodies = () => server.calls("/quiet").map((c) => JSON.parse(c.body) as { type: string; message: string; rule: { name: string } });
+  await waitFor("both alerts", () => bodies().some((b) => b.rule.name === "Nightly quiet") && bodies().some((b) => b.rule.name === "Sign-off overdue"), 60_000);
+  expect(bodies().find((b) => b.rule.name === "Nightly quiet")!.message).toBe("Nightly export has not run for 0.25 min (never ran)");
+  expect(bodies().find((b) => b.rule.name === "Sign-off overdue")!.message).toBe("The approval sign of Sign-off is overdue: nobody decided by its deadline");
+  // It runs: the quiet alert resolves at the next sweep (every 5 s, well within the 15 s window).
+  await waitForRun(editor, await runWorkflow(editor, nightly));
+  await waitFor("the quiet alert resolved", () => bodies().some((b) => b.rule.name === "Nightly quiet" && b.type === "alert.resolved"), 30_000);
+}, 120_000);
 
 it("retries a receiver that fails twice, and shows the attempts", async () => {
   const admin = await engine.as("admin");
