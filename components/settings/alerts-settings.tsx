@@ -60,6 +60,7 @@ const KIND_LABELS: Record<string, string> = {
   run_failed: "A run failed",
   dead_letter: "A step went to the dead letters",
   run_stuck: "A run is stuck",
+  approval_requested: "An approval is waiting (its people get their own decision links)",
   approval_overdue: "An approval is past its deadline",
   breaker_opened: "A circuit breaker opened",
   no_run: "No run within a window",

@@ -63,6 +63,17 @@ export async function firingSubjects(pool: Pick<pg.Pool, "query">, rule: RuleRow
       for (const r of rows) out.set(`run:${r.id}`, { message: `Run ${r.id.slice(0, 8)} of ${r.name} is stuck at ${r.node_id} (${String(r.kind).replaceAll("_", " ")})`, path: `/runs/${r.id}?step=${encodeURIComponent(r.node_id)}`, data: { runId: r.id, nodeId: r.node_id, kind: r.kind } });
       return out;
     }
+    case "approval_requested": {
+      // Open requests waiting for a decision: each notifies its eligible people (deliver.ts adds
+      // their personal decision links); deciding it resolves the alert.
+      const { rows } = await pool.query(
+        `select a.id, a.title, a.run_id, a.node_id, w.name from approval_requests a join workflows w on w.id = a.workflow_id
+          where a.state = 'pending_approval' and a.closed_at is null and a.created_at >= $1 and ($2::uuid is null or a.workflow_id = $2) limit 500`,
+        [rule.created_at, wf],
+      );
+      for (const a of rows) out.set(`approval:${a.id}`, { message: `Approval needed: ${a.title} (${a.name})`, path: `/approvals/${a.id}`, data: { approvalId: a.id, runId: a.run_id, nodeId: a.node_id, title: a.title } });
+      return out;
+    }
     case "approval_overdue": {
       const { rows } = await pool.query(
         `select a.id, a.run_id, a.node_id, w.name, a.deadline_at, a.escalations from approval_requests a join runs r on r.id = a.run_id join workflows w on w.id = r.workflow_id

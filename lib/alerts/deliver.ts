@@ -13,6 +13,7 @@ import { checkedAddress, egressDenial, outboundFetch } from "../net/outbound.ts"
 import { redactUrl } from "../security/redact.ts";
 import { resolveSecrets } from "../secrets/credentials.ts";
 import { openSecret, type SealedSecret } from "../secrets/signing-secrets.ts";
+import { linksForEligible } from "../approvals/links.ts";
 
 export const ALERT_POLICY: RetryPolicy = { maxAttempts: 6, initialDelayMs: 1_000, multiplier: 2, maxDelayMs: 5 * 60_000, jitter: "full" };
 const TIMEOUT_MS = 10_000;
@@ -29,13 +30,27 @@ interface Due {
   alert: { id: string; state: string; message: string; data: Record<string, unknown>; fired_at: Date; resolved_at: Date | null; rule_name: string; rule_kind: string } | null;
 }
 
+const baseUrl = () => env.BATON_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+
 type Payload =
   | { type: "alert.test"; deliveryId: string; channel: string; message: string }
-  | { type: "alert.firing" | "alert.resolved"; deliveryId: string; alertId: string; rule: { name: string; kind: string }; message: string; firedAt: Date; resolvedAt: Date | null; url: string; data: Record<string, unknown> };
+  | {
+      type: "alert.firing" | "alert.resolved";
+      deliveryId: string;
+      alertId: string;
+      rule: { name: string; kind: string };
+      message: string;
+      firedAt: Date;
+      resolvedAt: Date | null;
+      url: string;
+      data: Record<string, unknown>;
+      /** An approval request's: a personal link for each person who may decide it. */
+      decisionLinks?: { email: string; url: string; expiresAt: Date }[];
+    };
 
 /** What every channel is told, as JSON (the webhook's body). */
 export function alertPayload(due: Pick<Due, "kind" | "alert" | "channel">, deliveryId: string): Payload {
-  const base = env.BATON_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const base = baseUrl();
   if (!due.alert) return { type: "alert.test", deliveryId, channel: due.channel.name, message: `A test from Baton to ${due.channel.name}.` };
   const a = due.alert;
   return {
@@ -54,14 +69,26 @@ export function alertPayload(due: Pick<Due, "kind" | "alert" | "channel">, deliv
 function slackMessage(payload: Payload) {
   if (payload.type === "alert.test") return { text: payload.message };
   const icon = payload.type === "alert.resolved" ? ":white_check_mark: Resolved" : ":rotating_light: Firing";
-  const text = `${icon}: *${payload.rule.name}*\n${payload.message}\n<${payload.url}|Open in Baton>`;
+  const who = payload.decisionLinks?.length ? `\nCan decide: ${payload.decisionLinks.map((l) => l.email).join(", ")}` : "";
+  const text = `${icon}: *${payload.rule.name}*\n${payload.message}${who}\n<${payload.url}|Open in Baton>`;
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
 
+/** An approval request's alert carries a personal, single-use decision link for each person who may decide it. */
+async function decisionLinks(pool: pg.Pool, due: Due) {
+  if (due.kind !== "firing" || due.alert?.rule_kind !== "approval_requested" || typeof due.alert.data.approvalId !== "string") return undefined;
+  return linksForEligible(pool, due.alert.data.approvalId, `system:alerts`, baseUrl());
+}
+
 async function send(pool: pg.Pool, due: Due): Promise<void> {
-  const payload = alertPayload(due, due.id);
+  const links = await decisionLinks(pool, due);
+  const payload = { ...alertPayload(due, due.id), ...(links ? { decisionLinks: links } : {}) } as Payload;
   const id = `baton-alert-${due.id}`;
-  if (due.channel.kind === "email") return sendEmail(pool, due, payload, id);
+  if (due.channel.kind === "email") {
+    // Each eligible person gets their own message with their own link; the channel's list the summary.
+    for (const link of links ?? []) await sendEmail(pool, { ...due, channel: { ...due.channel, config: { ...due.channel.config, to: [link.email] } } }, { ...payload, message: `${payload.message}\n\nDecide here (a link for you alone, valid until ${link.expiresAt.toISOString()}): ${link.url}` }, `${id}-${link.email}`);
+    return sendEmail(pool, due, payload, id);
+  }
   // A Slack channel's URL is sealed (it is the credential); a webhook's is in its config.
   const url = due.channel.kind === "slack" ? openSecret(channelSecretContext(due.channel.id), due.channel.secret!) : due.channel.config.url!;
   const body = JSON.stringify(due.channel.kind === "slack" ? slackMessage(payload) : payload);

@@ -27,7 +27,7 @@ interface LinkUser {
 const linkActor = (user: LinkUser, linkId: string): Actor => ({ type: "user", ...user, via: "link", linkId });
 
 /** Makes a link for `email`, who must be able to decide the request now. The token is returned once. */
-export async function createLink(sql: Sql, requestId: string, email: string, creator: Actor, baseUrl: string) {
+export async function createLink(sql: Sql, requestId: string, email: string, creator: Actor | string, baseUrl: string) {
   const request = await getApproval(sql, requestId);
   if (request.closedAt || request.state !== "pending_approval") throw conflict(`This request is ${request.state.replaceAll("_", " ")}; links are for requests waiting for a decision.`, { state: request.state });
   const { rows } = await sql.query(`select id, email, name, role from users where lower(email) = lower($1) and disabled_at is null`, [email]);
@@ -39,9 +39,22 @@ export async function createLink(sql: Sql, requestId: string, email: string, cre
   const expires = Math.min(Date.now() + LINK_TTL_MS, request.deadlineAt?.getTime() ?? Infinity);
   const { rows: created } = await sql.query(
     `insert into approval_links (request_id, user_id, token_hash, expires_at, created_by) values ($1, $2, $3, $4, $5) returning expires_at`,
-    [requestId, user.id, hashToken(token), new Date(expires), actorLabel(creator)],
+    [requestId, user.id, hashToken(token), new Date(expires), typeof creator === "string" ? creator : actorLabel(creator)],
   );
   return { url: `${baseUrl.replace(/\/$/, "")}/approve/${token}`, email: user.email, expiresAt: created[0].expires_at as Date };
+}
+
+/** A personal link for every active person who may decide the request now (alert notifications). */
+export async function linksForEligible(sql: Sql, requestId: string, creator: string, baseUrl: string) {
+  const request = await getApproval(sql, requestId);
+  const { rows } = await sql.query(`select email from users where disabled_at is null and (role::text = any($1::text[]) or lower(email) = any($2::text[])) order by email`, [request.eligibleRoles, request.eligibleUsers.map((e) => e.toLowerCase())]);
+  const links = [];
+  for (const { email } of rows) {
+    // Someone the request's own rules refuse (its requester, say) gets no link.
+    const link = await createLink(sql, requestId, email, creator, baseUrl).catch(() => null);
+    if (link) links.push(link);
+  }
+  return links;
 }
 
 /** Why a link cannot be used, or null. */

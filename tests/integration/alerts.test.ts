@@ -7,6 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { emailFor } from "../helpers/fixtures.ts";
 
 let engine: Engine;
 let server: TestServer;
@@ -115,6 +116,46 @@ it("alerts when a workflow has not run within its window, and when an approval i
   await waitForRun(editor, await runWorkflow(editor, nightly));
   await waitFor("the quiet alert resolved", () => bodies().some((b) => b.rule.name === "Nightly quiet" && b.type === "alert.resolved"), 30_000);
 }, 120_000);
+
+it("tells an approval's eligible people, each with a personal decision link that decides it", async () => {
+  const admin = await engine.as("admin");
+  const editor = await engine.as("editor");
+  server.on("/approvals-hook", (_r, _n, res) => json(res, 200, {}));
+  const hook = await admin.post("/alert-channels", { kind: "webhook", name: "Approvals hook", url: `${server.url}/approvals-hook` });
+  const mail = await admin.post("/alert-channels", { kind: "email", name: "Approvals mail", to: ["finance@example.com"] });
+  const workflowId = await publish(
+    editor,
+    definition(
+      [
+        { id: "start", type: "start" },
+        { id: "pay", type: "approval", config: { title: "Pay invoice 7?", roles: ["approver"] } },
+        { id: "end", type: "end" },
+      ],
+      [["start", "pay"], ["pay", "end", "approved"]],
+    ),
+    "Invoices",
+  );
+  await admin.post("/alert-rules", { name: "Approvals", kind: "approval_requested", workflowId, channelIds: [hook.json.id, mail.json.id] });
+  const runId = await runWorkflow(editor, workflowId);
+  await waitFor("the approval's notification", () => server.calls("/approvals-hook").length >= 1, 30_000);
+  const sent = JSON.parse(server.calls("/approvals-hook")[0].body) as { message: string; decisionLinks: { email: string; url: string }[] };
+  expect(sent.message).toBe("Approval needed: Pay invoice 7? (Invoices)");
+  expect(sent.decisionLinks.map((l) => l.email)).toEqual([emailFor("approver")]);
+  // By email: the approver's own message with their own link; the channel's list the summary.
+  const mails = await waitFor("the e-mails", async () => {
+    const { rows } = await engine.db.pool.query(`select "to", text from outbox_messages where subject = '[Baton] Firing: Approvals' order by id`);
+    return rows.length === 2 ? rows : undefined;
+  }, 30_000);
+  const personal = mails.find((m) => m.to.includes(emailFor("approver")))!;
+  expect(personal.text).toMatch(/Decide here \(a link for you alone/);
+  expect(mails.find((m) => m.to.includes("finance@example.com"))!.text).not.toContain("/approve/");
+  // The link decides; the alert resolves.
+  const token = sent.decisionLinks[0].url.split("/approve/")[1];
+  const decided = await fetch(`${engine.web.url}/api/v1/approval-links/${token}/decisions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ decision: "approve" }) });
+  expect(decided.status).toBe(200);
+  expect((await waitForRun(editor, runId)).status).toBe("succeeded");
+  await waitFor("the resolution", () => server.calls("/approvals-hook").some((c) => JSON.parse(c.body).type === "alert.resolved"), 30_000);
+});
 
 it("retries a receiver that fails twice, and shows the attempts", async () => {
   const admin = await engine.as("admin");
