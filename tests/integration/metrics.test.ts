@@ -1,3 +1,4 @@
+// Logs: a run's lines carry its id in the web and in the worker, so one filter finds them all.
 // GET /metrics: refused without a token, a session or the metrics token; parsed with a
 // Prometheus text parser; the families the dashboard's questions need are there, and the
 // counters move as runs finish (runs from the database, step attempts from the worker's own
@@ -86,4 +87,19 @@ it("has the families operators alert on, and its counters move as runs finish", 
   const counts = [...text.matchAll(/^baton_step_duration_seconds_count\{([^}]*)\} (\d+)$/gm)].filter(([, labels]) => labels.includes('type="transform"'));
   expect(counts.reduce((n, [, , count]) => n + Number(count), 0)).toBe(3);
   expect(value(after, "baton_dead_letters_open", {})).toBe(1);
+});
+
+it("writes the run's id on its lines in the web and the worker", async () => {
+  const editor = await engine.as("editor");
+  const workflowId = await publish(editor, linear([{ id: "boom", type: "transform", config: { output: "{{ $error('no stock') }}" } }]), "logged");
+  const runId = await runWorkflow(editor, workflowId);
+  expect((await waitForRun(editor, runId)).status).toBe("failed");
+  const lines = (text: string) => text.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.runId === runId);
+  const web = lines(engine.web.output());
+  expect(web).toEqual([expect.objectContaining({ proc: "web", msg: "run started", workflowId, reqId: expect.any(String) })]);
+  const worker = await waitFor("the worker's line", () => {
+    const found = lines(engine.workers[0].output());
+    return found.length ? found : undefined;
+  });
+  expect(worker[0]).toMatchObject({ proc: "worker", runId, workflowId, nodeId: "boom", attempt: 1, msg: "attempt failed" });
 });

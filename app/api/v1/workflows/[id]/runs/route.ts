@@ -13,7 +13,7 @@ import { assertEgressAllowed } from "#lib/net/outbound.ts";
  * finished run if it ends in time, else 202. A repeated Idempotency-Key with the same body
  * answers with the run it started (header Idempotent-Replayed: true).
  */
-export const POST = route(operations.startRun, async ({ params, body, query, actor, request, traceparent }) => {
+export const POST = route(operations.startRun, async ({ params, body, query, actor, request, traceparent, log }) => {
   if (body.callbackUrl) await assertEgressAllowed(body.callbackUrl, "callbackUrl");
   const run = await startRun(await engine(), {
     workflowId: uuidParam(params.id, "Workflow"),
@@ -25,6 +25,8 @@ export const POST = route(operations.startRun, async ({ params, body, query, act
     actor: actorLabel(actor),
     traceParent: traceparent,
   });
+  // The run's id on the request's lines too: one filter on runId finds them with the worker's.
+  log.info({ runId: run.id, workflowId: params.id, existing: run.existing }, run.existing ? "run found by its idempotency key" : "run started");
   const headers = { location: statusUrl(run.id), ...(run.existing ? { "idempotent-replayed": "true" } : {}) };
   if (query.wait !== undefined && (await waitForRun(run.id, query.wait))) {
     return Response.json(await getRun(run.id), { status: 200, headers });
