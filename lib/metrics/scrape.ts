@@ -39,7 +39,7 @@ async function databaseRegistry(pool: Pick<pg.Pool, "query">): Promise<Registry>
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
   const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
-  const [runs, queues, letters, stuck, waits, approvals, breakers, workers, running] = await Promise.all([
+  const [runs, queues, letters, stuck, waits, approvals, breakers, workers, running, held] = await Promise.all([
     pool.query(`select coalesce(w.name, r.workflow_id::text) as workflow, r.status, r.n from (select workflow_id, status, count(*)::int as n from runs group by 1, 2) r left join workflows w on w.id = r.workflow_id`),
     pool.query(`select name, state, count(*)::int as n, extract(epoch from now() - min(created_on)) as oldest from pgboss.job where state in ('created', 'retry', 'active') and name not like '\\_\\_pgboss%' group by 1, 2`),
     pool.query(`select count(*)::int as n from dead_letters where resolved_at is null`),
@@ -49,6 +49,11 @@ async function databaseRegistry(pool: Pick<pg.Pool, "query">): Promise<Registry>
     pool.query(`select key, state from dependencies`),
     pool.query(`select count(*)::int as n from workers where stopped_at is null and heartbeat_at > now() - make_interval(secs => $1)`, [WORKER_STALE_MS / 1000]),
     pool.query(`select count(*)::int as n from step_runs where status = 'running'`),
+    // Held for capacity (queued, holding no worker): behind a concurrency limit, or a dependency's breaker or rate.
+    pool.query(
+      `select 'concurrency' as reason, count(distinct step_run_id)::int as n, extract(epoch from now() - min(created_at)) as oldest from concurrency_slots where not active
+       union all select 'dependency', count(*)::int, null::float8 from dependency_waits`,
+    ),
   ]);
 
   const started = counter("baton_runs_started_total", "Runs started, by workflow.", ["workflow"]);
@@ -78,6 +83,12 @@ async function databaseRegistry(pool: Pick<pg.Pool, "query">): Promise<Registry>
   for (const w of waits.rows) {
     waiting.set({ kind: w.kind }, w.n);
     waitingOldest.set({ kind: w.kind }, Number(w.oldest));
+  }
+  const heldSteps = gauge("baton_steps_held", "Steps held for capacity (queued, no worker), by what holds them: a concurrency limit, a dependency's breaker or rate limit.", ["reason"]);
+  const heldOldest = gauge("baton_steps_held_oldest_seconds", "How long the longest-held step has waited behind a concurrency limit.", ["reason"]);
+  for (const h of held.rows) {
+    heldSteps.set({ reason: h.reason }, h.n);
+    if (h.reason === "concurrency") heldOldest.set({ reason: h.reason }, Number(h.oldest ?? 0));
   }
   gauge("baton_approvals_waiting", "Approval requests waiting for a decision.").set(approvals.rows[0].n);
   gauge("baton_approvals_waiting_oldest_seconds", "How long the oldest open approval request has waited.").set(Number(approvals.rows[0].oldest ?? 0));

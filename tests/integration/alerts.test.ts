@@ -4,6 +4,7 @@
 // the history shows it all; and the requests that must be refused are.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
+import { SMTPServer } from "smtp-server";
 import { definition, linear, publish, runWorkflow, startEngine, waitForRun, type Engine } from "../helpers/engine.ts";
 import { waitFor } from "../helpers/processes.ts";
 import { json, startTestServer, type TestServer } from "../helpers/test-server.ts";
@@ -11,7 +12,25 @@ import { emailFor } from "../helpers/fixtures.ts";
 
 let engine: Engine;
 let server: TestServer;
+let smtp: SMTPServer;
+const mailed: { to: string[]; raw: string }[] = [];
 beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onAuth: (auth, _session, callback) => (auth.password === "alerts-smtp-pass" ? callback(null, { user: auth.username }) : callback(new Error("bad password"))),
+    onData: (stream, session, callback) => {
+      let raw = "";
+      stream.on("data", (d) => (raw += d));
+      stream.on("end", () => {
+        mailed.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
   server = await startTestServer();
   server.on("/hook", (_r, _n, res) => json(res, 200, {}));
   server.on("/slack", (_r, _n, res) => res.writeHead(200).end("ok"));
@@ -21,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.stop();
   await server?.close();
+  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
 });
 
 it("refuses a viewer and a bad channel, naming the field", async () => {
@@ -169,4 +189,16 @@ it("retries a receiver that fails twice, and shows the attempts", async () => {
   expect(test).toMatchObject({ attempts: 3, lastError: null });
   expect(server.calls("/flaky")).toHaveLength(3);
   expect(JSON.parse(server.calls("/flaky")[2].body)).toMatchObject({ type: "alert.test", channel: "Flaky" });
+});
+
+it("sends an e-mail channel's messages through its SMTP credential", async () => {
+  const admin = await engine.as("admin");
+  const { port } = smtp.server.address() as { port: number };
+  expect((await admin.post("/credentials", { name: "ALERT_MAIL", kind: "smtp", value: "alerts-smtp-pass", settings: { host: "127.0.0.1", port, secure: false, username: "baton", from: "alerts@example.com" } })).status).toBe(201);
+  const channel = await admin.post("/alert-channels", { kind: "email", name: "On-call mail", to: ["oncall@example.com"], credential: "ALERT_MAIL" });
+  expect((await admin.post(`/alert-channels/${channel.json.id}/test`, {})).status).toBe(201);
+  await waitFor("the test e-mail", () => mailed.length >= 1, 30_000);
+  expect(mailed[0].to).toEqual(["oncall@example.com"]);
+  expect(mailed[0].raw).toContain("Subject: [Baton] Test alert");
+  expect(mailed[0].raw).toContain("A test from Baton to On-call mail.");
 });
