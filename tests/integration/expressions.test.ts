@@ -133,7 +133,10 @@ describe("hostile expressions", () => {
       const [first, stuck, third, fourth] = await Promise.all(asked);
       expect([first, third, fourth]).toEqual([3, "2", "ADA"]);
       expect(stuck).toBeInstanceOf(ExpressionLimitError);
-      expect(single.replaced).toBe(1);
+      // The hostile task ends on the first limit it meets: its time (the evaluator is killed and
+      // replaced) or, on a quick moment, the memory V8 refuses inside it (the evaluator answers
+      // and lives on). Either way the others keep their results, which is the point here.
+      expect(single.replaced).toBeLessThanOrEqual(1);
     } finally {
       await single.close();
     }
