@@ -13,6 +13,7 @@ import { flagQuery, flagsKey, flagVersionQuery, type FlagDetail } from "#lib/cli
 import { describeEvaluation, flagValues, type FlagDefinition, type FlagEvaluation, type FlagValue, type Serve } from "#lib/flags/definition.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { Badge } from "../ui/badge.tsx";
+import { Notice, type NoticeMessage } from "../ui/notice.tsx";
 import { Button } from "../ui/button.tsx";
 import { ConfirmDialog } from "../ui/confirm-dialog.tsx";
 import { JsonView } from "../ui/json-view.tsx";
@@ -40,7 +41,7 @@ function Editor({ flag }: { flag: FlagDetail }) {
   const [dirty, setDirty] = useState(false);
   const [note, setNote] = useState("");
   const [problems, setProblems] = useState<Problems>(new Map());
-  const [message, setMessage] = useState<{ tone: "error" | "ok"; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [switching, setSwitching] = useState(false);
   const values = flagValues(d);
   const edit = (change: (d: FlagDefinition) => FlagDefinition) => {
@@ -81,11 +82,7 @@ function Editor({ flag }: { flag: FlagDetail }) {
           </Button>
         ) : null}
       </header>
-      {message ? (
-        <p role={message.tone === "error" ? "alert" : "status"} className={cx("rounded-md px-3 py-2 text-sm", message.tone === "error" ? "bg-red-50 text-red-800" : "bg-emerald-50 text-emerald-800")} data-testid="flag-message">
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} testId="flag-message" />
 
       <section className="rounded-lg border border-zinc-200 bg-white p-4">
         <h2 className="mb-2 text-sm font-semibold text-zinc-900">Served in the last hour</h2>

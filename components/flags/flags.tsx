@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, ApiProblem } from "#lib/client/api.ts";
+import { api, fieldErrorsOf } from "#lib/client/api.ts";
 import { timeAgo } from "#lib/client/format.ts";
 import { flagsQuery } from "#lib/client/queries.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
@@ -90,8 +90,7 @@ function NewFlag({ open, onClose }: { open: boolean; onClose(): void }) {
       const created = await api<{ key: string }>("/flags", { body: { key: form.get("key"), name: form.get("name"), description: form.get("description") ?? "", kind, ...(kind === "variant" ? { variants } : {}) } });
       router.push(`/flags/${created.key}`);
     } catch (error) {
-      const problem = error instanceof ApiProblem ? error : undefined;
-      setErrors(problem?.errors.length ? Object.fromEntries(problem.errors.map((x) => [x.path.replace(/^definition\./, ""), x.message])) : { key: (error as Error).message });
+      setErrors(fieldErrorsOf(error, "key", /^definition\./));
     } finally {
       setBusy(false);
     }

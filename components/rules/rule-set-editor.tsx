@@ -15,6 +15,7 @@ import { AGGREGATIONS, HIT_POLICIES, type DecisionTable, type TableProblem } fro
 import { diffTables } from "#lib/rules/diff.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
 import { Badge } from "../ui/badge.tsx";
+import { Notice, type NoticeMessage } from "../ui/notice.tsx";
 import { Button } from "../ui/button.tsx";
 import { Dialog } from "../ui/dialog.tsx";
 import { JsonView } from "../ui/json-view.tsx";
@@ -71,7 +72,7 @@ function Editor({ set }: { set: RuleSetDetail }) {
   const [dirty, setDirty] = useState(false);
   const [problems, setProblems] = useState<TableProblem[]>(set.problems);
   const [revision, setRevision] = useState(set.draftRevision);
-  const [message, setMessage] = useState<{ tone: "error" | "ok"; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [matched, setMatched] = useState<string[]>([]);
   const [publishing, setPublishing] = useState(false);
   const edit = (change: (t: EditTable) => EditTable) => {
@@ -134,11 +135,7 @@ function Editor({ set }: { set: RuleSetDetail }) {
           </div>
         ) : null}
       </header>
-      {message ? (
-        <p role={message.tone === "error" ? "alert" : "status"} className={cx("rounded-md px-3 py-2 text-sm", message.tone === "error" ? "bg-red-50 text-red-800" : "bg-emerald-50 text-emerald-800")} data-testid="rules-message">
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} testId="rules-message" />
       {problems.length ? (
         <ul className="space-y-0.5 rounded-md bg-red-50 px-3 py-2 text-xs text-red-800" aria-label="Problems" data-testid="rules-problems">
           {problems.map((p, i) => (

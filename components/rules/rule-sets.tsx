@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, ApiProblem } from "#lib/client/api.ts";
+import { api, fieldErrorsOf } from "#lib/client/api.ts";
 import { timeAgo } from "#lib/client/format.ts";
 import { ruleSetsQuery } from "#lib/client/queries.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
@@ -82,8 +82,7 @@ function NewRuleSet({ open, onClose }: { open: boolean; onClose(): void }) {
       const created = await api<{ key: string }>("/rule-sets", { body: { key: form.get("key"), name: form.get("name"), description: form.get("description") ?? "" } });
       router.push(`/rules/${created.key}`);
     } catch (error) {
-      const problem = error instanceof ApiProblem ? error : undefined;
-      setErrors(problem?.errors.length ? Object.fromEntries(problem.errors.map((x) => [x.path, x.message])) : { key: (error as Error).message });
+      setErrors(fieldErrorsOf(error, "key"));
     } finally {
       setBusy(false);
     }

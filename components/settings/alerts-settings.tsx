@@ -4,7 +4,7 @@
 // and rules; everyone may read the history.
 import { useState, type FormEvent } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiProblem } from "#lib/client/api.ts";
+import { api, fieldErrorsOf } from "#lib/client/api.ts";
 import { cx } from "#lib/client/cx.ts";
 import { fullTime, timeAgo } from "#lib/client/format.ts";
 import { workflowsQuery } from "#lib/client/queries.ts";
@@ -240,8 +240,6 @@ export function AlertsSettings() {
   );
 }
 
-const fieldErrors = (error: unknown) => (error instanceof ApiProblem && error.errors.length ? Object.fromEntries(error.errors.map((x) => [x.path, x.message])) : { name: (error as Error).message });
-
 function NewChannel({ open, onClose, onCreated }: { open: boolean; onClose(): void; onCreated(secret: string | null): void }) {
   const [kind, setKind] = useState<Channel["kind"]>("webhook");
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -258,7 +256,7 @@ function NewChannel({ open, onClose, onCreated }: { open: boolean; onClose(): vo
       setErrors({});
       onCreated(created.secret ?? null);
     } catch (error) {
-      setErrors(fieldErrors(error));
+      setErrors(fieldErrorsOf(error, "name"));
     }
   }
   return (
@@ -301,7 +299,7 @@ function NewRule({ open, onClose, channels, workflows, onCreated }: { open: bool
       setErrors({});
       onCreated();
     } catch (error) {
-      setErrors(fieldErrors(error));
+      setErrors(fieldErrorsOf(error, "name"));
     }
   }
   return (

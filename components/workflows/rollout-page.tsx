@@ -5,7 +5,7 @@
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiProblem } from "#lib/client/api.ts";
+import { api, fieldErrorsOf } from "#lib/client/api.ts";
 import { timeAgo } from "#lib/client/format.ts";
 import { rolloutKey, rolloutQuery, type RolloutDetail } from "#lib/client/queries.ts";
 import { actorName } from "#lib/runs/describe-event.ts";
@@ -115,8 +115,7 @@ function StartCanary({ detail }: { detail: RolloutDetail }) {
       setErrors({});
       await qc.invalidateQueries({ queryKey: rolloutKey(detail.id) });
     } catch (error) {
-      const problem = error instanceof ApiProblem ? error : undefined;
-      setErrors(problem?.errors.length ? Object.fromEntries(problem.errors.map((x) => [x.path.replace(/^versions\.0\./, "").replace(/^autoRollback\./, ""), x.message])) : { version: (error as Error).message });
+      setErrors(fieldErrorsOf(error, "version", /^(versions\.0|autoRollback)\./));
     }
   }
   return (

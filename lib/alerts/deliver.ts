@@ -9,8 +9,7 @@ import type pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { env } from "../env.ts";
 import { backoffDelay, type RetryPolicy } from "../engine/retry.ts";
-import { checkedAddress, egressDenial, outboundFetch } from "../net/outbound.ts";
-import { redactUrl } from "../security/redact.ts";
+import { checkedAddress, deliveryFailure, outboundFetch } from "../net/outbound.ts";
 import { resolveSecrets } from "../secrets/credentials.ts";
 import { openSecret, type SealedSecret } from "../secrets/signing-secrets.ts";
 import { linksForEligible } from "../approvals/links.ts";
@@ -158,10 +157,7 @@ export async function deliverDueAlerts(pool: pg.Pool, limit = 20): Promise<numbe
       try {
         await send(pool, due);
       } catch (e) {
-        const denied = egressDenial(e);
-        permanent = !!denied;
-        const cause = (e as { cause?: { code?: string } }).cause?.code;
-        error = denied ? denied.message : (e as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : (cause ?? (e as Error).message).replace(/\S+:\/\/\S+/g, redactUrl);
+        ({ message: error, permanent } = deliveryFailure(e, TIMEOUT_MS));
       }
       if (error === null) await pool.query(`update alert_deliveries set status = 'delivered', delivered_at = now(), last_error = null where id = $1`, [due.id]);
       else if (permanent || due.attempts >= ALERT_POLICY.maxAttempts) await pool.query(`update alert_deliveries set status = 'failed', last_error = $2 where id = $1`, [due.id, error]);

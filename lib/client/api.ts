@@ -19,6 +19,13 @@ export class ApiProblem extends Error {
   }
 }
 
+/** A failed request's messages by field, for a form: the problem's fields (their paths without
+ * `prefix`), or its message on `fallback` when it names none. */
+export function fieldErrorsOf(error: unknown, fallback: string, prefix?: RegExp): Record<string, string> {
+  if (error instanceof ApiProblem && error.errors.length) return Object.fromEntries(error.errors.map((e) => [prefix ? e.path.replace(prefix, "") : e.path, e.message]));
+  return { [fallback]: (error as Error).message };
+}
+
 export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const response = await fetch(`/api/v1${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),

@@ -11,8 +11,7 @@ import { Webhook } from "standardwebhooks";
 import { callbackSecrets } from "../workflows/signing.ts";
 import { backoffDelay, type RetryPolicy } from "./retry.ts";
 import { insertEvents } from "./events.ts";
-import { egressDenial, outboundFetch } from "../net/outbound.ts";
-import { redactUrl } from "../security/redact.ts";
+import { deliveryFailure, outboundFetch } from "../net/outbound.ts";
 
 export const CALLBACK_POLICY: RetryPolicy = { maxAttempts: 8, initialDelayMs: 2_000, multiplier: 2, maxDelayMs: 5 * 60_000, jitter: "full" };
 const TIMEOUT_MS = 10_000;
@@ -77,11 +76,7 @@ async function deliver(pool: pg.Pool, due: Due) {
       } else if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
     }
   } catch (e) {
-    const denied = egressDenial(e);
-    permanent = !!denied;
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    // The URL's query may carry the receiver's token: what is kept of an error goes through redactUrl.
-    error = denied ? denied.message : (e as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : (cause ?? (e as Error).message).replace(/\S+:\/\/\S+/g, redactUrl);
+    ({ message: error, permanent } = deliveryFailure(e, TIMEOUT_MS));
   }
   const client = await pool.connect();
   try {

@@ -6,6 +6,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { Agent, buildConnector, fetch, type RequestInit, type Response } from "undici";
 import { env } from "../env.ts";
+import { redactUrl } from "../security/redact.ts";
 import { unprocessable } from "../api/errors.ts";
 import { EgressPolicy } from "./egress.ts";
 
@@ -75,6 +76,17 @@ export function egressDenial(error: unknown): (Error & { rule: string }) | undef
     if (e.code === "EGRESS_DENIED") return e as unknown as Error & { rule: string };
   }
   return undefined;
+}
+
+/** Why an outgoing delivery (a callback, an alert) failed, as it is kept and shown: the egress
+ * policy's refusal (`permanent`: retrying cannot help), a timeout, or the network's error with any
+ * URL in it redacted (a receiver's URL may carry its token). */
+export function deliveryFailure(error: unknown, timeoutMs: number): { message: string; permanent: boolean } {
+  const denied = egressDenial(error);
+  if (denied) return { message: denied.message, permanent: true };
+  if ((error as Error)?.name === "TimeoutError") return { message: `no answer within ${timeoutMs} ms`, permanent: false };
+  const cause = (error as { cause?: { code?: string } })?.cause?.code;
+  return { message: (cause ?? (error as Error)?.message ?? String(error)).replace(/\S+:\/\/\S+/g, redactUrl), permanent: false };
 }
 
 /**
